@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../src/config.js';
+
+test('config defaults resolve relative to the working directory', () => {
+  const config = loadConfig({}, 2);
+  assert.equal(config.dataDir, path.resolve('data'));
+  assert.equal(config.modelDir, path.resolve('model'));
+  assert.equal(config.dbPath, path.resolve('data', 'celeb.db'));
+  assert.equal(config.backend, 'auto');
+  assert.equal(config.workers, 2);
+  assert.equal(config.maxImageBytes, 20 * 1024 * 1024);
+  assert.equal(config.maxImagePixels, 40_000_000);
+});
+
+test('config reads overrides and derives the database path from the data dir', () => {
+  const config = loadConfig({ CELEB_DATA_DIR: '/tmp/d', CELEB_BACKEND: 'cpu', CELEB_WORKERS: '3', CELEB_MAX_IMAGE_MB: '0.5' }, 8);
+  assert.equal(config.dbPath, '/tmp/d/celeb.db');
+  assert.equal(config.backend, 'cpu');
+  assert.equal(config.workers, 3);
+  assert.equal(config.maxImageBytes, 512 * 1024);
+});
+
+test('config rejects invalid values with the variable name in the message', () => {
+  assert.throws(() => loadConfig({ CELEB_BACKEND: 'gpu' }), (e: unknown) => e instanceof ConfigError && /CELEB_BACKEND/.test(e.message));
+  assert.throws(() => loadConfig({ CELEB_WORKERS: '1.5' }), /CELEB_WORKERS must be a whole number/);
+  assert.throws(() => loadConfig({ CELEB_MAX_MEGAPIXELS: '-1' }), /CELEB_MAX_MEGAPIXELS must be a positive number/);
+});
