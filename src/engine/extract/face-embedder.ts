@@ -1,0 +1,90 @@
+/**
+ * The per-photo pipeline in one thread: decode -> detect + align -> embed. One instance
+ * per worker thread (the wasm backend is single-threaded); the pool spreads photos.
+ */
+import { performance } from 'node:perf_hooks';
+import type { BackendChoice } from '../../config.js';
+import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../image/decode.js';
+import { detectFaceCrops, wholeImageCrop, type Box, type FaceCrop } from '../augment/face-crop.js';
+import { selectBackend, type BackendInfo } from '../runtime/backend.js';
+import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';
+import { Backbone } from '../backbones/backbone.js';
+import { resolveBackbone } from '../backbones/registry.js';
+
+export interface EmbedderOptions {
+  backbone: string;
+  backend: BackendChoice;
+  limits: ImageLimits;
+}
+
+export interface EmbedRequest {
+  /** The input is already a face crop: skip detection and embed the whole image. */
+  assumeCrop?: boolean;
+  /** Embed at most this many faces, largest first. Default: all detected (up to 20). */
+  maxFaces?: number;
+}
+
+export interface EmbeddedFace {
+  box: Box;
+  score: number;
+  /** L2-normalised. */
+  embedding: Float32Array;
+}
+
+export interface StageTimings {
+  decodeMs: number;
+  detectMs: number;
+  embedMs: number;
+}
+
+export interface EmbeddedImage {
+  width: number;
+  height: number;
+  /** Largest first; empty when no face was found. */
+  faces: EmbeddedFace[];
+  /** Faces detected, including those beyond `maxFaces`. */
+  detectedFaces: number;
+  timings: StageTimings;
+}
+
+export class FaceEmbedder {
+  private constructor(
+    readonly backend: BackendInfo,
+    readonly backbone: Backbone,
+    private readonly human: Human,
+    private readonly limits: ImageLimits,
+  ) {}
+
+  static async create(options: Partial<EmbedderOptions> = {}): Promise<FaceEmbedder> {
+    const backend = await selectBackend(options.backend ?? 'auto');
+    const human = await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS);
+    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'));
+    return new FaceEmbedder(backend, backbone, human, options.limits ?? DEFAULT_IMAGE_LIMITS);
+  }
+
+  async embedImage(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {
+    const t0 = performance.now();
+    const image = await decodeImage(bytes, this.limits);
+    const t1 = performance.now();
+    const crops: FaceCrop[] = request.assumeCrop ? [wholeImageCrop(image)] : await detectFaceCrops(this.human, image);
+    const t2 = performance.now();
+    const kept = crops.slice(0, request.maxFaces ?? crops.length);
+    try {
+      const embeddings = await this.backbone.embed(kept.map((c) => c.tensor));
+      const t3 = performance.now();
+      return {
+        width: image.originalWidth,
+        height: image.originalHeight,
+        faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i] })),
+        detectedFaces: crops.length,
+        timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },
+      };
+    } finally {
+      for (const c of crops) c.tensor.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.backbone.dispose();
+  }
+}

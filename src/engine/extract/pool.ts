@@ -1,0 +1,164 @@
+/**
+ * A fixed set of worker threads, each with its own backbone, fed from one bounded queue,
+ * so both cores work and a flood of photos is refused rather than buffered without end.
+ */
+import { Worker } from 'node:worker_threads';
+import { InputError, type InputErrorCode } from '../errors.js';
+import type { BackendInfo } from '../runtime/backend.js';
+import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
+import type { FromWorker, SerializedError, ToWorker } from './protocol.js';
+
+export interface PoolOptions extends EmbedderOptions {
+  /** Worker threads. Default 2. */
+  workers: number;
+  /** Photos waiting (not yet in a worker) beyond which `embed` rejects with PoolBusyError. Default 256. */
+  maxQueue: number;
+}
+
+export class PoolBusyError extends Error {
+  override name = 'PoolBusyError';
+}
+
+interface Job {
+  id: number;
+  bytes: Uint8Array;
+  request: EmbedRequest;
+  resolve: (value: EmbeddedImage) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  /** False while a replacement for a crashed worker starts. */
+  ready: boolean;
+}
+
+function toError(e: SerializedError): Error {
+  if (e.name === 'InputError' && e.code) return new InputError(e.code as InputErrorCode, e.message);
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+function spawnWorker(options: Partial<EmbedderOptions>): Worker {
+  return new Worker(WORKER_URL, { workerData: { options } });
+}
+
+/** Resolves on the worker's `ready` message; rejects if it fails to load its models. */
+function waitReady(worker: Worker): Promise<Extract<FromWorker, { type: 'ready' }>> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`extraction worker exited with code ${code} during start-up`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (m: FromWorker) => {
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      if (m.type === 'ready') resolve(m);
+      else reject(toError(m.type === 'init-failed' ? m.error : { name: 'Error', message: `unexpected first message ${m.type}` }));
+    });
+  });
+}
+
+export class EmbedderPool {
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(private readonly slots: Slot[], private readonly options: Partial<EmbedderOptions>, readonly backend: BackendInfo, readonly dim: number, private readonly maxQueue: number) {
+    for (const slot of slots) this.listen(slot);
+  }
+
+  static async start(options: Partial<PoolOptions> = {}): Promise<EmbedderPool> {
+    const embedder: Partial<EmbedderOptions> = { backbone: options.backbone, backend: options.backend, limits: options.limits };
+    const count = Math.max(1, options.workers ?? 2);
+    const workers = Array.from({ length: count }, () => spawnWorker(embedder));
+    try {
+      const ready = await Promise.all(workers.map(waitReady));
+      const slots = workers.map((worker) => ({ worker, job: null, ready: true }));
+      return new EmbedderPool(slots, embedder, ready[0].backend, ready[0].dim, options.maxQueue ?? 256);
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
+  }
+
+  private listen(slot: Slot): void {
+    let crash = '';
+    slot.worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    slot.worker.on('error', (e) => (crash = e.message)); // an uncaught error in the worker; 'exit' follows
+    slot.worker.once('exit', (code) => this.onExit(slot, code, crash));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Photos waiting for a free worker. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Photos being processed right now. */
+  get busy(): number {
+    return this.slots.filter((s) => s.job).length;
+  }
+
+  /** Embed one photo's faces in a worker. The bytes are copied, never kept after the answer. */
+  embed(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {
+    if (this.closed) return Promise.reject(new Error('the extraction pool is closed'));
+    if (this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusyError(`${this.queue.length} photos are already waiting`));
+    return new Promise((resolve, reject) => {
+      // A copy (Buffer.slice is a view) so transferring it never detaches the caller's memory.
+      this.queue.push({ id: this.nextId++, bytes: new Uint8Array(bytes), request, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.job || !slot.ready || this.queue.length === 0) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      const message: ToWorker = { id: job.id, bytes: job.bytes, request: job.request };
+      slot.worker.postMessage(message, [job.bytes.buffer as ArrayBuffer]);
+    }
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    const job = slot.job;
+    if (!job || !('id' in message) || message.id !== job.id) return;
+    slot.job = null;
+    if (message.type === 'result') job.resolve(message.result);
+    else if (message.type === 'error') job.reject(toError(message.error));
+    this.dispatch();
+  }
+
+  /** A worker that dies (out of memory, a native crash) fails its photo and is replaced. */
+  private onExit(slot: Slot, code: number, crash: string): void {
+    slot.job?.reject(new Error(`extraction worker stopped unexpectedly (exit code ${code}${crash ? `: ${crash}` : ''})`));
+    slot.job = null;
+    if (this.closed) return;
+    slot.ready = false;
+    slot.worker = spawnWorker(this.options);
+    waitReady(slot.worker).then(() => {
+      slot.worker.removeAllListeners();
+      this.listen(slot);
+      slot.ready = true;
+      this.dispatch();
+    }, () => undefined);
+  }
+
+  /** Finish the photos in workers, refuse the queued ones, stop the threads. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the extraction pool is closing'));
+    await Promise.all(this.slots.map(async (slot) => {
+      while (slot.job) await new Promise((r) => setTimeout(r, 10));
+      slot.worker.removeAllListeners('exit');
+      await slot.worker.terminate();
+    }));
+  }
+}

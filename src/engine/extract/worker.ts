@@ -1,0 +1,24 @@
+/** A worker thread holding one FaceEmbedder (one wasm engine, one core). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FaceEmbedder } from './face-embedder.js';
+import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread');
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+const { options } = workerData as WorkerInit;
+try {
+  const embedder = await FaceEmbedder.create(options);
+  send({ type: 'ready', backend: embedder.backend, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
+  port.on('message', async ({ id, bytes, request }: ToWorker) => {
+    try {
+      const result = await embedder.embedImage(bytes, request);
+      send({ type: 'result', id, result }, result.faces.map((f) => f.embedding.buffer as ArrayBuffer));
+    } catch (error) {
+      send({ type: 'error', id, error: serializeError(error) });
+    }
+  });
+} catch (error) {
+  send({ type: 'init-failed', error: serializeError(error) });
+}

@@ -1,0 +1,71 @@
+/**
+ * Picks the fastest tfjs backend that works here: native TensorFlow (tfjs-node-gpu, then
+ * tfjs-node) when installed, else WebAssembly. The pure-JS `cpu` backend is 12-17x slower
+ * than wasm and is only used when asked for.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendChoice } from '../../config.js';
+
+const require = createRequire(import.meta.url);
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Which package provides it, e.g. `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-backend-wasm`. */
+  provider: string;
+  tfjsVersion: string;
+}
+
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** Loads a native binding if it is installed; it registers the `tensorflow` backend as a side effect. */
+function loadNative(): string | null {
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      require(pkg);
+      return pkg;
+    } catch {
+      // Not installed (its install script needs the internet) or its binary does not load: try the next.
+    }
+  }
+  return null;
+}
+
+export const wasmDirectory = (): string => path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+
+let selected: BackendInfo | null = null;
+
+export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+  if (selected) return selected;
+  let provider: string | null = null;
+  if (choice === 'auto' || choice === 'tensorflow') {
+    provider = loadNative();
+    if (!provider && choice === 'tensorflow') {
+      throw new BackendError('CELEB_BACKEND=tensorflow, but neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed and loadable.');
+    }
+  }
+  let name: BackendName;
+  if (provider) {
+    name = 'tensorflow';
+  } else if (choice === 'cpu') {
+    name = 'cpu';
+    provider = '@tensorflow/tfjs-backend-cpu';
+  } else {
+    name = 'wasm';
+    provider = '@tensorflow/tfjs-backend-wasm';
+    setWasmPaths(wasmDirectory());
+  }
+  if (!(await tf.setBackend(name))) throw new BackendError(`The tfjs backend "${name}" failed to initialise.`);
+  await tf.ready();
+  selected = { name, provider, tfjsVersion: tf.version.tfjs };
+  return selected;
+}
