@@ -1,0 +1,75 @@
+/**
+ * A model is a directory: `model.json` (this manifest), the head's weights, and at most one
+ * small reference thumbnail per person. It never contains the photos it was built from.
+ */
+import type { HeadKind } from '../heads/head.js';
+
+export const MODEL_FORMAT = 'celeb-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface SplitCounts {
+  train: number;
+  val: number;
+  test: number;
+}
+
+export interface ModelMetrics {
+  /** Top-1 accuracy on the test split, 0..1. */
+  testTop1: number;
+  testTop3: number;
+  valTop1?: number;
+  /** Expected calibration error on the test split (15 bins), before and after temperature scaling. */
+  eceBefore?: number;
+  eceAfter?: number;
+}
+
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_FORMAT_VERSION;
+  /** ISO timestamp. */
+  created: string;
+  /** Backbone id the head was fitted on; embeddings from any other backbone are meaningless to it. */
+  backbone: string;
+  dim: number;
+  head: {
+    kind: HeadKind;
+    /** Relative path of the weights: `centroids.bin` for centroid, `head/model.json` for fc heads. */
+    file: string;
+    /** Training settings, for fc heads. */
+    config?: Record<string, unknown>;
+  };
+  /** Class order of the head's scores. */
+  labels: string[];
+  /** Softmax temperature fitted on the validation split: confidence = softmax(scores / temperature). */
+  temperature: number;
+  /** Person -> relative path of a reference thumbnail (at most 160 px). */
+  thumbnails: Record<string, string>;
+  data: {
+    /** Where the dataset came from, e.g. `data/face_data`. */
+    source: string;
+    images: SplitCounts;
+    perPerson: Record<string, SplitCounts>;
+  };
+  metrics: ModelMetrics | null;
+  /** Set when the model was produced by a training run. */
+  run?: { id: number; preset: number | null };
+}
+
+export class ModelFormatError extends Error {
+  override name = 'ModelFormatError';
+}
+
+export function validateManifest(value: unknown, where: string): ModelManifest {
+  const m = value as Partial<ModelManifest>;
+  const fail = (why: string): never => {
+    throw new ModelFormatError(`${where}: ${why}`);
+  };
+  if (typeof m !== 'object' || m === null) fail('not a JSON object');
+  if (m.format !== MODEL_FORMAT) fail(`"format" must be "${MODEL_FORMAT}"`);
+  if (m.version !== MODEL_FORMAT_VERSION) fail(`unsupported version ${String(m.version)} (this code reads ${MODEL_FORMAT_VERSION})`);
+  if (typeof m.backbone !== 'string') fail('"backbone" is missing');
+  if (!Array.isArray(m.labels) || m.labels.length < 2) fail('"labels" needs at least two people');
+  if (!m.head || !['centroid', 'fc1', 'fc2'].includes(m.head.kind)) fail('"head.kind" must be centroid, fc1 or fc2');
+  if (typeof m.temperature !== 'number' || !(m.temperature > 0)) fail('"temperature" must be a positive number');
+  return m as ModelManifest;
+}

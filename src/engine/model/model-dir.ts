@@ -1,0 +1,82 @@
+/** Reading and writing model directories; writes are atomic (temp dir, then rename). */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CentroidHead } from '../heads/centroid.js';
+import type { Head } from '../heads/head.js';
+import { ModelFormatError, validateManifest, type ModelManifest } from './manifest.js';
+
+export interface LoadedModel {
+  /** Absolute path of the directory. */
+  dir: string;
+  /** Directory name, e.g. `default`. */
+  name: string;
+  manifest: ModelManifest;
+  head: Head;
+}
+
+/** Loaders for trainable heads register here (src/engine/train), so this module does not import tfjs layers. */
+export type HeadLoader = (dir: string, manifest: ModelManifest) => Promise<Head>;
+const headLoaders = new Map<string, HeadLoader>();
+
+export function registerHeadLoader(kind: 'fc1' | 'fc2', loader: HeadLoader): void {
+  headLoaders.set(kind, loader);
+}
+
+export async function readManifest(dir: string): Promise<ModelManifest> {
+  const file = path.join(dir, 'model.json');
+  if (!existsSync(file)) throw new ModelFormatError(`No model at ${dir} (model.json is missing)`);
+  return validateManifest(JSON.parse(await readFile(file, 'utf8')), file);
+}
+
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const abs = path.resolve(dir);
+  const manifest = await readManifest(abs);
+  let head: Head;
+  if (manifest.head.kind === 'centroid') {
+    head = CentroidHead.fromBytes(manifest.labels, await readFile(path.join(abs, manifest.head.file)));
+  } else {
+    const loader = headLoaders.get(manifest.head.kind);
+    if (!loader) throw new Error(`No loader registered for head kind "${manifest.head.kind}"`);
+    head = await loader(abs, manifest);
+  }
+  return { dir: abs, name: path.basename(abs), manifest, head };
+}
+
+/** Files of a model directory, relative path -> bytes, written together. */
+export type ModelFiles = Record<string, Uint8Array | string>;
+
+/**
+ * Writes `model.json` plus `files` into `dir` atomically: everything goes into a sibling
+ * temp directory first, which then replaces `dir`, so a crash never leaves half a model.
+ */
+export async function writeModelDir(dir: string, manifest: ModelManifest, files: ModelFiles): Promise<void> {
+  const target = path.resolve(dir);
+  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const old = `${target}.old-${process.pid}-${Date.now()}`;
+  await mkdir(temp, { recursive: true });
+  try {
+    for (const [rel, content] of Object.entries(files)) {
+      const file = path.join(temp, rel);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+    }
+    await writeFile(path.join(temp, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
+    if (existsSync(target)) await rename(target, old);
+    await rename(temp, target);
+    await rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export async function readThumbnail(model: LoadedModel, person: string): Promise<Uint8Array | null> {
+  const rel = model.manifest.thumbnails[person];
+  if (!rel) return null;
+  try {
+    return await readFile(path.join(model.dir, rel));
+  } catch {
+    return null;
+  }
+}
