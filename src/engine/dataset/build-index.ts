@@ -1,0 +1,117 @@
+/**
+ * `celeb index`: a centroid model from the train split, its temperature fitted on the
+ * validation split, its accuracy measured on the test split. No training needed.
+ */
+import path from 'node:path';
+import type { Database } from '../../store/index.js';
+import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
+import type { EmbedderPool } from '../extract/pool.js';
+import { CentroidHead } from '../heads/centroid.js';
+import { calibrationReport, evaluateScores, scoreSamples, type Evaluation, type LabelledEmbedding } from '../heads/evaluate.js';
+import { fitTemperature } from '../heads/metrics.js';
+import { faceThumbnail } from '../image/thumbnail.js';
+import { dot } from '../math.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest, type SplitCounts } from '../model/manifest.js';
+import { writeModelDir } from '../model/model-dir.js';
+import { readImageFolder, SPLITS, type LabelledFile, type SplitName } from './folders.js';
+
+export interface FeatureSplit {
+  samples: (LabelledEmbedding & { file: string; box: [number, number, number, number] })[];
+  /** Files left out: no face, or unusable. */
+  skipped: number;
+}
+
+/** Embeds all three splits through the cache; faceless files are skipped and counted. */
+export async function embedDataset(
+  root: string, deps: { pool: EmbedderPool; db: Database; backbone: string; assumeCrop?: boolean; onProgress?: (p: ExtractionProgress) => void },
+): Promise<{ splits: Record<SplitName, FeatureSplit>; stats: ExtractionStats }> {
+  const dataset = readImageFolder(root);
+  const all: (LabelledFile & { split: SplitName })[] = SPLITS.flatMap((split) => dataset[split].map((f) => ({ ...f, split })));
+  const { features, stats } = await extractFileFeatures({ ...deps, files: all.map((f) => f.file) });
+  const splits = Object.fromEntries(SPLITS.map((s) => [s, { samples: [], skipped: 0 }])) as unknown as Record<SplitName, FeatureSplit>;
+  all.forEach((f, i) => {
+    const { embedding, box } = features[i];
+    if (embedding && box) splits[f.split].samples.push({ person: f.person, embedding, file: f.file, box });
+    else splits[f.split].skipped++;
+  });
+  return { splits, stats };
+}
+
+export function splitCounts(splits: Record<SplitName, FeatureSplit>) {
+  const images: SplitCounts = { train: 0, val: 0, test: 0 };
+  const perPerson: Record<string, SplitCounts> = {};
+  for (const split of SPLITS) {
+    for (const s of splits[split].samples) {
+      images[split]++;
+      (perPerson[s.person] ??= { train: 0, val: 0, test: 0 })[split]++;
+    }
+  }
+  return { images, perPerson };
+}
+
+/** One thumbnail per person: the training photo whose embedding is closest to the person's centroid. */
+export async function referenceThumbnails(head: CentroidHead, train: FeatureSplit['samples']): Promise<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [i, person] of head.labels.entries()) {
+    const own = train.filter((s) => s.person === person);
+    if (own.length === 0) continue;
+    const best = own.reduce((a, b) => (dot(b.embedding, head.centroids[i]) > dot(a.embedding, head.centroids[i]) ? b : a));
+    out[person] = await faceThumbnail(best.file, best.box);
+  }
+  return out;
+}
+
+export const thumbnailPath = (person: string): string => `thumbnails/${person.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person'}.jpg`;
+
+/**
+ * Lower bound of the centroid head's temperature. A validation split the head gets 100%
+ * right pushes the fitted T towards 0, where every answer — including a selfie of someone
+ * who is no celebrity — reads 100%. At 0.02 a cosine gap of 0.1 is still a 150:1 odds ratio.
+ */
+export const CENTROID_MIN_TEMPERATURE = 0.02;
+
+export interface IndexReport {
+  out: string;
+  backbone: string;
+  people: number;
+  counts: SplitCounts;
+  test: Evaluation;
+  temperature: number;
+  eceBefore: number;
+  eceAfter: number;
+  extraction: ExtractionStats;
+  skipped: number;
+}
+
+export async function buildCentroidModel(options: {
+  data: string; out: string; pool: EmbedderPool; db: Database; backbone: string; assumeCrop?: boolean; onProgress?: (p: ExtractionProgress) => void;
+}): Promise<IndexReport> {
+  const { splits, stats } = await embedDataset(options.data, options);
+  const head = CentroidHead.fit(splits.train.samples);
+  // Without a validation split, calibrate on train: over-confident, but better than nothing.
+  const calibration = splits.val.samples.length > 0 ? splits.val.samples : splits.train.samples;
+  const temperature = fitTemperature(await scoreSamples(head, calibration), CENTROID_MIN_TEMPERATURE);
+  const testScored = await scoreSamples(head, splits.test.samples);
+  const test = evaluateScores(head.labels, testScored);
+  const { eceBefore, eceAfter } = calibrationReport(testScored, 1, temperature);
+  const thumbnails = await referenceThumbnails(head, splits.train.samples);
+  const { images, perPerson } = splitCounts(splits);
+  const manifest: ModelManifest = {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    created: new Date().toISOString(),
+    backbone: options.backbone,
+    dim: head.centroids[0].length,
+    head: { kind: 'centroid', file: 'centroids.bin' },
+    labels: [...head.labels],
+    temperature,
+    thumbnails: Object.fromEntries(Object.keys(thumbnails).map((p) => [p, thumbnailPath(p)])),
+    data: { source: path.relative(process.cwd(), path.resolve(options.data)) || '.', images, perPerson },
+    metrics: { testTop1: test.top1, testTop3: test.top3, eceBefore, eceAfter },
+  };
+  const files: Record<string, Uint8Array> = { 'centroids.bin': head.toBytes() };
+  for (const [person, jpeg] of Object.entries(thumbnails)) files[thumbnailPath(person)] = jpeg;
+  await writeModelDir(options.out, manifest, files);
+  const skipped = SPLITS.reduce((n, s) => n + splits[s].skipped, 0);
+  return { out: options.out, backbone: options.backbone, people: head.labels.length, counts: images, test, temperature, eceBefore, eceAfter, extraction: stats, skipped };
+}

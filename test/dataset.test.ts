@@ -1,0 +1,75 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { celeb, jsonLines } from './helpers/cli.js';
+import { face } from './helpers/fixtures.js';
+import { makeTinyDataset, type TinyDataset } from './helpers/tiny-dataset.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-data-'));
+const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_DATA_DIR: tmp, CELEB_MODEL_DIR: path.join(tmp, 'models') };
+const out = path.join(tmp, 'face_data');
+let data: TinyDataset;
+let report: {
+  people: number; images: number; counts: Record<string, number>; exactDuplicates: { file: string }[]; noFace: string[];
+  unusable: { file: string; code: string }[]; perPerson: Record<string, Record<string, number>>; extraction: { cached: number; embedded: number };
+};
+
+const filesIn = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesIn(path.join(dir, n)) : [path.join(dir, n)]));
+
+before(async () => {
+  data = await makeTinyDataset(tmp);
+  const r = await celeb(['data', 'import', data.dir, '--split', '60,20,20', '--seed', '7', '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  report = JSON.parse(r.stdout);
+});
+
+test('import writes the ImageFolder layout and accounts for every file', () => {
+  assert.equal(report.people, 5);
+  for (const split of ['train', 'val', 'test']) assert.ok(existsSync(path.join(out, split)));
+  const written = filesIn(out);
+  assert.equal(written.length, report.images);
+  assert.equal(report.counts.train + report.counts.val + report.counts.test, report.images);
+  const source = filesIn(data.dir).length;
+  assert.equal(report.images + report.exactDuplicates.length + report.noFace.length + report.unusable.length, source, 'nothing silently lost');
+  for (const person of data.people) assert.ok(report.perPerson[person].train > 0 && report.perPerson[person].test > 0, `${person} in train and test`);
+});
+
+test('exact duplicates are removed, faceless and non-image files are reported', () => {
+  assert.deepEqual(report.exactDuplicates.map((d) => d.file), [data.duplicate]);
+  assert.deepEqual(report.noFace, [data.noFace]);
+  assert.deepEqual(report.unusable.map((u) => [u.file, u.code]), [[data.notAnImage, 'not_an_image']]);
+});
+
+test('the split is reproducible and import refuses to overwrite without --force', async () => {
+  const again = await celeb(['data', 'import', data.dir, '--split', '60,20,20', '--seed', '7', '--json'], env);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^celeb: .* already exists and is not empty; pass --force/);
+  assert.doesNotMatch(again.stderr, /    at /, 'a message, not a stack trace');
+  const before = filesIn(out).map((f) => path.relative(out, f)).sort();
+  const forced = await celeb(['data', 'import', data.dir, '--split', '60,20,20', '--seed', '7', '--json', '--force'], env);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.deepEqual(filesIn(out).map((f) => path.relative(out, f)).sort(), before, 'same seed, same split');
+  const second = JSON.parse(forced.stdout) as typeof report;
+  // Only the unusable file goes to the workers again (failures are not cached); every embedding, and the "no face" answer, comes from SQLite.
+  assert.equal(second.extraction.embedded, 1);
+  assert.equal(second.extraction.cached, report.images + report.exactDuplicates.length + report.noFace.length);
+});
+
+test('index builds a centroid model that recognises held-out photos', async () => {
+  const modelDir = path.join(tmp, 'models', 'tiny');
+  const r = await celeb(['index', '--out', modelDir, '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const index = JSON.parse(r.stdout) as { people: number; testTop1: number; temperature: number; extraction: { embedded: number } };
+  assert.equal(index.people, 5);
+  assert.ok(index.testTop1 >= 0.8, `test top-1 ${index.testTop1}`);
+  assert.equal(index.extraction.embedded, 0, 'features reused from import');
+  assert.ok(readdirSync(path.join(modelDir, 'thumbnails')).length === 5);
+  for (const t of readdirSync(path.join(modelDir, 'thumbnails'))) assert.ok(statSync(path.join(modelDir, 'thumbnails', t)).size < 20_000);
+  // A photo of Ava the index never saw (a fresh pose variant is not in the dataset: use the original file).
+  const which = await celeb(['which', '--json', '--model', modelDir, face('cgi-model-6')], env);
+  assert.equal(which.code, 0, which.stderr);
+  const [answer] = jsonLines(which.stdout) as { faces: { matches: { name: string }[] }[] }[];
+  assert.equal(answer.faces[0].matches[0].name, 'Ava');
+});
