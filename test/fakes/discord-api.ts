@@ -1,0 +1,182 @@
+// A fake Discord for end-to-end tests of the real discord.js client: REST and the gateway
+// WebSocket share one HTTP server on 127.0.0.1. Point discord.js at it with
+//   new Client({ intents, rest: { api: fake.restRoot } })  and  client.login(fake.token)
+// and destroy the client before fake.stop().
+import http from 'node:http';
+import {
+  ChannelType, GatewayDispatchEvents,
+  type APIAttachment, type APIChatInputApplicationCommandInteraction, type ApplicationFlags, type APIMessage, type APIUser,
+  type GatewayMessageCreateDispatchData,
+} from 'discord.js';
+import { closeServer, listenLocal, sendJson } from './http-util.js';
+import { FakeGateway, type GatewayEvent } from './discord-gateway.js';
+import { DiscordRest, type DiscordRestCall } from './discord-rest.js';
+import {
+  makeGuildCreate, makeInteraction, makeMessage, memberWithoutUser, makeUser, snowflake,
+  type FakeCommandOption, type UserInput,
+} from './discord-model.js';
+
+export type { DiscordRestCall } from './discord-rest.js';
+export type { GatewayEvent } from './discord-gateway.js';
+export type { FakeCommandOption, UserInput } from './discord-model.js';
+
+export type DiscordStartOptions = {
+  /** What HELLO asks for; the real value is ~41 s. Make it small to see heartbeats in a test. */
+  heartbeatIntervalMs?: number;
+};
+
+export type InteractionOptions = {
+  commandName: string;
+  options?: FakeCommandOption[];
+  /** Defaults to fake.user. */
+  user?: APIUser;
+  /** Omit for a command used in a DM with the bot. */
+  guildId?: string;
+  /** Defaults to the guild's text channel, or the user's DM channel when there is no guild. */
+  channelId?: string;
+  /** Permission bitfield string of the invoking member (guild only). */
+  memberPermissions?: string;
+};
+
+export type MessageOptions = {
+  content: string;
+  /** Defaults to fake.user. */
+  author?: APIUser;
+  /** Omit for a DM (then channelId defaults to the author's DM channel). */
+  guildId?: string;
+  channelId?: string;
+  attachments?: APIAttachment[];
+  /** Defaults to the known users mentioned as <@id> in the content, as Discord derives them. */
+  mentions?: APIUser[];
+};
+
+export class FakeDiscordServer {
+  readonly token = 'ODg4.fake.discord-bot-token';
+  readonly applicationId = snowflake();
+  readonly bot: APIUser = makeUser({ id: this.applicationId, username: 'LookalikeBot', bot: true });
+  /** A default human user for dispatches. */
+  readonly user: APIUser = makeUser({ username: 'tester' });
+  readonly guildId = snowflake();
+  readonly channelId = snowflake();
+  private readonly users = new Map<string, APIUser>([[this.bot.id, this.bot], [this.user.id, this.user]]);
+  private readonly dmChannels = new Map<string, string>(); // user id -> DM channel id
+  private readonly rest: DiscordRest;
+  private readonly gateway: FakeGateway;
+
+  private constructor(private readonly server: http.Server, readonly httpRoot: string, options: DiscordStartOptions) {
+    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId });
+    this.rest.addChannel(this.channelId, this.guildId);
+    this.gateway = new FakeGateway(server, {
+      path: '/gateway',
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      ready: (sessionId) => ({
+        v: 10, user: this.bot, session_id: sessionId, resume_gateway_url: `${httpRoot.replace(/^http/, 'ws')}/gateway`,
+        shard: [0, 1], application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' }, // no flags; the enum has no 0 member
+        guilds: [{ id: this.guildId, unavailable: true }],
+      }),
+      guilds: () => [makeGuildCreate(this.guildId, this.channelId, this.bot, this.user)],
+    });
+    server.on('request', (req, res) => {
+      this.rest.handle(req, res).catch((error: unknown) => {
+        // Only unparseable bodies get here; a 500 makes discord.js fail loudly rather than hang.
+        if (!res.headersSent) sendJson(res, 500, { code: 0, message: String(error) });
+      });
+    });
+  }
+
+  static async start(options: DiscordStartOptions = {}): Promise<FakeDiscordServer> {
+    const server = http.createServer();
+    const port = await listenLocal(server);
+    return new FakeDiscordServer(server, `http://127.0.0.1:${port}`, options);
+  }
+
+  /** Pass as `rest.api`; @discordjs/rest appends `/v10` itself. */
+  get restRoot(): string {
+    return `${this.httpRoot}/api`;
+  }
+
+  /** REST calls in the order they were answered (attachment downloads are in `downloads`). */
+  get calls(): readonly DiscordRestCall[] {
+    return this.rest.calls.entries;
+  }
+
+  /** Paths of attachment downloads. */
+  get downloads(): readonly string[] {
+    return this.rest.downloads;
+  }
+
+  /** Connections, payloads the client sent (identify, heartbeats, ...) and closes. */
+  get gatewayEvents(): readonly GatewayEvent[] {
+    return this.gateway.events.entries;
+  }
+
+  /** Registered commands by scope: 'global' or a guild id. */
+  get commands(): DiscordRest['commands'] {
+    return this.rest.commands;
+  }
+
+  waitForCall(predicate: (call: DiscordRestCall) => boolean, timeoutMs = 2000): Promise<DiscordRestCall> {
+    return this.rest.calls.waitFor(predicate, timeoutMs, (c) => `${c.method} ${c.path} -> ${c.status}`, 'a matching REST call');
+  }
+
+  waitForGateway(predicate: (event: GatewayEvent) => boolean, timeoutMs = 2000): Promise<GatewayEvent> {
+    return this.gateway.events.waitFor(predicate, timeoutMs, (e) => (e.kind === 'receive' ? `op ${e.op}` : e.kind), 'a gateway event');
+  }
+
+  /** A user the fake knows, e.g. to use as the author of a message. */
+  addUser(input: UserInput = {}): APIUser {
+    const user = makeUser(input);
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  /** Stores bytes downloadable at the returned attachment's `url`. */
+  addAttachment(bytes: Buffer, filename: string, contentType: string, size?: { width: number; height: number }): APIAttachment {
+    return this.rest.addAttachment(bytes, filename, contentType, size);
+  }
+
+  /** Sends INTERACTION_CREATE for a slash command; returns the payload (id, token, ...). */
+  dispatchInteraction(input: InteractionOptions): APIChatInputApplicationCommandInteraction {
+    const user = input.user ?? this.user;
+    const channelId = input.channelId ?? (input.guildId ? this.channelId : this.dmChannelOf(user));
+    const command = [...this.commands.values()].flat().find((c) => c.name === input.commandName);
+    const interaction = makeInteraction({
+      applicationId: this.applicationId, commandId: command?.id ?? snowflake(), commandName: input.commandName,
+      options: input.options ?? [], user, guildId: input.guildId, channelId, memberPermissions: input.memberPermissions,
+    });
+    this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId });
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
+    return interaction;
+  }
+
+  /** Sends MESSAGE_CREATE as if a user had posted; returns the message. */
+  dispatchMessage(input: MessageOptions): GatewayMessageCreateDispatchData {
+    const author = input.author ?? this.user;
+    const channelId = input.channelId ?? (input.guildId ? this.channelId : this.dmChannelOf(author));
+    const mentionedIds = [...input.content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]);
+    const mentions = input.mentions ?? mentionedIds.flatMap((id) => this.users.get(id) ?? []);
+    const message: APIMessage = makeMessage({ channelId, guildId: input.guildId, author, content: input.content, attachments: input.attachments, mentions });
+    const payload: GatewayMessageCreateDispatchData = input.guildId
+      ? { ...message, guild_id: input.guildId, member: memberWithoutUser(author), channel_type: ChannelType.GuildText }
+      : { ...message, channel_type: ChannelType.DM };
+    this.rest.addMessage(payload);
+    this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, payload);
+    return payload;
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.close();
+    await closeServer(this.server);
+  }
+
+  private dmChannelOf(user: APIUser): string {
+    let channelId = this.dmChannels.get(user.id);
+    if (!channelId) {
+      channelId = snowflake();
+      this.dmChannels.set(user.id, channelId);
+      this.rest.addChannel(channelId);
+    }
+    return channelId;
+  }
+}
