@@ -8,7 +8,10 @@ import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../image/de
 import { detectFaceCrops, wholeImageCrop, type Box, type FaceCrop } from '../augment/face-crop.js';
 import { selectBackend, type BackendInfo } from '../runtime/backend.js';
 import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';
+import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../backbones/backbone.js';
+import type { ViewRecipe } from '../augment/recipe.js';
+import { applyRecipe, bytesToCrop, cropToBytes, pairAverage } from '../augment/transforms.js';
 import { resolveBackbone } from '../backbones/registry.js';
 
 export interface EmbedderOptions {
@@ -22,6 +25,10 @@ export interface EmbedRequest {
   assumeCrop?: boolean;
   /** Embed at most this many faces, largest first. Default: all detected (up to 20). */
   maxFaces?: number;
+  /** Also embed these augmented views of the largest face (training's feature bank). */
+  views?: ViewRecipe[];
+  /** Also return the largest face's aligned crop as 8-bit RGB at the backbone's input size (for sample pairing). */
+  returnCrop?: boolean;
 }
 
 export interface EmbeddedFace {
@@ -45,6 +52,10 @@ export interface EmbeddedImage {
   /** Faces detected, including those beyond `maxFaces`. */
   detectedFaces: number;
   timings: StageTimings;
+  /** Embeddings of `request.views`, in order, for the largest face. */
+  views?: Float32Array[];
+  /** `request.returnCrop`: size x size x 3 bytes, size = the backbone's input size. */
+  crop?: Uint8Array;
 }
 
 export class FaceEmbedder {
@@ -71,6 +82,9 @@ export class FaceEmbedder {
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
     try {
       const embeddings = await this.backbone.embed(kept.map((c) => c.tensor));
+      const largest = kept[0]?.tensor;
+      const views = largest && request.views?.length ? await this.embedViews(largest, request.views) : undefined;
+      const crop = largest && request.returnCrop ? await cropToBytes(largest, this.backbone.spec.inputSize) : undefined;
       const t3 = performance.now();
       return {
         width: image.originalWidth,
@@ -78,9 +92,32 @@ export class FaceEmbedder {
         faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i] })),
         detectedFaces: crops.length,
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },
+        ...(views ? { views } : {}),
+        ...(crop ? { crop } : {}),
       };
     } finally {
       for (const c of crops) c.tensor.dispose();
+    }
+  }
+
+  private async embedViews(crop: tf.Tensor4D, recipes: ViewRecipe[]): Promise<Float32Array[]> {
+    const size = this.backbone.spec.inputSize;
+    const views = recipes.map((r) => applyRecipe(crop, r, size));
+    try {
+      return await this.backbone.embed(views);
+    } finally {
+      for (const v of views) v.dispose();
+    }
+  }
+
+  /** Sample pairing: embed the pixel average of two crops made with `returnCrop`. */
+  async embedPair(a: Uint8Array, b: Uint8Array): Promise<Float32Array> {
+    const size = this.backbone.spec.inputSize;
+    const mixed = tf.tidy(() => pairAverage(bytesToCrop(a, size), bytesToCrop(b, size)));
+    try {
+      return (await this.backbone.embed([mixed]))[0];
+    } finally {
+      mixed.dispose();
     }
   }
 

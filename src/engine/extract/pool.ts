@@ -19,11 +19,12 @@ export class PoolBusyError extends Error {
   override name = 'PoolBusyError';
 }
 
+type Answer = Extract<FromWorker, { type: 'result' | 'pair-result' }>;
+
 interface Job {
-  id: number;
-  bytes: Uint8Array;
-  request: EmbedRequest;
-  resolve: (value: EmbeddedImage) => void;
+  message: ToWorker;
+  transfer: ArrayBuffer[];
+  resolve: (answer: Answer) => void;
   reject: (error: Error) => void;
 }
 
@@ -107,12 +108,27 @@ export class EmbedderPool {
   }
 
   /** Embed one photo's faces in a worker. The bytes are copied, never kept after the answer. */
-  embed(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {
+  async embed(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {
+    // A copy (Buffer.slice is a view) so transferring it never detaches the caller's memory.
+    const copy = new Uint8Array(bytes);
+    const answer = await this.submit({ type: 'embed', id: this.nextId++, bytes: copy, request }, [copy.buffer]);
+    if (answer.type !== 'result') throw new Error(`unexpected ${answer.type} for an embed job`);
+    return answer.result;
+  }
+
+  /** Sample pairing: the embedding of the pixel average of two crops returned with `returnCrop`. */
+  async embedPair(a: Uint8Array, b: Uint8Array): Promise<Float32Array> {
+    const [ca, cb] = [new Uint8Array(a), new Uint8Array(b)];
+    const answer = await this.submit({ type: 'pair', id: this.nextId++, a: ca, b: cb }, [ca.buffer, cb.buffer]);
+    if (answer.type !== 'pair-result') throw new Error(`unexpected ${answer.type} for a pair job`);
+    return answer.embedding;
+  }
+
+  private submit(message: ToWorker, transfer: ArrayBuffer[]): Promise<Answer> {
     if (this.closed) return Promise.reject(new Error('the extraction pool is closed'));
     if (this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusyError(`${this.queue.length} photos are already waiting`));
     return new Promise((resolve, reject) => {
-      // A copy (Buffer.slice is a view) so transferring it never detaches the caller's memory.
-      this.queue.push({ id: this.nextId++, bytes: new Uint8Array(bytes), request, resolve, reject });
+      this.queue.push({ message, transfer, resolve, reject });
       this.dispatch();
     });
   }
@@ -122,17 +138,16 @@ export class EmbedderPool {
       if (slot.job || !slot.ready || this.queue.length === 0) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      const message: ToWorker = { id: job.id, bytes: job.bytes, request: job.request };
-      slot.worker.postMessage(message, [job.bytes.buffer as ArrayBuffer]);
+      slot.worker.postMessage(job.message, job.transfer);
     }
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
     const job = slot.job;
-    if (!job || !('id' in message) || message.id !== job.id) return;
+    if (!job || !('id' in message) || message.id !== job.message.id) return;
     slot.job = null;
-    if (message.type === 'result') job.resolve(message.result);
-    else if (message.type === 'error') job.reject(toError(message.error));
+    if (message.type === 'error') job.reject(toError(message.error));
+    else job.resolve(message);
     this.dispatch();
   }
 

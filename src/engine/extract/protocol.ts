@@ -6,7 +6,9 @@ export interface WorkerInit {
   options: Partial<EmbedderOptions>;
 }
 
-export type ToWorker = { id: number; bytes: Uint8Array; request: EmbedRequest };
+export type ToWorker =
+  | { type: 'embed'; id: number; bytes: Uint8Array; request: EmbedRequest }
+  | { type: 'pair'; id: number; a: Uint8Array; b: Uint8Array };
 
 /** Errors cross the thread boundary as plain data; InputError keeps its code. */
 export interface SerializedError {
@@ -19,6 +21,7 @@ export type FromWorker =
   | { type: 'ready'; backend: BackendInfo; backbone: string; dim: number }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'result'; id: number; result: EmbeddedImage }
+  | { type: 'pair-result'; id: number; embedding: Float32Array }
   | { type: 'error'; id: number; error: SerializedError };
 
 export function serializeError(error: unknown): SerializedError {

@@ -11,12 +11,17 @@ const { options } = workerData as WorkerInit;
 try {
   const embedder = await FaceEmbedder.create(options);
   send({ type: 'ready', backend: embedder.backend, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
-  port.on('message', async ({ id, bytes, request }: ToWorker) => {
+  port.on('message', async (job: ToWorker) => {
     try {
-      const result = await embedder.embedImage(bytes, request);
-      send({ type: 'result', id, result }, result.faces.map((f) => f.embedding.buffer as ArrayBuffer));
+      if (job.type === 'pair') {
+        const embedding = await embedder.embedPair(job.a, job.b);
+        send({ type: 'pair-result', id: job.id, embedding }, [embedding.buffer as ArrayBuffer]);
+      } else {
+        const result = await embedder.embedImage(job.bytes, job.request);
+        send({ type: 'result', id: job.id, result });
+      }
     } catch (error) {
-      send({ type: 'error', id, error: serializeError(error) });
+      send({ type: 'error', id: job.id, error: serializeError(error) });
     }
   });
 } catch (error) {
