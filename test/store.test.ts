@@ -115,7 +115,10 @@ test('crash recovery: runs left queued or running are interrupted on reopen; fin
   const done = createRun(first, NEW_RUN);
   markRunning(first, done);
   finishRun(first, done, { seconds: 9, modelPath: 'model/run-3', bestEpoch: 1, bestValLoss: 0.9 });
-  first.close(); // the process "dies" without finishing the run
+  // The process "dies" without finishing the run: its pid no longer exists.
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  first.prepare('UPDATE runs SET owner_pid = ?').run(Number(dead.stdout));
+  first.close();
   const db = open(t, file);
   for (const id of [running, queued]) {
     const run = getRun(db, id);
@@ -127,6 +130,16 @@ test('crash recovery: runs left queued or running are interrupted on reopen; fin
   assert.equal(getRun(db, done)?.status, 'done');
   assert.equal(getRun(db, done)?.error, null);
   assert.equal(runningRun(db), null);
+});
+
+test('crash recovery leaves alone a run whose owner process is alive (another process opened the file)', (t) => {
+  const file = freshFile('crash-alive');
+  const owner = openDatabase(file);
+  const live = createRun(owner, NEW_RUN);
+  markRunning(owner, live);
+  const other = open(t, file); // e.g. `celeb leaderboard` while a bot trains
+  assert.equal(getRun(other, live)?.status, 'running');
+  owner.close();
 });
 
 test('crash recovery: a process killed mid-run (WAL not checkpointed) leaves an interrupted run', (t) => {

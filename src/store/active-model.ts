@@ -105,3 +105,8 @@ export function offerModel(db: Database, offer: ModelOffer): OfferOutcome {
     return { promoted: true, reason };
   }).immediate();
 }
+
+/** Back to the shipped default model: forgets the active run (and its pin). */
+export function resetActiveModel(db: Database): void {
+  db.prepare('DELETE FROM active_model WHERE id = 1').run();
+}

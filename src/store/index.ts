@@ -6,11 +6,11 @@ export {
   getFeature, getFeatures, putFeatures, countFeatures, type FeatureKey, type FeatureRecord, type FaceBox,
 } from './features.js';
 export {
-  createRun, markRunning, recordEpoch, finishRun, failRun, cancelRun, getRun, listRuns, runningRun, interruptUnfinishedRuns,
+  createRun, markRunning, recordEpoch, finishRun, failRun, cancelRun, interruptRun, getRun, listRuns, runningRun, interruptUnfinishedRuns,
   RUN_STATUSES, FINAL_RUN_STATUSES,
   type RunStatus, type NewRun, type RunRecord, type RunWithEpochs, type EpochMetrics, type FinishRun,
 } from './runs.js';
 export { saveResult, getResult, leaderboard, type RunResult, type ConfusionMatrix, type LeaderboardRow } from './results.js';
 export {
-  getActiveModel, pinActiveModel, offerModel, clearPin, type ActiveModel, type ModelOffer, type OfferOutcome,
+  getActiveModel, pinActiveModel, offerModel, clearPin, resetActiveModel, type ActiveModel, type ModelOffer, type OfferOutcome,
 } from './active-model.js';

@@ -88,6 +88,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'runs.owner_pid: crash recovery only interrupts runs whose process is gone',
+    up(db) {
+      db.exec('ALTER TABLE runs ADD COLUMN owner_pid INTEGER');
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;

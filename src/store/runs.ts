@@ -110,10 +110,10 @@ export function createRun(db: Database, run: NewRun): number {
   const config = JSON.stringify(run.config);
   if (!isPlainObject(run.config) || config === undefined) throw new StoreValidationError('config must be a JSON-serialisable object');
   const result = db.prepare(`
-    INSERT INTO runs (preset, config, backbone, backend, head, loss, sample_pairing, epochs, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')
+    INSERT INTO runs (preset, config, backbone, backend, head, loss, sample_pairing, epochs, status, owner_pid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)
   `).run(run.preset, config, requireText(run.backbone, 'backbone'), requireText(run.backend, 'backend'),
-    requireText(run.head, 'head'), requireText(run.loss, 'loss'), run.samplePairing ? 1 : 0, requireCount(run.epochs, 'epochs', 1));
+    requireText(run.head, 'head'), requireText(run.loss, 'loss'), run.samplePairing ? 1 : 0, requireCount(run.epochs, 'epochs', 1), process.pid);
   return Number(result.lastInsertRowid);
 }
 
@@ -133,8 +133,9 @@ function transition(db: Database, runId: number, from: readonly RunStatus[], act
 
 const ELAPSED_SQL = `CASE WHEN started_at IS NULL THEN NULL ELSE (julianday('now') - julianday(started_at)) * 86400.0 END`;
 
-export function markRunning(db: Database, runId: number): void {
-  transition(db, runId, ['queued'], 'start', `status = 'running', started_at = ${NOW_SQL}`);
+/** `backend`: the tfjs backend the run actually got, when it differs from the one planned at creation. */
+export function markRunning(db: Database, runId: number, backend?: string): void {
+  transition(db, runId, ['queued'], 'start', `status = 'running', started_at = ${NOW_SQL}, backend = COALESCE(@backend, backend)`, { backend: backend ?? null });
 }
 
 /** Stores one epoch's metrics; the run must be running and the epoch not yet recorded. */
@@ -178,16 +179,37 @@ export function cancelRun(db: Database, runId: number): void {
   transition(db, runId, ['queued', 'running'], 'cancel', `status = 'cancelled', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL}`);
 }
 
+/** A shutdown (SIGTERM) while the run was in progress: not a failure of the run itself. */
+export function interruptRun(db: Database, runId: number, reason = 'interrupted: the program was stopped during the run'): void {
+  transition(db, runId, ['queued', 'running'], 'interrupt',
+    `status = 'interrupted', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL}, error = @reason`, { reason });
+}
+
+/** Whether a process with this id is running on this machine. */
+function processAlive(pid: number | null): boolean {
+  if (pid === null) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
 /**
- * Crash recovery, called by `openDatabase`: every run still queued or running belongs to a
- * process that is gone, so it becomes `interrupted`. Returns how many runs were changed.
+ * Crash recovery, called by `openDatabase`: a run still queued or running whose owning
+ * process is gone becomes `interrupted`. Runs owned by a live process (a bot training
+ * while `celeb leaderboard` opens the same file) are left alone. Returns how many changed.
  */
 export function interruptUnfinishedRuns(db: Database): number {
-  return db.prepare(`
+  const orphans = db.prepare<[], { id: number; owner_pid: number | null }>("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')")
+    .all().filter((r) => !processAlive(r.owner_pid));
+  const interrupt = db.prepare(`
     UPDATE runs SET status = 'interrupted', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL},
       error = 'interrupted: the process stopped before the run finished'
-    WHERE status IN ('queued', 'running')
-  `).run().changes;
+    WHERE id = ? AND status IN ('queued', 'running')
+  `);
+  return db.transaction(() => orphans.reduce((n, r) => n + interrupt.run(r.id).changes, 0))();
 }
 
 function epochsOf(db: Database, runId: number): EpochMetrics[] {

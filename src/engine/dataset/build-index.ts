@@ -16,7 +16,7 @@ import { writeModelDir } from '../model/model-dir.js';
 import { readImageFolder, SPLITS, type LabelledFile, type SplitName } from './folders.js';
 
 export interface FeatureSplit {
-  samples: (LabelledEmbedding & { file: string; box: [number, number, number, number] })[];
+  samples: (LabelledEmbedding & { file: string; contentHash: string; box: [number, number, number, number] })[];
   /** Files left out: no face, or unusable. */
   skipped: number;
 }
@@ -30,8 +30,8 @@ export async function embedDataset(
   const { features, stats } = await extractFileFeatures({ ...deps, files: all.map((f) => f.file) });
   const splits = Object.fromEntries(SPLITS.map((s) => [s, { samples: [], skipped: 0 }])) as unknown as Record<SplitName, FeatureSplit>;
   all.forEach((f, i) => {
-    const { embedding, box } = features[i];
-    if (embedding && box) splits[f.split].samples.push({ person: f.person, embedding, file: f.file, box });
+    const { embedding, box, contentHash } = features[i];
+    if (embedding && box) splits[f.split].samples.push({ person: f.person, embedding, file: f.file, contentHash, box });
     else splits[f.split].skipped++;
   });
   return { splits, stats };

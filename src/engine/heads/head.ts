@@ -1,7 +1,8 @@
 /** What every classifier head does: embeddings in, one score per known person out. */
 
 /** `centroid` needs no training; `fc1` and `fc2` are trained (see src/engine/train). */
-export type HeadKind = 'centroid' | 'fc1' | 'fc2';
+export type HeadKind = 'centroid' | TrainableHeadKind;
+export type TrainableHeadKind = 'fc1' | 'fc2';
 
 export interface Head {
   readonly kind: HeadKind;

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CentroidHead } from '../heads/centroid.js';
 import type { Head } from '../heads/head.js';
+import { loadLayersHead } from '../heads/layers-head.js';
 import { ModelFormatError, validateManifest, type ModelManifest } from './manifest.js';
 
 export interface LoadedModel {
@@ -15,14 +16,6 @@ export interface LoadedModel {
   head: Head;
 }
 
-/** Loaders for trainable heads register here (src/engine/train), so this module does not import tfjs layers. */
-export type HeadLoader = (dir: string, manifest: ModelManifest) => Promise<Head>;
-const headLoaders = new Map<string, HeadLoader>();
-
-export function registerHeadLoader(kind: 'fc1' | 'fc2', loader: HeadLoader): void {
-  headLoaders.set(kind, loader);
-}
-
 export async function readManifest(dir: string): Promise<ModelManifest> {
   const file = path.join(dir, 'model.json');
   if (!existsSync(file)) throw new ModelFormatError(`No model at ${dir} (model.json is missing)`);
@@ -32,14 +25,9 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const manifest = await readManifest(abs);
-  let head: Head;
-  if (manifest.head.kind === 'centroid') {
-    head = CentroidHead.fromBytes(manifest.labels, await readFile(path.join(abs, manifest.head.file)));
-  } else {
-    const loader = headLoaders.get(manifest.head.kind);
-    if (!loader) throw new Error(`No loader registered for head kind "${manifest.head.kind}"`);
-    head = await loader(abs, manifest);
-  }
+  const head: Head = manifest.head.kind === 'centroid'
+    ? CentroidHead.fromBytes(manifest.labels, await readFile(path.join(abs, manifest.head.file)))
+    : await loadLayersHead(abs, manifest);
   return { dir: abs, name: path.basename(abs), manifest, head };
 }
 

@@ -40,6 +40,20 @@ function loadNative(): string | null {
   return null;
 }
 
+/** The backend `selectBackend(choice)` will most likely pick, without initialising anything. */
+export function plannedBackend(choice: BackendChoice): BackendName {
+  if (choice === 'cpu' || choice === 'wasm') return choice;
+  const native = NATIVE_PACKAGES.some((pkg) => {
+    try {
+      require.resolve(pkg);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return native ? 'tensorflow' : 'wasm';
+}
+
 export const wasmDirectory = (): string => path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
 
 let selected: BackendInfo | null = null;

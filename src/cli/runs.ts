@@ -1,0 +1,78 @@
+/** `celeb leaderboard`, `celeb runs [show <id>]` and `celeb model use|show`: reading the training history. */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AppConfig } from '../config.js';
+import { leaderboardPng, lossCurvePng } from '../engine/report/figures.js';
+import { formatDuration, formatLeaderboard, formatTable } from '../engine/report/table.js';
+import { activeModelDir } from '../engine/train/promotion.js';
+import { getActiveModel, getResult, getRun, leaderboard, listRuns, openDatabase, pinActiveModel, resetActiveModel } from '../store/index.js';
+import { intOption, parse, percent, UsageError } from './args.js';
+
+export async function leaderboardCommand(argv: string[], config: AppConfig): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'celeb leaderboard [--json] [--png out.png]');
+  const db = openDatabase(config.dbPath);
+  try {
+    const rows = leaderboard(db);
+    if (values.png) await writeFile(values.png, await leaderboardPng(rows));
+    if (values.json) console.log(JSON.stringify(rows, null, 2));
+    else console.log(formatLeaderboard(rows));
+    if (values.png && !values.json) console.log(`chart written to ${values.png}`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function runsCommand(argv: string[], config: AppConfig): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'celeb runs [show <id> [--png loss.png]] [--json]');
+  const db = openDatabase(config.dbPath);
+  try {
+    if (positionals[0] === 'show') {
+      const id = intOption(positionals[1], 'id', NaN, 1);
+      const run = getRun(db, id);
+      if (!run) throw new UsageError(`There is no run #${id}.`);
+      const result = getResult(db, id);
+      if (values.png) await writeFile(values.png, await lossCurvePng(run));
+      if (values.json) {
+        console.log(JSON.stringify({ ...run, result }, null, 2));
+        return 0;
+      }
+      console.log(`run #${run.id}: preset ${run.preset ?? '-'}, ${run.head}, ${run.loss}, sample pairing ${run.samplePairing ? 'on' : 'off'}, ${run.epochs} epochs, ${run.backbone} on ${run.backend}`);
+      console.log(`  status ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDuration(run.seconds)}, best epoch ${run.bestEpoch ?? '-'}`);
+      if (result) console.log(`  test top-1 ${percent(result.testTop1)}, top-3 ${percent(result.testTop3)}, ECE ${percent(result.eceBefore ?? NaN)} -> ${percent(result.eceAfter ?? NaN)}`);
+      if (values.png) console.log(`loss curve written to ${values.png}`);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError('Usage: celeb runs [show <id> [--png loss.png]] [--json]');
+    const runs = listRuns(db);
+    if (values.json) console.log(JSON.stringify(runs, null, 2));
+    else console.log(runs.length === 0 ? 'No training runs yet.' : formatTable(['run', 'preset', 'head', 'loss', 'status', 'time', 'created'],
+      runs.map((r) => [`#${r.id}`, String(r.preset ?? '-'), r.head, r.loss, r.status, formatDuration(r.seconds), r.createdAt.slice(0, 19)])));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function modelCommand(argv: string[], config: AppConfig): Promise<number> {
+  const { positionals } = parse(argv, {}, 'celeb model show | celeb model use <runId|default>');
+  const db = openDatabase(config.dbPath);
+  try {
+    if (positionals[0] === 'use' && positionals[1] === 'default') {
+      resetActiveModel(db);
+      console.log(`The shipped default model (${path.join(config.modelDir, 'default')}) answers photos again.`);
+    } else if (positionals[0] === 'use') {
+      const active = pinActiveModel(db, intOption(positionals[1], 'runId', NaN, 1));
+      console.log(`Run #${active.runId}'s model is now active and pinned (${active.modelPath}); later runs will not replace it until \`celeb model use default\`.`);
+    } else if (positionals[0] === 'show' || positionals.length === 0) {
+      const active = getActiveModel(db);
+      const dir = activeModelDir(db, config.modelDir);
+      console.log(active ? `active: run #${active.runId} (${dir}), test top-1 ${active.testAccuracy === null ? '-' : percent(active.testAccuracy)}${active.pinned ? ', pinned' : ''}` : `active: the shipped default model (${dir})`);
+    } else {
+      throw new UsageError('Usage: celeb model show | celeb model use <runId|default>');
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

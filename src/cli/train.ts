@@ -1,0 +1,100 @@
+/** `celeb train --run N | --all`: the original design's training processes, stored in SQLite. */
+import path from 'node:path';
+import type { AppConfig } from '../config.js';
+import { resolveBackbone } from '../engine/backbones/registry.js';
+import { TrainingService } from '../engine/train/job.js';
+import { describePreset, isPresetId, PRESET_IDS, PRESETS, type PresetId, type RunOverrides } from '../engine/train/presets.js';
+import type { TrainingOutcome, TrainingProgress } from '../engine/train/progress.js';
+import { formatDuration } from '../engine/report/table.js';
+import { openDatabase } from '../store/index.js';
+import { intOption, parse, percent, UsageError } from './args.js';
+
+const USAGE = 'celeb train --run <1-5> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] '
+  + '[--backbone faceres] [--lr 0.003] [--seed 42] [--views 8] [--data data/face_data] [--crop] [--json]';
+
+function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+export function progressLine(p: TrainingProgress): string {
+  switch (p.phase) {
+    case 'extract': return `run #${p.runId}: features (${p.step}) ${p.done}/${p.total}`;
+    case 'train': return `run #${p.runId}: epoch ${p.epoch}/${p.epochs}  train ${p.trainLoss.toFixed(4)}  val ${p.valLoss.toFixed(4)}  `
+      + `val acc ${percent(p.valAccuracy)}  best ${p.bestEpoch}${p.samplePairing ? '  [pairing]' : ''}  ETA ${formatDuration(p.etaSeconds)}`;
+    default: return `run #${p.runId}: ${p.phase}`;
+  }
+}
+
+export function outcomeLine(o: TrainingOutcome): string {
+  if (o.status !== 'done') return `run #${o.runId} ${o.status}${o.error ? `: ${o.error}` : ''}`;
+  const cache = o.features ? `; features: ${o.features.computed} computed, ${o.features.cached} cached in ${formatDuration(o.features.seconds)}` : '';
+  return `run #${o.runId} (preset ${o.preset}) done in ${formatDuration(o.seconds)}: test top-1 ${percent(o.testAccuracy!)}, top-3 ${percent(o.top3Accuracy!)}, `
+    + `best epoch ${o.bestEpoch}, val loss ${o.valLoss!.toFixed(4)}${cache}\n  ${o.promoted ? 'now the active model' : `not promoted: ${o.promotion}`}`;
+}
+
+export async function trainCommand(argv: string[], config: AppConfig): Promise<number> {
+  const { values } = parse(argv, {
+    run: { type: 'string' }, all: { type: 'boolean' }, epochs: { type: 'string' }, head: { type: 'string' }, loss: { type: 'string' },
+    'sample-pairing': { type: 'boolean' }, 'no-sample-pairing': { type: 'boolean' }, backbone: { type: 'string' }, lr: { type: 'string' },
+    seed: { type: 'string' }, views: { type: 'string' }, data: { type: 'string' }, crop: { type: 'boolean' }, json: { type: 'boolean' },
+  }, USAGE);
+  const run = values.run === undefined ? undefined : Number(values.run);
+  if ((run === undefined) === !values.all) throw new UsageError(`Give --run <1-5> or --all.\n\nUsage: ${USAGE}\n\nPresets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`);
+  if (run !== undefined && !isPresetId(run)) throw new UsageError(`--run takes a preset number 1 to 5, got "${values.run}"`);
+  if (values.backbone) resolveBackbone(values.backbone);
+  const overrides: RunOverrides = {
+    epochs: values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1, 1),
+    head: values.head as RunOverrides['head'], loss: values.loss as RunOverrides['loss'],
+    samplePairing: values['sample-pairing'] ? true : values['no-sample-pairing'] ? false : undefined,
+    backbone: values.backbone, learningRate: numberOption(values.lr, 'lr'), seed: values.seed === undefined ? undefined : intOption(values.seed, 'seed', 0),
+    data: values.data ? path.resolve(values.data) : undefined, assumeCrop: values.crop,
+    augment: values.views === undefined ? undefined : { views: intOption(values.views, 'views', 0, 0) },
+  };
+  const presets: PresetId[] = values.all ? [...PRESET_IDS] : [run as PresetId];
+  const db = openDatabase(config.dbPath);
+  const service = new TrainingService({ db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, workers: config.workers });
+  const tty = process.stderr.isTTY;
+  let lastLine = 0;
+  service.onProgress((p) => {
+    const now = Date.now();
+    const finalEpoch = p.phase === 'train' && p.epoch === p.epochs;
+    if (!finalEpoch && now - lastLine < (tty ? 200 : 5000)) return;
+    lastLine = now;
+    process.stderr.write(tty ? `\r\x1b[K${progressLine(p)}` : `${progressLine(p)}\n`);
+  });
+  let cancelled = false;
+  const onSigint = () => {
+    cancelled = true;
+    process.stderr.write('\nStopping after the current batch (Ctrl-C again to quit at once)...\n');
+    service.cancel();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  let failures = 0;
+  try {
+    for (const preset of presets) {
+      if (cancelled) break;
+      const started = service.start(preset, overrides);
+      if (!values.json) console.log(`started run #${started.runId} (preset ${preset}: ${describePreset(started.config)})`);
+      const outcome = (await service.wait())!;
+      if (tty) process.stderr.write('\r\x1b[K');
+      if (outcome.status !== 'done') failures++;
+      if (values.json) {
+        console.log(JSON.stringify({
+          runId: outcome.runId, preset: outcome.preset, status: outcome.status, testAccuracy: outcome.testAccuracy ?? null, top3Accuracy: outcome.top3Accuracy ?? null,
+          bestEpoch: outcome.bestEpoch ?? null, valLoss: outcome.valLoss ?? null, backend: outcome.backend, seconds: outcome.seconds,
+          promoted: outcome.promoted ?? false, features: outcome.features ?? null, ...(outcome.error ? { error: outcome.error } : {}),
+        }));
+      } else {
+        console.log(outcomeLine(outcome));
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    db.close();
+  }
+  return cancelled ? 130 : failures > 0 ? 1 : 0;
+}

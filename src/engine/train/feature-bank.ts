@@ -1,0 +1,172 @@
+/**
+ * The augmentation bank: the backbone is frozen, so every training image's clean crop, its
+ * K augmented views and (for sample pairing) its paired views are embedded once and cached
+ * in SQLite. Each epoch then draws one view per image: training costs no backbone pass, and
+ * a second run on the same data performs none at all.
+ */
+import { readFile } from 'node:fs/promises';
+import { getFeature, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
+import { pairView, recipesFor, recipeView, viewSeed, type AugmentConfig, type ViewRecipe } from '../augment/recipe.js';
+import { embedDataset, type FeatureSplit } from '../dataset/build-index.js';
+import type { SplitName } from '../dataset/folders.js';
+import type { EmbedderPool } from '../extract/pool.js';
+import { seededRandom } from '../math.js';
+
+export interface BankImage {
+  person: string;
+  /** Index into `FeatureBank.labels`. */
+  label: number;
+  contentHash: string;
+  clean: Float32Array;
+  /** K augmented views. */
+  views: Float32Array[];
+  /** Sample-paired views (pixel average with another training image, this image's label). */
+  pairs: Float32Array[];
+}
+
+export interface LabelledFeature {
+  person: string;
+  label: number;
+  embedding: Float32Array;
+}
+
+export interface BankStats {
+  trainImages: number;
+  /** Backbone passes made now (clean + augmented + paired views). */
+  computed: number;
+  /** Views found in the cache. */
+  cached: number;
+  seconds: number;
+}
+
+export interface FeatureBank {
+  labels: string[];
+  train: BankImage[];
+  val: LabelledFeature[];
+  test: LabelledFeature[];
+  stats: BankStats;
+}
+
+export interface BankProgress {
+  phase: 'clean' | 'views' | 'pairs';
+  done: number;
+  total: number;
+}
+
+export interface BankOptions {
+  data: string;
+  pool: EmbedderPool;
+  db: Database;
+  backbone: string;
+  augment: AugmentConfig;
+  samplePairing: boolean;
+  assumeCrop?: boolean;
+  onProgress?: (progress: BankProgress) => void;
+}
+
+/** Partners for sample pairing: deterministic per image, never the image itself. */
+export function pairPartners(index: number, hashes: readonly string[], count: number): number[] {
+  if (hashes.length < 2) return [];
+  const random = seededRandom(viewSeed(hashes[index], 1000));
+  return Array.from({ length: count }, () => {
+    const j = Math.floor(random() * (hashes.length - 1));
+    return j >= index ? j + 1 : j;
+  });
+}
+
+/** Runs `work` over items with `concurrency` in flight. */
+async function eachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+export async function buildFeatureBank(options: BankOptions): Promise<FeatureBank> {
+  const started = Date.now();
+  const { pool, db, backbone, augment } = options;
+  const { splits, stats: cleanStats } = await embedDataset(options.data, {
+    pool, db, backbone, assumeCrop: options.assumeCrop,
+    onProgress: (p) => options.onProgress?.({ phase: 'clean', done: p.done, total: p.total }),
+  });
+  const labels = [...new Set(splits.train.samples.map((s) => s.person))].sort();
+  const labelOf = (person: string) => labels.indexOf(person);
+  const stats: BankStats = { trainImages: splits.train.samples.length, computed: cleanStats.embedded, cached: cleanStats.cached, seconds: 0 };
+  const pending: FeatureRecord[] = [];
+  const save = (contentHash: string, view: string, vector: Float32Array) => {
+    pending.push({ contentHash, backbone, view, vector, box: null });
+    if (pending.length >= 256) putFeatures(db, pending.splice(0));
+  };
+
+  const train = splits.train.samples;
+  const hashes = train.map((s) => s.contentHash);
+  const recipes = train.map((s) => recipesFor(s.contentHash, augment));
+  const views: Float32Array[][] = train.map(() => []);
+  const partners = options.samplePairing ? train.map((_, i) => pairPartners(i, hashes, augment.pairViews)) : train.map(() => []);
+  const pairs: (Float32Array | null)[][] = partners.map((p) => p.map(() => null));
+  const crops = new Map<number, Uint8Array>(); // aligned crops, in memory only while pairs are made
+
+  // Phase 1: augmented views missing from the cache (and crops for missing paired views).
+  const needsCrop = new Set<number>();
+  const missing: { index: number; recipes: ViewRecipe[]; slots: number[] }[] = [];
+  train.forEach((s, i) => {
+    const miss: number[] = [];
+    recipes[i].forEach((r, k) => {
+      const hit = getFeature(db, { contentHash: s.contentHash, backbone, view: recipeView(r) })?.vector;
+      if (hit) views[i][k] = hit;
+      else miss.push(k);
+    });
+    partners[i].forEach((p, j) => {
+      const hit = getFeature(db, { contentHash: s.contentHash, backbone, view: pairView(hashes[p]) })?.vector;
+      if (hit) pairs[i][j] = hit;
+      else needsCrop.add(i).add(p);
+    });
+    stats.cached += recipes[i].length - miss.length + pairs[i].filter(Boolean).length;
+    if (miss.length || needsCrop.has(i)) missing.push({ index: i, recipes: miss.map((k) => recipes[i][k]), slots: miss });
+  });
+  for (const i of needsCrop) if (!missing.some((m) => m.index === i)) missing.push({ index: i, recipes: [], slots: [] });
+
+  let done = 0;
+  await eachLimited(missing, pool.size * 2, async ({ index, recipes: todo, slots }) => {
+    const s = train[index];
+    const result = await pool.embed(await readFile(s.file), { maxFaces: 1, assumeCrop: options.assumeCrop, views: todo, returnCrop: needsCrop.has(index) });
+    result.views?.forEach((v, n) => {
+      views[index][slots[n]] = v;
+      save(s.contentHash, recipeView(todo[n]), v);
+    });
+    stats.computed += todo.length;
+    if (result.crop) crops.set(index, result.crop);
+    options.onProgress?.({ phase: 'views', done: ++done, total: missing.length });
+  });
+
+  // Phase 2: sample-paired views from the crops.
+  const pairJobs = partners.flatMap((p, i) => p.map((partner, j) => ({ i, j, partner }))).filter(({ i, j }) => !pairs[i][j]);
+  done = 0;
+  await eachLimited(pairJobs, pool.size * 2, async ({ i, j, partner }) => {
+    const a = crops.get(i);
+    const b = crops.get(partner);
+    if (a && b) {
+      pairs[i][j] = await pool.embedPair(a, b);
+      save(hashes[i], pairView(hashes[partner]), pairs[i][j]!);
+      stats.computed++;
+    }
+    options.onProgress?.({ phase: 'pairs', done: ++done, total: pairJobs.length });
+  });
+  putFeatures(db, pending.splice(0));
+  crops.clear();
+
+  const labelled = (split: SplitName): LabelledFeature[] => (splits[split] as FeatureSplit).samples
+    .filter((s) => labelOf(s.person) >= 0)
+    .map((s) => ({ person: s.person, label: labelOf(s.person), embedding: s.embedding }));
+  stats.seconds = (Date.now() - started) / 1000;
+  return {
+    labels,
+    train: train.map((s, i) => ({
+      person: s.person, label: labelOf(s.person), contentHash: s.contentHash, clean: s.embedding,
+      views: views[i].filter(Boolean), pairs: pairs[i].filter((p): p is Float32Array => p !== null),
+    })),
+    val: labelled('val'),
+    test: labelled('test'),
+    stats,
+  };
+}

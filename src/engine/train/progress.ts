@@ -1,0 +1,35 @@
+/** What a training run reports while it works: the bots edit their progress message from this. */
+import type { PresetId } from './presets.js';
+
+export type TrainingProgress =
+  | { runId: number; phase: 'extract'; step: 'clean' | 'views' | 'pairs'; done: number; total: number }
+  | {
+    runId: number; phase: 'train'; epoch: number; epochs: number; trainLoss: number; valLoss: number; valAccuracy: number;
+    bestEpoch: number; samplePairing: boolean; etaSeconds: number;
+  }
+  | { runId: number; phase: 'evaluate' | 'save' };
+
+export interface TrainingOutcome {
+  runId: number;
+  preset: PresetId | null;
+  status: 'done' | 'cancelled' | 'failed' | 'interrupted';
+  error?: string;
+  testAccuracy?: number;
+  top3Accuracy?: number;
+  bestEpoch?: number;
+  valLoss?: number;
+  backend: string;
+  seconds: number;
+  modelPath?: string;
+  /** Whether the run's model became the active one, and why (not). */
+  promoted?: boolean;
+  promotion?: string;
+  /** Feature bank: backbone passes made now vs. found in the cache. */
+  features?: { computed: number; cached: number; seconds: number };
+}
+
+/** Seconds left, from the mean epoch time so far. */
+export function estimateEta(epochSeconds: readonly number[], epochsLeft: number): number {
+  if (epochSeconds.length === 0) return NaN;
+  return (epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length) * epochsLeft;
+}

@@ -1,0 +1,124 @@
+/**
+ * One training run from start to finish, in the training worker: feature bank, head
+ * training, test evaluation and calibration, the model directory (atomic), the database
+ * rows, and promotion. The run row already exists (the job created it, so the caller got
+ * its id at once).
+ */
+import path from 'node:path';
+import {
+  cancelRun, failRun, finishRun, markRunning, recordEpoch, saveResult, type Database,
+} from '../../store/index.js';
+import type { EmbedderPool } from '../extract/pool.js';
+import { evaluateScores, calibrationReport } from '../heads/evaluate.js';
+import { LayersHead } from '../heads/layers-head.js';
+import { fitTemperature, type Scored } from '../heads/metrics.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../model/manifest.js';
+import { writeModelDir } from '../model/model-dir.js';
+import { buildFeatureBank, type FeatureBank, type LabelledFeature } from './feature-bank.js';
+import { serialiseHeadModel } from './heads.js';
+import type { RunConfig } from './presets.js';
+import { estimateEta, type TrainingOutcome, type TrainingProgress } from './progress.js';
+import { promoteIfBetter } from './promotion.js';
+import { trainHead } from './trainer.js';
+
+export interface RunContext {
+  runId: number;
+  config: RunConfig;
+  db: Database;
+  pool: EmbedderPool;
+  backend: string;
+  /** Where run models go: `<modelDir>/runs/run-<id>`; `<modelDir>/default` is the promotion baseline. */
+  modelDir: string;
+  onProgress: (progress: TrainingProgress) => void;
+  shouldStop: () => boolean;
+}
+
+export class RunCancelled extends Error {
+  override name = 'RunCancelled';
+}
+
+async function scored(head: LayersHead, samples: readonly LabelledFeature[]): Promise<Scored[]> {
+  const scores = await head.scores(samples.map((s) => s.embedding));
+  return samples.map((s, i) => ({ scores: scores[i], label: s.label }));
+}
+
+function manifestFor(ctx: RunContext, bank: FeatureBank, temperature: number, metrics: ModelManifest['metrics']): ModelManifest {
+  const perPerson: ModelManifest['data']['perPerson'] = {};
+  const count = (split: 'train' | 'val' | 'test', person: string) => ((perPerson[person] ??= { train: 0, val: 0, test: 0 })[split]++);
+  bank.train.forEach((s) => count('train', s.person));
+  bank.val.forEach((s) => count('val', s.person));
+  bank.test.forEach((s) => count('test', s.person));
+  const { config } = ctx;
+  return {
+    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: new Date().toISOString(), backbone: config.backbone,
+    dim: bank.train[0].clean.length, head: { kind: config.head, file: 'head/model.json', config: { ...config } },
+    labels: bank.labels, temperature, thumbnails: {},
+    data: { source: config.data, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
+    metrics, run: { id: ctx.runId, preset: config.preset },
+  };
+}
+
+export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
+  const started = Date.now();
+  const { runId, config, db } = ctx;
+  const base = { runId, preset: config.preset, backend: ctx.backend };
+  const seconds = () => (Date.now() - started) / 1000;
+  try {
+    markRunning(db, runId, ctx.backend);
+    const bank = await buildFeatureBank({
+      data: config.data, pool: ctx.pool, db, backbone: config.backbone, augment: config.augment, samplePairing: config.samplePairing,
+      assumeCrop: config.assumeCrop, onProgress: (p) => ctx.onProgress({ runId, phase: 'extract', step: p.phase, done: p.done, total: p.total }),
+    });
+    if (ctx.shouldStop()) throw new RunCancelled();
+    if (bank.labels.length < 2) throw new Error(`training needs at least two people in ${config.data}/train`);
+
+    const epochSeconds: number[] = [];
+    let bestEpoch = 0;
+    let bestLoss = Infinity;
+    const trained = await trainHead(bank, config, {
+      shouldStop: ctx.shouldStop,
+      onEpoch: (e) => {
+        epochSeconds.push(e.seconds);
+        if (e.valLoss < bestLoss) [bestLoss, bestEpoch] = [e.valLoss, e.epoch];
+        recordEpoch(db, runId, { epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, seconds: e.seconds });
+        ctx.onProgress({
+          runId, phase: 'train', epoch: e.epoch, epochs: e.epochs, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy,
+          bestEpoch, samplePairing: e.samplePairing, etaSeconds: estimateEta(epochSeconds, e.epochs - e.epoch),
+        });
+      },
+    });
+    if (trained.stopped) {
+      trained.model.dispose();
+      throw new RunCancelled();
+    }
+
+    ctx.onProgress({ runId, phase: 'evaluate' });
+    const head = new LayersHead(config.head, bank.labels, trained.model);
+    const testScored = await scored(head, bank.test);
+    const test = evaluateScores(bank.labels, testScored);
+    const temperature = fitTemperature(await scored(head, bank.val.length ? bank.val : bank.test), 0.05);
+    const { eceBefore, eceAfter } = calibrationReport(testScored, 1, temperature);
+
+    ctx.onProgress({ runId, phase: 'save' });
+    const modelPath = path.join(ctx.modelDir, 'runs', `run-${runId}`);
+    const metrics = { testTop1: test.top1, testTop3: test.top3, eceBefore, eceAfter };
+    await writeModelDir(modelPath, manifestFor(ctx, bank, temperature, metrics), await serialiseHeadModel(trained.model));
+    head.dispose();
+    saveResult(db, runId, { testTop1: test.top1, testTop3: test.top3, perPerson: test.perPerson, confusion: test.confusion, temperature, eceBefore, eceAfter });
+    finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
+    const promotion = await promoteIfBetter(db, { runId, modelPath, testAccuracy: test.top1, labels: bank.labels }, path.join(ctx.modelDir, 'default'));
+    return {
+      ...base, status: 'done', testAccuracy: test.top1, top3Accuracy: test.top3, bestEpoch: trained.bestEpoch, valLoss: trained.bestValLoss,
+      seconds: seconds(), modelPath, promoted: promotion.promoted, promotion: promotion.reason,
+      features: { computed: bank.stats.computed, cached: bank.stats.cached, seconds: bank.stats.seconds },
+    };
+  } catch (error) {
+    if (error instanceof RunCancelled) {
+      cancelRun(db, runId);
+      return { ...base, status: 'cancelled', seconds: seconds() };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    failRun(db, runId, message);
+    return { ...base, status: 'failed', error: message, seconds: seconds() };
+  }
+}
