@@ -6,6 +6,7 @@ import { selectBackend } from '../src/engine/runtime/backend.js';
 import { DEFAULT_AUGMENT, recipesFor, recipeView, sampleErase, sampleRecipe } from '../src/engine/augment/recipe.js';
 import { applyRecipe, erase, horizontalFlip, pairAverage, resize, rotate } from '../src/engine/augment/transforms.js';
 import { seededRandom } from '../src/engine/math.js';
+import { preprocessCrop } from '../src/engine/backbones/backbone.js';
 import { face } from './helpers/fixtures.js';
 
 let photo: tf.Tensor4D; // a real face photo, 0..1
@@ -58,6 +59,17 @@ test('sample pairing is the pixel average of two photos', () => {
   const a = photo.dataSync();
   const b = other.dataSync();
   for (let i = 0; i < a.length; i += 97) assert.ok(Math.abs(mixed[i] - (a[i] + b[i]) / 2) < 1e-6);
+});
+
+test('normalisation follows the backbone: (pixel - mean) / std per channel, optional BGR', () => {
+  const pixel = tf.tensor4d([0.2, 0.4, 0.6], [1, 1, 1, 3]);
+  const faceres = preprocessCrop(pixel, { mean: 0, std: 1, channelOrder: 'rgb' }).dataSync();
+  assert.deepEqual([...faceres].map((v) => Math.round(v)), [51, 102, 153]);
+  const minusOneToOne = preprocessCrop(pixel, { mean: 127.5, std: 127.5, channelOrder: 'rgb' }).dataSync();
+  [0.2, 0.4, 0.6].forEach((p, i) => assert.ok(Math.abs(minusOneToOne[i] - (p * 255 - 127.5) / 127.5) < 1e-5));
+  const caffe = preprocessCrop(pixel, { mean: [103.939, 116.779, 123.68], std: 1, channelOrder: 'bgr' }).dataSync();
+  assert.ok(Math.abs(caffe[0] - (153 - 103.939)) < 1e-3, 'blue first, minus the blue mean');
+  assert.ok(Math.abs(caffe[2] - (51 - 123.68)) < 1e-3);
 });
 
 test('recipes: torchvision ranges and rates over many draws', () => {

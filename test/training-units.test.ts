@@ -40,7 +40,7 @@ const vec = (...xs: number[]) => l2normalise(Float32Array.from(xs));
 
 test('each epoch draws one view per image with its label; pairing draws paired views', () => {
   const bank: BankImage[] = [0, 1, 2].map((label) => ({
-    person: `p${label}`, label, contentHash: `${label}`, clean: vec(label, 1, 0), views: [vec(label, 2, 0)], pairs: [vec(label, 3, 9)],
+    person: `p${label}`, label, contentHash: `${label}`, file: '', box: [0, 0, 1, 1] as [number, number, number, number], clean: vec(label, 1, 0), views: [vec(label, 2, 0)], pairs: [vec(label, 3, 9)],
   }));
   const plain = drawEpoch(bank, seededRandom(1), false);
   assert.deepEqual([...plain.labels].sort(), [0, 1, 2]);
@@ -70,7 +70,7 @@ function syntheticBank(seed: number): FeatureBank {
   const make = (n: number) => Array.from({ length: n }, (_, i) => ({ person: `p${i % 3}`, label: i % 3, embedding: noisy(i % 3) }));
   return {
     labels: ['p0', 'p1', 'p2'],
-    train: make(60).map((s, i) => ({ person: s.person, label: s.label, contentHash: String(i), clean: s.embedding, views: [noisy(s.label)], pairs: [] })),
+    train: make(60).map((s, i) => ({ person: s.person, label: s.label, contentHash: String(i), file: '', box: [0, 0, 1, 1] as [number, number, number, number], clean: s.embedding, views: [noisy(s.label)], pairs: [] })),
     val: make(15), test: make(15), stats: { trainImages: 60, computed: 0, cached: 0, seconds: 0 },
   };
 }

@@ -94,6 +94,11 @@ test('a trained model directory loads and scores like the head that was trained'
   assert.deepEqual(model.manifest.labels, ['Ava', 'Ben', 'Cleo', 'Dan', 'Eve']);
   assert.ok(model.manifest.temperature > 0);
   assert.ok(existsSync(path.join(model.dir, 'head', 'weights.bin')));
+  assert.deepEqual(Object.keys(model.manifest.thumbnails).sort(), model.manifest.labels, 'one reference thumbnail per person');
+  for (const rel of Object.values(model.manifest.thumbnails)) {
+    const meta = await sharp(readFileSync(path.join(model.dir, rel))).metadata();
+    assert.ok(meta.format === 'jpeg' && meta.width! <= 160 && meta.height! <= 160);
+  }
   model.head.dispose();
 });
 

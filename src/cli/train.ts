@@ -30,7 +30,9 @@ export function progressLine(p: TrainingProgress): string {
 
 export function outcomeLine(o: TrainingOutcome): string {
   if (o.status !== 'done') return `run #${o.runId} ${o.status}${o.error ? `: ${o.error}` : ''}`;
-  const cache = o.features ? `; features: ${o.features.computed} computed, ${o.features.cached} cached in ${formatDuration(o.features.seconds)}` : '';
+  const cache = !o.features ? ''
+    : o.features.computed === 0 ? `; no backbone pass: all ${o.features.cached} features came from the cache`
+      : `; features: ${o.features.computed} computed, ${o.features.cached} cached, in ${formatDuration(o.features.seconds)}`;
   return `run #${o.runId} (preset ${o.preset}) done in ${formatDuration(o.seconds)}: test top-1 ${percent(o.testAccuracy!)}, top-3 ${percent(o.top3Accuracy!)}, `
     + `best epoch ${o.bestEpoch}, val loss ${o.valLoss!.toFixed(4)}${cache}\n  ${o.promoted ? 'now the active model' : `not promoted: ${o.promotion}`}`;
 }

@@ -50,7 +50,9 @@ export function splitCounts(splits: Record<SplitName, FeatureSplit>) {
 }
 
 /** One thumbnail per person: the training photo whose embedding is closest to the person's centroid. */
-export async function referenceThumbnails(head: CentroidHead, train: FeatureSplit['samples']): Promise<Record<string, Uint8Array>> {
+export async function referenceThumbnails(
+  head: CentroidHead, train: readonly (LabelledEmbedding & { file: string; box: [number, number, number, number] })[],
+): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
   for (const [i, person] of head.labels.entries()) {
     const own = train.filter((s) => s.person === person);

@@ -17,6 +17,9 @@ export interface BankImage {
   /** Index into `FeatureBank.labels`. */
   label: number;
   contentHash: string;
+  /** Source photo and face box, for the model's reference thumbnails. */
+  file: string;
+  box: [number, number, number, number];
   clean: Float32Array;
   /** K augmented views. */
   views: Float32Array[];
@@ -162,7 +165,7 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
   return {
     labels,
     train: train.map((s, i) => ({
-      person: s.person, label: labelOf(s.person), contentHash: s.contentHash, clean: s.embedding,
+      person: s.person, label: labelOf(s.person), contentHash: s.contentHash, file: s.file, box: s.box, clean: s.embedding,
       views: views[i].filter(Boolean), pairs: pairs[i].filter((p): p is Float32Array => p !== null),
     })),
     val: labelled('val'),

@@ -14,6 +14,8 @@ import { LayersHead } from '../heads/layers-head.js';
 import { fitTemperature, type Scored } from '../heads/metrics.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../model/manifest.js';
 import { writeModelDir } from '../model/model-dir.js';
+import { referenceThumbnails, thumbnailPath } from '../dataset/build-index.js';
+import { CentroidHead } from '../heads/centroid.js';
 import { buildFeatureBank, type FeatureBank, type LabelledFeature } from './feature-bank.js';
 import { serialiseHeadModel } from './heads.js';
 import type { RunConfig } from './presets.js';
@@ -42,7 +44,14 @@ async function scored(head: LayersHead, samples: readonly LabelledFeature[]): Pr
   return samples.map((s, i) => ({ scores: scores[i], label: s.label }));
 }
 
-function manifestFor(ctx: RunContext, bank: FeatureBank, temperature: number, metrics: ModelManifest['metrics']): ModelManifest {
+/** One reference thumbnail per person, chosen as in `celeb index`: the photo nearest the person's mean face. */
+async function thumbnails(bank: FeatureBank): Promise<Record<string, Uint8Array>> {
+  const samples = bank.train.map((b) => ({ person: b.person, embedding: b.clean, file: b.file, box: b.box }));
+  const jpegs = await referenceThumbnails(CentroidHead.fit(samples), samples);
+  return Object.fromEntries(Object.entries(jpegs).map(([person, jpeg]) => [thumbnailPath(person), jpeg]));
+}
+
+function manifestFor(ctx: RunContext, bank: FeatureBank, temperature: number, metrics: ModelManifest['metrics'], thumbs: Record<string, string>): ModelManifest {
   const perPerson: ModelManifest['data']['perPerson'] = {};
   const count = (split: 'train' | 'val' | 'test', person: string) => ((perPerson[person] ??= { train: 0, val: 0, test: 0 })[split]++);
   bank.train.forEach((s) => count('train', s.person));
@@ -52,7 +61,7 @@ function manifestFor(ctx: RunContext, bank: FeatureBank, temperature: number, me
   return {
     format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: new Date().toISOString(), backbone: config.backbone,
     dim: bank.train[0].clean.length, head: { kind: config.head, file: 'head/model.json', config: { ...config } },
-    labels: bank.labels, temperature, thumbnails: {},
+    labels: bank.labels, temperature, thumbnails: thumbs,
     data: { source: config.data, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
     metrics, run: { id: ctx.runId, preset: config.preset },
   };
@@ -102,7 +111,9 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     ctx.onProgress({ runId, phase: 'save' });
     const modelPath = path.join(ctx.modelDir, 'runs', `run-${runId}`);
     const metrics = { testTop1: test.top1, testTop3: test.top3, eceBefore, eceAfter };
-    await writeModelDir(modelPath, manifestFor(ctx, bank, temperature, metrics), await serialiseHeadModel(trained.model));
+    const pictures = await thumbnails(bank);
+    const thumbs = Object.fromEntries(bank.labels.filter((p) => pictures[thumbnailPath(p)]).map((p) => [p, thumbnailPath(p)]));
+    await writeModelDir(modelPath, manifestFor(ctx, bank, temperature, metrics, thumbs), { ...(await serialiseHeadModel(trained.model)), ...pictures });
     head.dispose();
     saveResult(db, runId, { testTop1: test.top1, testTop3: test.top3, perPerson: test.perPerson, confusion: test.confusion, temperature, eceBefore, eceAfter });
     finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
