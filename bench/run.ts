@@ -5,7 +5,7 @@
  *
  * Options: --only <names>  --photos <n> (60)  --warmup <n> (6)  --rounds <n> (2)
  *          --dataset <dir>  --photo-timeout-s <s> (60)  --wait-quiet-s <s> (60, 0 = no wait)
- *          --max-seconds <s> (400: hard limit for the whole run, waits included)
+ *          --max-seconds <s> (1200: hard limit for the whole run, waits included)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { engineSection } from './engine.js';
+import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection];
+const SECTIONS: readonly Section[] = [engineSection, trainingSection];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;
@@ -62,7 +63,7 @@ function parseCli(argv: string[]): Cli {
     strict: true,
   });
   if (values.help) {
-    console.log(`usage: node dist/bench/run.js [--only ${SECTIONS.map((s) => s.name).join(',')}] [--photos 60] [--warmup 6] [--rounds 2] [--dataset DIR] [--wait-quiet-s 60] [--max-seconds 400]`);
+    console.log(`usage: node dist/bench/run.js [--only ${SECTIONS.map((s) => s.name).join(',')}] [--photos 60] [--warmup 6] [--rounds 2] [--dataset DIR] [--wait-quiet-s 60] [--max-seconds 1200]`);
     for (const s of SECTIONS) console.log(`  ${s.name}: ${s.description}`);
     process.exit(0);
   }
@@ -79,7 +80,7 @@ function parseCli(argv: string[]): Cli {
       photoTimeoutMs: positiveInt(values['photo-timeout-s'], 60, 'photo-timeout-s') * 1000,
       waitQuietSeconds: values['wait-quiet-s'] === '0' ? 0 : positiveInt(values['wait-quiet-s'], 60, 'wait-quiet-s'),
     },
-    maxSeconds: positiveInt(values['max-seconds'], 400, 'max-seconds'),
+    maxSeconds: positiveInt(values['max-seconds'], 1200, 'max-seconds'),
   };
 }
 

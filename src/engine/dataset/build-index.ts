@@ -7,6 +7,7 @@ import type { Database } from '../../store/index.js';
 import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { CentroidHead } from '../heads/centroid.js';
+import { MIN_TEMPERATURE } from '../heads/head.js';
 import { calibrationReport, evaluateScores, scoreSamples, type Evaluation, type LabelledEmbedding } from '../heads/evaluate.js';
 import { fitTemperature } from '../heads/metrics.js';
 import { faceThumbnail } from '../image/thumbnail.js';
@@ -65,13 +66,6 @@ export async function referenceThumbnails(
 
 export const thumbnailPath = (person: string): string => `thumbnails/${person.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person'}.jpg`;
 
-/**
- * Lower bound of the centroid head's temperature. A validation split the head gets 100%
- * right pushes the fitted T towards 0, where every answer — including a selfie of someone
- * who is no celebrity — reads 100%. At 0.02 a cosine gap of 0.1 is still a 150:1 odds ratio.
- */
-export const CENTROID_MIN_TEMPERATURE = 0.02;
-
 export interface IndexReport {
   out: string;
   backbone: string;
@@ -92,7 +86,7 @@ export async function buildCentroidModel(options: {
   const head = CentroidHead.fit(splits.train.samples);
   // Without a validation split, calibrate on train: over-confident, but better than nothing.
   const calibration = splits.val.samples.length > 0 ? splits.val.samples : splits.train.samples;
-  const temperature = fitTemperature(await scoreSamples(head, calibration), CENTROID_MIN_TEMPERATURE);
+  const temperature = fitTemperature(await scoreSamples(head, calibration), MIN_TEMPERATURE.centroid);
   const testScored = await scoreSamples(head, splits.test.samples);
   const test = evaluateScores(head.labels, testScored);
   const { eceBefore, eceAfter } = calibrationReport(testScored, 1, temperature);

@@ -10,6 +10,7 @@ import {
 } from '../../store/index.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { evaluateScores, calibrationReport } from '../heads/evaluate.js';
+import { MIN_TEMPERATURE } from '../heads/head.js';
 import { LayersHead } from '../heads/layers-head.js';
 import { fitTemperature, type Scored } from '../heads/metrics.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../model/manifest.js';
@@ -105,7 +106,7 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     const head = new LayersHead(config.head, bank.labels, trained.model);
     const testScored = await scored(head, bank.test);
     const test = evaluateScores(bank.labels, testScored);
-    const temperature = fitTemperature(await scored(head, bank.val.length ? bank.val : bank.test), 0.05);
+    const temperature = fitTemperature(await scored(head, bank.val.length ? bank.val : bank.test), MIN_TEMPERATURE[config.head]);
     const { eceBefore, eceAfter } = calibrationReport(testScored, 1, temperature);
 
     ctx.onProgress({ runId, phase: 'save' });
