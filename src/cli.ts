@@ -27,7 +27,7 @@ Commands:
   train --run <1-5> | --all the original design's five training processes (--epochs, --head, --loss, --sample-pairing, --lr, --seed, --json)
   leaderboard               accuracy table of all runs, best first (--json, --png chart.png)
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
-  model show | use <id|default>   which model answers photos; pin a run's model or go back to the default
+  model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
   info                      backend, model, versions (--json)
 
 Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS`;

@@ -82,6 +82,10 @@ test('which answers with the active run model; model use pins and resets', async
   assert.match((await celeb(['model', 'use', '2'], env)).stdout, /Run #2's model is now active and pinned/);
   assert.match((await celeb(['model', 'show'], env)).stdout, /active: run #2 .*pinned/);
   assert.match((await celeb(['model', 'use', 'default'], env)).stdout, /shipped default model/);
+  const exported = path.join(tmp, 'published');
+  assert.match((await celeb(['model', 'export', '1', exported], env)).stdout, /Run #1's model \(fc1 on faceres, 5 people\) copied/);
+  const viaExport = await celeb(['which', '--json', '--model', exported, face('cgi-model-6')], env);
+  assert.equal((jsonLines(viaExport.stdout)[0] as typeof answer).faces[0].matches[0].name, 'Ava');
   const missing = await celeb(['model', 'use', '99'], env);
   assert.equal(missing.code, 1);
   assert.doesNotMatch(missing.stderr, /    at /);

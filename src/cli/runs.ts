@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
+import { copyModelDir } from '../engine/model/model-dir.js';
 import { leaderboardPng, lossCurvePng } from '../engine/report/figures.js';
 import { formatDuration, formatLeaderboard, formatTable } from '../engine/report/table.js';
 import { activeModelDir } from '../engine/train/promotion.js';
@@ -55,7 +56,8 @@ export async function runsCommand(argv: string[], config: AppConfig): Promise<nu
 }
 
 export async function modelCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { positionals } = parse(argv, {}, 'celeb model show | celeb model use <runId|default>');
+  const usage = 'celeb model show | celeb model use <runId|default> | celeb model export <runId> <dir>';
+  const { positionals } = parse(argv, {}, usage);
   const db = openDatabase(config.dbPath);
   try {
     if (positionals[0] === 'use' && positionals[1] === 'default') {
@@ -64,12 +66,20 @@ export async function modelCommand(argv: string[], config: AppConfig): Promise<n
     } else if (positionals[0] === 'use') {
       const active = pinActiveModel(db, intOption(positionals[1], 'runId', NaN, 1));
       console.log(`Run #${active.runId}'s model is now active and pinned (${active.modelPath}); later runs will not replace it until \`celeb model use default\`.`);
+    } else if (positionals[0] === 'export') {
+      const id = intOption(positionals[1], 'runId', NaN, 1);
+      const run = getRun(db, id);
+      if (!run?.modelPath || run.status !== 'done') throw new UsageError(`Run #${id} has no finished model to export.`);
+      if (!positionals[2]) throw new UsageError(`Usage: ${usage}`);
+      const target = path.resolve(positionals[2]);
+      const manifest = await copyModelDir(run.modelPath, target);
+      console.log(`Run #${id}'s model (${manifest.head.kind} on ${manifest.backbone}, ${manifest.labels.length} people) copied to ${path.relative(process.cwd(), target)}.`);
     } else if (positionals[0] === 'show' || positionals.length === 0) {
       const active = getActiveModel(db);
       const dir = activeModelDir(db, config.modelDir);
       console.log(active ? `active: run #${active.runId} (${dir}), test top-1 ${active.testAccuracy === null ? '-' : percent(active.testAccuracy)}${active.pinned ? ', pinned' : ''}` : `active: the shipped default model (${dir})`);
     } else {
-      throw new UsageError('Usage: celeb model show | celeb model use <runId|default>');
+      throw new UsageError(`Usage: ${usage}`);
     }
     return 0;
   } finally {

@@ -1,6 +1,6 @@
 /** Reading and writing model directories; writes are atomic (temp dir, then rename). */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CentroidHead } from '../heads/centroid.js';
 import type { Head } from '../heads/head.js';
@@ -57,6 +57,24 @@ export async function writeModelDir(dir: string, manifest: ModelManifest, files:
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Every file of a model directory except model.json, relative path -> bytes. */
+async function readModelFiles(dir: string, rel = ''): Promise<ModelFiles> {
+  const files: ModelFiles = {};
+  for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const name = path.join(rel, entry.name);
+    if (entry.isDirectory()) Object.assign(files, await readModelFiles(dir, name));
+    else if (name !== 'model.json') files[name] = await readFile(path.join(dir, name));
+  }
+  return files;
+}
+
+/** Copies a model directory (e.g. a run's) to `target` atomically, e.g. to publish it as `model/default`. */
+export async function copyModelDir(source: string, target: string, patch: Partial<ModelManifest> = {}): Promise<ModelManifest> {
+  const manifest = { ...(await readManifest(source)), ...patch };
+  await writeModelDir(target, manifest, await readModelFiles(path.resolve(source)));
+  return manifest;
 }
 
 export async function readThumbnail(model: LoadedModel, person: string): Promise<Uint8Array | null> {

@@ -59,11 +59,12 @@ function manifestFor(ctx: RunContext, bank: FeatureBank, temperature: number, me
   bank.val.forEach((s) => count('val', s.person));
   bank.test.forEach((s) => count('test', s.person));
   const { config } = ctx;
+  const source = path.relative(process.cwd(), config.data) || '.';
   return {
     format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: new Date().toISOString(), backbone: config.backbone,
-    dim: bank.train[0].clean.length, head: { kind: config.head, file: 'head/model.json', config: { ...config } },
+    dim: bank.train[0].clean.length, head: { kind: config.head, file: 'head/model.json', config: { ...config, data: source } },
     labels: bank.labels, temperature, thumbnails: thumbs,
-    data: { source: config.data, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
+    data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
     metrics, run: { id: ctx.runId, preset: config.preset },
   };
 }
