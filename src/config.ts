@@ -1,7 +1,9 @@
 /**
- * The one place that reads environment variables. Everything else receives a typed
- * `AppConfig`; values are validated once at start-up so a typo fails loudly and early.
+ * The one place that reads environment variables (and `.env`). Everything else receives a typed
+ * `AppConfig` (the bots also a `BotConfig`); values are validated once at start-up so a typo
+ * fails loudly and early.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -65,4 +67,135 @@ export function loadConfig(env: Env = process.env, cores = 2): AppConfig {
     maxImageBytes: Math.round(positiveNumber(env, 'CELEB_MAX_IMAGE_MB', 20) * 1024 * 1024),
     maxImagePixels: Math.round(positiveNumber(env, 'CELEB_MAX_MEGAPIXELS', 40) * 1_000_000),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bots: tokens, admins, API roots, limits. Read by `loadBotConfig`; `.env` merged by `withDotEnv`.
+
+/** One chat platform's settings; null in `BotConfig` when its token is not set. */
+export interface PlatformConfig {
+  /** Secret; never logged, never put into an error message. */
+  token: string;
+  /** User ids allowed to /train (Discord snowflakes or Telegram user ids, as strings). */
+  adminIds: readonly string[];
+  /** Base URL of the platform API, without a trailing slash; null for the official one. */
+  apiRoot: string | null;
+}
+
+export interface BotLimits {
+  /** Recognitions (download + detect + embed + drawing) at once. `BOT_MAX_CONCURRENT`, default 2 x workers. */
+  maxConcurrent: number;
+  /** Tell a user "busy, you are number k" once more than this many photos wait. `BOT_QUEUE_NOTICE`, default 2 x maxConcurrent. */
+  queueNotice: number;
+  /** Photos waiting beyond which a new one is refused ("try again in a minute"). `BOT_MAX_QUEUE`, default 100. */
+  maxQueue: number;
+  /** Photos (and leaderboards) per user per window. `BOT_RATE_LIMIT`, default 5. */
+  ratePerUser: number;
+  /** `BOT_RATE_WINDOW_SECONDS`, default 60. */
+  rateWindowMs: number;
+}
+
+export interface BotConfig {
+  /** `guildId`: `DISCORD_GUILD_ID`, the server `npm run discord:register` registers to (instant, for development); null: global. */
+  discord: (PlatformConfig & { guildId: string | null }) | null;
+  telegram: PlatformConfig | null;
+  limits: BotLimits;
+  /** Shortest time between two edits of a training progress message. `BOT_PROGRESS_SECONDS`, default 5. */
+  progressIntervalMs: number;
+}
+
+function idList(env: Env, key: string): string[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  const ids = raw.split(/[\s,]+/).filter(Boolean);
+  const bad = ids.find((id) => !/^\d{1,25}$/.test(id));
+  if (bad !== undefined) throw new ConfigError(`${key} must be a comma-separated list of numeric user ids, got "${bad}"`);
+  return ids;
+}
+
+function urlRoot(env: Env, key: string): string | null {
+  const raw = env[key]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+/** Checks a token's shape without ever echoing it. */
+function token(env: Env, key: string, pattern: RegExp, where: string): string | null {
+  const raw = env[key]?.trim();
+  if (!raw) return null;
+  if (!pattern.test(raw)) throw new ConfigError(`${key} does not look like a bot token (${where}); check for quotes, spaces or a missing part`);
+  return raw;
+}
+
+function nonNegativeInteger(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key} must be a whole number of 0 or more, got "${raw}"`);
+  return value;
+}
+
+export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
+  const discordToken = token(env, 'DISCORD_TOKEN', /^[\w-]+\.[\w-]+\.[\w-]+$/, 'Developer Portal > your app > Bot > Reset Token');
+  const telegramToken = token(env, 'TELEGRAM_TOKEN', /^\d+:[\w-]+$/, 'the "123456:ABC..." string @BotFather gave you');
+  const guild = env.DISCORD_GUILD_ID?.trim() || null;
+  if (guild !== null && !/^\d{5,25}$/.test(guild)) throw new ConfigError(`DISCORD_GUILD_ID must be a numeric server id, got "${guild}"`);
+  const maxConcurrent = positiveInteger(env, 'BOT_MAX_CONCURRENT', 2 * workers);
+  const discordAdmins = idList(env, 'DISCORD_ADMIN_IDS');
+  const telegramAdmins = idList(env, 'TELEGRAM_ADMIN_IDS');
+  const discordRoot = urlRoot(env, 'DISCORD_API_ROOT');
+  const telegramRoot = urlRoot(env, 'TELEGRAM_API_ROOT');
+  return {
+    discord: discordToken ? { token: discordToken, adminIds: discordAdmins, apiRoot: discordRoot, guildId: guild } : null,
+    telegram: telegramToken ? { token: telegramToken, adminIds: telegramAdmins, apiRoot: telegramRoot } : null,
+    limits: {
+      maxConcurrent,
+      queueNotice: nonNegativeInteger(env, 'BOT_QUEUE_NOTICE', 2 * maxConcurrent),
+      maxQueue: positiveInteger(env, 'BOT_MAX_QUEUE', 100),
+      ratePerUser: positiveInteger(env, 'BOT_RATE_LIMIT', 5),
+      rateWindowMs: Math.round(positiveNumber(env, 'BOT_RATE_WINDOW_SECONDS', 60) * 1000),
+    },
+    progressIntervalMs: Math.round(positiveNumber(env, 'BOT_PROGRESS_SECONDS', 5) * 1000),
+  };
+}
+
+/**
+ * A `.env` file's variables: `KEY=value` lines, `export KEY=value`, `#` comments, values in
+ * single quotes (literal) or double quotes (with \n, \" and \\ escapes), inline ` #` comments
+ * after unquoted values. Lines that are not assignments are errors, named by line number.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const match = trimmed.match(/^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/);
+    if (!match) throw new ConfigError(`.env line ${i + 1} is not KEY=value`);
+    const [, key, rest] = match;
+    const quoted = rest.match(/^(['"])(.*)\1\s*(?:#.*)?$/);
+    if (quoted) {
+      out[key] = quoted[1] === "'" ? quoted[2] : quoted[2].replace(/\\([n"\\])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    } else {
+      out[key] = rest.replace(/\s+#.*$/, '').trim();
+    }
+  });
+  return out;
+}
+
+/** The environment with a `.env` file's values added underneath: a real variable always wins. */
+export function withDotEnv(env: Env = process.env, file = '.env'): Env {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return env;
+  }
+  return { ...parseDotEnv(text), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
 }
