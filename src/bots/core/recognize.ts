@@ -1,0 +1,77 @@
+/**
+ * A photo in, the look-alike answer out. The photo waits for a slot in the work queue
+ * (saying "you are number k" when the line is long), is downloaded into memory, goes through
+ * the engine's worker pool, and its bytes are dropped as soon as the answer is made.
+ */
+import type { Prediction, WhichOptions } from '../../engine/lookalike.js';
+import { drawNumberedBoxes } from './annotate.js';
+import type { ContextOf } from './middleware.js';
+import type { RichText } from './text.js';
+import { manyFacesText, QUEUED, singleFaceText } from './texts/recognition.js';
+import type { ModelWithThumbnails, Thumbnails } from './thumbnails.js';
+import type { Middleware, Picture } from './types.js';
+import type { WorkQueue } from './work-queue.js';
+
+/** The part of LookalikeEngine the bots use for photos. */
+export interface Recognizer {
+  which(bytes: Uint8Array, options: WhichOptions): Promise<Prediction>;
+  /** The model answering now (it changes when a run is promoted). */
+  readonly model: ModelWithThumbnails & { readonly manifest: { readonly labels: readonly string[] } };
+}
+
+export interface RecognizeOptions {
+  engine: Recognizer;
+  queue: WorkQueue;
+  /** Say "you are number k" when k is above this. */
+  queueNotice: number;
+  thumbnails: Thumbnails;
+  maxImageBytes: number;
+  maxImagePixels: number;
+}
+
+/** At most three faces are answered, largest first. */
+export const MAX_FACES = 3;
+
+export interface PhotoReply {
+  text: RichText;
+  picture: Picture | null;
+}
+
+const fileName = (person: string) => `${person.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'celebrity'}.jpg`;
+
+/** One face: the answer and the celebrity's thumbnail. Several: one line per face and the photo with numbered boxes. */
+export async function photoReply(photo: Uint8Array, prediction: Prediction, model: ModelWithThumbnails, options: Pick<RecognizeOptions, 'thumbnails' | 'maxImagePixels'>): Promise<PhotoReply> {
+  if (prediction.faces.length === 1) {
+    const [face] = prediction.faces;
+    const name = face.matches[0].name;
+    const thumbnail = await options.thumbnails.find(model, name);
+    return { text: singleFaceText(face), picture: thumbnail ? { bytes: thumbnail, filename: fileName(name) } : null };
+  }
+  const boxes = prediction.faces.map((f) => f.box);
+  const annotated = await drawNumberedBoxes(photo, boxes, prediction, options.maxImagePixels);
+  return { text: manyFacesText(prediction.faces, prediction.detectedFaces), picture: { bytes: annotated, filename: 'faces.jpg' } };
+}
+
+export function recognize(options: RecognizeOptions): Middleware<ContextOf<'photo'>> {
+  return async (ctx) => {
+    const ticket = options.queue.enter(); // QueueFullError -> "swamped" sentence
+    let reply: PhotoReply;
+    try {
+      if (ticket.position > options.queueNotice) await ctx.chat.reply(QUEUED(ticket.position));
+      ctx.facts.queuePosition = ticket.position;
+      await ticket.ready;
+      ctx.facts.waitMs = Date.now() - ctx.receivedAt;
+      void ctx.chat.showWorking().catch(() => undefined); // a nicety: never worth failing the answer for
+      const photo = await ctx.request.image.download(options.maxImageBytes);
+      ctx.facts.bytes = photo.length;
+      const model = options.engine.model;
+      const prediction = await options.engine.which(photo, { top: 3, maxFaces: MAX_FACES });
+      Object.assign(ctx.facts, { faces: prediction.faces.length, detected: prediction.detectedFaces, model: prediction.model });
+      reply = await photoReply(photo, prediction, model, options);
+    } finally {
+      ticket.release();
+    }
+    if (reply.picture) await ctx.chat.replyWithPicture(reply.picture, reply.text);
+    else await ctx.chat.reply(reply.text);
+  };
+}

@@ -1,0 +1,79 @@
+/** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
+import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
+import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
+import { formatDuration, formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
+import type { LeaderboardRow } from '../../../store/index.js';
+import type { Syntax } from '../commands.js';
+import { bold, lines, pre, type RichText } from '../text.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export const presetName = (id: PresetId): string => `preset ${id}: ${describePreset(PRESETS[id])}`;
+
+/** "Run #12 (preset 5: fc1 + NLL + sample pairing, 100 epochs)" */
+export function runTitle(runId: number, preset: PresetId | null, config?: Parameters<typeof describePreset>[0]): string {
+  if (preset === null) return `Run #${runId}`;
+  return `Run #${runId} (preset ${preset}: ${describePreset(config ?? PRESETS[preset])})`;
+}
+
+/** One line about where a run is; mirrors the CLI's progress line. */
+export function progressSummary(p: TrainingProgress | null): string {
+  if (!p) return 'starting…';
+  switch (p.phase) {
+    case 'extract': return `preparing features (${p.step}) ${p.done}/${p.total}`;
+    case 'train': return `epoch ${p.epoch}/${p.epochs} · train loss ${p.trainLoss.toFixed(4)} · val loss ${p.valLoss.toFixed(4)} · `
+      + `val acc ${pct(p.valAccuracy)} · best epoch ${p.bestEpoch} · ETA ${formatDuration(p.etaSeconds)}`;
+    case 'evaluate': return 'evaluating on the test split…';
+    case 'save': return 'saving the model…';
+  }
+}
+
+export function usageText(syntax: Syntax, problem?: string): RichText {
+  return lines(
+    ...(problem ? [[problem]] : []),
+    [`Start a training run with ${syntax.train}; stop it with ${syntax.cancel}. The presets:`],
+    ...PRESET_IDS.map((id): RichText => [`${id}: ${describePreset(PRESETS[id])}`]),
+  );
+}
+
+export const startedText = (title: string): RichText => [`Started ${title.replace(/^Run/, 'run')}. I'll keep this message up to date.`];
+
+export const progressText = (title: string, p: TrainingProgress | null): RichText => lines([bold(title)], [progressSummary(p)]);
+
+export function busyText(title: string, p: TrainingProgress | null, syntax: Syntax): RichText {
+  return [`${title} is still training: ${progressSummary(p)}. Wait for it to finish, or stop it with ${syntax.cancel}.`];
+}
+
+export const cancellingText = (runId: number): RichText => [`Stopping run #${runId} after its current batch…`];
+export const NOTHING_TO_CANCEL: RichText = ['No training is running.'];
+
+export function notAdminText(platform: string, userId: string): RichText {
+  const variable = platform === 'discord' ? 'DISCORD_ADMIN_IDS' : 'TELEGRAM_ADMIN_IDS';
+  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${variable}.)`];
+}
+
+/** The run's leaderboard row, as the table's header and that one row. */
+export function resultRow(row: LeaderboardRow): string {
+  const keep = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]; // every column but the date
+  return formatTable(keep.map((i) => LEADERBOARD_COLUMNS[i]), [keep.map((i) => leaderboardCells(row)[i])]);
+}
+
+/** The last edit of the progress message. */
+export function finishedText(title: string, o: TrainingOutcome): RichText {
+  const how = { done: `finished in ${formatDuration(o.seconds)}`, cancelled: 'was cancelled', failed: 'failed', interrupted: 'was interrupted' }[o.status];
+  return [bold(title), ` ${how}.`];
+}
+
+/** The result message: a caption under the loss curve, or a text when there is no curve. */
+export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardRow | null): RichText {
+  switch (o.status) {
+    case 'done': return lines(
+      [bold(title), ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`],
+      ...(row ? [[pre(resultRow(row))]] : []),
+      [o.promoted ? 'It is now the active model: photos are answered by it.' : `Not made the active model: ${o.promotion ?? 'no reason given'}.`],
+    );
+    case 'cancelled': return [bold(title), ' was cancelled; the active model is unchanged.'];
+    case 'interrupted': return [bold(title), ' was interrupted because the bot is shutting down; the active model is unchanged.'];
+    case 'failed': return [bold(title), ` failed: ${(o.error ?? 'unknown error').split('\n')[0].slice(0, 300)}`];
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The contract between the core and the chat platforms. An adapter turns a platform event
+ * into a `BotContext` (who, what, and a `Chat` to answer in) and hands it to the core; the
+ * core answers only through `Chat`. Nothing in here knows Discord or Telegram.
+ */
+import type { PresetId } from '../../engine/train/presets.js';
+import type { LogValue } from '../log.js';
+import type { RichText } from './text.js';
+
+export type Platform = 'discord' | 'telegram';
+
+/** The person who sent the request. */
+export interface Actor {
+  readonly platform: Platform;
+  /** Platform user id (Discord snowflake, Telegram user id), as a string. */
+  readonly id: string;
+  /** Display name, for logs only. */
+  readonly name: string;
+}
+
+/** A picture to send: PNG or JPEG bytes. */
+export interface Picture {
+  readonly bytes: Buffer;
+  /** With extension: `faces.jpg`, `leaderboard.png`. */
+  readonly filename: string;
+}
+
+/** A message the bot sent that can be changed later (training progress). */
+export interface SentMessage {
+  edit(text: RichText): Promise<void>;
+}
+
+/** Where a request came from, and the only way the core answers it. */
+export interface Chat {
+  reply(text: RichText): Promise<SentMessage>;
+  /** A picture with a caption; adapters split it in two messages when the caption is too long for the platform. */
+  replyWithPicture(picture: Picture, caption: RichText): Promise<void>;
+  /** "typing..." while the bot works; best effort, never throws. */
+  showWorking(): Promise<void>;
+}
+
+/** Raised by `IncomingImage.download`; the core turns it into a sentence. */
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+  constructor(
+    /** `platform_limit`: the platform will not hand the file to bots (Telegram: over 20 MB). */
+    readonly reason: 'platform_limit' | 'failed',
+    message: string,
+    /** The platform's limit, for `platform_limit`. */
+    readonly limitBytes?: number,
+    /** The file's size when known. */
+    readonly sizeBytes?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A photo as the platform announced it; its bytes are fetched only when the core is ready. */
+export interface IncomingImage {
+  /** Declared size in bytes, when the platform tells. */
+  readonly size?: number;
+  /**
+   * Fetches the bytes into memory (never to disk). Throws InputError('too_large') when the
+   * file is bigger than `maxBytes` (checked before downloading when the size is known),
+   * DownloadError otherwise.
+   */
+  download(maxBytes: number): Promise<Uint8Array>;
+}
+
+export type TrainAction =
+  | { readonly type: 'start'; readonly preset: PresetId }
+  | { readonly type: 'cancel' }
+  /** `/train` without a valid preset: show the usage, with what was wrong. */
+  | { readonly type: 'usage'; readonly problem?: string };
+
+export type BotRequest =
+  | { readonly kind: 'help' }
+  /** A message with neither a photo nor a command we know: a short hint. */
+  | { readonly kind: 'hint' }
+  | { readonly kind: 'photo'; readonly image: IncomingImage }
+  | { readonly kind: 'leaderboard' }
+  | { readonly kind: 'train'; readonly action: TrainAction };
+
+export type RequestKind = BotRequest['kind'];
+
+export interface BotContext<R extends BotRequest = BotRequest> {
+  /** Short id for correlating log lines of one request. */
+  readonly id: string;
+  readonly actor: Actor;
+  readonly chat: Chat;
+  readonly request: R;
+  /** `Date.now()` when the adapter received the event. */
+  readonly receivedAt: number;
+  /** Facts a handler adds to the request's log line (faces found, run id...): scalars only, never image bytes. */
+  readonly facts: Record<string, LogValue>;
+}
+
+export type Next = () => Promise<void>;
+
+/** grammY-style middleware: do something, then (maybe) call `next`. */
+export type Middleware<C> = (ctx: C, next: Next) => Promise<void>;

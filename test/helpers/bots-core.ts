@@ -1,0 +1,50 @@
+/** Stand-ins for unit tests of the core: a Chat that records, an engine whose answers the test releases. */
+import type { Prediction, WhichOptions } from '../../src/engine/lookalike.js';
+import { plain, type RichText } from '../../src/bots/core/text.js';
+import type { Chat, IncomingImage, Picture, SentMessage } from '../../src/bots/core/types.js';
+import type { Recognizer } from '../../src/bots/core/recognize.js';
+
+export class RecordingChat implements Chat {
+  readonly replies: string[] = [];
+  readonly pictures: { filename: string; caption: string }[] = [];
+  readonly edits: string[] = [];
+
+  async reply(text: RichText): Promise<SentMessage> {
+    this.replies.push(plain(text));
+    return { edit: async (next) => void this.edits.push(plain(next)) };
+  }
+
+  async replyWithPicture(picture: Picture, caption: RichText): Promise<void> {
+    this.pictures.push({ filename: picture.filename, caption: plain(caption) });
+  }
+
+  async showWorking(): Promise<void> {}
+
+  /** Everything said, in order of kind: texts first, then picture captions. */
+  get all(): string[] {
+    return [...this.replies, ...this.pictures.map((p) => p.caption)];
+  }
+}
+
+export const bytesImage = (bytes: Uint8Array = new Uint8Array([1, 2, 3])): IncomingImage => ({ size: bytes.length, download: async () => bytes });
+
+export function prediction(names: string[][]): Prediction {
+  return {
+    model: 'stub', width: 400, height: 300, detectedFaces: names.length, timings: { decodeMs: 0, detectMs: 0, embedMs: 0, headMs: 0 },
+    faces: names.map((matches, i) => ({ box: [10 + i * 100, 10, 80, 80], score: 0.9, matches: matches.map((name, k) => ({ name, confidence: [0.87, 0.06, 0.03][k] ?? 0.01 })) })),
+  };
+}
+
+/** An engine whose `which` calls wait until the test answers them. */
+export class HeldEngine implements Recognizer {
+  readonly model = { dir: '/nowhere', name: 'stub', manifest: { thumbnails: {}, labels: ['Tom Hanks', 'Will Smith', 'Brad Pitt'] } };
+  readonly calls: { resolve: (p: Prediction) => void; reject: (e: unknown) => void }[] = [];
+
+  which(_bytes: Uint8Array, _options: WhichOptions): Promise<Prediction> {
+    return new Promise((resolve, reject) => this.calls.push({ resolve, reject }));
+  }
+
+  answerAll(p: Prediction = prediction([['Tom Hanks', 'Will Smith', 'Brad Pitt']])): void {
+    for (const call of this.calls.splice(0)) call.resolve(p);
+  }
+}
