@@ -150,6 +150,11 @@ export class FakeDiscordServer {
     return interaction;
   }
 
+  /** Expires an interaction's token (Discord does so after 15 minutes): later webhook calls get 404 Unknown Webhook. */
+  expireInteraction(token: string): void {
+    this.rest.expireInteraction(token);
+  }
+
   /** Sends MESSAGE_CREATE as if a user had posted; returns the message. */
   dispatchMessage(input: MessageOptions): GatewayMessageCreateDispatchData {
     const author = input.author ?? this.user;

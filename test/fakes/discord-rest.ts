@@ -94,6 +94,11 @@ export class DiscordRest {
     this.interactions.set(interaction.token, { ...interaction, acknowledged: false });
   }
 
+  /** Forgets an interaction, as Discord does 15 minutes after it was created: its webhook answers 404 Unknown Webhook. */
+  expireInteraction(token: string): void {
+    this.interactions.delete(token);
+  }
+
   addAttachment(bytes: Buffer, filename: string, contentType: string, size?: { width: number; height: number }): APIAttachment {
     const id = snowflake();
     // Real CDN links carry signed query parameters; keeping them catches code that parses URLs naively.

@@ -1,0 +1,85 @@
+/**
+ * The Discord adapter (discord.js v14, gateway). It only translates: slash commands, DMs and
+ * messages that mention the bot become core requests; the core answers through
+ * InteractionChat or MessageChat. discord.js does not wait for listeners, so every request
+ * runs on its own and nobody waits for somebody else's photo.
+ *
+ * Intents: Guilds, GuildMessages, DirectMessages. Not the privileged MessageContent: Discord
+ * delivers content and attachments of DMs and of messages that mention the bot without it.
+ */
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, Partials, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import type { PlatformConfig } from '../../config.js';
+import type { BotCore } from '../core/bot-core.js';
+import type { Actor } from '../core/types.js';
+import type { Logger } from '../log.js';
+import type { PlatformBot } from '../platform.js';
+import { requestFor } from './commands.js';
+import { discordImage } from './files.js';
+import { InteractionChat } from './interaction-chat.js';
+import { MessageChat } from './message-chat.js';
+
+export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+
+const actorOf = (user: { id: string; username: string }): Actor => ({ platform: 'discord', id: user.id, name: user.username });
+
+export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Logger, readyTimeoutMs = 30_000): PlatformBot {
+  const client = new Client({
+    intents: DISCORD_INTENTS,
+    partials: [Partials.Channel], // DM channels are not cached; without this partial DMs are dropped
+    ...(config.apiRoot ? { rest: { api: config.apiRoot } } : {}),
+  });
+
+  const onCommand = async (interaction: ChatInputCommandInteraction): Promise<void> => {
+    const receivedAt = Date.now();
+    const request = requestFor(interaction);
+    if (!request) {
+      log.warn('discord.unknown_command', { command: interaction.commandName });
+      return;
+    }
+    try {
+      await interaction.deferReply(); // must happen within 3 s; everything after may take longer
+    } catch (error) {
+      log.error('discord.defer_failed', error, { command: interaction.commandName });
+      return;
+    }
+    await core.handle({ actor: actorOf(interaction.user), chat: new InteractionChat(interaction), request, receivedAt });
+  };
+
+  const onMessage = async (message: Message): Promise<void> => {
+    if (message.author.bot || !client.user) return;
+    const inDm = message.guildId === null;
+    if (!inDm && !message.mentions.users.has(client.user.id)) return;
+    const attachment = message.attachments.first();
+    const request = attachment ? { kind: 'photo' as const, image: discordImage(attachment) } : { kind: 'hint' as const };
+    await core.handle({ actor: actorOf(message.author), chat: new MessageChat(message), request });
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (interaction.isChatInputCommand()) onCommand(interaction).catch((e: unknown) => log.error('discord.handler_failed', e));
+  });
+  client.on(Events.MessageCreate, (message) => {
+    onMessage(message).catch((e: unknown) => log.error('discord.handler_failed', e));
+  });
+  client.on(Events.Error, (error) => log.error('discord.client_error', error));
+  client.on(Events.ShardDisconnect, (event) => log.warn('discord.disconnected', { code: event.code }));
+
+  return {
+    platform: 'discord',
+    async start() {
+      const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(readyTimeoutMs) });
+      ready.catch(() => undefined); // login failing first rejects below; this one must not go unhandled
+      await client.login(config.token);
+      await ready;
+      log.info('bot.started', { platform: 'discord', username: client.user?.username, apiRoot: config.apiRoot ?? 'official' });
+    },
+    async stopReceiving() {
+      // Discord keeps no backlog for a bot that is away: events keep coming to the core, which
+      // answers "I'm restarting" once it stops taking work. Better than "the application did not respond".
+    },
+    async close() {
+      await client.destroy();
+      log.info('bot.stopped', { platform: 'discord' });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** A Discord attachment as the core's `IncomingImage`: its size is known up front, its bytes come from the CDN URL. */
+import type { Attachment } from 'discord.js';
+import { InputError } from '../../engine/errors.js';
+import { fetchBytes } from '../core/download.js';
+import type { IncomingImage } from '../core/types.js';
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+export function discordImage(attachment: Pick<Attachment, 'size' | 'url'>): IncomingImage {
+  return {
+    size: attachment.size,
+    async download(maxBytes) {
+      if (attachment.size > maxBytes) throw new InputError('too_large', `The file is ${mb(attachment.size)}; the limit is ${mb(maxBytes)}.`);
+      return fetchBytes(attachment.url, maxBytes);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** The core's `Chat` for an ordinary message (a DM, or a server message that mentions the bot): answers are replies to it. */
+import { AttachmentBuilder, type Message } from 'discord.js';
+import type { RichText } from '../core/text.js';
+import type { Chat, Picture, SentMessage } from '../core/types.js';
+import { toMarkdown } from './render.js';
+
+/** Quote the user's message without pinging them. */
+const QUIET = { allowedMentions: { repliedUser: false } } as const;
+
+export class MessageChat implements Chat {
+  constructor(private readonly message: Message) {}
+
+  async reply(text: RichText): Promise<SentMessage> {
+    const sent = await this.message.reply({ content: toMarkdown(text), ...QUIET });
+    return { edit: async (next) => void (await sent.edit({ content: toMarkdown(next) })) };
+  }
+
+  async replyWithPicture(picture: Picture, caption: RichText): Promise<void> {
+    await this.message.reply({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })], ...QUIET });
+  }
+
+  async showWorking(): Promise<void> {
+    const channel = this.message.channel;
+    if (channel.isSendable()) await channel.sendTyping().catch(() => undefined);
+  }
+}

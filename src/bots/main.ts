@@ -1,0 +1,50 @@
+/**
+ * `npm start`: reads the configuration (environment, then `.env` underneath), starts every
+ * bot whose token is set, and shuts down gracefully on SIGINT/SIGTERM. Exit codes: 0 after
+ * a clean stop, 78 for configuration problems (no token, bad value), 1 when start-up fails.
+ */
+import os from 'node:os';
+import { ConfigError, loadBotConfig, loadConfig, withDotEnv } from '../config.js';
+import { BotStartError, NoBotConfiguredError, startApp } from './app.js';
+import { createLogger, scrub } from './log.js';
+
+const EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
+
+async function main(): Promise<number> {
+  const env = withDotEnv(process.env);
+  const secrets = [env.DISCORD_TOKEN, env.TELEGRAM_TOKEN].filter((s): s is string => Boolean(s?.trim())).map((s) => s.trim());
+  const log = createLogger({ secrets, level: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  let app;
+  try {
+    const config = loadConfig(env, os.availableParallelism());
+    app = await startApp({ config, bots: loadBotConfig(env, config.workers), log });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof NoBotConfiguredError) {
+      console.error(error.message); // a person has to act on this: plain words, no JSON, no stack
+      return EXIT_CONFIG;
+    }
+    log.error('start.failed', error);
+    if (error instanceof BotStartError) console.error(scrub(error.message, secrets));
+    return 1;
+  }
+  const { stop } = app;
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.once(signal, () => {
+        log.warn('shutdown.forced', { signal });
+        process.exit(130);
+      });
+      stop(signal).then(resolve, (error: unknown) => {
+        log.error('shutdown.failed', error);
+        resolve();
+      });
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  return 0;
+}
+
+process.exitCode = await main();
+// Everything is closed; if a library still holds the event loop open, do not hang forever.
+setTimeout(() => process.exit(), 5000).unref();
