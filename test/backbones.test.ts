@@ -50,8 +50,14 @@ test('custom:<model.json> runs a layers model up to the named layer, as backbone
   const [e] = await backbone.embed([crop]);
   assert.equal(e.length, 8);
   assert.ok(Math.abs(dot(e, e) - 1) < 1e-5, 'L2-normalised');
+  // cropMargin cuts the crop's border before resizing: the same face gives another feature.
+  const tight = await Backbone.load({ ...spec, preprocess: { ...spec.preprocess, cropMargin: 0.25 } });
+  const [t] = await tight.embed([crop]);
+  assert.equal(t.length, 8);
+  assert.ok(dot(e, t) < 0.99999, 'a different input region');
   crop.dispose();
   backbone.dispose();
+  tight.dispose();
 });
 
 test('a missing required field in backbone.json is named', async () => {

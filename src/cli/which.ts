@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
+import { mapLimited } from '../engine/concurrency.js';
 import { isInputError } from '../engine/errors.js';
 import { LookalikeEngine, type Prediction } from '../engine/lookalike.js';
 import { intOption, parse, percent, UsageError } from './args.js';
@@ -38,7 +39,8 @@ export async function whichCommand(argv: string[], config: AppConfig, defaultMod
   let exitCode = 0;
   try {
     type Answer = { image: string; prediction: Prediction } | { image: string; error: { code: string; message: string } };
-    const answers = inputs.map(async ({ image, bytes }): Promise<Answer> => {
+    // Bounded, so a long list of images never overflows the pool's queue.
+    const answers = mapLimited(inputs, engine.pool.size * 2, async ({ image, bytes }): Promise<Answer> => {
       try {
         return { image, prediction: await engine.which(bytes, { top, maxFaces, assumeCrop: values.crop }) };
       } catch (error) {
@@ -46,8 +48,7 @@ export async function whichCommand(argv: string[], config: AppConfig, defaultMod
         return { image, error: { code: error.code, message: error.message } };
       }
     });
-    for (const answer of answers) {
-      const result = await answer;
+    for (const result of await answers) {
       const shown = path.relative(process.cwd(), result.image) || result.image;
       if ('error' in result) {
         exitCode = 2;

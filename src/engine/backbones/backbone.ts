@@ -38,7 +38,9 @@ export class Backbone {
     if (crops.length === 0) return [];
     const size = this.spec.inputSize;
     const normalised = tf.tidy(() => {
-      const batch = tf.concat(crops.map((c) => tf.image.resizeBilinear(c, [size, size]))) as tf.Tensor4D;
+      const m = this.spec.preprocess.cropMargin ?? 0;
+      const fit = (c: tf.Tensor4D) => (m > 0 ? tf.image.cropAndResize(c, [[m, m, 1 - m, 1 - m]], [0], [size, size]) : tf.image.resizeBilinear(c, [size, size]));
+      const batch = tf.concat(crops.map(fit)) as tf.Tensor4D;
       const features = tf.reshape(this.runner.run(preprocessCrop(batch, this.spec.preprocess)), [crops.length, -1]);
       return tf.div(features, tf.maximum(tf.norm(features, 'euclidean', 1, true), 1e-12));
     });

@@ -9,6 +9,11 @@ export interface Preprocess {
   mean: number | [number, number, number];
   std: number | [number, number, number];
   channelOrder: 'rgb' | 'bgr';
+  /**
+   * Fraction of the aligned crop cut from each side before resizing (0 keeps it whole). Human's
+   * crops include a margin around the face; networks trained on tight crops want it removed.
+   */
+  cropMargin?: number;
 }
 
 export interface BackboneSpec {

@@ -23,7 +23,7 @@ export interface EmbedderOptions {
 export interface EmbedRequest {
   /** The input is already a face crop: skip detection and embed the whole image. */
   assumeCrop?: boolean;
-  /** Embed at most this many faces, largest first. Default: all detected (up to 20). */
+  /** Embed at most this many faces, largest first. Default: all detected (up to 20). 0: none (views and crop still come from the largest face). */
   maxFaces?: number;
   /** Also embed these augmented views of the largest face (training's feature bank). */
   views?: ViewRecipe[];
@@ -82,7 +82,7 @@ export class FaceEmbedder {
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
     try {
       const embeddings = await this.backbone.embed(kept.map((c) => c.tensor));
-      const largest = kept[0]?.tensor;
+      const largest = crops[0]?.tensor;
       const views = largest && request.views?.length ? await this.embedViews(largest, request.views) : undefined;
       const crop = largest && request.returnCrop ? await cropToBytes(largest, this.backbone.spec.inputSize) : undefined;
       const t3 = performance.now();

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { getFeatures, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import { isInputError, type InputErrorCode } from '../errors.js';
 import type { Box } from '../augment/face-crop.js';
+import { mapLimited } from '../concurrency.js';
 import type { EmbedderPool } from './pool.js';
 
 export const contentHash = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -81,10 +82,9 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
 
   const pending: FeatureRecord[] = [];
   const flush = () => putFeatures(db, pending.splice(0));
-  let next = 0;
-  const work = async () => {
-    while (next < todo.length) {
-      const i = todo[next++];
+  try {
+    // Two photos in flight per worker keeps every worker busy while the next file is read.
+    await mapLimited(todo, pool.size * 2, async (i) => {
       const file = files[i];
       const hash = hashes[i]!;
       try {
@@ -99,11 +99,7 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
       }
       progress.done++;
       options.onProgress?.({ ...progress });
-    }
-  };
-  try {
-    // Two photos in flight per worker keeps every worker busy while the next file is read.
-    await Promise.all(Array.from({ length: pool.size * 2 }, work));
+    });
   } finally {
     flush();
   }

@@ -10,6 +10,7 @@ import { pairView, recipesFor, recipeView, viewSeed, type AugmentConfig, type Vi
 import { embedDataset, type FeatureSplit } from '../dataset/build-index.js';
 import type { SplitName } from '../dataset/folders.js';
 import type { EmbedderPool } from '../extract/pool.js';
+import { mapLimited } from '../concurrency.js';
 import { seededRandom } from '../math.js';
 
 export interface BankImage {
@@ -77,14 +78,6 @@ export function pairPartners(index: number, hashes: readonly string[], count: nu
   });
 }
 
-/** Runs `work` over items with `concurrency` in flight. */
-async function eachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
-
 export async function buildFeatureBank(options: BankOptions): Promise<FeatureBank> {
   const started = Date.now();
   const { pool, db, backbone, augment } = options;
@@ -130,9 +123,10 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
   for (const i of needsCrop) if (!missing.some((m) => m.index === i)) missing.push({ index: i, recipes: [], slots: [] });
 
   let done = 0;
-  await eachLimited(missing, pool.size * 2, async ({ index, recipes: todo, slots }) => {
+  await mapLimited(missing, pool.size * 2, async ({ index, recipes: todo, slots }) => {
     const s = train[index];
-    const result = await pool.embed(await readFile(s.file), { maxFaces: 1, assumeCrop: options.assumeCrop, views: todo, returnCrop: needsCrop.has(index) });
+    // maxFaces 0: only the views (and crop) of the largest face; its clean embedding is already known.
+    const result = await pool.embed(await readFile(s.file), { maxFaces: 0, assumeCrop: options.assumeCrop, views: todo, returnCrop: needsCrop.has(index) });
     result.views?.forEach((v, n) => {
       views[index][slots[n]] = v;
       save(s.contentHash, recipeView(todo[n]), v);
@@ -145,7 +139,7 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
   // Phase 2: sample-paired views from the crops.
   const pairJobs = partners.flatMap((p, i) => p.map((partner, j) => ({ i, j, partner }))).filter(({ i, j }) => !pairs[i][j]);
   done = 0;
-  await eachLimited(pairJobs, pool.size * 2, async ({ i, j, partner }) => {
+  await mapLimited(pairJobs, pool.size * 2, async ({ i, j, partner }) => {
     const a = crops.get(i);
     const b = crops.get(partner);
     if (a && b) {
