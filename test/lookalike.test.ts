@@ -65,6 +65,20 @@ test('the pool spreads photos over both workers and refuses beyond its queue bou
   assert.equal(pool.queued, 0);
 });
 
+test('a worker that dies fails only its photo, is replaced, and the pool keeps answering', async () => {
+  // Reach into the pool to kill a worker thread, as an out-of-memory or native crash would.
+  const slots = (pool as unknown as { slots: { worker: import('node:worker_threads').Worker }[] }).slots;
+  const bytes = readFixture('faces', 'cgi-model-1.jpg');
+  const doomed = pool.embed(bytes);
+  const victim = slots.find((s) => (s as unknown as { job: unknown }).job)!.worker;
+  await victim.terminate();
+  await assert.rejects(doomed, /stopped unexpectedly/);
+  const after = await Promise.all([pool.embed(bytes), pool.embed(bytes), pool.embed(bytes)]);
+  assert.ok(after.every((r) => r.faces.length === 1));
+  assert.equal(pool.size, 2);
+  assert.ok(slots.every((s) => s.worker !== victim), 'the dead worker was replaced');
+});
+
 test('switching models keeps the workers; a model for another backbone is refused', async () => {
   await engine.useModel(DEFAULT_MODEL);
   assert.equal(engine.model.name, 'default');

@@ -144,6 +144,15 @@ test('a run that fails or is interrupted leaves the active model and the databas
   assert.equal(run?.status, 'interrupted');
   assert.ok((run?.history.length ?? 0) >= 1, 'epochs done before the stop are kept');
   assert.equal(activeModelDir(db, config.modelDir), activeBefore);
+  // A crash: the training worker dies without a word (not a shutdown). The run is failed, nothing else changes.
+  const crashing = service.start(1, { epochs: 400, augment: { views: 2 } });
+  while (service.current?.progress?.phase !== 'train') await new Promise((r) => setTimeout(r, 50));
+  await (service as unknown as { active: { worker: import('node:worker_threads').Worker } }).active.worker.terminate();
+  const crashed = await service.wait();
+  assert.equal(crashed?.status, 'failed');
+  assert.match(crashed?.error ?? '', /stopped unexpectedly/);
+  assert.equal(getRun(db, crashing.runId)?.status, 'failed');
+  assert.equal(activeModelDir(db, config.modelDir), activeBefore);
   const again = service.start(2, { epochs: 2, augment: { views: 2 } });
   assert.equal((await service.wait())?.status, 'done', 'training works again after an interruption');
   assert.ok(again.runId > started.runId);

@@ -50,6 +50,8 @@ interface Active extends RunningTraining {
 
 export class TrainingService {
   private active: Active | null = null;
+  /** The latest run's end, so `wait()` called just after it ended still gets its outcome. */
+  private latest: Promise<TrainingOutcome> | null = null;
   private readonly progressListeners = new Set<Listener<TrainingProgress>>();
   private readonly finishListeners = new Set<Listener<TrainingOutcome>>();
 
@@ -89,6 +91,7 @@ export class TrainingService {
     const done = new Promise<TrainingOutcome>((resolve) => (settle = resolve));
     const active: Active = { runId, config, startedAt: Date.now(), progress: null, worker, cancelFlag, done, interrupting: false };
     this.active = active;
+    this.latest = done;
 
     let outcome: TrainingOutcome | null = null;
     let crash = '';
@@ -129,9 +132,9 @@ export class TrainingService {
     return true;
   }
 
-  /** Resolves when the current run ends (immediately with null when none runs). */
+  /** The outcome of the current run, or of the latest one if it has ended; null before any run. */
   async wait(): Promise<TrainingOutcome | null> {
-    return this.active ? this.active.done : null;
+    return this.latest;
   }
 
   /** Shutdown: stop the worker now and record the run as interrupted (not failed, not cancelled). */
