@@ -27,16 +27,9 @@ export interface NewRun {
   readonly epochs: number;
 }
 
-export interface RunRecord {
+/** A stored run: what it was created with, plus its lifecycle. */
+export interface RunRecord extends NewRun {
   readonly id: number;
-  readonly preset: number | null;
-  readonly config: Record<string, unknown>;
-  readonly backbone: string;
-  readonly backend: string;
-  readonly head: string;
-  readonly loss: string;
-  readonly samplePairing: boolean;
-  readonly epochs: number;
   readonly status: RunStatus;
   readonly createdAt: string;
   readonly startedAt: string | null;

@@ -4,6 +4,7 @@
  * the engine's worker pool, and its bytes are dropped as soon as the answer is made.
  */
 import type { Prediction, WhichOptions } from '../../engine/lookalike.js';
+import { personSlug } from '../../engine/model/manifest.js';
 import { drawNumberedBoxes } from './annotate.js';
 import type { ContextOf } from './middleware.js';
 import type { RichText } from './text.js';
@@ -37,7 +38,7 @@ export interface PhotoReply {
   picture: Picture | null;
 }
 
-const fileName = (person: string) => `${person.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'celebrity'}.jpg`;
+const fileName = (person: string) => `${personSlug(person)}.jpg`;
 
 /** One face: the answer and the celebrity's thumbnail. Several: one line per face and the photo with numbered boxes. */
 export async function photoReply(photo: Uint8Array, prediction: Prediction, model: ModelWithThumbnails, options: Pick<RecognizeOptions, 'thumbnails' | 'maxImagePixels'>): Promise<PhotoReply> {

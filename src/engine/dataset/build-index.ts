@@ -12,7 +12,7 @@ import { calibrationReport, evaluateScores, scoreSamples, type Evaluation, type 
 import { fitTemperature } from '../heads/metrics.js';
 import { faceThumbnail } from '../image/thumbnail.js';
 import { dot } from '../math.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest, type SplitCounts } from '../model/manifest.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, personSlug, type ModelManifest, type SplitCounts } from '../model/manifest.js';
 import { writeModelDir } from '../model/model-dir.js';
 import { readImageFolder, SPLITS, type LabelledFile, type SplitName } from './folders.js';
 
@@ -64,7 +64,7 @@ export async function referenceThumbnails(
   return out;
 }
 
-export const thumbnailPath = (person: string): string => `thumbnails/${person.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person'}.jpg`;
+export const thumbnailPath = (person: string): string => `thumbnails/${personSlug(person)}.jpg`;
 
 export interface IndexReport {
   out: string;

@@ -55,6 +55,11 @@ export interface ModelManifest {
   run?: { id: number; preset: number | null };
 }
 
+/** A person's name as a file name: `Robert Downey Jr` -> `robert-downey-jr`. */
+export function personSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person';
+}
+
 export class ModelFormatError extends Error {
   override name = 'ModelFormatError';
 }
