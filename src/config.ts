@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CelebError } from './engine/errors.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -25,8 +26,11 @@ export interface AppConfig {
   maxImagePixels: number;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends CelebError {
   override name = 'ConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, options);
+  }
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,8 +1,12 @@
 /** Argument parsing shared by the commands (node:util parseArgs, strict). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CelebError } from '../engine/errors.js';
 
-export class UsageError extends Error {
+export class UsageError extends CelebError {
   override name = 'UsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('usage', message, options);
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

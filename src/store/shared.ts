@@ -5,6 +5,7 @@
  * so they sort as text and parse with `new Date(...)`.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { CelebError } from '../engine/errors.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -12,8 +13,11 @@ export type Database = BetterSqlite3.Database;
 export const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /** Base class of every error thrown on purpose by the store. */
-export class StoreError extends Error {
+export class StoreError extends CelebError {
   override name = 'StoreError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('store', message, options);
+  }
 }
 
 /** The database file was written by a newer version of the code. */

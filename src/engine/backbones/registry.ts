@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { humanModelsDirectory } from '../runtime/human.js';
 import type { BackboneSpec, CustomBackboneFile, Preprocess } from './spec.js';
+import { CelebError } from '../errors.js';
 
 export const DEFAULT_BACKBONE = 'faceres';
 
@@ -25,8 +26,11 @@ const BUILT_INS: BuiltIn[] = [
 
 export const BUILT_IN_BACKBONES: readonly string[] = BUILT_INS.map((b) => b.id);
 
-export class UnknownBackboneError extends Error {
+export class UnknownBackboneError extends CelebError {
   override name = 'UnknownBackboneError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('backbone', message, options);
+  }
 }
 
 function customSpec(id: string): BackboneSpec {

@@ -1,6 +1,7 @@
 /** Datasets on disk: a folder per person, and the ImageFolder layout `<split>/<Name>/*`. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CelebError } from '../errors.js';
 
 export type SplitName = 'train' | 'val' | 'test';
 export const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];
@@ -13,8 +14,11 @@ export interface LabelledFile {
 }
 
 /** A dataset that cannot be used as given: the message says what to fix. */
-export class DatasetError extends Error {
+export class DatasetError extends CelebError {
   override name = 'DatasetError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('dataset', message, options);
+  }
 }
 
 const isDir = (p: string) => statSync(p).isDirectory();

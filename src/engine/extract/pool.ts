@@ -3,10 +3,10 @@
  * so both cores work and a flood of photos is refused rather than buffered without end.
  */
 import { Worker } from 'node:worker_threads';
-import { InputError, type InputErrorCode } from '../errors.js';
+import { CelebError, deserializeError } from '../errors.js';
 import type { BackendInfo } from '../runtime/backend.js';
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
-import type { FromWorker, SerializedError, ToWorker } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 
 export interface PoolOptions extends EmbedderOptions {
   /** Worker threads. Default 2. */
@@ -15,8 +15,11 @@ export interface PoolOptions extends EmbedderOptions {
   maxQueue: number;
 }
 
-export class PoolBusyError extends Error {
+export class PoolBusyError extends CelebError {
   override name = 'PoolBusyError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('busy', message, options);
+  }
 }
 
 type Answer = Extract<FromWorker, { type: 'result' | 'pair-result' }>;
@@ -35,13 +38,6 @@ interface Slot {
   ready: boolean;
 }
 
-function toError(e: SerializedError): Error {
-  if (e.name === 'InputError' && e.code) return new InputError(e.code as InputErrorCode, e.message);
-  const error = new Error(e.message);
-  error.name = e.name;
-  return error;
-}
-
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 function spawnWorker(options: Partial<EmbedderOptions>): Worker {
@@ -58,7 +54,7 @@ function waitReady(worker: Worker): Promise<Extract<FromWorker, { type: 'ready' 
       worker.off('error', reject);
       worker.off('exit', onExit);
       if (m.type === 'ready') resolve(m);
-      else reject(toError(m.type === 'init-failed' ? m.error : { name: 'Error', message: `unexpected first message ${m.type}` }));
+      else reject(deserializeError(m.type === 'init-failed' ? m.error : { name: 'Error', message: `unexpected first message ${m.type}` }));
     });
   });
 }
@@ -146,7 +142,7 @@ export class EmbedderPool {
     const job = slot.job;
     if (!job || !('id' in message) || message.id !== job.message.id) return;
     slot.job = null;
-    if (message.type === 'error') job.reject(toError(message.error));
+    if (message.type === 'error') job.reject(deserializeError(message.error));
     else job.resolve(message);
     this.dispatch();
   }

@@ -1,7 +1,8 @@
 /** A worker thread holding one FaceEmbedder (one wasm engine, one core). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FaceEmbedder } from './face-embedder.js';
-import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { serializeError } from '../errors.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');

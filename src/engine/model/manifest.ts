@@ -3,6 +3,7 @@
  * small reference thumbnail per person. It never contains the photos it was built from.
  */
 import type { HeadKind } from '../heads/head.js';
+import { CelebError } from '../errors.js';
 
 export const MODEL_FORMAT = 'celeb-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -60,8 +61,11 @@ export function personSlug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person';
 }
 
-export class ModelFormatError extends Error {
+export class ModelFormatError extends CelebError {
   override name = 'ModelFormatError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('model', message, options);
+  }
 }
 
 export function validateManifest(value: unknown, where: string): ModelManifest {

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '../../config.js';
+import { CelebError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -21,8 +22,11 @@ export interface BackendInfo {
   tfjsVersion: string;
 }
 
-export class BackendError extends Error {
+export class BackendError extends CelebError {
   override name = 'BackendError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('backend', message, options);
+  }
 }
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../../config.js';
+import { CelebError } from '../errors.js';
 import { createRun, failRun, getRun, interruptRun, type Database } from '../../store/index.js';
 import { plannedBackend } from '../runtime/backend.js';
 import { runConfig, type PresetId, type RunConfig, type RunOverrides } from './presets.js';
@@ -31,10 +32,10 @@ export interface RunningTraining {
   progress: TrainingProgress | null;
 }
 
-export class TrainingBusyError extends Error {
+export class TrainingBusyError extends CelebError {
   override name = 'TrainingBusyError';
   constructor(readonly running: RunningTraining) {
-    super(`Training run #${running.runId} is still in progress.`);
+    super('training_busy', `Training run #${running.runId} is still in progress.`);
   }
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_BACKBONE } from '../backbones/registry.js';
 import type { TrainableHeadKind } from '../heads/head.js';
 import type { LossKind } from './losses.js';
 import type { TrainConfig } from './trainer.js';
+import { CelebError } from '../errors.js';
 
 export type PresetId = 1 | 2 | 3 | 4 | 5;
 export const PRESET_IDS: readonly PresetId[] = [1, 2, 3, 4, 5];
@@ -43,8 +44,11 @@ export const TRAINING_DEFAULTS = { focalGamma: 2, learningRate: 0.003, weightDec
 
 export type RunOverrides = Partial<Omit<RunConfig, 'augment' | 'preset'>> & { augment?: Partial<AugmentConfig> };
 
-export class PresetError extends Error {
+export class PresetError extends CelebError {
   override name = 'PresetError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('preset', message, options);
+  }
 }
 
 export function isPresetId(value: unknown): value is PresetId {

@@ -23,6 +23,7 @@ import type { RunConfig } from './presets.js';
 import { estimateEta, type TrainingOutcome, type TrainingProgress } from './progress.js';
 import { promoteIfBetter } from './promotion.js';
 import { trainHead } from './trainer.js';
+import { CelebError } from '../errors.js';
 
 export interface RunContext {
   runId: number;
@@ -36,8 +37,11 @@ export interface RunContext {
   shouldStop: () => boolean;
 }
 
-export class RunCancelled extends Error {
+export class RunCancelled extends CelebError {
   override name = 'RunCancelled';
+  constructor(message = 'The run was cancelled.') {
+    super('cancelled', message);
+  }
 }
 
 async function scored(head: LayersHead, samples: readonly LabelledFeature[]): Promise<Scored[]> {
