@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { importDataset } from '../src/engine/dataset/import.js';
 import { parseSplitRatios } from '../src/engine/dataset/split.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
-import { TrainingService } from '../src/engine/train/job.js';
+import { TrainingService } from '../src/engine/train/training-service.js';
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../src/engine/train/presets.js';
 import type { TrainingOutcome } from '../src/engine/train/progress.js';
 import { getRun, openDatabase, type Database } from '../src/store/index.js';

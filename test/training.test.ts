@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
 import { loadModel } from '../src/engine/model/model-dir.js';
-import { TrainingBusyError, TrainingService } from '../src/engine/train/job.js';
+import { TrainingBusyError, TrainingService } from '../src/engine/train/training-service.js';
 import type { TrainingProgress } from '../src/engine/train/progress.js';
 import { activeModelDir } from '../src/engine/train/promotion.js';
 import { getActiveModel, getRun, leaderboard, openDatabase, type Database } from '../src/store/index.js';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AppConfig, BotConfig } from '../config.js';
 import { LookalikeEngine } from '../engine/lookalike.js';
-import { TrainingService } from '../engine/train/job.js';
+import { TrainingService } from '../engine/train/training-service.js';
 import type { RunOverrides } from '../engine/train/presets.js';
 import { activeModelDir } from '../engine/train/promotion.js';
 import { openDatabase, type Database } from '../store/index.js';

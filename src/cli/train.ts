@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { resolveBackbone } from '../engine/backbones/registry.js';
-import { TrainingService } from '../engine/train/job.js';
+import { TrainingService } from '../engine/train/training-service.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS, type PresetId, type RunOverrides } from '../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../engine/train/progress.js';
 import { formatDuration } from '../engine/report/table.js';

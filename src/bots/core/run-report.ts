@@ -4,7 +4,7 @@
  * leaderboard row under its loss-curve picture.
  */
 import { lossCurvePng } from '../../engine/report/figures.js';
-import type { RunningTraining, TrainingService } from '../../engine/train/job.js';
+import type { RunningTraining, TrainingService } from '../../engine/train/training-service.js';
 import type { TrainingOutcome } from '../../engine/train/progress.js';
 import { getRun, leaderboard, type Database } from '../../store/index.js';
 import type { Logger } from '../log.js';

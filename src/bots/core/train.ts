@@ -3,7 +3,7 @@
  * guards.ts). Starting answers at once with the run id; the run is then followed in the
  * background by run-report.ts, so the bot keeps answering photos while it trains.
  */
-import { TrainingBusyError, type RunningTraining } from '../../engine/train/job.js';
+import { TrainingBusyError, type RunningTraining } from '../../engine/train/training-service.js';
 import type { RunOverrides } from '../../engine/train/presets.js';
 import { SYNTAX } from './commands.js';
 import type { ContextOf } from './middleware.js';
