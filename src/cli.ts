@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 /** The `celeb` command line: a thin layer over the engine and the store. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
-import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { loadConfig, type AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
 import { dataImportCommand } from './cli/data-import.js';
+import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
 import { indexCommand } from './cli/index-command.js';
 import { infoCommand } from './cli/info.js';
 import { whichCommand } from './cli/which.js';
 import { trainCommand } from './cli/train.js';
 import { leaderboardCommand, modelCommand, runsCommand } from './cli/runs.js';
-import { PresetError } from './engine/train/presets.js';
-import { activeModelDir } from './engine/train/promotion.js';
-import { openDatabase, StoreError } from './store/index.js';
-import { UnknownBackboneError } from './engine/backbones/registry.js';
-import { DatasetError } from './engine/dataset/folders.js';
-import { ModelFormatError } from './engine/model/manifest.js';
+import { isCelebError } from './engine/errors.js';
 
 const HELP = `celeb: which celebrity do you look like?
 
@@ -30,9 +24,10 @@ Commands:
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
   info                      backend, model, versions (--json)
 
+Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
 Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS`;
 
-type Command = (argv: string[], config: AppConfig, defaultModelDir: string) => Promise<number>;
+type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   which: whichCommand,
@@ -48,17 +43,6 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** The model that answers photos: the active training run's, else the shipped default. */
-function activeModel(config: AppConfig): string {
-  if (!existsSync(config.dbPath)) return path.join(config.modelDir, 'default');
-  const db = openDatabase(config.dbPath);
-  try {
-    return activeModelDir(db, config.modelDir);
-  } finally {
-    db.close();
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
@@ -68,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`Unknown command "${name}".\n\n${HELP}`);
   const config = loadConfig(process.env, os.availableParallelism());
-  return command(rest, config, activeModel(config));
+  return command(rest, config);
 }
 
 main(process.argv.slice(2)).then(
@@ -76,12 +60,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // Mistakes in how the command was called exit 64 (EX_USAGE); problems the user can fix
-    // (a dataset, a model directory, a backbone id) print their message; anything else is a bug.
-    const usage = error instanceof UsageError || error instanceof ConfigError;
-    const explained = error instanceof DatasetError || error instanceof ModelFormatError || error instanceof UnknownBackboneError
-      || error instanceof PresetError || error instanceof StoreError;
-    console.error(usage || explained ? `celeb: ${(error as Error).message}` : `celeb: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    process.exitCode = usage ? 64 : 1;
+    // Errors raised on purpose are one line and an exit status from the table; anything else is a bug.
+    if (isCelebError(error)) {
+      console.error(`celeb: ${error.message}`);
+      process.exitCode = EXIT_STATUS[error.code];
+    } else {
+      console.error(`celeb: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      process.exitCode = EXIT_BUG;
+    }
   },
 );

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyModelDir } from '../src/engine/model/model-dir.js';
 import os from 'node:os';
 import path from 'node:path';
 import { celeb, jsonLines } from './helpers/cli.js';
-import { face, fixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
+import { DEFAULT_MODEL, face, fixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-cli-'));
 const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_WORKERS: '2' };
@@ -47,16 +48,56 @@ test('too_large follows CELEB_MAX_IMAGE_MB', async () => {
   assert.equal((jsonLines(r.stdout)[0].error as { code: string }).code, 'too_large');
 });
 
-test('usage errors and bad configuration exit 64 with a clear message', async () => {
-  const missing = await celeb(['which', path.join(tmp, 'does-not-exist.jpg')], env);
-  assert.equal(missing.code, 64);
-  assert.match(missing.stderr, /Cannot read .*does-not-exist\.jpg/);
+test('a missing file in a batch is an error of that image only; the others are answered and the exit status is 2', async () => {
+  const missing = path.join(tmp, 'missing.jpg');
+  const r = await celeb(['which', face('ai-face'), missing, face('cgi-model-1'), '--json'], env);
+  assert.equal(r.code, 2, r.stderr);
+  const lines = jsonLines(r.stdout) as { image: string; faces?: unknown[]; error?: { code: string; message: string } }[];
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0].faces?.length, 1);
+  assert.deepEqual(lines[1].error?.code, 'not_found');
+  assert.match(lines[1].error?.message ?? '', /missing\.jpg/);
+  assert.equal(lines[2].faces?.length, 1);
+  const text = await celeb(['which', missing], env);
+  assert.equal(text.code, 2);
+  assert.match(text.stderr, /missing\.jpg: There is no file at .* \(not_found\)/);
+});
+
+/** One line on stderr, no stack trace. */
+function assertOneLine(stderr: string, pattern: RegExp): void {
+  assert.match(stderr, pattern);
+  assert.doesNotMatch(stderr, /\n\s+at /, `a message, not a stack trace:\n${stderr}`);
+}
+
+test('usage mistakes exit 64 and name the flag; bad configuration exits 78', async () => {
   const flag = await celeb(['which', '--nope', face('ai-face')], env);
   assert.equal(flag.code, 64);
   assert.match(flag.stderr, /Usage: celeb which/);
+  const split = await celeb(['data', 'import', tmp, '--split', '1,2'], env);
+  assert.equal(split.code, 64, split.stderr);
+  assertOneLine(split.stderr, /^celeb: --split: a split is three numbers/);
+  const head = await celeb(['train', '--run', '2', '--head', 'fc9'], env);
+  assert.equal(head.code, 64, head.stderr);
+  assertOneLine(head.stderr, /^celeb: --head must be fc1 or fc2, got "fc9"/);
   const config = await celeb(['info'], { ...env, CELEB_BACKEND: 'quantum' });
-  assert.equal(config.code, 64);
-  assert.match(config.stderr, /CELEB_BACKEND must be one of auto, tensorflow, wasm, cpu/);
+  assert.equal(config.code, 78);
+  assertOneLine(config.stderr, /CELEB_BACKEND must be one of auto, .*got "quantum"/);
+});
+
+test('a model whose backbone is misspelt is one line and exit 65, before any worker starts', async () => {
+  const model = path.join(tmp, 'misspelt');
+  await copyModelDir(DEFAULT_MODEL, model);
+  const manifest = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8')) as { backbone: string };
+  writeFileSync(path.join(model, 'model.json'), JSON.stringify({ ...manifest, backbone: 'facers' }));
+  const r = await celeb(['which', '--model', model, face('ai-face')], env);
+  assert.equal(r.code, 65, r.stderr);
+  assertOneLine(r.stderr, /^celeb: Unknown backbone "facers"/);
+});
+
+test('a runtime that is not installed is one line and exit 69', async () => {
+  const r = await celeb(['info'], { ...env, CELEB_BACKEND: 'tensorflow' });
+  assert.equal(r.code, 69, r.stderr);
+  assertOneLine(r.stderr, /^celeb: CELEB_BACKEND=tensorflow, but neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
 });
 
 test('info reports the backend, the default model and versions', async () => {

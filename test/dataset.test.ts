@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { celeb, jsonLines } from './helpers/cli.js';
@@ -44,7 +44,7 @@ test('exact duplicates are removed, faceless and non-image files are reported', 
 
 test('the split is reproducible and import refuses to overwrite without --force', async () => {
   const again = await celeb(['data', 'import', data.dir, '--split', '60,20,20', '--seed', '7', '--json'], env);
-  assert.equal(again.code, 1);
+  assert.equal(again.code, 64, 'refusing to overwrite is a usage matter: the flag allows it');
   assert.match(again.stderr, /^celeb: .* already exists and is not empty; pass --force/);
   assert.doesNotMatch(again.stderr, /    at /, 'a message, not a stack trace');
   const before = filesIn(out).map((f) => path.relative(out, f)).sort();
@@ -59,9 +59,16 @@ test('the split is reproducible and import refuses to overwrite without --force'
 
 test('index builds a centroid model that recognises held-out photos', async () => {
   const modelDir = path.join(tmp, 'models', 'tiny');
-  const r = await celeb(['index', '--out', modelDir, '--json'], env);
+  const confusion = path.join(tmp, 'confusion.json');
+  const r = await celeb(['index', '--out', modelDir, '--json', '--confusion', confusion], env);
   assert.equal(r.code, 0, r.stderr);
-  const index = JSON.parse(r.stdout) as { people: number; testTop1: number; temperature: number; extraction: { embedded: number } };
+  assert.equal(r.stdout.trim().split('\n').length, 1, '--json is one compact line');
+  const index = JSON.parse(r.stdout) as { people: number; testTop1: number; temperature: number; extraction: { embedded: number }; test?: unknown; confusion?: unknown };
+  assert.equal(index.test, undefined);
+  assert.equal(index.confusion, undefined, 'the people x people matrix goes to --confusion, not to stdout');
+  const matrix = JSON.parse(readFileSync(confusion, 'utf8')) as { labels: string[]; matrix: number[][] };
+  assert.equal(matrix.labels.length, 5);
+  assert.equal(matrix.matrix.length, 5);
   assert.equal(index.people, 5);
   assert.ok(index.testTop1 >= 0.8, `test top-1 ${index.testTop1}`);
   assert.equal(index.extraction.embedded, 0, 'features reused from import');

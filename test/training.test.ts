@@ -87,7 +87,7 @@ test('which answers with the active run model; model use pins and resets', async
   const viaExport = await celeb(['which', '--json', '--model', exported, face('cgi-model-6')], env);
   assert.equal((jsonLines(viaExport.stdout)[0] as typeof answer).faces[0].matches[0].name, 'Ava');
   const missing = await celeb(['model', 'use', '99'], env);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 65, 'a run that does not exist is bad data (EX_DATAERR)');
   assert.doesNotMatch(missing.stderr, /    at /);
 });
 

@@ -5,11 +5,12 @@
  */
 import path from 'node:path';
 import type { AppConfig, BotConfig } from '../config.js';
-import { LookalikeEngine } from '../engine/lookalike.js';
-import { TrainingService } from '../engine/train/training-service.js';
+import type { LookalikeEngine } from '../engine/lookalike.js';
+import type { TrainingService } from '../engine/train/training-service.js';
 import type { RunOverrides } from '../engine/train/presets.js';
-import { activeModelDir } from '../engine/train/promotion.js';
 import { openDatabase, type Database } from '../store/index.js';
+import { chooseModelDir } from '../engine/create.js';
+import { engineOptions, openEngine as openConfiguredEngine, openTrainingService } from '../wiring.js';
 import { modelSwitcher } from './core/active-model.js';
 import { BotCore } from './core/bot-core.js';
 import { createDiscordBot } from './discord/bot.js';
@@ -55,16 +56,16 @@ export class BotStartError extends Error {
   }
 }
 
-async function openEngine(config: AppConfig, db: Database, log: Logger): Promise<LookalikeEngine> {
-  const options = { workers: config.workers, backend: config.backend, limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels, maxSide: 1024 } };
-  const dir = activeModelDir(db, config.modelDir);
+/** The active model's engine; if that model does not load, the shipped default's (logged), so the bot still answers. */
+async function openEngine(config: AppConfig, log: Logger): Promise<LookalikeEngine> {
+  const dir = chooseModelDir(engineOptions(config));
   try {
-    return await LookalikeEngine.open(dir, options);
+    return await openConfiguredEngine(config, { model: dir });
   } catch (error) {
     const fallback = path.join(config.modelDir, 'default');
     if (path.resolve(dir) === path.resolve(fallback)) throw error;
     log.error('model.load_failed', error, { dir, fallback });
-    return LookalikeEngine.open(fallback, options);
+    return openConfiguredEngine(config, { model: fallback });
   }
 }
 
@@ -74,14 +75,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const db = openDatabase(config.dbPath);
   let engine: LookalikeEngine;
   try {
-    engine = await openEngine(config, db, log);
+    engine = await openEngine(config, log);
   } catch (error) {
     db.close();
     throw error;
   }
-  const training = new TrainingService({
-    db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, workers: config.workers,
-  });
+  const training = openTrainingService(config, db);
   const core = new BotCore({
     engine, training, db, models: modelSwitcher(engine, db, config.modelDir, log),
     admins: { discord: botConfig.discord?.adminIds ?? [], telegram: botConfig.telegram?.adminIds ?? [] },
@@ -121,7 +120,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
 /** What runs, and a warning per platform where nobody may /train. */
 function logReadiness(log: Logger, engine: LookalikeEngine, bots: BotConfig): void {
-  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.pool.size, backend: engine.pool.backend.name });
+  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.workers, backend: engine.runtime.name });
   for (const [platform, section] of Object.entries({ discord: bots.discord, telegram: bots.telegram })) {
     if (section && section.adminIds.length === 0) log.warn('no_admins', { platform, hint: `${platform.toUpperCase()}_ADMIN_IDS is empty: nobody can /train on ${platform}` });
   }

@@ -1,6 +1,6 @@
 /** Argument parsing shared by the commands (node:util parseArgs, strict). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CelebError } from '../engine/errors.js';
+import { CelebError, isCelebError } from '../engine/errors.js';
 
 export class UsageError extends CelebError {
   override name = 'UsageError';
@@ -11,7 +11,7 @@ export class UsageError extends CelebError {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parse<T extends Options>(argv: string[], options: T, usage: string) {
+export function parse<T extends Options>(argv: string[], options: T, usage: string): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -27,3 +27,13 @@ export function intOption(value: string | undefined, name: string, fallback: num
 }
 
 export const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** Runs an engine parser on a flag's value; its usage error gets the flag's name in front. */
+export function flagged<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (isCelebError(error) && error.code === 'usage') throw new UsageError(`--${flag}: ${error.message}`);
+    throw error;
+  }
+}

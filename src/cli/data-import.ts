@@ -1,12 +1,12 @@
 /** `celeb data import <dir>`: per-person folders -> data/face_data/{train,val,test}/<Name>/*. */
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
-import { importDataset } from '../engine/dataset/import.js';
+import { importDataset, OutputExistsError } from '../engine/dataset/import.js';
 import { parseSplitRatios } from '../engine/dataset/split.js';
 import { EmbedderPool } from '../engine/extract/pool.js';
 import { DEFAULT_BACKBONE } from '../engine/backbones/registry.js';
 import { openDatabase } from '../store/index.js';
-import { intOption, parse, UsageError } from './args.js';
+import { flagged, intOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
 
 const USAGE = 'celeb data import <dir with one folder per person> [--out data/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]';
@@ -17,7 +17,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`Give exactly one source directory.\n\nUsage: ${USAGE}`);
   const out = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
-  const ratios = parseSplitRatios(values.split ?? '70,15,15');
+  const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
   const seed = intOption(values.seed, 'seed', 42);
   const db = openDatabase(config.dbPath);
   const pool = await EmbedderPool.start({ backbone: DEFAULT_BACKBONE, backend: config.backend, workers: config.workers });
@@ -25,6 +25,8 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
     const report = await importDataset({
       source: path.resolve(positionals[0]), out, ratios, seed, force: values.force, assumeCrop: values.crop,
       pool, db, backbone: DEFAULT_BACKBONE, onProgress: extractionProgressBar('embedding'),
+    }).catch((error: unknown) => {
+      throw error instanceof OutputExistsError ? new UsageError(`${error.out} already exists and is not empty; pass --force to replace it`) : error;
     });
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));

@@ -1,4 +1,5 @@
 /** `celeb index`: build a centroid model (no training) and print its test accuracy. */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { DEFAULT_BACKBONE, resolveBackbone } from '../engine/backbones/registry.js';
@@ -8,11 +9,11 @@ import { openDatabase } from '../store/index.js';
 import { parse, percent } from './args.js';
 import { extractionProgressBar } from './progress.js';
 
-const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--json]';
+const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--confusion FILE.json] [--json]';
 
 export async function indexCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values } = parse(argv, {
-    data: { type: 'string' }, backbone: { type: 'string' }, out: { type: 'string' }, crop: { type: 'boolean' }, json: { type: 'boolean' },
+    data: { type: 'string' }, backbone: { type: 'string' }, out: { type: 'string' }, crop: { type: 'boolean' }, json: { type: 'boolean' }, confusion: { type: 'string' },
   }, USAGE);
   const backbone = values.backbone ?? DEFAULT_BACKBONE;
   resolveBackbone(backbone); // fail before starting workers if the id is wrong
@@ -22,9 +23,11 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
   const pool = await EmbedderPool.start({ backbone, backend: config.backend, workers: config.workers });
   try {
     const report = await buildCentroidModel({ data, out, pool, db, backbone, assumeCrop: values.crop, onProgress: extractionProgressBar('embedding') });
+    // The confusion matrix is people x people (250,000 numbers for 500 people): only on request, to a file.
+    if (values.confusion) await writeFile(values.confusion, JSON.stringify(report.test.confusion));
     if (values.json) {
       const { test, ...rest } = report;
-      console.log(JSON.stringify({ ...rest, testTop1: test.top1, testTop3: test.top3, perPerson: test.perPerson, confusion: test.confusion }, null, 2));
+      console.log(JSON.stringify({ ...rest, testTop1: test.top1, testTop3: test.top3, testSamples: test.samples, perPerson: test.perPerson }));
       return 0;
     }
     console.log(`Centroid model for ${report.people} people written to ${path.relative(process.cwd(), out)} (backbone ${backbone}, ${pool.backend.name})`);

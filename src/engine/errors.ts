@@ -7,9 +7,9 @@
  */
 
 /** Why a photo was refused. The bots answer each with its own sentence. */
-export type InputErrorCode = 'not_an_image' | 'unsupported_format' | 'too_large' | 'corrupt' | 'no_face' | 'not_found';
+export type InputErrorCode = 'not_an_image' | 'unsupported_format' | 'too_large' | 'corrupt' | 'no_face' | 'not_found' | 'unreadable';
 
-export const INPUT_ERROR_CODES: readonly InputErrorCode[] = ['not_an_image', 'unsupported_format', 'too_large', 'corrupt', 'no_face', 'not_found'];
+export const INPUT_ERROR_CODES: readonly InputErrorCode[] = ['not_an_image', 'unsupported_format', 'too_large', 'corrupt', 'no_face', 'not_found', 'unreadable'];
 
 /** Everything else the engine and its callers refuse, by what the user has to fix. */
 export type SystemErrorCode =

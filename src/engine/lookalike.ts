@@ -1,13 +1,15 @@
 /**
- * The engine's front door: photo bytes in, "you look most like X" out, for every face.
- * Heavy work (decode, detection, backbone) runs in the worker pool; the head is tiny and
- * runs here. Bots and the CLI use only this class.
+ * The recognition engine: a photo in, "you look most like X" out, for every face. Heavy
+ * work (decode, detection, backbone) runs in the worker pool; the head is tiny and runs
+ * here. Made by `createEngine` (create.ts); bots, the CLI and library users hold only this.
  */
 import { performance } from 'node:perf_hooks';
 import type { Box } from './augment/face-crop.js';
-import { InputError } from './errors.js';
-import type { EmbedRequest, StageTimings } from './extract/face-embedder.js';
+import { CelebError, InputError } from './errors.js';
+import type { StageTimings } from './extract/face-embedder.js';
 import { EmbedderPool, type PoolOptions } from './extract/pool.js';
+import { readImageFile } from './image/read-file.js';
+import type { BackendInfo } from './runtime/backend.js';
 import { softmax, topK } from './math.js';
 import { loadModel, type LoadedModel } from './model/model-dir.js';
 
@@ -37,10 +39,18 @@ export interface Prediction {
   timings: StageTimings & { headMs: number };
 }
 
-export interface WhichOptions extends EmbedRequest {
-  /** Matches per face. Default 3. */
+/** How to answer one photo. Training's options (augmented views, returned crops) are not here on purpose. */
+export interface RecognitionOptions {
+  /** Matches per face, best first. Default 3. */
   top?: number;
+  /** Answer at most this many faces, largest first. Default: every face found (up to 20). */
+  maxFaces?: number;
+  /** The photo is already a face crop: skip detection and embed the whole image. Default false. */
+  assumeCrop?: boolean;
 }
+
+/** A photo: its bytes (JPEG, PNG, WebP or GIF), or the path of a file holding them. */
+export type ImageInput = Uint8Array | string;
 
 /** Pure: calibrated confidences of the `top` best labels. */
 export function rankMatches(scores: ArrayLike<number>, labels: readonly string[], temperature: number, top: number): Match[] {
@@ -49,7 +59,7 @@ export function rankMatches(scores: ArrayLike<number>, labels: readonly string[]
 }
 
 export class LookalikeEngine {
-  private constructor(private current: LoadedModel, readonly pool: EmbedderPool, private readonly ownsPool: boolean) {}
+  private constructor(private current: LoadedModel, private readonly pool: EmbedderPool, private readonly ownsPool: boolean) {}
 
   /** Loads the model, then starts a pool for its backbone unless one is given. */
   static async open(modelDir: string, options: { pool?: EmbedderPool } & Partial<Omit<PoolOptions, 'backbone'>> = {}): Promise<LookalikeEngine> {
@@ -63,20 +73,39 @@ export class LookalikeEngine {
     return this.current;
   }
 
+  /** Worker threads answering photos in parallel. */
+  get workers(): number {
+    return this.pool.size;
+  }
+
+  /** Photos being answered or waiting for a worker. */
+  get pending(): number {
+    return this.pool.busy + this.pool.queued;
+  }
+
+  /** Which runtime the workers run the networks on. */
+  get runtime(): BackendInfo {
+    return this.pool.backend;
+  }
+
   /** Switch to another model (after training) without restarting the workers; the backbone must match. */
   async useModel(modelDir: string): Promise<void> {
     const next = await loadModel(modelDir);
     if (next.manifest.backbone !== this.current.manifest.backbone) {
       next.head.dispose();
-      throw new Error(`Model ${next.name} uses backbone ${next.manifest.backbone}; the running pool embeds with ${this.current.manifest.backbone}.`);
+      throw new CelebError('model', `Model ${next.name} uses backbone ${next.manifest.backbone}; the running engine embeds with ${this.current.manifest.backbone}.`);
     }
     const previous = this.current;
     this.current = next;
     previous.head.dispose();
   }
 
-  /** Throws InputError (not_an_image, unsupported_format, too_large, corrupt, no_face). */
-  async which(bytes: Uint8Array, options: WhichOptions = {}): Promise<Prediction> {
+  /**
+   * Who each face in the photo looks like. Throws InputError with a stable code: not_found and
+   * unreadable (a path), not_an_image, unsupported_format, too_large, corrupt, no_face.
+   */
+  async which(input: ImageInput, options: RecognitionOptions = {}): Promise<Prediction> {
+    const bytes = typeof input === 'string' ? await readImageFile(input) : input;
     const model = this.current;
     const embedded = await this.pool.embed(bytes, { assumeCrop: options.assumeCrop, maxFaces: options.maxFaces });
     if (embedded.faces.length === 0) throw new InputError('no_face', 'No face was found in the photo.');

@@ -1,5 +1,5 @@
 /** Stand-ins for unit tests of the core: a Chat that records, an engine whose answers the test releases. */
-import type { Prediction, WhichOptions } from '../../src/engine/lookalike.js';
+import type { Prediction, RecognitionOptions } from '../../src/engine/lookalike.js';
 import { plain, type RichText } from '../../src/bots/core/text.js';
 import type { Chat, IncomingImage, Picture, SentMessage } from '../../src/bots/core/types.js';
 import type { Recognizer } from '../../src/bots/core/recognize.js';
@@ -40,7 +40,7 @@ export class HeldEngine implements Recognizer {
   readonly model = { dir: '/nowhere', name: 'stub', manifest: { thumbnails: {}, labels: ['Tom Hanks', 'Will Smith', 'Brad Pitt'] } };
   readonly calls: { resolve: (p: Prediction) => void; reject: (e: unknown) => void }[] = [];
 
-  which(_bytes: Uint8Array, _options: WhichOptions): Promise<Prediction> {
+  which(_bytes: Uint8Array, _options: RecognitionOptions): Promise<Prediction> {
     return new Promise((resolve, reject) => this.calls.push({ resolve, reject }));
   }
 

@@ -3,7 +3,7 @@
  * (saying "you are number k" when the line is long), is downloaded into memory, goes through
  * the engine's worker pool, and its bytes are dropped as soon as the answer is made.
  */
-import type { Prediction, WhichOptions } from '../../engine/lookalike.js';
+import type { Prediction, RecognitionOptions } from '../../engine/lookalike.js';
 import { personSlug } from '../../engine/model/manifest.js';
 import { drawNumberedBoxes } from './annotate.js';
 import type { ContextOf } from './middleware.js';
@@ -15,7 +15,7 @@ import type { WorkQueue } from './work-queue.js';
 
 /** The part of LookalikeEngine the bots use for photos. */
 export interface Recognizer {
-  which(bytes: Uint8Array, options: WhichOptions): Promise<Prediction>;
+  which(bytes: Uint8Array, options: RecognitionOptions): Promise<Prediction>;
   /** The model answering now (it changes when a run is promoted). */
   readonly model: ModelWithThumbnails & { readonly manifest: { readonly labels: readonly string[] } };
 }

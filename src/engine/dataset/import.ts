@@ -44,10 +44,18 @@ export interface ImportReport {
   extraction: ExtractionStats;
 }
 
+/** The output folder already holds data; the caller must allow replacing it (`force`). */
+export class OutputExistsError extends DatasetError {
+  override name = 'OutputExistsError';
+  constructor(readonly out: string) {
+    super(`${out} already exists and is not empty; it is only replaced when that is allowed explicitly`);
+  }
+}
+
 export async function importDataset(options: ImportOptions): Promise<ImportReport> {
   const { source, out } = options;
   if (existsSync(out) && readdirSync(out).length > 0 && !options.force) {
-    throw new DatasetError(`${out} already exists and is not empty; pass --force to replace it`);
+    throw new OutputExistsError(out);
   }
   const all = scanPeopleFolder(source);
   if (all.length === 0) throw new DatasetError(`${source} has no images in per-person folders (<dir>/<Name>/*.jpg)`);

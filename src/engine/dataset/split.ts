@@ -3,6 +3,7 @@
  * that always lands on one side, so the test split never contains a re-encoded copy of
  * a training photo.
  */
+import { CelebError } from '../errors.js';
 import { dot, seededRandom, shuffle } from '../math.js';
 import type { SplitName } from './folders.js';
 
@@ -15,7 +16,7 @@ export interface SplitRatios {
 export function parseSplitRatios(text: string): SplitRatios {
   const parts = text.split(',').map((p) => Number(p.trim()));
   if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0) || parts[0] <= 0 || parts[2] <= 0) {
-    throw new Error(`--split takes three numbers train,val,test like 70,15,15 (got "${text}")`);
+    throw new CelebError('usage', `a split is three numbers train,val,test like 70,15,15, with train and test above 0 (got "${text}")`);
   }
   const sum = parts[0] + parts[1] + parts[2];
   return { train: parts[0] / sum, val: parts[1] / sum, test: parts[2] / sum };

@@ -22,7 +22,7 @@ export interface FileFeature {
   embedding: Float32Array | null;
   box: Box | null;
   /** Set when the file could not be used at all (corrupt, not an image, too large...). */
-  error?: { code: InputErrorCode | 'unreadable'; message: string };
+  error?: { code: InputErrorCode; message: string };
 }
 
 export interface ExtractionProgress {

@@ -64,8 +64,8 @@ export function runConfig(preset: PresetId, data: string, overrides: RunOverride
     ...fromPreset, ...TRAINING_DEFAULTS, backbone: DEFAULT_BACKBONE, data, assumeCrop: false, ...defined,
     preset, augment: { ...DEFAULT_AUGMENT, ...augment },
   };
-  if (!['fc1', 'fc2'].includes(config.head)) throw new PresetError(`--head must be fc1 or fc2, got "${config.head}"`);
-  if (!['nll', 'focal'].includes(config.loss)) throw new PresetError(`--loss must be nll or focal, got "${config.loss}"`);
+  if (!['fc1', 'fc2'].includes(config.head)) throw new PresetError(`the head must be fc1 or fc2, got "${config.head}"`);
+  if (!['nll', 'focal'].includes(config.loss)) throw new PresetError(`the loss must be nll or focal, got "${config.loss}"`);
   for (const key of ['epochs', 'batchSize'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new PresetError(`${key} must be a whole number of at least 1`);
   }

@@ -29,6 +29,7 @@ const INPUT_SENTENCES: Record<InputErrorCode, (limits: FailureLimits) => string>
   too_large: (l) => `That image is too large for me (up to ${mb(l.maxImageBytes)} and ${Math.round(l.maxImagePixels / 1e6)} megapixels). Please send a smaller one.`,
   corrupt: () => "That image seems to be damaged: I couldn't decode it. Try sending it again.",
   not_found: () => "I couldn't get that file. Please send it again.",
+  unreadable: () => "I couldn't read that file. Please send it again.",
   no_face: () => "I couldn't find a face in that photo. Try one where a face is clearly visible and turned towards the camera.",
 };
 

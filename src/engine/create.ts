@@ -1,0 +1,73 @@
+/**
+ * The front door of the engine: `createEngine()` picks the model, the runtime and the limits,
+ * starts the worker threads and hands back a `LookalikeEngine`.
+ *
+ * @example
+ * ```ts
+ * import { createEngine } from 'celeb-lookalike';
+ *
+ * const engine = await createEngine();            // the shipped model, best runtime, one worker per core
+ * const answer = await engine.which('selfie.jpg'); // or the photo's bytes
+ * console.log(answer.faces[0].matches[0]);         // { name: 'Scarlett Johansson', confidence: 0.97 }
+ * await engine.close();
+ * ```
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultWorkerCount, type BackendChoice } from '../config.js';
+import { openDatabase } from '../store/index.js';
+import { resolveBackbone } from './backbones/registry.js';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image/decode.js';
+import { LookalikeEngine } from './lookalike.js';
+import { readManifest } from './model/model-dir.js';
+import { activeModelDir } from './train/promotion.js';
+
+export interface EngineOptions {
+  /** The model directory that answers. Default: the active model recorded in `database`, else `<modelDir>/default`. */
+  model?: string;
+  /** Where model directories live. Default: this package's own `model/` folder (it ships `model/default`). */
+  modelDir?: string;
+  /** SQLite file whose active-model record (set by training) picks the model when `model` is not given. Default: none. */
+  database?: string;
+  /** Runtime for the networks. Default `auto`: the fastest one that loads here. */
+  backend?: BackendChoice;
+  /** Worker threads, each with its own copy of the networks. Default: one per core, at most 4. */
+  workers?: number;
+  /** Photos refused before decoding. Defaults: 20 MB, 40 megapixels, decoded at most 1024 px on the long side. */
+  limits?: Partial<ImageLimits>;
+  /** Photos allowed to wait for a worker before `which` rejects with code `busy`. Default 256. */
+  maxQueue?: number;
+}
+
+/** This package's `model/` folder, wherever the package is installed. */
+export const PACKAGE_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'model');
+
+/** The model directory `createEngine` will answer with, without starting anything. */
+export function chooseModelDir(options: Pick<EngineOptions, 'model' | 'modelDir' | 'database'>): string {
+  if (options.model) return path.resolve(options.model);
+  const modelDir = options.modelDir ?? PACKAGE_MODEL_DIR;
+  if (!options.database || !existsSync(options.database)) return path.join(modelDir, 'default');
+  const db = openDatabase(options.database);
+  try {
+    return activeModelDir(db, modelDir);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Loads the model, checks its backbone on this thread (so a wrong id is one clear error, not a
+ * worker's crash) and starts the workers. Throws CelebError `model`, `backbone` or `backend`.
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<LookalikeEngine> {
+  const dir = chooseModelDir(options);
+  resolveBackbone((await readManifest(dir)).backbone);
+  return LookalikeEngine.open(dir, {
+    backend: options.backend ?? 'auto',
+    workers: options.workers ?? defaultWorkerCount(os.availableParallelism()),
+    limits: { ...DEFAULT_IMAGE_LIMITS, ...options.limits },
+    maxQueue: options.maxQueue,
+  });
+}
