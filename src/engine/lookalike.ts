@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Box } from './augment/face-crop.js';
 import { CelebError, InputError } from './errors.js';
+import type { DetectionPassId } from './detect/passes.js';
 import type { StageTimings } from './extract/face-embedder.js';
 import { EmbedderPool, type PoolOptions } from './extract/pool.js';
 import { readImageFile } from './image/read-file.js';
@@ -34,6 +35,8 @@ export interface Prediction {
   faces: FaceAnswer[];
   /** Faces found in the photo; more than `faces.length` when `maxFaces` cut the list. */
   detectedFaces: number;
+  /** Which detection pass found the faces: `direct`, or the fallback that was needed; null for `assumeCrop`. */
+  detectionPass: DetectionPassId | null;
   width: number;
   height: number;
   timings: StageTimings & { headMs: number };
@@ -47,6 +50,8 @@ export interface RecognitionOptions {
   maxFaces?: number;
   /** The photo is already a face crop: skip detection and embed the whole image. Default false. */
   assumeCrop?: boolean;
+  /** Where the photo as it is shows no face, retry detection padded, equalised, upscaled... Default true. */
+  detectionFallbacks?: boolean;
 }
 
 /** A photo: its bytes (JPEG, PNG, WebP or GIF), or the path of a file holding them. */
@@ -107,7 +112,7 @@ export class LookalikeEngine {
   async which(input: ImageInput, options: RecognitionOptions = {}): Promise<Prediction> {
     const bytes = typeof input === 'string' ? await readImageFile(input) : input;
     const model = this.current;
-    const embedded = await this.pool.embed(bytes, { assumeCrop: options.assumeCrop, maxFaces: options.maxFaces });
+    const embedded = await this.pool.embed(bytes, { assumeCrop: options.assumeCrop, maxFaces: options.maxFaces, detectionFallbacks: options.detectionFallbacks });
     if (embedded.faces.length === 0) throw new InputError('no_face', 'No face was found in the photo.');
     const t0 = performance.now();
     const scores = await model.head.scores(embedded.faces.map((f) => f.embedding));
@@ -117,7 +122,7 @@ export class LookalikeEngine {
     }));
     const headMs = performance.now() - t0;
     return {
-      model: model.name, faces, detectedFaces: embedded.detectedFaces, width: embedded.width, height: embedded.height,
+      model: model.name, faces, detectedFaces: embedded.detectedFaces, detectionPass: embedded.detectionPass, width: embedded.width, height: embedded.height,
       timings: { ...embedded.timings, headMs },
     };
   }

@@ -1,11 +1,13 @@
 /**
  * The original design's `face_crop` transform: find every face, straighten it using the
- * face mesh, and hand back aligned crops, largest face first. Pre-cropped dataset images
- * (64x64 crops are common) skip detection and are taken whole.
+ * face mesh, and hand back aligned crops, largest face first. When the photo as it is shows
+ * no face, the detection passes (detect/passes.ts) try harder before saying no_face.
+ * Pre-cropped dataset images (64x64 crops are common) skip detection and are taken whole.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Human } from '../runtime/human.js';
 import type { DecodedImage } from '../image/decode.js';
+import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
 
 /** [x, y, width, height] in pixels of the original (EXIF-rotated) image. */
 export type Box = [number, number, number, number];
@@ -18,37 +20,58 @@ export interface FaceCrop {
   tensor: tf.Tensor4D;
 }
 
-export function imageTensor(image: DecodedImage): tf.Tensor4D {
-  return tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
+export interface DetectedFaces {
+  /** Largest first; empty when no pass found a face. */
+  crops: FaceCrop[];
+  /** The pass that found them; null when none did. */
+  pass: DetectionPassId | null;
 }
 
 const area = (box: Box) => box[2] * box[3];
 
-/** Detect and align every face; boxes are mapped back to the original image size. */
-export async function detectFaceCrops(human: Human, image: DecodedImage): Promise<FaceCrop[]> {
-  const input = imageTensor(image);
+/** Pure: a box in a pass image's pixels -> the original photo's pixels, clipped to the photo. */
+export function toPhotoBox(box: readonly number[], pass: PassImage, image: DecodedImage): Box {
+  const sx = image.originalWidth / image.width;
+  const sy = image.originalHeight / image.height;
+  const x0 = Math.max(0, ((box[0] - pass.offsetX) / pass.scale) * sx);
+  const y0 = Math.max(0, ((box[1] - pass.offsetY) / pass.scale) * sy);
+  const x1 = Math.min(image.originalWidth, ((box[0] + box[2] - pass.offsetX) / pass.scale) * sx);
+  const y1 = Math.min(image.originalHeight, ((box[1] + box[3] - pass.offsetY) / pass.scale) * sy);
+  return [Math.round(x0), Math.round(y0), Math.max(1, Math.round(x1 - x0)), Math.max(1, Math.round(y1 - y0))];
+}
+
+async function detectInPass(human: Human, pass: DetectionPass, pixels: PassImage, image: DecodedImage): Promise<FaceCrop[]> {
+  const input = tf.tensor4d(pixels.data, [1, pixels.height, pixels.width, 3], 'int32');
   let result;
   try {
-    result = await human.detect(input);
+    const threshold = pass.minConfidence === undefined ? undefined : { face: { detector: { minConfidence: pass.minConfidence } } };
+    result = await human.detect(input, threshold);
   } finally {
     input.dispose();
   }
-  const sx = image.originalWidth / image.width;
-  const sy = image.originalHeight / image.height;
   const crops: FaceCrop[] = [];
   for (const face of result.face) {
     const tensor = face.tensor as tf.Tensor | undefined;
     if (!tensor) continue;
-    const box: Box = [Math.round(face.box[0] * sx), Math.round(face.box[1] * sy), Math.round(face.box[2] * sx), Math.round(face.box[3] * sy)];
     const aligned = tensor.rank === 3 ? tf.tidy(() => tf.expandDims(tensor, 0) as tf.Tensor4D) : (tensor as tf.Tensor4D);
     if (aligned !== tensor) tensor.dispose();
-    crops.push({ box, score: face.score, tensor: aligned });
+    crops.push({ box: toPhotoBox(face.box, pixels, image), score: face.score, tensor: aligned });
   }
   return crops.sort((a, b) => area(b.box) - area(a.box));
 }
 
+/** Detect and align every face, trying the passes in order until one finds a face. */
+export async function detectFaceCrops(human: Human, image: DecodedImage, passes: readonly DetectionPass[] = DETECTION_PASSES): Promise<DetectedFaces> {
+  const photo = fromDecoded(image);
+  for (const pass of passes) {
+    const crops = await detectInPass(human, pass, pass.prepare(photo), image);
+    if (crops.length > 0) return { crops, pass: pass.id };
+  }
+  return { crops: [], pass: null };
+}
+
 /** The whole image as one face crop, for inputs that are already face crops. */
 export function wholeImageCrop(image: DecodedImage): FaceCrop {
-  const tensor = tf.tidy(() => tf.div(imageTensor(image), 255) as tf.Tensor4D);
+  const tensor = tf.tidy(() => tf.div(tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32'), 255) as tf.Tensor4D);
   return { box: [0, 0, image.originalWidth, image.originalHeight], score: 1, tensor };
 }

@@ -5,7 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import type { BackendChoice } from '../../config.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../image/decode.js';
-import { detectFaceCrops, wholeImageCrop, type Box, type FaceCrop } from '../augment/face-crop.js';
+import { detectFaceCrops, wholeImageCrop, type Box, type DetectedFaces } from '../augment/face-crop.js';
+import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import { selectBackend, type BackendInfo } from '../runtime/backend.js';
 import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';
 import * as tf from '@tensorflow/tfjs';
@@ -27,6 +28,8 @@ export interface EmbedRequest {
   maxFaces?: number;
   /** Also embed these augmented views of the largest face (training's feature bank). */
   views?: ViewRecipe[];
+  /** Retry detection with the fallback passes when the photo as it is shows no face. Default true. */
+  detectionFallbacks?: boolean;
   /** Also return the largest face's aligned crop as 8-bit RGB at the backbone's input size (for sample pairing). */
   returnCrop?: boolean;
 }
@@ -51,6 +54,8 @@ export interface EmbeddedImage {
   faces: EmbeddedFace[];
   /** Faces detected, including those beyond `maxFaces`. */
   detectedFaces: number;
+  /** The detection pass that found the faces (`direct` unless a fallback was needed); null for `assumeCrop` or no face. */
+  detectionPass: DetectionPassId | null;
   timings: StageTimings;
   /** Embeddings of `request.views`, in order, for the largest face. */
   views?: Float32Array[];
@@ -77,7 +82,10 @@ export class FaceEmbedder {
     const t0 = performance.now();
     const image = await decodeImage(bytes, this.limits);
     const t1 = performance.now();
-    const crops: FaceCrop[] = request.assumeCrop ? [wholeImageCrop(image)] : await detectFaceCrops(this.human, image);
+    const detected: DetectedFaces = request.assumeCrop
+      ? { crops: [wholeImageCrop(image)], pass: null }
+      : await detectFaceCrops(this.human, image, request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES);
+    const crops = detected.crops;
     const t2 = performance.now();
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
     try {
@@ -91,6 +99,7 @@ export class FaceEmbedder {
         height: image.originalHeight,
         faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i] })),
         detectedFaces: crops.length,
+        detectionPass: detected.pass,
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },
         ...(views ? { views } : {}),
         ...(crop ? { crop } : {}),
