@@ -33,16 +33,26 @@ export class Backbone {
     return new Backbone(spec, await loadRunner(spec));
   }
 
-  /** Resize, normalise, run and L2-normalise: one embedding per crop (crops are [1,h,w,3] in 0..1). */
+  /**
+   * Resize, normalise, run and L2-normalise: one embedding per crop (crops are [1,h,w,3] in 0..1).
+   * A mirror-averaging backbone runs each crop and its mirror image in one batch and averages them.
+   */
   async embed(crops: tf.Tensor4D[]): Promise<Float32Array[]> {
     if (crops.length === 0) return [];
     const size = this.spec.inputSize;
+    const n = crops.length;
     const normalised = tf.tidy(() => {
       const m = this.spec.preprocess.cropMargin ?? 0;
-      const fit = (c: tf.Tensor4D) => (m > 0 ? tf.image.cropAndResize(c, [[m, m, 1 - m, 1 - m]], [0], [size, size]) : tf.image.resizeBilinear(c, [size, size]));
-      const batch = tf.concat(crops.map(fit)) as tf.Tensor4D;
-      const features = tf.reshape(this.runner.run(preprocessCrop(batch, this.spec.preprocess)), [crops.length, -1]);
-      return tf.div(features, tf.maximum(tf.norm(features, 'euclidean', 1, true), 1e-12));
+      // Half-pixel centres make resizing commute with mirroring, so a `+flip` embedding of a mirrored crop is the same.
+      const symmetric = this.spec.mirrorAverage === true;
+      const fit = (c: tf.Tensor4D) => (m > 0 ? tf.image.cropAndResize(c, [[m, m, 1 - m, 1 - m]], [0], [size, size]) : tf.image.resizeBilinear(c, [size, size], false, symmetric));
+      const fitted = tf.concat(crops.map(fit)) as tf.Tensor4D;
+      const batch = this.spec.mirrorAverage ? tf.concat([fitted, tf.image.flipLeftRight(fitted)]) : fitted;
+      const raw = tf.reshape(this.runner.run(preprocessCrop(batch as tf.Tensor4D, this.spec.preprocess)), [batch.shape[0], -1]);
+      const unit = (x: tf.Tensor2D) => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12));
+      // Each view normalised before averaging, so neither dominates; the mean is normalised again.
+      const features = this.spec.mirrorAverage ? tf.add(unit(tf.slice(raw, [0, 0], [n, -1]) as tf.Tensor2D), unit(tf.slice(raw, [n, 0], [n, -1]) as tf.Tensor2D)) : raw;
+      return unit(features as tf.Tensor2D);
     });
     const flat = (await normalised.data()) as Float32Array;
     normalised.dispose();

@@ -57,11 +57,18 @@ function customSpec(id: string): BackboneSpec {
   };
 }
 
+/** The id suffix that makes any backbone mirror-invariant (see BackboneSpec.mirrorAverage). */
+export const MIRROR_SUFFIX = '+flip';
+
 export function resolveBackbone(id: string): BackboneSpec {
+  if (id.endsWith(MIRROR_SUFFIX)) {
+    const base = resolveBackbone(id.slice(0, -MIRROR_SUFFIX.length));
+    return { ...base, id, mirrorAverage: true, description: `${base.description}; averaged with its mirror image` };
+  }
   if (id.startsWith('custom:')) return customSpec(id);
   const builtIn = BUILT_INS.find((b) => b.id === id);
   if (!builtIn) {
-    throw new UnknownBackboneError(`Unknown backbone "${id}". Choose one of ${BUILT_IN_BACKBONES.join(', ')} or custom:<path to model.json>.`);
+    throw new UnknownBackboneError(`Unknown backbone "${id}". Choose one of ${BUILT_IN_BACKBONES.join(', ')} or custom:<path to model.json>, optionally followed by ${MIRROR_SUFFIX}.`);
   }
   const { file, ...spec } = builtIn;
   return { ...spec, modelPath: path.join(humanModelsDirectory(), file) };

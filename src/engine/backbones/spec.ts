@@ -17,7 +17,7 @@ export interface Preprocess {
 }
 
 export interface BackboneSpec {
-  /** Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface` or `custom:<path>`. */
+  /** Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface` or `custom:<path>`, each optionally with `+flip`. */
   id: string;
   /** Absolute path of the tfjs model.json. */
   modelPath: string;
@@ -32,6 +32,11 @@ export interface BackboneSpec {
   dim: number;
   /** One line for `celeb info`. */
   description: string;
+  /**
+   * Embed the face and its mirror image and average them (the `+flip` id suffix): the same
+   * person gets the same answer whether or not the phone mirrored the selfie.
+   */
+  mirrorAverage?: boolean;
 }
 
 /** The JSON file beside a custom model.json (`backbone.json`) that describes how to run it. */

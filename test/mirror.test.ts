@@ -1,0 +1,48 @@
+/** Mirror-invariant embeddings (`+flip` backbones) and the detection fallback passes, on the real networks. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
+import { resolveBackbone } from '../src/engine/backbones/registry.js';
+import { dot } from '../src/engine/math.js';
+import { readFixture } from './helpers/fixtures.js';
+
+let mirrored: FaceEmbedder;
+before(async () => {
+  mirrored = await FaceEmbedder.create({ backbone: 'faceres+flip', backend: 'wasm' });
+});
+after(() => mirrored.dispose());
+
+const flop = (bytes: Uint8Array) => sharp(bytes).flop().png().toBuffer();
+
+test('+flip resolves to the same network with mirror averaging, and its own id (so its cache entries are its own)', () => {
+  const spec = resolveBackbone('faceres+flip');
+  assert.equal(spec.id, 'faceres+flip');
+  assert.equal(spec.mirrorAverage, true);
+  assert.equal(spec.modelPath, resolveBackbone('faceres').modelPath);
+  assert.equal(resolveBackbone('faceres').mirrorAverage, undefined);
+});
+
+test('a face crop and its mirror image get the same mirror-averaged embedding', async () => {
+  for (const name of ['cgi-model-1', 'cgi-model-2', 'ai-face']) {
+    const bytes = readFixture('faces', `${name}.jpg`);
+    const [a, b] = await Promise.all([mirrored.embedImage(bytes, { assumeCrop: true }), mirrored.embedImage(await flop(bytes), { assumeCrop: true })]);
+    const cosine = dot(a.faces[0].embedding, b.faces[0].embedding);
+    assert.ok(cosine > 0.99999, `${name}: cosine ${cosine}`);
+  }
+});
+
+test('with detection, a photo and its mirror image stay closer than with the plain embedding', async () => {
+  const plain = await FaceEmbedder.create({ backbone: 'faceres', backend: 'wasm' });
+  try {
+    for (const name of ['cgi-model-3', 'cgi-model-8']) {
+      const bytes = readFixture('faces', `${name}.jpg`);
+      const flopped = await flop(bytes);
+      const cos = async (e: FaceEmbedder) => dot((await e.embedImage(bytes)).faces[0].embedding, (await e.embedImage(flopped)).faces[0].embedding);
+      const [withFlip, without] = [await cos(mirrored), await cos(plain)];
+      assert.ok(withFlip > without && withFlip > 0.95, `${name}: +flip ${withFlip.toFixed(4)} vs plain ${without.toFixed(4)}`);
+    }
+  } finally {
+    plain.dispose();
+  }
+});
