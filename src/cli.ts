@@ -4,6 +4,7 @@ import os from 'node:os';
 import { loadConfig, type AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
 import { dataImportCommand } from './cli/data-import.js';
+import { evalCommand } from './cli/eval.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
 import { indexCommand } from './cli/index-command.js';
 import { infoCommand } from './cli/info.js';
@@ -23,6 +24,7 @@ Commands:
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
   info                      backend, model, versions (--json)
+  eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
 Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS`;
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   model: modelCommand,
   index: indexCommand,
   info: infoCommand,
+  eval: evalCommand,
   data: (argv, config) => {
     if (argv[0] !== 'import') throw new UsageError('Usage: celeb data import <dir> [options]');
     return dataImportCommand(argv.slice(1), config);

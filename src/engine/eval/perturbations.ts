@@ -1,0 +1,51 @@
+/**
+ * The photo conditions the robustness evaluation measures: what real users send (an old
+ * black-and-white photo, a dim room, a tiny or over-compressed picture, a tilted head, a
+ * mirrored selfie). Each turns encoded photo bytes into new encoded bytes, in memory.
+ */
+import sharp, { type Sharp } from 'sharp';
+
+export type PerturbationId =
+  | 'clean' | 'grey' | 'dim' | 'small-32' | 'jpeg-10' | 'blur-2' | 'rotate-20' | 'rotate-45' | 'tiny-on-canvas' | 'upscale-4000' | 'mirror';
+
+export interface Perturbation {
+  id: PerturbationId;
+  /** One line for the table. */
+  description: string;
+  apply(photo: Uint8Array): Promise<Uint8Array>;
+}
+
+const jpeg = (image: Sharp, quality = 92): Promise<Uint8Array> => image.jpeg({ quality }).toBuffer();
+
+/** Down to `side` px on the long side and back up: the detail of a thumbnail, at the original size. */
+async function downUp(photo: Uint8Array, side: number): Promise<Uint8Array> {
+  const { info } = await sharp(photo).rotate().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const small = await sharp(photo).rotate().resize(side, side, { fit: 'inside' }).png().toBuffer();
+  return jpeg(sharp(small).resize(width, height, { fit: 'fill' }));
+}
+
+/** The photo shrunk to a 48 px wide face region and placed on a 1024 px grey canvas: a face far from the camera. */
+async function tinyOnCanvas(photo: Uint8Array): Promise<Uint8Array> {
+  const small = await sharp(photo).rotate().resize(64, 64, { fit: 'inside' }).png().toBuffer();
+  const canvas = sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 128, g: 128, b: 128 } } });
+  return jpeg(canvas.composite([{ input: small, left: 480, top: 352 }]));
+}
+
+export const PERTURBATIONS: readonly Perturbation[] = [
+  { id: 'clean', description: 'as is', apply: async (p) => p },
+  { id: 'grey', description: 'grayscale (an old black-and-white photo)', apply: (p) => jpeg(sharp(p).rotate().greyscale()) },
+  { id: 'dim', description: 'brightness x0.4 (a dim room)', apply: (p) => jpeg(sharp(p).rotate().linear(0.4, 0)) },
+  { id: 'small-32', description: 'downscaled to 32 px and back', apply: (p) => downUp(p, 32) },
+  { id: 'jpeg-10', description: 'JPEG quality 10', apply: (p) => jpeg(sharp(p).rotate(), 10) },
+  { id: 'blur-2', description: 'gaussian blur, sigma 2', apply: (p) => jpeg(sharp(p).rotate().blur(2)) },
+  { id: 'rotate-20', description: 'rotated 20 degrees', apply: (p) => jpeg(sharp(p).rotate().rotate(20, { background: '#000' })) },
+  { id: 'rotate-45', description: 'rotated 45 degrees', apply: (p) => jpeg(sharp(p).rotate().rotate(45, { background: '#000' })) },
+  { id: 'tiny-on-canvas', description: 'small (64 px) on a 1024 px canvas', apply: tinyOnCanvas },
+  { id: 'upscale-4000', description: 'upscaled to 4000 px', apply: (p) => jpeg(sharp(p).rotate().resize(4000, 4000, { fit: 'inside' }), 85) },
+  { id: 'mirror', description: 'mirrored (a front camera)', apply: (p) => jpeg(sharp(p).rotate().flop()) },
+];
+
+export function perturbation(id: string): Perturbation | undefined {
+  return PERTURBATIONS.find((p) => p.id === id);
+}

@@ -1,0 +1,128 @@
+/**
+ * How well answers hold up under the photo conditions of perturbations.ts: for a labelled
+ * folder-per-person set, top-1 with detection under each condition, how often a face was
+ * found at all, and whether a mirrored photo gets the same answer (also for strangers,
+ * people the model does not know, where a look-alike answer should not depend on the camera).
+ */
+import { readFile } from 'node:fs/promises';
+import { mapLimited } from '../concurrency.js';
+import type { LabelledFile } from '../dataset/folders.js';
+import { isInputError } from '../errors.js';
+import type { Prediction, RecognitionOptions } from '../lookalike.js';
+import { median } from '../math.js';
+import { PERTURBATIONS, type Perturbation, type PerturbationId } from './perturbations.js';
+
+/** The part of LookalikeEngine the evaluation needs. */
+export interface Answerer {
+  which(bytes: Uint8Array, options?: RecognitionOptions): Promise<Prediction>;
+  readonly workers: number;
+}
+
+export interface RobustnessRow {
+  id: PerturbationId;
+  description: string;
+  images: number;
+  /** Share of images where at least one face was found. */
+  faceFound: number;
+  /** Share of images whose largest face was named right (no face counts as wrong). */
+  top1: number;
+  /** top1 relative to the clean row's. */
+  relativeToClean: number;
+  /** Which detection pass found the face, counted over images with a face (empty when the engine does not say). */
+  passes: Record<string, number>;
+  /** Median engine time per image, ms (decode to answer, in a worker). */
+  medianMs: number;
+}
+
+export interface RobustnessReport {
+  rows: RobustnessRow[];
+  /** Share of known people's photos whose top-1 is the same for the photo and its mirror image (both with a face). */
+  flipAgreementKnown: number;
+  /** The same over strangers' photos; null without strangers. */
+  flipAgreementStrangers: number | null;
+  strangers: number;
+}
+
+export interface RobustnessOptions {
+  engine: Answerer;
+  files: readonly LabelledFile[];
+  /** Photos of people the model does not know (flip agreement only). */
+  strangers?: readonly string[];
+  perturbations?: readonly Perturbation[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Outcome {
+  found: boolean;
+  name: string | null;
+  pass: string | null;
+  ms: number;
+}
+
+async function answer(engine: Answerer, bytes: Uint8Array): Promise<Outcome> {
+  try {
+    const p = await engine.which(bytes, { top: 1, maxFaces: 1 });
+    const face = p.faces[0];
+    const ms = p.timings.decodeMs + p.timings.detectMs + p.timings.embedMs + p.timings.headMs;
+    return { found: true, name: face.matches[0].name, pass: p.detectionPass ?? null, ms };
+  } catch (error) {
+    if (isInputError(error) && error.code === 'no_face') return { found: false, name: null, pass: null, ms: NaN };
+    throw error;
+  }
+}
+
+const share = (n: number, of: number): number => (of === 0 ? NaN : n / of);
+
+/** Pure: the table from every (image, condition) outcome. */
+export function summarise(
+  perturbations: readonly Perturbation[], truth: readonly string[], outcomes: ReadonlyMap<PerturbationId, readonly Outcome[]>,
+): RobustnessRow[] {
+  const rows = perturbations.map((p): RobustnessRow => {
+    const list = outcomes.get(p.id) ?? [];
+    const found = list.filter((o) => o.found);
+    const passes: Record<string, number> = {};
+    for (const o of found) if (o.pass) passes[o.pass] = (passes[o.pass] ?? 0) + 1;
+    return {
+      id: p.id, description: p.description, images: list.length, faceFound: share(found.length, list.length),
+      top1: share(list.filter((o, i) => o.name === truth[i]).length, list.length), relativeToClean: NaN, passes,
+      medianMs: median(found.map((o) => o.ms)),
+    };
+  });
+  const clean = rows.find((r) => r.id === 'clean')?.top1 ?? NaN;
+  for (const row of rows) row.relativeToClean = row.top1 / clean;
+  return rows;
+}
+
+/** Pure: how often the photo and its mirror image get the same top-1, over pairs where both have a face. */
+export function flipAgreement(clean: readonly Outcome[], mirrored: readonly Outcome[]): number {
+  const pairs = clean.map((c, i) => [c, mirrored[i]] as const).filter(([c, m]) => c.found && m?.found);
+  return share(pairs.filter(([c, m]) => c.name === m.name).length, pairs.length);
+}
+
+export async function evaluateRobustness(options: RobustnessOptions): Promise<RobustnessReport> {
+  const perturbations = options.perturbations ?? PERTURBATIONS;
+  const mirror = PERTURBATIONS.find((p) => p.id === 'mirror')!;
+  const clean = PERTURBATIONS.find((p) => p.id === 'clean')!;
+  const strangers = options.strangers ?? [];
+  const jobs = [
+    ...options.files.flatMap((f, index) => perturbations.map((p) => ({ file: f.file, index, p, stranger: false }))),
+    ...strangers.flatMap((file, index) => [clean, mirror].map((p) => ({ file, index, p, stranger: true }))),
+  ];
+  const known = new Map<PerturbationId, Outcome[]>(perturbations.map((p) => [p.id, []]));
+  const unknown = new Map<PerturbationId, Outcome[]>([['clean', []], ['mirror', []]]);
+  let done = 0;
+  // Two photos per worker keep every worker busy while the next photo is perturbed.
+  await mapLimited(jobs, options.engine.workers * 2, async (job) => {
+    const bytes = await job.p.apply(await readFile(job.file));
+    (job.stranger ? unknown : known).get(job.p.id)![job.index] = await answer(options.engine, bytes);
+    options.onProgress?.(++done, jobs.length);
+  });
+  const truth = options.files.map((f) => f.person);
+  const knownMirror = known.get('mirror') ?? (await mapLimited(options.files, options.engine.workers * 2, async (f) => answer(options.engine, await mirror.apply(await readFile(f.file)))));
+  return {
+    rows: summarise(perturbations, truth, known),
+    flipAgreementKnown: flipAgreement(known.get('clean') ?? [], knownMirror),
+    flipAgreementStrangers: strangers.length ? flipAgreement(unknown.get('clean')!, unknown.get('mirror')!) : null,
+    strangers: strangers.length,
+  };
+}
