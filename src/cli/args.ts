@@ -25,5 +25,3 @@ export function intOption(value: string | undefined, name: string, fallback: num
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`);
   return n;
 }
-
-export const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;

@@ -6,7 +6,8 @@ import { BUILT_IN_BACKBONES, resolveBackbone } from '../engine/backbones/registr
 import { readManifest } from '../engine/model/model-dir.js';
 import { selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
-import { parse, percent } from './args.js';
+import { parse } from './args.js';
+import { percent } from '../format.js';
 
 const require = createRequire(import.meta.url);
 

@@ -5,7 +5,8 @@ import type { AppConfig } from '../config.js';
 import { mapLimited } from '../engine/concurrency.js';
 import { isInputError } from '../engine/errors.js';
 import { LookalikeEngine, type Prediction } from '../engine/lookalike.js';
-import { intOption, parse, percent, UsageError } from './args.js';
+import { intOption, parse, UsageError } from './args.js';
+import { percent } from '../format.js';
 
 const USAGE = 'celeb which <image...> [--top 3] [--max-faces N] [--crop] [--model DIR] [--json]';
 

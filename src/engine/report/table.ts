@@ -1,22 +1,15 @@
 /** The leaderboard as a monospace table: the "model 1..5" table of the original design. */
+import { formatDuration, percent } from '../../format.js';
 import type { LeaderboardRow } from '../../store/index.js';
 
-const pct = (x: number | null) => (x === null || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
 const num = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
-
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '-';
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
 
 export const LEADERBOARD_COLUMNS = ['run', 'preset', 'head', 'loss', 'pairing', 'epochs', 'best', 'val loss', 'test top-1', 'top-3', 'backend', 'time', 'date'] as const;
 
 export function leaderboardCells(row: LeaderboardRow): string[] {
   return [
     `#${row.runId}`, row.preset === null ? '-' : String(row.preset), row.head, row.loss, row.samplePairing ? 'yes' : 'no',
-    String(row.epochs), row.bestEpoch === null ? '-' : String(row.bestEpoch), num(row.valLoss), pct(row.testTop1), pct(row.testTop3),
+    String(row.epochs), row.bestEpoch === null ? '-' : String(row.bestEpoch), num(row.valLoss), percent(row.testTop1, 2), percent(row.testTop3, 2),
     row.backend, formatDuration(row.seconds), row.createdAt.slice(0, 10),
   ];
 }

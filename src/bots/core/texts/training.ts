@@ -1,12 +1,11 @@
 /** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
-import { formatDuration, formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
+import { formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
+import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import type { Syntax } from '../commands.js';
 import { bold, lines, pre, type RichText } from '../text.js';
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export const presetName = (id: PresetId): string => `preset ${id}: ${describePreset(PRESETS[id])}`;
 
