@@ -6,12 +6,24 @@ const num = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '
 
 export const LEADERBOARD_COLUMNS = ['run', 'preset', 'head', 'loss', 'pairing', 'epochs', 'best', 'val loss', 'test top-1', 'top-3', 'backend', 'time', 'date'] as const;
 
-export function leaderboardCells(row: LeaderboardRow): string[] {
-  return [
-    `#${row.runId}`, row.preset === null ? '-' : String(row.preset), row.head, row.loss, row.samplePairing ? 'yes' : 'no',
-    String(row.epochs), row.bestEpoch === null ? '-' : String(row.bestEpoch), num(row.valLoss), percent(row.testTop1, 2), percent(row.testTop3, 2),
-    row.backend, formatDuration(row.seconds), row.createdAt.slice(0, 10),
-  ];
+export type LeaderboardColumn = (typeof LEADERBOARD_COLUMNS)[number];
+
+/** One row's cells by column name, so callers pick columns by name and a new column cannot shift them. */
+export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn, string> {
+  return {
+    run: `#${row.runId}`, preset: row.preset === null ? '-' : String(row.preset), head: row.head, loss: row.loss,
+    pairing: row.samplePairing ? 'yes' : 'no', epochs: String(row.epochs), best: row.bestEpoch === null ? '-' : String(row.bestEpoch),
+    'val loss': num(row.valLoss), 'test top-1': percent(row.testTop1, 2), 'top-3': percent(row.testTop3, 2),
+    backend: row.backend, time: formatDuration(row.seconds), date: row.createdAt.slice(0, 10),
+  };
+}
+
+/** The rows as a table of the given columns, in that order. */
+export function leaderboardTable(rows: readonly LeaderboardRow[], columns: readonly LeaderboardColumn[] = LEADERBOARD_COLUMNS): string {
+  return formatTable(columns, rows.map((row) => {
+    const cells = leaderboardCells(row);
+    return columns.map((column) => cells[column]);
+  }));
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */
@@ -24,5 +36,5 @@ export function formatTable(header: readonly string[], rows: readonly string[][]
 
 export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
   if (rows.length === 0) return 'No finished training runs yet.';
-  return formatTable(LEADERBOARD_COLUMNS, rows.map(leaderboardCells));
+  return leaderboardTable(rows);
 }

@@ -1,7 +1,7 @@
 /** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
-import { formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
 import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import type { Syntax } from '../commands.js';
@@ -53,8 +53,7 @@ export function notAdminText(platform: string, userId: string): RichText {
 
 /** The run's leaderboard row, as the table's header and that one row. */
 export function resultRow(row: LeaderboardRow): string {
-  const keep = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]; // every column but the date
-  return formatTable(keep.map((i) => LEADERBOARD_COLUMNS[i]), [keep.map((i) => leaderboardCells(row)[i])]);
+  return leaderboardTable([row], LEADERBOARD_COLUMNS.filter((c) => c !== 'date')); // every column but the date
 }
 
 /** The last edit of the progress message. */
