@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { celeb, jsonLines } from './helpers/cli.js';
 import { face, fixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-cli-'));
+const tmp = tempDir('celeb-cli-');
 const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_WORKERS: '2' };
 
 test('which --json prints the documented shape for the shipped default model', async () => {
