@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs benchmark sections in one process and writes their results to
  * bench/results/. `--only engine` runs one section (comma-separate several). New sections
- * (e.g. training) are added to SECTIONS below.
+ * are added to SECTIONS below.
  *
  * Options: --only <names>  --photos <n> (60)  --warmup <n> (6)  --rounds <n> (2)
  *          --dataset <dir>  --photo-timeout-s <s> (60)  --wait-quiet-s <s> (60, 0 = no wait)
@@ -13,12 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
+import { botsSection } from './bots.js';
 import { engineSection } from './engine.js';
 import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection, trainingSection];
+const SECTIONS: readonly Section[] = [engineSection, trainingSection, botsSection];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
+import { percent } from '../src/format.js';
 import { importDataset } from '../src/engine/dataset/import.js';
 import { parseSplitRatios } from '../src/engine/dataset/split.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
@@ -103,7 +104,7 @@ export const trainingSection: Section = {
           + `(**${json.coldOverWarmPreset5}x** faster, 0 backbone passes).`,
         '',
         table(['preset', 'what', 'seconds (warm cache)', 'epochs', 'median ms/epoch', 'test top-1'],
-          warm.map((w) => [String(w.preset), w.description, String(w.seconds), String(w.epochs), String(w.epochMedianMs), w.testTop1 === null ? '-' : `${(100 * w.testTop1).toFixed(1)}%`])),
+          warm.map((w) => [String(w.preset), w.description, String(w.seconds), String(w.epochs), String(w.epochMedianMs), percent(w.testTop1)])),
       ].join('\n');
       return { name: 'training', json, markdown };
     } finally {

@@ -1,7 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../src/engine/backbones/backbone.js';
@@ -10,6 +9,7 @@ import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
 import { dot } from '../src/engine/math.js';
 import { readFixture, ROOT } from './helpers/fixtures.js';
+import { tempDir } from './helpers/temp.js';
 
 const SHARED_MOBILENET = path.resolve(ROOT, '..', 'shared', 'backbones', 'imagenet-mobilenet-v1-0.75', 'model.json');
 
@@ -39,7 +39,7 @@ test('every built-in backbone resolves to a model file shipped by npm', () => {
 });
 
 test('custom:<model.json> runs a layers model up to the named layer, as backbone.json says', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'celeb-custom-'));
+  const dir = tempDir('celeb-custom-');
   const modelJson = await saveTinyCnn(dir);
   assert.throws(() => resolveBackbone(`custom:${modelJson}`), /missing .*backbone\.json/);
   writeFileSync(path.join(dir, 'backbone.json'), JSON.stringify({ inputSize: 32, output: 'features', dim: 8, preprocess: { mean: 127.5, std: 127.5 } }));
@@ -61,7 +61,7 @@ test('custom:<model.json> runs a layers model up to the named layer, as backbone
 });
 
 test('a missing required field in backbone.json is named', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'celeb-custom-'));
+  const dir = tempDir('celeb-custom-');
   const modelJson = await saveTinyCnn(dir);
   writeFileSync(path.join(dir, 'backbone.json'), JSON.stringify({ inputSize: 32, dim: 8 }));
   assert.throws(() => resolveBackbone(`custom:${modelJson}`), /"output" is required/);
@@ -69,7 +69,7 @@ test('a missing required field in backbone.json is named', async () => {
 
 test('shared: the ImageNet MobileNet from ../shared plugs in as a custom backbone (skipped without ../shared)', { skip: !existsSync(SHARED_MOBILENET) }, async () => {
   // ../shared is read-only: write backbone.json beside a copy of model.json that points at the shared weights.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'celeb-mobilenet-'));
+  const dir = tempDir('celeb-mobilenet-');
   const json = JSON.parse(readFileSync(SHARED_MOBILENET, 'utf8')) as { weightsManifest: { paths: string[] }[] };
   for (const group of json.weightsManifest) group.paths = group.paths.map((p) => path.relative(dir, path.join(path.dirname(SHARED_MOBILENET), p)));
   writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));

@@ -2,10 +2,10 @@
 // token, and the .env file underneath the real environment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadBotConfig, parseDotEnv, withDotEnv } from '../src/config.js';
+import { tempDir } from './helpers/temp.js';
 
 const TG = '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr';
 const DC = 'MTA5ODc2NTQzMjEwOTg3NjU0.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
@@ -56,7 +56,7 @@ test('.env: comments, export, quotes, escapes and inline comments; a line that i
 });
 
 test('.env sits under the real environment: a variable that is set always wins', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'celeb-env-'));
+  const dir = tempDir('celeb-env-');
   const file = path.join(dir, '.env');
   writeFileSync(file, `TELEGRAM_TOKEN=${TG}\nTELEGRAM_ADMIN_IDS=1\n`);
   const env = withDotEnv({ TELEGRAM_ADMIN_IDS: '2', OTHER: 'x' }, file);

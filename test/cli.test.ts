@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { copyModelDir } from '../src/engine/model/model-dir.js';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { copyModelDir } from '../src/engine/model/model-dir.js';
 import { celeb, jsonLines } from './helpers/cli.js';
 import { DEFAULT_MODEL, face, fixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-cli-'));
+const tmp = tempDir('celeb-cli-');
 const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_WORKERS: '2' };
 
 test('which --json prints the documented shape for the shipped default model', async () => {

@@ -1,13 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { celeb, jsonLines } from './helpers/cli.js';
 import { face } from './helpers/fixtures.js';
 import { makeTinyDataset, type TinyDataset } from './helpers/tiny-dataset.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-data-'));
+const tmp = tempDir('celeb-data-');
 const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_DATA_DIR: tmp, CELEB_MODEL_DIR: path.join(tmp, 'models') };
 const out = path.join(tmp, 'face_data');
 let data: TinyDataset;

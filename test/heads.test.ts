@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CentroidHead } from '../src/engine/heads/centroid.js';
 import { evaluateScores } from '../src/engine/heads/evaluate.js';
@@ -10,6 +9,7 @@ import { rankMatches } from '../src/engine/lookalike.js';
 import { l2normalise, softmax } from '../src/engine/math.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../src/engine/model/manifest.js';
 import { loadModel, writeModelDir } from '../src/engine/model/model-dir.js';
+import { tempDir } from './helpers/temp.js';
 
 const v = (...xs: number[]) => l2normalise(Float32Array.from(xs));
 
@@ -80,7 +80,7 @@ test('evaluation: per-person accuracy and confusion matrix', () => {
 });
 
 test('model directories are written atomically and validated on load', async () => {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'celeb-model-')), 'm');
+  const dir = path.join(tempDir('celeb-model-'), 'm');
   const head = CentroidHead.fit([{ person: 'a', embedding: v(1, 0) }, { person: 'b', embedding: v(0, 1) }]);
   const manifest: ModelManifest = {
     format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: new Date().toISOString(), backbone: 'faceres', dim: 2,

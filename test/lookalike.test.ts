@@ -1,13 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { copyModelDir } from '../src/engine/model/model-dir.js';
 import { InputError } from '../src/engine/errors.js';
 import { EmbedderPool, PoolBusyError } from '../src/engine/extract/pool.js';
 import { LookalikeEngine } from '../src/engine/lookalike.js';
 import { DEFAULT_MODEL, readFixture, solidJpeg, textFile, truncatedJpeg } from './helpers/fixtures.js';
+import { tempDir } from './helpers/temp.js';
 
 let pool: EmbedderPool;
 let engine: LookalikeEngine;
@@ -82,7 +81,7 @@ test('a worker that dies fails only its photo, is replaced, and the pool keeps a
 test('switching models keeps the workers; a model for another backbone is refused', async () => {
   await engine.useModel(DEFAULT_MODEL);
   assert.equal(engine.model.name, 'default');
-  const other = path.join(mkdtempSync(path.join(os.tmpdir(), 'celeb-other-')), 'other');
+  const other = path.join(tempDir('celeb-other-'), 'other');
   await copyModelDir(DEFAULT_MODEL, other, { backbone: 'mobileface' });
   await assert.rejects(engine.useModel(other), /uses backbone mobileface/);
   assert.equal(engine.model.name, 'default', 'the running model stays');

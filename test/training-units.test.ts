@@ -6,6 +6,7 @@ import { focalLoss, nllLoss } from '../src/engine/train/losses.js';
 import { drawEpoch, samplePairingActive } from '../src/engine/train/schedule.js';
 import { PRESETS, runConfig } from '../src/engine/train/presets.js';
 import { evaluateLoss, trainHead } from '../src/engine/train/trainer.js';
+import type { Box } from '../src/engine/box.js';
 import type { BankImage, FeatureBank } from '../src/engine/train/feature-bank.js';
 import { l2normalise, seededRandom } from '../src/engine/math.js';
 
@@ -40,7 +41,7 @@ const vec = (...xs: number[]) => l2normalise(Float32Array.from(xs));
 
 test('each epoch draws one view per image with its label; pairing draws paired views', () => {
   const bank: BankImage[] = [0, 1, 2].map((label) => ({
-    person: `p${label}`, label, contentHash: `${label}`, file: '', box: [0, 0, 1, 1] as [number, number, number, number], clean: vec(label, 1, 0), views: [vec(label, 2, 0)], pairs: [vec(label, 3, 9)],
+    person: `p${label}`, label, contentHash: `${label}`, file: '', box: [0, 0, 1, 1] as Box, clean: vec(label, 1, 0), views: [vec(label, 2, 0)], pairs: [vec(label, 3, 9)],
   }));
   const plain = drawEpoch(bank, seededRandom(1), false);
   assert.deepEqual([...plain.labels].sort(), [0, 1, 2]);
@@ -70,7 +71,7 @@ function syntheticBank(seed: number): FeatureBank {
   const make = (n: number) => Array.from({ length: n }, (_, i) => ({ person: `p${i % 3}`, label: i % 3, embedding: noisy(i % 3) }));
   return {
     labels: ['p0', 'p1', 'p2'],
-    train: make(60).map((s, i) => ({ person: s.person, label: s.label, contentHash: String(i), file: '', box: [0, 0, 1, 1] as [number, number, number, number], clean: s.embedding, views: [noisy(s.label)], pairs: [] })),
+    train: make(60).map((s, i) => ({ person: s.person, label: s.label, contentHash: String(i), file: '', box: [0, 0, 1, 1] as Box, clean: s.embedding, views: [noisy(s.label)], pairs: [] })),
     val: make(15), test: make(15), stats: { trainImages: 60, computed: 0, cached: 0, seconds: 0 },
   };
 }

@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
@@ -11,15 +10,24 @@ import type { TrainingProgress } from '../src/engine/train/progress.js';
 import { activeModelDir } from '../src/engine/train/promotion.js';
 import { getActiveModel, getRun, leaderboard, openDatabase, type Database } from '../src/store/index.js';
 import { celeb, jsonLines } from './helpers/cli.js';
+import { eventually } from './helpers/eventually.js';
 import { face } from './helpers/fixtures.js';
 import { makeTinyDataset } from './helpers/tiny-dataset.js';
+import { tempDir } from './helpers/temp.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-train-'));
+const tmp = tempDir('celeb-train-');
 const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_DATA_DIR: tmp, CELEB_MODEL_DIR: path.join(tmp, 'models'), CELEB_WORKERS: '2' };
 const config = loadConfig(env, 2);
 const fast = ['--views', '2', '--epochs', '8'];
 let db: Database;
 let service: TrainingService;
+
+/** Tests that train (feature extraction included) get longer than npm test's default per-test timeout. */
+const SLOW_MS = 300_000;
+/** Upper bound for a run to get through feature extraction to its first epoch (tiny dataset, 2 views; generous for a busy machine). */
+const TO_TRAIN_MS = 120_000;
+/** true once the running job is in its epochs; undefined (keep waiting) before. */
+const inTraining = (s: TrainingService): true | undefined => (s.current?.progress?.phase === 'train' ? true : undefined);
 
 before(async () => {
   const data = await makeTinyDataset(tmp);
@@ -33,7 +41,7 @@ after(async () => {
 
 type RunJson = { runId: number; preset: number; status: string; testAccuracy: number; top3Accuracy: number; bestEpoch: number; valLoss: number; backend: string; seconds: number; promoted: boolean; features: { computed: number; cached: number } };
 
-test('celeb train --json runs a preset end to end and the second run makes no backbone pass', async () => {
+test('celeb train --json runs a preset end to end and the second run makes no backbone pass', { timeout: SLOW_MS }, async () => {
   const first = await celeb(['train', '--run', '5', ...fast, '--json'], env);
   assert.equal(first.code, 0, first.stderr);
   const [a] = jsonLines(first.stdout) as RunJson[];
@@ -106,7 +114,7 @@ test('a trained model directory loads and scores like the head that was trained'
   model.head.dispose();
 });
 
-test('the job API: immediate run id, progress events, one run at a time, cancel', async () => {
+test('the job API: immediate run id, progress events, one run at a time, cancel', { timeout: SLOW_MS }, async () => {
   service = new TrainingService({ db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: 'wasm', workers: 1 });
   const events: TrainingProgress[] = [];
   service.onProgress((p) => events.push(p));
@@ -115,9 +123,8 @@ test('the job API: immediate run id, progress events, one run at a time, cancel'
   assert.ok(started.runId > 2);
   assert.equal(getRun(db, started.runId)?.status, 'queued', 'the row exists before the worker starts');
   assert.throws(() => service.start(2), (e: unknown) => e instanceof TrainingBusyError && e.running.runId === started.runId);
-  while (!events.some((e) => e.phase === 'train')) await new Promise((r) => setTimeout(r, 50));
+  const epoch = await eventually(() => events.find((e) => e.phase === 'train'), TO_TRAIN_MS, 'the first epoch');
   assert.ok(events.some((e) => e.phase === 'extract'));
-  const epoch = events.find((e) => e.phase === 'train');
   assert.ok(epoch && epoch.phase === 'train' && epoch.epochs === 400 && Number.isFinite(epoch.etaSeconds));
   assert.equal(service.current?.progress?.phase, 'train');
   assert.equal(service.cancel(), true);
@@ -129,7 +136,7 @@ test('the job API: immediate run id, progress events, one run at a time, cancel'
   assert.equal(service.current, null);
 });
 
-test('a run that fails or is interrupted leaves the active model and the database consistent', async () => {
+test('a run that fails or is interrupted leaves the active model and the database consistent', { timeout: SLOW_MS }, async () => {
   const activeBefore = activeModelDir(db, config.modelDir);
   service.start(2, { data: path.join(tmp, 'no-such-dataset') });
   const failed = await service.wait();
@@ -138,7 +145,7 @@ test('a run that fails or is interrupted leaves the active model and the databas
   assert.equal(getRun(db, failed!.runId)?.status, 'failed');
 
   const started = service.start(1, { epochs: 400, augment: { views: 2 } });
-  while (service.current?.progress?.phase !== 'train') await new Promise((r) => setTimeout(r, 50));
+  await eventually(() => inTraining(service), TO_TRAIN_MS, 'the first epoch');
   await service.shutdown(); // SIGTERM path: stop now, record it
   const run = getRun(db, started.runId);
   assert.equal(run?.status, 'interrupted');
@@ -146,7 +153,7 @@ test('a run that fails or is interrupted leaves the active model and the databas
   assert.equal(activeModelDir(db, config.modelDir), activeBefore);
   // A crash: the training worker dies without a word (not a shutdown). The run is failed, nothing else changes.
   const crashing = service.start(1, { epochs: 400, augment: { views: 2 } });
-  while (service.current?.progress?.phase !== 'train') await new Promise((r) => setTimeout(r, 50));
+  await eventually(() => inTraining(service), TO_TRAIN_MS, 'the first epoch');
   await (service as unknown as { active: { worker: import('node:worker_threads').Worker } }).active.worker.terminate();
   const crashed = await service.wait();
   assert.equal(crashed?.status, 'failed');

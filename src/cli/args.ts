@@ -26,8 +26,6 @@ export function intOption(value: string | undefined, name: string, fallback: num
   return n;
 }
 
-export const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
-
 /** Runs an engine parser on a flag's value; its usage error gets the flag's name in front. */
 export function flagged<T>(flag: string, parse: () => T): T {
   try {

@@ -5,7 +5,8 @@ import type { AppConfig } from '../config.js';
 import { scanPeopleFolder, type LabelledFile } from '../engine/dataset/folders.js';
 import { evaluateRobustness, type RobustnessReport } from '../engine/eval/robustness.js';
 import { openEngine } from '../wiring.js';
-import { intOption, parse, percent, UsageError } from './args.js';
+import { percent } from '../format.js';
+import { intOption, parse, UsageError } from './args.js';
 
 const USAGE = 'celeb eval robustness <dir with one folder per person> [--strangers DIR] [--per-person N] [--no-fallbacks] [--model DIR] [--json]';
 

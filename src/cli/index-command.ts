@@ -6,7 +6,8 @@ import { DEFAULT_BACKBONE, resolveBackbone } from '../engine/backbones/registry.
 import { buildCentroidModel } from '../engine/dataset/build-index.js';
 import { EmbedderPool } from '../engine/extract/pool.js';
 import { openDatabase } from '../store/index.js';
-import { parse, percent } from './args.js';
+import { parse } from './args.js';
+import { percent } from '../format.js';
 import { extractionProgressBar } from './progress.js';
 
 const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--confusion FILE.json] [--json]';

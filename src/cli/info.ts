@@ -7,8 +7,9 @@ import { readManifest } from '../engine/model/model-dir.js';
 import { selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
 import { chooseModelDir } from '../engine/create.js';
+import { percent } from '../format.js';
 import { engineOptions } from '../wiring.js';
-import { parse, percent } from './args.js';
+import { parse } from './args.js';
 
 const require = createRequire(import.meta.url);
 

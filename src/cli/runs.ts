@@ -4,10 +4,11 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { copyModelDir } from '../engine/model/model-dir.js';
 import { leaderboardPng, lossCurvePng } from '../engine/report/figures.js';
-import { formatDuration, formatLeaderboard, formatTable } from '../engine/report/table.js';
+import { formatLeaderboard, formatTable } from '../engine/report/table.js';
 import { activeModelDir } from '../engine/train/promotion.js';
 import { getActiveModel, getResult, getRun, leaderboard, listRuns, openDatabase, pinActiveModel, resetActiveModel } from '../store/index.js';
-import { intOption, parse, percent, UsageError } from './args.js';
+import { intOption, parse, UsageError } from './args.js';
+import { formatDuration, percent } from '../format.js';
 
 export async function leaderboardCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'celeb leaderboard [--json] [--png out.png]');

@@ -4,10 +4,10 @@ import type { AppConfig } from '../config.js';
 import { resolveBackbone } from '../engine/backbones/registry.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS, type PresetId, type RunOverrides } from '../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../engine/train/progress.js';
-import { formatDuration } from '../engine/report/table.js';
 import { openDatabase } from '../store/index.js';
+import { formatDuration, percent } from '../format.js';
 import { openTrainingService } from '../wiring.js';
-import { intOption, parse, percent, UsageError } from './args.js';
+import { intOption, parse, UsageError } from './args.js';
 
 const USAGE = 'celeb train --run <1-5> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] '
   + '[--backbone faceres] [--lr 0.003] [--seed 42] [--views 8] [--data data/face_data] [--crop] [--json]';

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { mapLimited } from '../engine/concurrency.js';
 import { isInputError } from '../engine/errors.js';
+import { percent } from '../format.js';
 import type { Prediction } from '../engine/lookalike.js';
 import { openEngine } from '../wiring.js';
-import { intOption, parse, percent, UsageError } from './args.js';
+import { intOption, parse, UsageError } from './args.js';
 
 const USAGE = 'celeb which <image...> [--top 3] [--max-faces N] [--crop] [--model DIR] [--json]';
 

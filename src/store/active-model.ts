@@ -3,6 +3,7 @@
  * finished run beats it on test accuracy and it is not pinned; a user's explicit
  * choice (`pinActiveModel`) pins it until `clearPin`.
  */
+import { percent } from '../format.js';
 import { NOW_SQL, RunNotFoundError, StoreValidationError, requireFraction, requireText, type Database } from './shared.js';
 
 export interface ActiveModel {
@@ -83,7 +84,7 @@ export function clearPin(db: Database): void {
 export function offerModel(db: Database, offer: ModelOffer): OfferOutcome {
   requireText(offer.modelPath, 'modelPath');
   requireFraction(offer.testAccuracy, 'testAccuracy');
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const pct = (x: number | null) => percent(x, 2);
   return db.transaction((): OfferOutcome => {
     const { status } = runStatus(db, offer.runId);
     if (status !== 'done') return { promoted: false, reason: `run ${offer.runId} is ${status}; only finished runs are promoted` };

@@ -4,9 +4,8 @@
  * through detection again. Vectors are stored as Float32 little-endian BLOBs.
  */
 import os from 'node:os';
+import type { Box } from '../engine/box.js';
 import { StoreValidationError, parseJson, type Database } from './shared.js';
-
-export type FaceBox = [x: number, y: number, w: number, h: number];
 
 export interface FeatureKey {
   readonly contentHash: string;
@@ -19,7 +18,7 @@ export interface FeatureRecord extends FeatureKey {
   /** The embedding, or null when no face was found in the image. */
   readonly vector: Float32Array | null;
   /** The face in the original image as [x, y, w, h], or null. Only with a vector. */
-  readonly box: FaceBox | null;
+  readonly box: Box | null;
 }
 
 interface FeatureRow {
@@ -58,12 +57,12 @@ export function decodeVector(bytes: Uint8Array, dim?: number): Float32Array {
   return vector;
 }
 
-function parseBox(text: string): FaceBox {
+function parseBox(text: string): Box {
   const value = parseJson(text, 'face box');
   if (!Array.isArray(value) || value.length !== 4 || !value.every((n) => typeof n === 'number' && Number.isFinite(n))) {
     throw new StoreValidationError(`stored face box ${text} is not [x, y, w, h]`);
   }
-  return value as FaceBox;
+  return value as Box;
 }
 
 function toRecord(row: FeatureRow): FeatureRecord {

@@ -3,8 +3,7 @@
  * telegraf and discord.js clients) against the local fake Telegram and Discord servers, in a
  * temporary directory, with logs captured as parsed JSON lines.
  */
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadBotConfig, loadConfig, type AppConfig } from '../../src/config.js';
@@ -15,6 +14,7 @@ import { FakeDiscordServer } from '../fakes/discord-api.js';
 import { FakeTelegramServer } from '../fakes/telegram-api.js';
 import type { APIUser } from 'discord.js';
 import { DEFAULT_MODEL } from './fixtures.js';
+import { tempDir } from './temp.js';
 
 /** Telegram user ids used by the tests: one admin, everybody else is not. */
 export const TG_ADMIN = 1001;
@@ -48,7 +48,7 @@ export interface HarnessOptions {
 
 /** A temporary data + model directory whose `default` model is the shipped one (runs are written beside it, never into the repo). */
 export function tempWorkspace(prefix = 'celeb-bots-'): string {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const tmp = tempDir(prefix);
   mkdirSync(path.join(tmp, 'models'), { recursive: true });
   symlinkSync(DEFAULT_MODEL, path.join(tmp, 'models', 'default'), 'dir');
   return tmp;
@@ -88,16 +88,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => T | undefined, timeoutMs = 10_000, what = 'a condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
+// Moved to eventually.ts so tests that start no bot can use it without loading the bot app.
+export { eventually } from './eventually.js';
 
 /** Node --test hangs on leftover sockets; this fails the test instead. */
 export async function assertNoOpenSockets(): Promise<string[]> {

@@ -4,9 +4,8 @@
  * Error messages never contain the URL: Telegram file URLs embed the bot token.
  */
 import { InputError } from '../../engine/errors.js';
+import { megabytes as mb } from '../../format.js';
 import { DownloadError } from './types.js';
-
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export async function fetchBytes(url: string, maxBytes: number, timeoutMs = 30_000): Promise<Uint8Array> {
   let response: Response;

@@ -3,8 +3,7 @@ import type { Attachment } from 'discord.js';
 import { InputError } from '../../engine/errors.js';
 import { fetchBytes } from '../core/download.js';
 import type { IncomingImage } from '../core/types.js';
-
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+import { megabytes as mb } from '../../format.js';
 
 export function discordImage(attachment: Pick<Attachment, 'size' | 'url'>): IncomingImage {
   return {

@@ -9,6 +9,7 @@ import { TelegramError, type Telegram } from 'telegraf';
 import { InputError } from '../../engine/errors.js';
 import { fetchBytes } from '../core/download.js';
 import { DownloadError, type IncomingImage } from '../core/types.js';
+import { megabytes as mb } from '../../format.js';
 
 /** getFile refuses bigger files on the official Bot API. */
 export const TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
@@ -17,8 +18,6 @@ export interface TelegramFileRef {
   file_id: string;
   file_size?: number;
 }
-
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /** Reads at most maxBytes of a file a local Bot API server stored (it is the server's file, not ours). */
 async function readLocalFile(url: URL, maxBytes: number): Promise<Uint8Array> {

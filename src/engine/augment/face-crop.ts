@@ -8,9 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Human } from '../runtime/human.js';
 import type { DecodedImage } from '../image/decode.js';
 import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
+import type { Box } from '../box.js';
 
-/** [x, y, width, height] in pixels of the original (EXIF-rotated) image. */
-export type Box = [number, number, number, number];
+// Re-exported for the modules that take boxes together with face crops.
+export type { Box };
 
 export interface FaceCrop {
   box: Box;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Database } from '../../store/index.js';
+import type { Box } from '../box.js';
 import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { CentroidHead } from '../heads/centroid.js';
@@ -17,7 +18,7 @@ import { writeModelDir } from '../model/model-dir.js';
 import { readImageFolder, SPLITS, type LabelledFile, type SplitName } from './folders.js';
 
 export interface FeatureSplit {
-  samples: (LabelledEmbedding & { file: string; contentHash: string; box: [number, number, number, number] })[];
+  samples: (LabelledEmbedding & { file: string; contentHash: string; box: Box })[];
   /** Files left out: no face, or unusable. */
   skipped: number;
 }
@@ -52,7 +53,7 @@ export function splitCounts(splits: Record<SplitName, FeatureSplit>) {
 
 /** One thumbnail per person: the training photo whose embedding is closest to the person's centroid. */
 export async function referenceThumbnails(
-  head: CentroidHead, train: readonly (LabelledEmbedding & { file: string; box: [number, number, number, number] })[],
+  head: CentroidHead, train: readonly (LabelledEmbedding & { file: string; box: Box })[],
 ): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
   for (const [i, person] of head.labels.entries()) {

@@ -50,9 +50,3 @@ export function readImageFolder(root: string): ImageFolderDataset {
   if (dataset.test.length === 0) throw new DatasetError(`${root}/test has no images`);
   return dataset;
 }
-
-export function countByPerson(files: readonly LabelledFile[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const f of files) counts[f.person] = (counts[f.person] ?? 0) + 1;
-  return counts;
-}

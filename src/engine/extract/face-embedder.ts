@@ -5,7 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import type { BackendChoice } from '../../config.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../image/decode.js';
-import { detectFaceCrops, wholeImageCrop, type Box, type DetectedFaces } from '../augment/face-crop.js';
+import { detectFaceCrops, wholeImageCrop, type DetectedFaces } from '../augment/face-crop.js';
+import type { Box } from '../box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import { selectBackend, type BackendInfo } from '../runtime/backend.js';
 import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { getFeatures, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import { isInputError, type InputErrorCode } from '../errors.js';
-import type { Box } from '../augment/face-crop.js';
+import type { Box } from '../box.js';
 import { mapLimited } from '../concurrency.js';
 import type { EmbedderPool } from './pool.js';
 

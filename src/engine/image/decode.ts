@@ -4,6 +4,7 @@
  * or a huge file is refused before any pixel is decoded.
  */
 import sharp, { type Metadata } from 'sharp';
+import { megabytes } from '../../format.js';
 import { InputError } from '../errors.js';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'gif';
@@ -48,7 +49,6 @@ export function sniffFormat(bytes: Uint8Array): AcceptedFormat | 'other-image' |
   return null;
 }
 
-const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const megapixels = (n: number) => `${(n / 1_000_000).toFixed(1)} megapixels`;
 
 /** Header-only checks: format and size, without decoding pixels. */

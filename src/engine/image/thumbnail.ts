@@ -1,6 +1,6 @@
 /** Small reference pictures of a face for replies (at most 160 px, a few KB). */
 import sharp from 'sharp';
-import type { Box } from '../augment/face-crop.js';
+import type { Box } from '../box.js';
 
 export const THUMBNAIL_SIZE = 160;
 

@@ -76,13 +76,3 @@ export async function copyModelDir(source: string, target: string, patch: Partia
   await writeModelDir(target, manifest, await readModelFiles(path.resolve(source)));
   return manifest;
 }
-
-export async function readThumbnail(model: LoadedModel, person: string): Promise<Uint8Array | null> {
-  const rel = model.manifest.thumbnails[person];
-  if (!rel) return null;
-  try {
-    return await readFile(path.join(model.dir, rel));
-  } catch {
-    return null;
-  }
-}

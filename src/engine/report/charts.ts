@@ -3,6 +3,7 @@
  * browser, no native canvas. The SVG builders are pure; `svgToPng` is the only I/O-ish step.
  */
 import sharp from 'sharp';
+import { percent } from '../../format.js';
 
 export interface Bar {
   label: string;
@@ -33,7 +34,7 @@ export function barChartSvg(title: string, bars: readonly Bar[]): string {
     const w = Math.max(1, Math.round(plot * Math.min(1, Math.max(0, b.value))));
     return `<text x="${left - 10}" y="${y + 18}" text-anchor="end" font-size="13" ${FONT}>${escape(b.label)}</text>
 <rect x="${left}" y="${y + 4}" width="${w}" height="${rowHeight - 8}" fill="${b.highlight ? '#2b8a3e' : '#4c6ef5'}"/>
-<text x="${left + w + 6}" y="${y + 18}" font-size="13" ${FONT}>${(100 * b.value).toFixed(2)}%</text>`;
+<text x="${left + w + 6}" y="${y + 18}" font-size="13" ${FONT}>${percent(b.value, 2)}</text>`;
   });
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => {
     const x = left + Math.round(plot * t);

@@ -1,24 +1,29 @@
 /** The leaderboard as a monospace table: the "model 1..5" table of the original design. */
+import { formatDuration, percent } from '../../format.js';
 import type { LeaderboardRow } from '../../store/index.js';
 
-const pct = (x: number | null) => (x === null || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
 const num = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
-
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '-';
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
 
 export const LEADERBOARD_COLUMNS = ['run', 'preset', 'head', 'loss', 'pairing', 'epochs', 'best', 'val loss', 'test top-1', 'top-3', 'backend', 'time', 'date'] as const;
 
-export function leaderboardCells(row: LeaderboardRow): string[] {
-  return [
-    `#${row.runId}`, row.preset === null ? '-' : String(row.preset), row.head, row.loss, row.samplePairing ? 'yes' : 'no',
-    String(row.epochs), row.bestEpoch === null ? '-' : String(row.bestEpoch), num(row.valLoss), pct(row.testTop1), pct(row.testTop3),
-    row.backend, formatDuration(row.seconds), row.createdAt.slice(0, 10),
-  ];
+export type LeaderboardColumn = (typeof LEADERBOARD_COLUMNS)[number];
+
+/** One row's cells by column name, so callers pick columns by name and a new column cannot shift them. */
+export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn, string> {
+  return {
+    run: `#${row.runId}`, preset: row.preset === null ? '-' : String(row.preset), head: row.head, loss: row.loss,
+    pairing: row.samplePairing ? 'yes' : 'no', epochs: String(row.epochs), best: row.bestEpoch === null ? '-' : String(row.bestEpoch),
+    'val loss': num(row.valLoss), 'test top-1': percent(row.testTop1, 2), 'top-3': percent(row.testTop3, 2),
+    backend: row.backend, time: formatDuration(row.seconds), date: row.createdAt.slice(0, 10),
+  };
+}
+
+/** The rows as a table of the given columns, in that order. */
+export function leaderboardTable(rows: readonly LeaderboardRow[], columns: readonly LeaderboardColumn[] = LEADERBOARD_COLUMNS): string {
+  return formatTable(columns, rows.map((row) => {
+    const cells = leaderboardCells(row);
+    return columns.map((column) => cells[column]);
+  }));
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */
@@ -31,5 +36,5 @@ export function formatTable(header: readonly string[], rows: readonly string[][]
 
 export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
   if (rows.length === 0) return 'No finished training runs yet.';
-  return formatTable(LEADERBOARD_COLUMNS, rows.map(leaderboardCells));
+  return leaderboardTable(rows);
 }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { getFeature, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import { pairView, recipesFor, recipeView, viewSeed, type AugmentConfig, type ViewRecipe } from '../augment/recipe.js';
 import { embedDataset, type FeatureSplit } from '../dataset/build-index.js';
+import type { Box } from '../box.js';
 import type { SplitName } from '../dataset/folders.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { mapLimited } from '../concurrency.js';
@@ -20,7 +21,7 @@ export interface BankImage {
   contentHash: string;
   /** Source photo and face box, for the model's reference thumbnails. */
   file: string;
-  box: [number, number, number, number];
+  box: Box;
   clean: Float32Array;
   /** K augmented views. */
   views: Float32Array[];

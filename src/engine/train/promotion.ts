@@ -4,6 +4,7 @@
  * promoted, the shipped default model is the one to beat, if it knows the same people.
  */
 import path from 'node:path';
+import { percent } from '../../format.js';
 import { getActiveModel, offerModel, type Database } from '../../store/index.js';
 import type { ModelManifest } from '../model/manifest.js';
 import { readManifest } from '../model/model-dir.js';
@@ -17,7 +18,7 @@ export async function promoteIfBetter(
     const fallback: ModelManifest | null = await readManifest(defaultModelDir).catch(() => null);
     const baseline = fallback?.metrics?.testTop1;
     if (fallback && baseline !== undefined && samePeople(fallback.labels, [...run.labels].sort()) && run.testAccuracy <= baseline) {
-      return { promoted: false, reason: `the shipped default model is at least as accurate (${(100 * baseline).toFixed(1)}% vs ${(100 * run.testAccuracy).toFixed(1)}%)` };
+      return { promoted: false, reason: `the shipped default model is at least as accurate (${percent(baseline)} vs ${percent(run.testAccuracy)})` };
     }
   }
   return offerModel(db, run);

@@ -4,6 +4,7 @@
  */
 import { isInputError, type InputErrorCode } from '../../../engine/errors.js';
 import { PoolBusyError } from '../../../engine/extract/pool.js';
+import { megabytes as mb } from '../../../format.js';
 import type { RichText } from '../text.js';
 import { DownloadError } from '../types.js';
 import { QueueFullError } from '../work-queue.js';
@@ -20,8 +21,6 @@ export interface FailureLimits {
   maxImageBytes: number;
   maxImagePixels: number;
 }
-
-const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 const INPUT_SENTENCES: Record<InputErrorCode, (limits: FailureLimits) => string> = {
   not_an_image: () => "That doesn't look like an image. Send me a photo (JPEG, PNG, WebP or GIF).",

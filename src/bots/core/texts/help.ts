@@ -1,5 +1,5 @@
 /** /help and /start, the hint for messages without a photo, and the leaderboard's text. */
-import { formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
 import { bold, lines, pre, type RichText } from '../text.js';
@@ -22,13 +22,13 @@ export function helpText(syntax: Syntax, people: readonly string[]): RichText {
 export const hintText = (syntax: Syntax): RichText => [`Send me a photo with a face and I'll tell you which celebrity you look most like. ${syntax.help} tells more.`];
 
 /** Leaderboard columns for chat: all but top-3 and the date, to stay narrow enough for a phone. */
-const COLUMNS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11];
+const COLUMNS = LEADERBOARD_COLUMNS.filter((c) => c !== 'top-3' && c !== 'date');
 export const LEADERBOARD_ROWS = 10;
 
 export function leaderboardText(rows: readonly LeaderboardRow[], syntax: Syntax): RichText {
   if (rows.length === 0) return [`No finished training runs yet. An admin can start one with ${syntax.train}.`];
   const shown = rows.slice(0, LEADERBOARD_ROWS);
-  const table = formatTable(COLUMNS.map((i) => LEADERBOARD_COLUMNS[i]), shown.map((row) => COLUMNS.map((i) => leaderboardCells(row)[i])));
+  const table = leaderboardTable(shown, COLUMNS);
   const more = rows.length > shown.length ? [[`…and ${rows.length - shown.length} more (celeb leaderboard on the server lists them all).`] as RichText] : [];
   return lines([bold('Training runs'), ', best test accuracy first:'], [pre(table)], ...more);
 }

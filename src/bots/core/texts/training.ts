@@ -1,12 +1,11 @@
 /** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
-import { formatDuration, formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
+import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import type { Syntax } from '../commands.js';
 import { bold, lines, pre, type RichText } from '../text.js';
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export const presetName = (id: PresetId): string => `preset ${id}: ${describePreset(PRESETS[id])}`;
 
@@ -54,8 +53,7 @@ export function notAdminText(platform: string, userId: string): RichText {
 
 /** The run's leaderboard row, as the table's header and that one row. */
 export function resultRow(row: LeaderboardRow): string {
-  const keep = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]; // every column but the date
-  return formatTable(keep.map((i) => LEADERBOARD_COLUMNS[i]), [keep.map((i) => leaderboardCells(row)[i])]);
+  return leaderboardTable([row], LEADERBOARD_COLUMNS.filter((c) => c !== 'date')); // every column but the date
 }
 
 /** The last edit of the progress message. */
