@@ -9,6 +9,7 @@ import type { Human } from '../runtime/human.js';
 import type { DecodedImage } from '../image/decode.js';
 import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
 import type { Box } from '../box.js';
+import { cropPass, suppressDuplicates, tileGrid, worthTiling } from '../detect/tiles.js';
 
 // Re-exported for the modules that take boxes together with face crops.
 export type { Box };
@@ -26,6 +27,8 @@ export interface DetectedFaces {
   crops: FaceCrop[];
   /** The pass that found them; null when none did. */
   pass: DetectionPassId | null;
+  /** Whether the photo was also searched tile by tile (a group photo). */
+  tiled: boolean;
 }
 
 const area = (box: Box) => box[2] * box[3];
@@ -61,14 +64,32 @@ async function detectInPass(human: Human, pass: DetectionPass, pixels: PassImage
   return crops.sort((a, b) => area(b.box) - area(a.box));
 }
 
+/** Adds the faces found tile by tile to `found`, dropping duplicates (their tensors are disposed). */
+async function addTiledFaces(human: Human, pass: DetectionPass, pixels: PassImage, image: DecodedImage, found: FaceCrop[]): Promise<FaceCrop[]> {
+  const all = [...found];
+  for (const rect of tileGrid(pixels.width, pixels.height)) all.push(...(await detectInPass(human, pass, cropPass(pixels, rect), image)));
+  const kept = new Set(suppressDuplicates(all));
+  all.forEach((crop, i) => kept.has(i) || crop.tensor.dispose());
+  return all.filter((_, i) => kept.has(i)).sort((a, b) => area(b.box) - area(a.box));
+}
+
+export interface DetectOptions {
+  passes?: readonly DetectionPass[];
+  /** Search group photos tile by tile for the small faces the whole-photo pass misses. Default true. */
+  tiles?: boolean;
+}
+
 /** Detect and align every face, trying the passes in order until one finds a face. */
-export async function detectFaceCrops(human: Human, image: DecodedImage, passes: readonly DetectionPass[] = DETECTION_PASSES): Promise<DetectedFaces> {
+export async function detectFaceCrops(human: Human, image: DecodedImage, options: DetectOptions = {}): Promise<DetectedFaces> {
   const photo = fromDecoded(image);
-  for (const pass of passes) {
-    const crops = await detectInPass(human, pass, pass.prepare(photo), image);
-    if (crops.length > 0) return { crops, pass: pass.id };
+  for (const pass of options.passes ?? DETECTION_PASSES) {
+    const pixels = pass.prepare(photo);
+    const crops = await detectInPass(human, pass, pixels, image);
+    if (crops.length === 0) continue;
+    const tiled = options.tiles !== false && pass.id === 'direct' && worthTiling(image.width, image.height, crops.map((c) => c.box), image.originalWidth);
+    return { crops: tiled ? await addTiledFaces(human, pass, pixels, image, crops) : crops, pass: pass.id, tiled };
   }
-  return { crops: [], pass: null };
+  return { crops: [], pass: null, tiled: false };
 }
 
 /** The whole image as one face crop, for inputs that are already face crops. */

@@ -8,6 +8,7 @@ import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../image/de
 import { detectFaceCrops, wholeImageCrop, type DetectedFaces } from '../augment/face-crop.js';
 import type { Box } from '../box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
+import { measureQuality, type FaceQuality } from '../detect/quality.js';
 import { selectBackend, type BackendInfo } from '../runtime/backend.js';
 import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';
 import * as tf from '@tensorflow/tfjs';
@@ -40,6 +41,8 @@ export interface EmbeddedFace {
   score: number;
   /** L2-normalised. */
   embedding: Float32Array;
+  /** Size, sharpness and brightness of the face's pixels. */
+  quality: FaceQuality;
 }
 
 export interface StageTimings {
@@ -84,8 +87,8 @@ export class FaceEmbedder {
     const image = await decodeImage(bytes, this.limits);
     const t1 = performance.now();
     const detected: DetectedFaces = request.assumeCrop
-      ? { crops: [wholeImageCrop(image)], pass: null }
-      : await detectFaceCrops(this.human, image, request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES);
+      ? { crops: [wholeImageCrop(image)], pass: null, tiled: false }
+      : await detectFaceCrops(this.human, image, { passes: request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES });
     const crops = detected.crops;
     const t2 = performance.now();
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
@@ -98,7 +101,7 @@ export class FaceEmbedder {
       return {
         width: image.originalWidth,
         height: image.originalHeight,
-        faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i] })),
+        faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i], quality: measureQuality(c.tensor, c.box) })),
         detectedFaces: crops.length,
         detectionPass: detected.pass,
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },

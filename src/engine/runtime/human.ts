@@ -31,7 +31,8 @@ export interface FaceDetectorOptions {
   minConfidence: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: FaceDetectorOptions = { maxFaces: 20, minConfidence: 0.5 };
+// 50 per detector call: a crowd photo's whole-picture pass, or one tile of it.
+export const DEFAULT_DETECTOR_OPTIONS: FaceDetectorOptions = { maxFaces: 50, minConfidence: 0.5 };
 
 /** Only face detection, mesh and rotation correction: recognition runs in our backbones. */
 export function humanConfig(backend: BackendInfo, options: FaceDetectorOptions): Partial<Config> {
