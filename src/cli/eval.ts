@@ -24,12 +24,12 @@ const images = (dir: string): string[] => readdirSync(dir).filter((n) => /\.(jpe
 
 export function formatRobustness(report: RobustnessReport): string {
   const lines = [
-    '| photo | top-1 with detection | vs clean | face found | found by a fallback | median ms |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| photo | top-1 with detection | vs clean | face found | found by a fallback | warned | median ms |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...report.rows.map((r) => {
       const found = Object.values(r.passes).reduce((a, b) => a + b, 0);
       const fallback = found - (r.passes.direct ?? 0);
-      return `| ${r.description} | ${percent(r.top1)} | ${percent(r.relativeToClean)} | ${percent(r.faceFound)} | ${fallback} of ${r.images} | ${r.medianMs.toFixed(0)} |`;
+      return `| ${r.description} | ${percent(r.top1)} | ${percent(r.relativeToClean)} | ${percent(r.faceFound)} | ${fallback} of ${r.images} | ${percent(r.warned)} | ${r.medianMs.toFixed(0)} |`;
     }),
     '',
     `flip agreement of top-1: ${percent(report.flipAgreementKnown)} on the known people's photos`

@@ -16,7 +16,8 @@ export function formatPrediction(image: string, p: Prediction): string {
     const [x, y, w, h] = face.box;
     const [best, ...rest] = face.matches;
     const also = rest.length ? `. Also: ${rest.map((m) => `${m.name} ${percent(m.confidence)}`).join(', ')}` : '';
-    lines.push(`  ${i + 1}. at ${x},${y} ${w}x${h}: looks most like ${best.name} (${percent(best.confidence)})${also}`);
+    const caveat = face.warnings.length ? ` [${face.warnings.join(', ')}: the answer may be off]` : '';
+    lines.push(`  ${i + 1}. at ${x},${y} ${w}x${h}: looks most like ${best.name} (${percent(best.confidence)})${also}${caveat}`);
   });
   if (p.detectedFaces > p.faces.length) lines.push(`  (${p.detectedFaces - p.faces.length} smaller faces not shown)`);
   return lines.join('\n');
@@ -59,7 +60,10 @@ function printAnswer(result: Answer, json: boolean): void {
   }
   const p = result.prediction;
   if (json) {
-    console.log(JSON.stringify({ image: shown, model: p.model, detectedFaces: p.detectedFaces, faces: p.faces.map((f) => ({ box: f.box, matches: f.matches })) }));
+    console.log(JSON.stringify({
+      image: shown, model: p.model, detectedFaces: p.detectedFaces, detectionPass: p.detectionPass,
+      faces: p.faces.map((f) => ({ box: f.box, matches: f.matches, warnings: f.warnings })),
+    }));
   } else {
     console.log(formatPrediction(shown, p));
   }

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Box } from './augment/face-crop.js';
 import { CelebError, InputError } from './errors.js';
 import type { DetectionPassId } from './detect/passes.js';
+import { qualityWarnings, type FaceQuality, type QualityWarning } from './detect/quality.js';
 import type { StageTimings } from './extract/face-embedder.js';
 import { EmbedderPool, type PoolOptions } from './extract/pool.js';
 import { readImageFile } from './image/read-file.js';
@@ -26,6 +27,10 @@ export interface FaceAnswer {
   score: number;
   /** Best first. */
   matches: Match[];
+  /** Size, sharpness and brightness of the face's pixels. */
+  quality: FaceQuality;
+  /** Why the answer may be off (a tiny, blurry or dark face); empty for a good photo. */
+  warnings: QualityWarning[];
 }
 
 export interface Prediction {
@@ -119,6 +124,7 @@ export class LookalikeEngine {
     const top = Math.max(1, Math.min(options.top ?? 3, model.manifest.labels.length));
     const faces = embedded.faces.map((f, i) => ({
       box: f.box, score: f.score, matches: rankMatches(scores[i], model.head.labels, model.manifest.temperature, top),
+      quality: f.quality, warnings: qualityWarnings(f.quality),
     }));
     const headMs = performance.now() - t0;
     return {

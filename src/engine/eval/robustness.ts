@@ -9,7 +9,8 @@ import { mapLimited } from '../concurrency.js';
 import type { LabelledFile } from '../dataset/folders.js';
 import { isInputError } from '../errors.js';
 import type { Prediction, RecognitionOptions } from '../lookalike.js';
-import { median } from '../math.js';
+import type { FaceQuality } from '../detect/quality.js';
+import { median, quantile } from '../math.js';
 import { PERTURBATIONS, type Perturbation, type PerturbationId } from './perturbations.js';
 
 /** The part of LookalikeEngine the evaluation needs. */
@@ -32,6 +33,10 @@ export interface RobustnessRow {
   passes: Record<string, number>;
   /** Median engine time per image, ms (decode to answer, in a worker). */
   medianMs: number;
+  /** Share of found faces that got a quality warning (small, blurry, dark). */
+  warned: number;
+  /** 2nd percentile and median of each quality measure over the found faces: where the warning thresholds come from. */
+  quality: Record<keyof FaceQuality, { p2: number; median: number }>;
 }
 
 export interface RobustnessReport {
@@ -57,6 +62,8 @@ interface Outcome {
   name: string | null;
   pass: string | null;
   ms: number;
+  quality: FaceQuality | null;
+  warned: boolean;
 }
 
 async function answer(engine: Answerer, bytes: Uint8Array): Promise<Outcome> {
@@ -64,9 +71,9 @@ async function answer(engine: Answerer, bytes: Uint8Array): Promise<Outcome> {
     const p = await engine.which(bytes, { top: 1, maxFaces: 1 });
     const face = p.faces[0];
     const ms = p.timings.decodeMs + p.timings.detectMs + p.timings.embedMs + p.timings.headMs;
-    return { found: true, name: face.matches[0].name, pass: p.detectionPass ?? null, ms };
+    return { found: true, name: face.matches[0].name, pass: p.detectionPass ?? null, ms, quality: face.quality, warned: face.warnings.length > 0 };
   } catch (error) {
-    if (isInputError(error) && error.code === 'no_face') return { found: false, name: null, pass: null, ms: NaN };
+    if (isInputError(error) && error.code === 'no_face') return { found: false, name: null, pass: null, ms: NaN, quality: null, warned: false };
     throw error;
   }
 }
@@ -86,6 +93,11 @@ export function summarise(
       id: p.id, description: p.description, images: list.length, faceFound: share(found.length, list.length),
       top1: share(list.filter((o, i) => o.name === truth[i]).length, list.length), relativeToClean: NaN, passes,
       medianMs: median(found.map((o) => o.ms)),
+      warned: share(found.filter((o) => o.warned).length, found.length),
+      quality: Object.fromEntries((['sizePx', 'sharpness', 'brightness'] as const).map((k) => {
+        const values = found.map((o) => o.quality![k]);
+        return [k, { p2: quantile(values, 0.02), median: median(values) }];
+      })) as RobustnessRow['quality'],
     };
   });
   const clean = rows.find((r) => r.id === 'clean')?.top1 ?? NaN;
