@@ -29,11 +29,11 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+import { TOKEN_SHAPES } from './platforms.js';
+
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Telegram bot tokens (123456:AA...), Discord bot tokens (three base64url parts) and token-bearing URL paths. */
-const TOKEN_SHAPES = [/\b\d{5,}:[\w-]{30,}\b/g, /\b[\w-]{23,}\.[\w-]{6,}\.[\w-]{27,}\b/g, /\/bot\d+:[^/\s]+\//g];
-
+/** Besides the configured secrets, anything shaped like a registered platform's token (src/bots/platforms.ts) is redacted. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');

@@ -3,7 +3,7 @@ import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../eng
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
 import { formatDuration, formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
-import type { Syntax } from '../commands.js';
+import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
 import { bold, lines, pre, type RichText } from '../text.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -47,9 +47,8 @@ export function busyText(title: string, p: TrainingProgress | null, syntax: Synt
 export const cancellingText = (runId: number): RichText => [`Stopping run #${runId} after its current batch…`];
 export const NOTHING_TO_CANCEL: RichText = ['No training is running.'];
 
-export function notAdminText(platform: string, userId: string): RichText {
-  const variable = platform === 'discord' ? 'DISCORD_ADMIN_IDS' : 'TELEGRAM_ADMIN_IDS';
-  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${variable}.)`];
+export function notAdminText(platform: Platform, userId: string): RichText {
+  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${PLATFORMS[platform].env.admins}.)`];
 }
 
 /** The run's leaderboard row, as the table's header and that one row. */
