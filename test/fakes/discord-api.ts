@@ -23,6 +23,8 @@ export type { FakeCommandOption, UserInput } from './discord-model.js';
 export type DiscordStartOptions = {
   /** What HELLO asks for; the real value is ~41 s. Make it small to see heartbeats in a test. */
   heartbeatIntervalMs?: number;
+  /** Where the REST API lives (`/api`, like discord.com); `/proxy/api` puts it behind a path, as a reverse proxy would. */
+  apiPath?: string;
 };
 
 export type InteractionOptions = {
@@ -62,9 +64,11 @@ export class FakeDiscordServer {
   private readonly dmChannels = new Map<string, string>(); // user id -> DM channel id
   private readonly rest: DiscordRest;
   private readonly gateway: FakeGateway;
+  private readonly apiPath: string;
 
   private constructor(private readonly server: http.Server, readonly httpRoot: string, options: DiscordStartOptions) {
-    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId });
+    this.apiPath = options.apiPath ?? '/api';
+    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId, apiPrefix: `${this.apiPath}/v10` });
     this.rest.addChannel(this.channelId, this.guildId);
     this.gateway = new FakeGateway(server, {
       path: '/gateway',
@@ -93,7 +97,7 @@ export class FakeDiscordServer {
 
   /** Pass as `rest.api`; @discordjs/rest appends `/v10` itself. */
   get restRoot(): string {
-    return `${this.httpRoot}/api`;
+    return `${this.httpRoot}${this.apiPath}`;
   }
 
   /** REST calls in the order they were answered (attachment downloads are in `downloads`). */

@@ -36,9 +36,7 @@ type Request = { body: unknown; files: UploadedFile[]; query: URLSearchParams };
 type Reply = { status: number; body?: unknown };
 type Route = { method: string; pattern: RegExp; auth: boolean; handle: (params: string[], req: Request) => Reply };
 
-export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string };
-
-const API_PREFIX = '/api/v10';
+export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string; /** `/api/v10` */ apiPrefix: string };
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
@@ -118,7 +116,8 @@ export class DiscordRest {
 
     // @discordjs/rest sends `@original` and `@me` percent-encoded; match and record the decoded form.
     const decoded = decodeURIComponent(url.pathname);
-    const path = decoded.startsWith(API_PREFIX) ? decoded.slice(API_PREFIX.length) : decoded;
+    if (!decoded.startsWith(`${this.config.apiPrefix}/`)) return sendJson(res, 404, { code: 0, message: '404: Not Found' });
+    const path = decoded.slice(this.config.apiPrefix.length);
     const parsed = await readBody(req);
     const body = parsed.fields.payload_json !== undefined ? JSON.parse(parsed.fields.payload_json) as unknown : parsed.json;
     const request: Request = { body, files: parsed.files, query: url.searchParams };

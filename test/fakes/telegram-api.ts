@@ -32,6 +32,8 @@ export type StartOptions = {
   token?: string;
   /** Longest time getUpdates is held open; telegraf asks for 50 s, which is too long for tests. */
   maxPollMs?: number;
+  /** Serve the API under this path only (`/tgapi`: a Bot API server behind a reverse proxy); apiRoot then ends with `/tgapi/`. */
+  pathPrefix?: string;
 };
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -59,6 +61,7 @@ export class FakeTelegramServer {
     readonly apiRoot: string,
     token: string,
     private readonly maxPollMs: number,
+    private readonly pathPrefix: string,
   ) {
     this.token = token;
     const id = Number(token.split(':')[0]);
@@ -71,8 +74,9 @@ export class FakeTelegramServer {
   static async start(options: StartOptions = {}): Promise<FakeTelegramServer> {
     const server = http.createServer();
     const port = await listenLocal(server);
+    const prefix = options.pathPrefix?.replace(/\/+$/, '') ?? '';
     const fake = new FakeTelegramServer(
-      server, `http://127.0.0.1:${port}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500,
+      server, `http://127.0.0.1:${port}${prefix ? `${prefix}/` : ''}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500, prefix,
     );
     server.on('request', (req, res) => {
       fake.handle(req, res).catch((error: unknown) => {
@@ -153,10 +157,12 @@ export class FakeTelegramServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.apiRoot);
-    const fileMatch = url.pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
+    if (!url.pathname.startsWith(`${this.pathPrefix}/`)) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const pathname = url.pathname.slice(this.pathPrefix.length);
+    const fileMatch = pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
     if (fileMatch) return this.download(fileMatch[1], decodeURIComponent(fileMatch[2]), res);
 
-    const apiMatch = url.pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
+    const apiMatch = pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
     if (!apiMatch) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (apiMatch[1] !== this.token) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
 

@@ -40,7 +40,9 @@ export function addressedToBot(msg: Message.PhotoMessage | Message.DocumentMessa
 }
 
 export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Logger): PlatformBot {
-  const bot = new Telegraf(config.token, { telegram: config.apiRoot ? { apiRoot: config.apiRoot } : {} });
+  // telegraf resolves `./bot<token>/<method>` against apiRoot: without the trailing slash a path
+  // such as /tgapi would be replaced instead of kept (config strips trailing slashes).
+  const bot = new Telegraf(config.token, { telegram: config.apiRoot ? { apiRoot: `${config.apiRoot}/` } : {} });
   const officialApi = config.apiRoot === null;
   let launched: Promise<void> | null = null;
 
