@@ -2,10 +2,10 @@
 import { formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
-import { bold, lines, pre, type RichText } from '../text.js';
+import { bold, endSentence, lines, pre, type RichText } from '../text.js';
 
 export function helpText(syntax: Syntax, people: readonly string[]): RichText {
-  const known = people.length > 0 ? [`The current model knows ${people.length} people: ${people.join(', ')}.`] : [];
+  const known = people.length > 0 ? [endSentence(`The current model knows ${people.length} people: ${people.join(', ')}`)] : [];
   return lines(
     [bold('Which celebrity do you look like?')],
     [`Send me a photo with a face: ${syntax.photo}. With several faces I answer for the 3 largest and number them on a copy of the photo.`],

@@ -4,7 +4,7 @@ import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/pr
 import { formatDuration, formatTable, LEADERBOARD_COLUMNS, leaderboardCells } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
-import { bold, lines, pre, type RichText } from '../text.js';
+import { bold, endSentence, lines, pre, type RichText } from '../text.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -41,7 +41,7 @@ export const startedText = (title: string): RichText => [`Started ${title.replac
 export const progressText = (title: string, p: TrainingProgress | null): RichText => lines([bold(title)], [progressSummary(p)]);
 
 export function busyText(title: string, p: TrainingProgress | null, syntax: Syntax): RichText {
-  return [`${title} is still training: ${progressSummary(p)}. Wait for it to finish, or stop it with ${syntax.cancel}.`];
+  return [`${title} is still training: ${endSentence(progressSummary(p))} Wait for it to finish, or stop it with ${syntax.cancel}.`];
 }
 
 export const cancellingText = (runId: number): RichText => [`Stopping run #${runId} after its current batch…`];
@@ -69,7 +69,7 @@ export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardR
     case 'done': return lines(
       [bold(title), ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`],
       ...(row ? [[pre(resultRow(row))]] : []),
-      [o.promoted ? 'It is now the active model: photos are answered by it.' : `Not made the active model: ${o.promotion ?? 'no reason given'}.`],
+      [o.promoted ? 'It is now the active model: photos are answered by it.' : endSentence(`Not made the active model: ${o.promotion ?? 'no reason given'}`)],
     );
     case 'cancelled': return [bold(title), ' was cancelled; the active model is unchanged.'];
     case 'interrupted': return [bold(title), ' was interrupted because the bot is shutting down; the active model is unchanged.'];
