@@ -34,7 +34,17 @@ export type StartOptions = {
   maxPollMs?: number;
   /** Serve the API under this path only (`/tgapi`: a Bot API server behind a reverse proxy); apiRoot then ends with `/tgapi/`. */
   pathPrefix?: string;
+  /**
+   * Telegram's flood control, per chat: a bucket of `burst` messages refilled at `perSecond`
+   * (private chats) or `groupPerMinute` (groups); past it, 429 with `retry_after`. Sends and edits count.
+   */
+  floodControl?: { perSecond: number; groupPerMinute: number; burst: number };
 };
+
+/** An injected fault: an HTTP 500, or the connection closed without any response. */
+export type Fault = 500 | 'close';
+
+const FLOOD_COUNTED = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'editMessageText']);
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -51,6 +61,11 @@ export class FakeTelegramServer {
   /** Updates stay here until a getUpdates call confirms them with a higher `offset`, like the real API. */
   private pending: UserUpdate[] = [];
   private readonly pollWakers = new Set<() => void>();
+  /** Messages users sent, by `${chatId}:${messageId}`, minus those deleted: what the bot may reply to. */
+  private readonly userMessages = new Set<string>();
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly buckets = new Map<number, { tokens: number; at: number }>();
+  private floodControl: StartOptions['floodControl'];
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private nextFileNumber = 1;
@@ -78,6 +93,7 @@ export class FakeTelegramServer {
     const fake = new FakeTelegramServer(
       server, `http://127.0.0.1:${port}${prefix ? `${prefix}/` : ''}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500, prefix,
     );
+    fake.floodControl = options.floodControl;
     server.on('request', (req, res) => {
       fake.handle(req, res).catch((error: unknown) => {
         // Only body parsing can get here; answer like a server error so the client reports it.
@@ -137,10 +153,21 @@ export class FakeTelegramServer {
         file_name: options.document.fileName, mime_type: options.document.mimeType,
       };
     }
+    this.userMessages.add(`${chat.id}:${message.message_id}`);
     const update: UserUpdate = { update_id: this.nextUpdateId++, message };
     this.pending.push(update);
     for (const wake of this.pollWakers) wake();
     return update;
+  }
+
+  /** The next calls of `method` fail like this, one fault per call, in order. */
+  failNext(method: string, ...faults: Fault[]): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
+  }
+
+  /** The user deletes their message: replies to it are refused unless allow_sending_without_reply is set. */
+  deleteUserMessage(chatId: number, messageId: number): void {
+    this.userMessages.delete(`${chatId}:${messageId}`);
   }
 
   async stop(): Promise<void> {
@@ -170,8 +197,17 @@ export class FakeTelegramServer {
     const body = await readBody(req);
     const params = toParams(url.searchParams, body);
     const call: TelegramCall = { method, params, files: body.files, at: Date.now() };
+    const fault = this.faults.get(method)?.shift();
+    if (fault === 'close') {
+      call.error = { code: 0, description: 'connection closed without a response' };
+      this.log.record(call);
+      req.socket.destroy();
+      return;
+    }
     // Recorded once answered, so a test that waited for a call can also look at what the bot got back.
     try {
+      if (fault === 500) throw new BotApiError(500, 'Internal Server Error');
+      if (FLOOD_COUNTED.has(method)) this.takeFloodToken(Number(params.chat_id));
       call.result = await this.dispatch(method, params, body.files, res);
       this.log.record(call);
       sendJson(res, 200, { ok: true, result: call.result });
@@ -179,7 +215,8 @@ export class FakeTelegramServer {
       const apiError = error instanceof BotApiError ? error : new BotApiError(500, `fake server bug: ${String(error)}`);
       call.error = { code: apiError.code, description: apiError.description };
       this.log.record(call);
-      sendJson(res, apiError.code, { ok: false, error_code: apiError.code, description: apiError.description });
+      const parameters = apiError.retryAfter === undefined ? {} : { parameters: { retry_after: apiError.retryAfter } };
+      sendJson(res, apiError.code, { ok: false, error_code: apiError.code, description: apiError.description, ...parameters });
     }
   }
 
@@ -234,9 +271,27 @@ export class FakeTelegramServer {
     res.end(file.bytes);
   }
 
+  private takeFloodToken(chatId: number): void {
+    const rule = this.floodControl;
+    if (!rule) return;
+    const perMs = chatId < 0 ? rule.groupPerMinute / 60_000 : rule.perSecond / 1000;
+    const now = Date.now();
+    const bucket = this.buckets.get(chatId) ?? { tokens: rule.burst, at: now };
+    bucket.tokens = Math.min(rule.burst, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.buckets.set(chatId, bucket);
+    if (bucket.tokens < 1) throw new BotApiError(429, 'Too Many Requests: retry after 1', Math.ceil((1 - bucket.tokens) / perMs / 1000));
+    bucket.tokens -= 1;
+  }
+
   private newBotMessage(p: TelegramParams): StoredMessage {
     const chat = this.chats.get(Number(p.chat_id));
     if (!chat) throw new BotApiError(400, 'Bad Request: chat not found');
+    const reply = p.reply_parameters as { message_id?: number | string; allow_sending_without_reply?: boolean } | undefined;
+    const target = reply?.message_id === undefined ? null : `${chat.id}:${Number(reply.message_id)}`;
+    if (target && !this.userMessages.has(target) && !this.botMessages.has(target) && reply?.allow_sending_without_reply !== true) {
+      throw new BotApiError(400, 'Bad Request: message to be replied not found');
+    }
     const message: StoredMessage = { message_id: this.nextMessageId++, from: this.bot, chat, date: nowSeconds() };
     this.botMessages.set(`${chat.id}:${message.message_id}`, message);
     return message;

@@ -44,6 +44,8 @@ export interface HarnessOptions {
   trainingOverrides?: RunOverrides;
   /** Use this directory (for a prepared dataset) instead of a new temporary one. */
   tmp?: string;
+  /** Telegram's per-chat flood control in the fake (429 + retry_after past it). */
+  telegramFloodControl?: { perSecond: number; groupPerMinute: number; burst: number };
   /** Serve the fake Telegram API under this path (`/tgapi`). */
   telegramPathPrefix?: string;
   /** Serve the fake Discord REST API here instead of `/api` (`/proxy/api`). */
@@ -64,7 +66,7 @@ export function workspaceEnv(tmp: string): Record<string, string> {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const tmp = options.tmp ?? tempWorkspace();
-  const telegram = options.telegram ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix }) : null;
+  const telegram = options.telegram ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl }) : null;
   const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath }) : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
   const env: Record<string, string> = {
