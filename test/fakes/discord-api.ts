@@ -38,6 +38,8 @@ export type InteractionOptions = {
   channelId?: string;
   /** Permission bitfield string of the invoking member (guild only). */
   memberPermissions?: string;
+  /** When the user invoked it (default now); its token expires 15 minutes after. */
+  createdAt?: number;
 };
 
 export type MessageOptions = {
@@ -50,6 +52,8 @@ export type MessageOptions = {
   attachments?: APIAttachment[];
   /** Defaults to the known users mentioned as <@id> in the content, as Discord derives them. */
   mentions?: APIUser[];
+  /** The author deletes it right after sending: replies referencing it fail unless fail_if_not_exists is false. */
+  deleted?: boolean;
 };
 
 export class FakeDiscordServer {
@@ -147,16 +151,21 @@ export class FakeDiscordServer {
     const command = [...this.commands.values()].flat().find((c) => c.name === input.commandName);
     const interaction = makeInteraction({
       applicationId: this.applicationId, commandId: command?.id ?? snowflake(), commandName: input.commandName,
-      options: input.options ?? [], user, guildId: input.guildId, channelId, memberPermissions: input.memberPermissions,
+      options: input.options ?? [], user, guildId: input.guildId, channelId, memberPermissions: input.memberPermissions, createdAt: input.createdAt,
     });
-    this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId });
+    this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId, createdAt: input.createdAt ?? Date.now() });
     this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return interaction;
   }
 
-  /** Expires an interaction's token (Discord does so after 15 minutes): later webhook calls get 404 Unknown Webhook. */
+  /** Expires an interaction's token now (Discord does so after 15 minutes): later webhook calls get 401 Invalid Webhook Token (50027). */
   expireInteraction(token: string): void {
     this.rest.expireInteraction(token);
+  }
+
+  /** The next REST request matching `method` and `path` (relative to /api/v10) fails with a 500 or a closed connection. */
+  failNext(method: string, path: RegExp, fault: 500 | 'close'): void {
+    this.rest.failNext(method, path, fault);
   }
 
   /** Sends MESSAGE_CREATE as if a user had posted; returns the message. */
@@ -169,7 +178,7 @@ export class FakeDiscordServer {
     const payload: GatewayMessageCreateDispatchData = input.guildId
       ? { ...message, guild_id: input.guildId, member: memberWithoutUser(author), channel_type: ChannelType.GuildText }
       : { ...message, channel_type: ChannelType.DM };
-    this.rest.addMessage(payload);
+    if (!input.deleted) this.rest.addMessage(payload);
     this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, payload);
     return payload;
   }

@@ -31,7 +31,13 @@ type MessageBody = {
 
 /** Gateway messages carry guild_id; REST message objects do not, so it is kept alongside. */
 type StoredMessage = APIMessage & { guild_id?: string };
-type Interaction = { id: string; token: string; channelId: string; acknowledged: boolean; original?: APIMessage };
+type Interaction = { id: string; token: string; channelId: string; acknowledged: boolean; original?: APIMessage; createdAt: number; expired?: boolean };
+
+/** Interaction tokens work for 15 minutes after the user invoked the command. */
+export const INTERACTION_TOKEN_MS = 15 * 60_000;
+
+/** An injected fault for matching requests: an HTTP 500, or the connection closed without any response. */
+export type RestFault = { method: string; path: RegExp; fault: 500 | 'close' };
 type Request = { body: unknown; files: UploadedFile[]; query: URLSearchParams };
 type Reply = { status: number; body?: unknown };
 type Route = { method: string; pattern: RegExp; auth: boolean; handle: (params: string[], req: Request) => Reply };
@@ -59,6 +65,7 @@ export class DiscordRest {
   private readonly channels = new Map<string, string | undefined>(); // channel id -> guild id (undefined for DMs)
   private readonly interactions = new Map<string, Interaction>(); // by token
   private readonly routes: Route[];
+  private readonly faults: RestFault[] = [];
 
   constructor(private readonly config: RestConfig) {
     // Routes that name the application only match this fake's application id (or @me).
@@ -74,6 +81,8 @@ export class DiscordRest {
       { method: 'GET', pattern: new RegExp(`^${hook}/messages/@original$`), auth: false, handle: (p) => ok(this.original(p[0])) },
       { method: 'PATCH', pattern: new RegExp(`^${hook}/messages/@original$`), auth: false, handle: (p, r) => ok(this.editOriginal(p[0], r)) },
       { method: 'POST', pattern: new RegExp(`^${hook}$`), auth: false, handle: (p, r) => ok(this.followUp(p[0], r)) },
+      { method: 'PATCH', pattern: new RegExp(`^${hook}/messages/(\\d+)$`), auth: false, handle: (p, r) => ok(this.editFollowUp(p[0], p[1], r)) },
+      { method: 'PATCH', pattern: /^\/channels\/(\d+)\/messages\/(\d+)$/, auth: true, handle: (p, r) => ok(this.editMessage(p[0], p[1], r)) },
       { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, auth: true, handle: (p, r) => ok(this.createMessage(p[0], r)) },
       { method: 'POST', pattern: /^\/channels\/(\d+)\/typing$/, auth: true, handle: (p) => (this.requireChannel(p[0]), noContent) },
     ];
@@ -92,9 +101,20 @@ export class DiscordRest {
     this.interactions.set(interaction.token, { ...interaction, acknowledged: false });
   }
 
-  /** Forgets an interaction, as Discord does 15 minutes after it was created: its webhook answers 404 Unknown Webhook. */
+  /** Expires an interaction's token now, as Discord does 15 minutes after it was created: webhook calls get 401 Invalid Webhook Token (50027). */
   expireInteraction(token: string): void {
-    this.interactions.delete(token);
+    const interaction = this.interactions.get(token);
+    if (interaction) interaction.expired = true;
+  }
+
+  /** The next request matching `method` and `path` (relative to /api/v10) fails like this. */
+  failNext(method: string, path: RegExp, fault: RestFault['fault']): void {
+    this.faults.push({ method, path, fault });
+  }
+
+  /** Forgets a message, as when its author deletes it. */
+  deleteMessage(messageId: string): void {
+    this.messages.delete(messageId);
   }
 
   addAttachment(bytes: Buffer, filename: string, contentType: string, size?: { width: number; height: number }): APIAttachment {
@@ -121,15 +141,23 @@ export class DiscordRest {
     const parsed = await readBody(req);
     const body = parsed.fields.payload_json !== undefined ? JSON.parse(parsed.fields.payload_json) as unknown : parsed.json;
     const request: Request = { body, files: parsed.files, query: url.searchParams };
+    const query = Object.fromEntries(url.searchParams);
+    const faultAt = this.faults.findIndex((f) => f.method === req.method && f.path.test(path));
+    const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0].fault : null;
+    if (fault === 'close') {
+      this.calls.record({ method: req.method ?? 'GET', path, query, body, files: parsed.files, status: 0, response: undefined });
+      req.socket.destroy();
+      return;
+    }
     let reply: Reply;
     try {
+      if (fault === 500) throw new RestError(500, 0, '500: Internal Server Error');
       reply = this.route(req, path, request);
     } catch (error) {
       // Anything but a RestError is a bug in the fake; still answer and record it so the test shows it.
       const restError = error instanceof RestError ? error : new RestError(500, 0, `fake server bug: ${String(error)}`);
       reply = { status: restError.status, body: { code: restError.code, message: restError.message } };
     }
-    const query = Object.fromEntries(url.searchParams);
     this.calls.record({ method: req.method ?? 'GET', path, query, body, files: parsed.files, status: reply.status, response: reply.body });
     if (reply.body === undefined) res.writeHead(reply.status).end();
     else sendJson(res, reply.status, reply.body);
@@ -181,7 +209,30 @@ export class DiscordRest {
   private interaction(token: string): Interaction {
     const interaction = this.interactions.get(token);
     if (!interaction) throw new RestError(404, 10015, 'Unknown Webhook');
+    if (interaction.expired || Date.now() - interaction.createdAt > INTERACTION_TOKEN_MS) throw new RestError(401, 50027, 'Invalid Webhook Token');
     return interaction;
+  }
+
+  private editFollowUp(token: string, messageId: string, req: Request): APIMessage {
+    const interaction = this.interaction(token);
+    const message = this.messages.get(messageId);
+    if (!message || message.channel_id !== interaction.channelId || message.webhook_id !== this.config.applicationId) throw new RestError(404, 10008, 'Unknown Message');
+    return this.applyEdit(message, req);
+  }
+
+  private editMessage(channelId: string, messageId: string, req: Request): APIMessage {
+    const message = this.messages.get(messageId);
+    if (!message || message.channel_id !== channelId) throw new RestError(404, 10008, 'Unknown Message');
+    if (message.author.id !== this.config.bot.id) throw new RestError(403, 50005, 'Cannot edit a message authored by another user');
+    return this.applyEdit(message, req);
+  }
+
+  private applyEdit(message: APIMessage, req: Request): APIMessage {
+    const body = req.body as MessageBody;
+    const edited = this.buildMessage(message.channel_id, { content: message.content, ...body }, req.files);
+    this.messages.delete(edited.id);
+    Object.assign(message, { content: edited.content, edited_timestamp: new Date().toISOString() });
+    return message;
   }
 
   private callback(id: string, token: string, req: Request): Reply {
@@ -228,6 +279,7 @@ export class DiscordRest {
     const interaction = this.interaction(token);
     if (!interaction.acknowledged) throw new RestError(404, 10015, 'Unknown Webhook');
     const message = this.buildMessage(interaction.channelId, req.body as MessageBody, req.files);
+    Object.assign(this.messages.get(message.id) ?? {}, { webhook_id: this.config.applicationId });
     return Object.assign(message, { webhook_id: this.config.applicationId, application_id: this.config.applicationId });
   }
 

@@ -19,6 +19,11 @@ export function helpText(syntax: Syntax, people: readonly string[]): RichText {
   );
 }
 
+/** A command the platform still offers but this bot no longer has (a stale registration after an upgrade). */
+export const unknownCommandText = (name: string, syntax: Syntax): RichText => [
+  `The /${name} command is gone: I was updated and no longer have it. ${syntax.help} lists what I can do; to find your look-alike, ${syntax.photo}.`,
+];
+
 export const hintText = (syntax: Syntax): RichText => [`Send me a photo with a face and I'll tell you which celebrity you look most like. ${syntax.help} tells more.`];
 
 /** Leaderboard columns for chat: all but top-3 and the date, to stay narrow enough for a phone. */
