@@ -8,6 +8,7 @@ import {
   type APIAttachment, type APIChatInputApplicationCommandInteraction, type ApplicationFlags, type APIMessage, type APIUser,
   type GatewayMessageCreateDispatchData,
 } from 'discord.js';
+import type { Fault } from './faults.js';
 import { closeServer, listenLocal, sendJson } from './http-util.js';
 import { FakeGateway, type GatewayEvent } from './discord-gateway.js';
 import { DiscordRest, type DiscordRestCall } from './discord-rest.js';
@@ -164,7 +165,7 @@ export class FakeDiscordServer {
   }
 
   /** The next REST request matching `method` and `path` (relative to /api/v10) fails with a 500 or a closed connection. */
-  failNext(method: string, path: RegExp, fault: 500 | 'close'): void {
+  failNext(method: string, path: RegExp, fault: Fault): void {
     this.rest.failNext(method, path, fault);
   }
 

@@ -5,42 +5,14 @@ import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { APIApplicationCommand, APIAttachment, APIMessage, APIUser } from 'discord.js';
 import { CallLog } from './call-log.js';
+import { FaultQueue, type Fault } from './faults.js';
 import { readBody, sendJson, type UploadedFile } from './http-util.js';
 import { makeMessage, snowflake } from './discord-model.js';
+import {
+  INTERACTION_TOKEN_MS, type DiscordRestCall, type Interaction, type MessageBody, type Reply, type Request, type Route, type StoredMessage,
+} from './discord-rest-types.js';
 
-export type DiscordRestCall = {
-  method: string;
-  /** Path relative to /api/v10, e.g. `/channels/123/messages`. */
-  path: string;
-  query: Record<string, string>;
-  /** The JSON body, or for multipart requests the parsed `payload_json` field. */
-  body: unknown;
-  files: UploadedFile[];
-  status: number;
-  response: unknown;
-};
-
-/** Message fields the bot sends; trusted as-is since discord.js builds them. */
-type MessageBody = {
-  content?: string;
-  embeds?: unknown[];
-  flags?: number;
-  message_reference?: { message_id?: string; fail_if_not_exists?: boolean };
-  attachments?: { id: string | number }[];
-};
-
-/** Gateway messages carry guild_id; REST message objects do not, so it is kept alongside. */
-type StoredMessage = APIMessage & { guild_id?: string };
-type Interaction = { id: string; token: string; channelId: string; acknowledged: boolean; original?: APIMessage; createdAt: number; expired?: boolean };
-
-/** Interaction tokens work for 15 minutes after the user invoked the command. */
-export const INTERACTION_TOKEN_MS = 15 * 60_000;
-
-/** An injected fault for matching requests: an HTTP 500, or the connection closed without any response. */
-export type RestFault = { method: string; path: RegExp; fault: 500 | 'close' };
-type Request = { body: unknown; files: UploadedFile[]; query: URLSearchParams };
-type Reply = { status: number; body?: unknown };
-type Route = { method: string; pattern: RegExp; auth: boolean; handle: (params: string[], req: Request) => Reply };
+export { INTERACTION_TOKEN_MS, type DiscordRestCall } from './discord-rest-types.js';
 
 export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string; /** `/api/v10` */ apiPrefix: string };
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -65,7 +37,7 @@ export class DiscordRest {
   private readonly channels = new Map<string, string | undefined>(); // channel id -> guild id (undefined for DMs)
   private readonly interactions = new Map<string, Interaction>(); // by token
   private readonly routes: Route[];
-  private readonly faults: RestFault[] = [];
+  private readonly faults = new FaultQueue();
 
   constructor(private readonly config: RestConfig) {
     // Routes that name the application only match this fake's application id (or @me).
@@ -108,8 +80,8 @@ export class DiscordRest {
   }
 
   /** The next request matching `method` and `path` (relative to /api/v10) fails like this. */
-  failNext(method: string, path: RegExp, fault: RestFault['fault']): void {
-    this.faults.push({ method, path, fault });
+  failNext(method: string, path: RegExp, fault: Fault): void {
+    this.faults.add(method, path, fault);
   }
 
   /** Forgets a message, as when its author deletes it. */
@@ -142,8 +114,7 @@ export class DiscordRest {
     const body = parsed.fields.payload_json !== undefined ? JSON.parse(parsed.fields.payload_json) as unknown : parsed.json;
     const request: Request = { body, files: parsed.files, query: url.searchParams };
     const query = Object.fromEntries(url.searchParams);
-    const faultAt = this.faults.findIndex((f) => f.method === req.method && f.path.test(path));
-    const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0].fault : null;
+    const fault = this.faults.take(req.method ?? 'GET', path);
     if (fault === 'close') {
       this.calls.record({ method: req.method ?? 'GET', path, query, body, files: parsed.files, status: 0, response: undefined });
       req.socket.destroy();

@@ -5,46 +5,17 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { File, User, UserFromGetMe } from 'telegraf/types';
 import { CallLog } from './call-log.js';
+import { FaultQueue, FloodControl, type Fault } from './faults.js';
 import { closeServer, listenLocal, readBody, sendJson, type UploadedFile } from './http-util.js';
 import {
-  BotApiError, chatFor, describeCall, entitiesOf, type StoredMessage, type TelegramCall,
-  type TelegramParams, type UserMessageOptions, type UserUpdate, toParams,
+  BotApiError, chatFor, describeCall, entitiesOf, FLOOD_COUNTED, type AddFileOptions, type StartOptions, type StoredFile, type StoredMessage,
+  type TelegramCall, type TelegramParams, type UserMessageOptions, type UserUpdate, toParams,
 } from './telegram-model.js';
 
-export type { StoredMessage, TelegramCall, UserMessageOptions, UserUpdate } from './telegram-model.js';
+export type { AddFileOptions, StartOptions, StoredMessage, TelegramCall, UserMessageOptions, UserUpdate } from './telegram-model.js';
 
 /** The Bot API refuses getFile for anything bigger than this (bots cannot download > 20 MB). */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
-
-type StoredFile = File & { file_size: number; file_path: string; bytes: Buffer; width: number; height: number };
-
-export type AddFileOptions = {
-  /** Size the API reports; set it above 20 MB to get "file is too big" from getFile. Defaults to bytes.length. */
-  fileSize?: number;
-  /** Used for the file_path extension. */
-  fileName?: string;
-  /** Reported when the file is used as a photo size; default 640x480. */
-  width?: number;
-  height?: number;
-};
-
-export type StartOptions = {
-  token?: string;
-  /** Longest time getUpdates is held open; telegraf asks for 50 s, which is too long for tests. */
-  maxPollMs?: number;
-  /** Serve the API under this path only (`/tgapi`: a Bot API server behind a reverse proxy); apiRoot then ends with `/tgapi/`. */
-  pathPrefix?: string;
-  /**
-   * Telegram's flood control, per chat: a bucket of `burst` messages refilled at `perSecond`
-   * (private chats) or `groupPerMinute` (groups); past it, 429 with `retry_after`. Sends and edits count.
-   */
-  floodControl?: { perSecond: number; groupPerMinute: number; burst: number };
-};
-
-/** An injected fault: an HTTP 500, or the connection closed without any response. */
-export type Fault = 500 | 'close';
-
-const FLOOD_COUNTED = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'editMessageText']);
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -63,9 +34,8 @@ export class FakeTelegramServer {
   private readonly pollWakers = new Set<() => void>();
   /** Messages users sent, by `${chatId}:${messageId}`, minus those deleted: what the bot may reply to. */
   private readonly userMessages = new Set<string>();
-  private readonly faults = new Map<string, Fault[]>();
-  private readonly buckets = new Map<number, { tokens: number; at: number }>();
-  private floodControl: StartOptions['floodControl'];
+  private readonly faults = new FaultQueue();
+  private flood: FloodControl | null = null;
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private nextFileNumber = 1;
@@ -93,7 +63,7 @@ export class FakeTelegramServer {
     const fake = new FakeTelegramServer(
       server, `http://127.0.0.1:${port}${prefix ? `${prefix}/` : ''}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500, prefix,
     );
-    fake.floodControl = options.floodControl;
+    if (options.floodControl) fake.flood = new FloodControl(options.floodControl);
     server.on('request', (req, res) => {
       fake.handle(req, res).catch((error: unknown) => {
         // Only body parsing can get here; answer like a server error so the client reports it.
@@ -162,7 +132,7 @@ export class FakeTelegramServer {
 
   /** The next calls of `method` fail like this, one fault per call, in order. */
   failNext(method: string, ...faults: Fault[]): void {
-    this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
+    this.faults.add(method, /^/, ...faults);
   }
 
   /** The user deletes their message: replies to it are refused unless allow_sending_without_reply is set. */
@@ -197,7 +167,7 @@ export class FakeTelegramServer {
     const body = await readBody(req);
     const params = toParams(url.searchParams, body);
     const call: TelegramCall = { method, params, files: body.files, at: Date.now() };
-    const fault = this.faults.get(method)?.shift();
+    const fault = this.faults.take(method, pathname);
     if (fault === 'close') {
       call.error = { code: 0, description: 'connection closed without a response' };
       this.log.record(call);
@@ -207,7 +177,8 @@ export class FakeTelegramServer {
     // Recorded once answered, so a test that waited for a call can also look at what the bot got back.
     try {
       if (fault === 500) throw new BotApiError(500, 'Internal Server Error');
-      if (FLOOD_COUNTED.has(method)) this.takeFloodToken(Number(params.chat_id));
+      const retryAfter = FLOOD_COUNTED.has(method) ? this.flood?.take(Number(params.chat_id)) ?? 0 : 0;
+      if (retryAfter > 0) throw new BotApiError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
       call.result = await this.dispatch(method, params, body.files, res);
       this.log.record(call);
       sendJson(res, 200, { ok: true, result: call.result });
@@ -269,19 +240,6 @@ export class FakeTelegramServer {
     this.downloads.push(filePath);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
     res.end(file.bytes);
-  }
-
-  private takeFloodToken(chatId: number): void {
-    const rule = this.floodControl;
-    if (!rule) return;
-    const perMs = chatId < 0 ? rule.groupPerMinute / 60_000 : rule.perSecond / 1000;
-    const now = Date.now();
-    const bucket = this.buckets.get(chatId) ?? { tokens: rule.burst, at: now };
-    bucket.tokens = Math.min(rule.burst, bucket.tokens + (now - bucket.at) * perMs);
-    bucket.at = now;
-    this.buckets.set(chatId, bucket);
-    if (bucket.tokens < 1) throw new BotApiError(429, 'Too Many Requests: retry after 1', Math.ceil((1 - bucket.tokens) / perMs / 1000));
-    bucket.tokens -= 1;
   }
 
   private newBotMessage(p: TelegramParams): StoredMessage {
