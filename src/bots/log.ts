@@ -3,6 +3,7 @@
  * image bytes cannot be logged by accident (the type refuses a Buffer), and every string is
  * scrubbed of the configured secrets (bot tokens) and of anything shaped like one.
  */
+import { TOKEN_SHAPES } from './platforms.js';
 
 /** What a log field may hold: no objects, no buffers. */
 export type LogValue = string | number | boolean | null | undefined;
@@ -28,8 +29,6 @@ export interface LoggerOptions {
   level?: LogLevel;
   now?: () => Date;
 }
-
-import { TOKEN_SHAPES } from './platforms.js';
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -101,7 +101,5 @@ export type Platform = keyof typeof PLATFORMS;
 
 export const PLATFORM_IDS = Object.keys(PLATFORMS) as Platform[];
 
-export const platformSpec = (id: Platform): PlatformSpec => PLATFORMS[id];
-
 /** Every platform's token shapes, for the log scrubber. */
 export const TOKEN_SHAPES: readonly RegExp[] = PLATFORM_IDS.flatMap((id) => PLATFORMS[id].tokenShapes);
