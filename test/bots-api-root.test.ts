@@ -2,6 +2,7 @@
 // http://host:port/tgapi/ is reached there, for every call and every file download.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { startHarness, type Harness } from './helpers/bots.js';
 import { answerOf, command, contentOf } from './helpers/bots-discord.js';
 import { answerTo, newUserId, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
@@ -14,6 +15,7 @@ before(async () => {
 });
 after(async () => {
   await h?.stop();
+  if (h) rmSync(h.tmp, { recursive: true, force: true });
 });
 
 test('TELEGRAM_API_ROOT=http://host:port/tgapi/ keeps its path: commands, answers and file downloads go there', async () => {

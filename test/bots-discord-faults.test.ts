@@ -3,6 +3,7 @@
 // an unknown command, a deleted message).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { startHarness, type Harness } from './helpers/bots.js';
 import { answerOf, command, contentOf, isCallback, isFollowUp, isOriginalEdit } from './helpers/bots-discord.js';
 import type { DiscordRestCall } from './fakes/discord-api.js';
@@ -14,6 +15,7 @@ before(async () => {
 });
 after(async () => {
   await h?.stop();
+  if (h) rmSync(h.tmp, { recursive: true, force: true });
 });
 
 const channelPosts = (channelId: string) => (c: DiscordRestCall) => c.method === 'POST' && c.path === `/channels/${channelId}/messages` && c.status === 200;

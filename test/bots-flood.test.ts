@@ -2,6 +2,7 @@
 // a 500 or a dropped connection on a send, a user who floods, a replied-to message that is gone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { BotCore } from '../src/bots/core/bot-core.js';
 import { createLogger } from '../src/bots/log.js';
 import { PLATFORMS } from '../src/bots/platforms.js';
@@ -21,6 +22,7 @@ before(async () => {
 });
 after(async () => {
   await h?.stop();
+  if (h) rmSync(h.tmp, { recursive: true, force: true });
 });
 
 test('defect 2: one HTTP 500 on sendMessage, and a connection closed without a response on sendPhoto, still deliver the answer', async () => {
