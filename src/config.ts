@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PLATFORM_IDS, PLATFORMS, type Platform, type PlatformSpec } from './bots/platforms.js';
 import { CelebError } from './engine/errors.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -82,7 +83,7 @@ export interface PlatformConfig {
   token: string;
   /** User ids allowed to /train (Discord snowflakes or Telegram user ids, as strings). */
   adminIds: readonly string[];
-  /** Base URL of the platform API, without a trailing slash; null for the official one. */
+  /** Base URL of the platform API, path kept (`http://host:8081/tgapi`), without a trailing slash; null for the official one. */
   apiRoot: string | null;
 }
 
@@ -99,14 +100,16 @@ export interface BotLimits {
   rateWindowMs: number;
 }
 
-export interface BotConfig {
+/** One section per registered platform (src/bots/platforms.ts); null when its token is not set. */
+export type PlatformConfigs = { readonly [P in Platform]: PlatformConfig | null };
+
+export type BotConfig = PlatformConfigs & {
   /** `guildId`: `DISCORD_GUILD_ID`, the server `npm run discord:register` registers to (instant, for development); null: global. */
   discord: (PlatformConfig & { guildId: string | null }) | null;
-  telegram: PlatformConfig | null;
   limits: BotLimits;
   /** Shortest time between two edits of a training progress message. `BOT_PROGRESS_SECONDS`, default 5. */
   progressIntervalMs: number;
-}
+};
 
 function idList(env: Env, key: string): string[] {
   const raw = env[key]?.trim();
@@ -127,15 +130,35 @@ function urlRoot(env: Env, key: string): string | null {
     throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  // Keep the path (a Bot API server behind a reverse proxy at /tgapi/); adapters add what their client needs.
   return raw.replace(/\/+$/, '');
 }
 
 /** Checks a token's shape without ever echoing it. */
-function token(env: Env, key: string, pattern: RegExp, where: string): string | null {
+function token(env: Env, spec: PlatformSpec): string | null {
+  const key = spec.env.token;
   const raw = env[key]?.trim();
   if (!raw) return null;
-  if (!pattern.test(raw)) throw new ConfigError(`${key} does not look like a bot token (${where}); check for quotes, spaces or a missing part`);
+  if (!spec.tokenPattern.test(raw)) throw new ConfigError(`${key} does not look like a bot token (${spec.tokenHint}); check for quotes, spaces or a missing part`);
   return raw;
+}
+
+/** A platform's section: null without a token; admins and API root are validated either way. */
+function platformConfig(env: Env, spec: PlatformSpec): PlatformConfig | null {
+  const secret = token(env, spec);
+  const adminIds = idList(env, spec.env.admins);
+  const apiRoot = urlRoot(env, spec.env.apiRoot);
+  return secret ? { token: secret, adminIds, apiRoot } : null;
+}
+
+/** The set bot tokens, for the log scrubber (read before the rest is validated, so even a start-up failure is scrubbed). */
+export function botSecrets(env: Env = process.env): string[] {
+  return PLATFORM_IDS.map((id) => env[PLATFORMS[id].env.token]?.trim()).filter((s): s is string => Boolean(s));
+}
+
+/** `LOG_LEVEL`: `debug` or the default `info`. */
+export function logLevel(env: Env = process.env): 'debug' | 'info' {
+  return env.LOG_LEVEL === 'debug' ? 'debug' : 'info';
 }
 
 function nonNegativeInteger(env: Env, key: string, fallback: number): number {
@@ -147,18 +170,13 @@ function nonNegativeInteger(env: Env, key: string, fallback: number): number {
 }
 
 export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
-  const discordToken = token(env, 'DISCORD_TOKEN', /^[\w-]+\.[\w-]+\.[\w-]+$/, 'Developer Portal > your app > Bot > Reset Token');
-  const telegramToken = token(env, 'TELEGRAM_TOKEN', /^\d+:[\w-]+$/, 'the "123456:ABC..." string @BotFather gave you');
+  const platforms = Object.fromEntries(PLATFORM_IDS.map((id) => [id, platformConfig(env, PLATFORMS[id])])) as Record<Platform, PlatformConfig | null>;
   const guild = env.DISCORD_GUILD_ID?.trim() || null;
   if (guild !== null && !/^\d{5,25}$/.test(guild)) throw new ConfigError(`DISCORD_GUILD_ID must be a numeric server id, got "${guild}"`);
   const maxConcurrent = positiveInteger(env, 'BOT_MAX_CONCURRENT', 2 * workers);
-  const discordAdmins = idList(env, 'DISCORD_ADMIN_IDS');
-  const telegramAdmins = idList(env, 'TELEGRAM_ADMIN_IDS');
-  const discordRoot = urlRoot(env, 'DISCORD_API_ROOT');
-  const telegramRoot = urlRoot(env, 'TELEGRAM_API_ROOT');
   return {
-    discord: discordToken ? { token: discordToken, adminIds: discordAdmins, apiRoot: discordRoot, guildId: guild } : null,
-    telegram: telegramToken ? { token: telegramToken, adminIds: telegramAdmins, apiRoot: telegramRoot } : null,
+    ...platforms,
+    discord: platforms.discord ? { ...platforms.discord, guildId: guild } : null,
     limits: {
       maxConcurrent,
       queueNotice: nonNegativeInteger(env, 'BOT_QUEUE_NOTICE', 2 * maxConcurrent),

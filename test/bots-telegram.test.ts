@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { TelegramError } from 'telegraf';
 import { addressedToBot, TELEGRAM_COMMANDS } from '../src/bots/telegram/bot.js';
-import { withRetryAfter } from '../src/bots/telegram/retry.js';
+import { withRetry as withRetryAfter } from '../src/bots/telegram/retry.js';
 import { assertNoOpenSockets, eventually, startHarness, TG_ADMIN, type Harness } from './helpers/bots.js';
 import { answerTo, answersTo, anyAnswerTo, newUserId, sendDocument, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
 import { bombPng, DEFAULT_MODEL, readFixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';

@@ -34,7 +34,7 @@ test('an admin\'s /train acknowledges at once, edits progress in place (throttle
 
   // While it runs: a second /train is refused with the running run's id and progress, on both platforms...
   const busy = await answerTo(tg, sendText(tg, TG_ADMIN, '/train run:2'));
-  assert.match(textOf(busy), /^Run #1 \(preset 5: fc1 \+ NLL \+ sample pairing, 3 epochs\) is still training: (starting…|preparing features .*|epoch .*)\. Wait for it to finish, or stop it with \/train cancel\.$/);
+  assert.match(textOf(busy), /^Run #1 \(preset 5: fc1 \+ NLL \+ sample pairing, 3 epochs\) is still training: (starting…|preparing features .*\.|epoch .*\.) Wait for it to finish, or stop it with \/train cancel\.$/);
   const dcBusy = await answerOf(dc, command(dc, 'train', [{ name: 'run', type: 'integer', value: 2 }], { user: h.discordAdmin! }));
   assert.match(contentOf(dcBusy), /^Run #1 .* is still training: .* or stop it with \/train-cancel\.$/);
   // ...a non-admin is still refused, and photos are still answered.

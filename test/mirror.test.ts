@@ -1,4 +1,4 @@
-/** Mirror-invariant embeddings (`+flip` backbones) and the detection fallback passes, on the real networks. */
+/** Mirror-invariant embeddings (`+flip` backbones) and the detection fallbacks on faceless photos, on the real networks. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
@@ -6,6 +6,7 @@ import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { resolveBackbone } from '../src/engine/backbones/registry.js';
 import { dot } from '../src/engine/math.js';
 import { readFixture } from './helpers/fixtures.js';
+import { facelessPhotos } from './helpers/faceless.js';
 
 let mirrored: FaceEmbedder;
 before(async () => {
@@ -45,4 +46,14 @@ test('with detection, a photo and its mirror image stay closer than with the pla
   } finally {
     plain.dispose();
   }
+});
+
+test('photos with no face still get no_face after every fallback pass', { timeout: 300_000 }, async () => {
+  const photos = await facelessPhotos();
+  const falseFaces: string[] = [];
+  for (const [name, bytes] of Object.entries(photos)) {
+    const result = await mirrored.embedImage(bytes);
+    if (result.faces.length > 0) falseFaces.push(`${name} (pass ${result.detectionPass})`);
+  }
+  assert.deepEqual(falseFaces, [], `false faces on ${falseFaces.join(', ')}`);
 });

@@ -4,7 +4,8 @@
  * is the graceful shutdown. Tests start the very same app against the fake servers.
  */
 import path from 'node:path';
-import type { AppConfig, BotConfig } from '../config.js';
+import type { AppConfig, BotConfig, PlatformConfig } from '../config.js';
+import { CelebError } from '../engine/errors.js';
 import type { LookalikeEngine } from '../engine/lookalike.js';
 import type { TrainingService } from '../engine/train/training-service.js';
 import type { RunOverrides } from '../engine/train/presets.js';
@@ -16,7 +17,14 @@ import { BotCore } from './core/bot-core.js';
 import { createDiscordBot } from './discord/bot.js';
 import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
+import { PLATFORM_IDS, PLATFORMS, type Platform } from './platforms.js';
 import { createTelegramBot } from './telegram/bot.js';
+
+/** The adapter of each registered platform (the registry itself stays free of client libraries). */
+const ADAPTERS: Record<Platform, (config: PlatformConfig, core: BotCore, log: Logger) => PlatformBot> = {
+  discord: createDiscordBot,
+  telegram: createTelegramBot,
+};
 
 export interface AppOptions {
   config: AppConfig;
@@ -38,21 +46,24 @@ export interface RunningApp {
   stop(reason: string): Promise<void>;
 }
 
-export class NoBotConfiguredError extends Error {
+const names = (pick: (env: (typeof PLATFORMS)[Platform]['env']) => string): string => PLATFORM_IDS.map((id) => pick(PLATFORMS[id].env)).join(' / ');
+
+/** Code `config`: a person has to set a variable (main.ts exits with 78). */
+export class NoBotConfiguredError extends CelebError {
   override name = 'NoBotConfiguredError';
   constructor() {
-    super('No bot token is set. Set DISCORD_TOKEN and/or TELEGRAM_TOKEN (in the environment or in a .env file); '
-      + 'DISCORD_ADMIN_IDS / TELEGRAM_ADMIN_IDS name who may /train. See src/bots/README.md.');
+    super('config', `No bot token is set. Set ${PLATFORM_IDS.map((id) => PLATFORMS[id].env.token).join(' and/or ')} (in the environment or in a .env file); `
+      + `${names((env) => env.admins)} name who may /train. See src/bots/README.md.`);
   }
 }
 
-/** A platform refused to let the bot in (wrong token, unreachable API root): says which variable to check. */
-export class BotStartError extends Error {
+/** A platform refused to let the bot in (wrong token, unreachable API root): says which variable to check. Code `io`: exit 1, not 78. */
+export class BotStartError extends CelebError {
   override name = 'BotStartError';
-  constructor(platform: string, apiRoot: string | null, cause: unknown) {
-    const prefix = platform.toUpperCase();
-    const check = apiRoot ? `${prefix}_TOKEN and ${prefix}_API_ROOT (${apiRoot})` : `${prefix}_TOKEN`;
-    super(`The ${platform} bot could not start: ${cause instanceof Error ? cause.message : String(cause)}. Check ${check}.`, { cause });
+  constructor(platform: Platform, apiRoot: string | null, cause: unknown) {
+    const { env } = PLATFORMS[platform];
+    const check = apiRoot ? `${env.token} and ${env.apiRoot} (${apiRoot})` : env.token;
+    super('io', `The ${platform} bot could not start: ${cause instanceof Error ? cause.message : String(cause)}. Check ${check}.`, { cause });
   }
 }
 
@@ -71,7 +82,8 @@ async function openEngine(config: AppConfig, log: Logger): Promise<LookalikeEngi
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, bots: botConfig, log } = options;
-  if (!botConfig.discord && !botConfig.telegram) throw new NoBotConfiguredError();
+  const platforms = PLATFORM_IDS.filter((id) => botConfig[id] !== null);
+  if (platforms.length === 0) throw new NoBotConfiguredError();
   const db = openDatabase(config.dbPath);
   let engine: LookalikeEngine;
   try {
@@ -83,14 +95,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const training = openTrainingService(config, db);
   const core = new BotCore({
     engine, training, db, models: modelSwitcher(engine, db, config.modelDir, log),
-    admins: { discord: botConfig.discord?.adminIds ?? [], telegram: botConfig.telegram?.adminIds ?? [] },
+    admins: Object.fromEntries(PLATFORM_IDS.map((id) => [id, botConfig[id]?.adminIds ?? []])) as Record<Platform, readonly string[]>,
     limits: botConfig.limits, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels,
     defaultModelDir: path.join(config.modelDir, 'default'), progressIntervalMs: botConfig.progressIntervalMs,
     trainingOverrides: options.trainingOverrides, log,
   });
-  const bots: PlatformBot[] = [];
-  if (botConfig.telegram) bots.push(createTelegramBot(botConfig.telegram, core, log.child({ platform: 'telegram' })));
-  if (botConfig.discord) bots.push(createDiscordBot(botConfig.discord, core, log.child({ platform: 'discord' })));
+  const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id })));
 
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => (stopping ??= (async () => {
@@ -121,7 +131,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 /** What runs, and a warning per platform where nobody may /train. */
 function logReadiness(log: Logger, engine: LookalikeEngine, bots: BotConfig): void {
   log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.workers, backend: engine.runtime.name });
-  for (const [platform, section] of Object.entries({ discord: bots.discord, telegram: bots.telegram })) {
-    if (section && section.adminIds.length === 0) log.warn('no_admins', { platform, hint: `${platform.toUpperCase()}_ADMIN_IDS is empty: nobody can /train on ${platform}` });
+  for (const platform of PLATFORM_IDS) {
+    const section = bots[platform];
+    if (section && section.adminIds.length === 0) log.warn('no_admins', { platform, hint: `${PLATFORMS[platform].env.admins} is empty: nobody can /train on ${platform}` });
   }
 }

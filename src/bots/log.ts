@@ -3,6 +3,7 @@
  * image bytes cannot be logged by accident (the type refuses a Buffer), and every string is
  * scrubbed of the configured secrets (bot tokens) and of anything shaped like one.
  */
+import { TOKEN_SHAPES } from './platforms.js';
 
 /** What a log field may hold: no objects, no buffers. */
 export type LogValue = string | number | boolean | null | undefined;
@@ -31,9 +32,7 @@ export interface LoggerOptions {
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Telegram bot tokens (123456:AA...), Discord bot tokens (three base64url parts) and token-bearing URL paths. */
-const TOKEN_SHAPES = [/\b\d{5,}:[\w-]{30,}\b/g, /\b[\w-]{23,}\.[\w-]{6,}\.[\w-]{27,}\b/g, /\/bot\d+:[^/\s]+\//g];
-
+/** Besides the configured secrets, anything shaped like a registered platform's token (src/bots/platforms.ts) is redacted. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');

@@ -4,22 +4,23 @@
  * a clean stop, 78 for configuration problems (no token, bad value), 1 when start-up fails.
  */
 import os from 'node:os';
-import { ConfigError, loadBotConfig, loadConfig, withDotEnv } from '../config.js';
-import { BotStartError, NoBotConfiguredError, startApp } from './app.js';
+import { botSecrets, loadBotConfig, loadConfig, logLevel, withDotEnv } from '../config.js';
+import { isCelebError } from '../engine/errors.js';
+import { BotStartError, startApp } from './app.js';
 import { createLogger, scrub } from './log.js';
 
 const EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
 
 async function main(): Promise<number> {
   const env = withDotEnv(process.env);
-  const secrets = [env.DISCORD_TOKEN, env.TELEGRAM_TOKEN].filter((s): s is string => Boolean(s?.trim())).map((s) => s.trim());
-  const log = createLogger({ secrets, level: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  const secrets = botSecrets(env);
+  const log = createLogger({ secrets, level: logLevel(env) });
   let app;
   try {
     const config = loadConfig(env, os.availableParallelism());
     app = await startApp({ config, bots: loadBotConfig(env, config.workers), log });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof NoBotConfiguredError) {
+    if (isCelebError(error) && error.code === 'config') { // ConfigError, NoBotConfiguredError
       console.error(error.message); // a person has to act on this: plain words, no JSON, no stack
       return EXIT_CONFIG;
     }

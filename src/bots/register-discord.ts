@@ -2,6 +2,9 @@
 import { ConfigError, loadBotConfig, withDotEnv } from '../config.js';
 import { registerCommands } from './discord/register.js';
 import { scrub } from './log.js';
+import { PLATFORMS } from './platforms.js';
+
+const { env } = PLATFORMS.discord;
 
 async function main(): Promise<number> {
   let config;
@@ -13,7 +16,7 @@ async function main(): Promise<number> {
     return 78;
   }
   if (!config.discord) {
-    console.error('Set DISCORD_TOKEN (in the environment or in .env) to register the Discord commands; add DISCORD_GUILD_ID to register them to one server only.');
+    console.error(`Set ${env.token} (in the environment or in .env) to register the Discord commands; add DISCORD_GUILD_ID to register them to one server only.`);
     return 78;
   }
   try {

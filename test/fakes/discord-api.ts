@@ -8,6 +8,7 @@ import {
   type APIAttachment, type APIChatInputApplicationCommandInteraction, type ApplicationFlags, type APIMessage, type APIUser,
   type GatewayMessageCreateDispatchData,
 } from 'discord.js';
+import type { Fault } from './faults.js';
 import { closeServer, listenLocal, sendJson } from './http-util.js';
 import { FakeGateway, type GatewayEvent } from './discord-gateway.js';
 import { DiscordRest, type DiscordRestCall } from './discord-rest.js';
@@ -23,6 +24,8 @@ export type { FakeCommandOption, UserInput } from './discord-model.js';
 export type DiscordStartOptions = {
   /** What HELLO asks for; the real value is ~41 s. Make it small to see heartbeats in a test. */
   heartbeatIntervalMs?: number;
+  /** Where the REST API lives (`/api`, like discord.com); `/proxy/api` puts it behind a path, as a reverse proxy would. */
+  apiPath?: string;
 };
 
 export type InteractionOptions = {
@@ -36,6 +39,8 @@ export type InteractionOptions = {
   channelId?: string;
   /** Permission bitfield string of the invoking member (guild only). */
   memberPermissions?: string;
+  /** When the user invoked it (default now); its token expires 15 minutes after. */
+  createdAt?: number;
 };
 
 export type MessageOptions = {
@@ -48,6 +53,8 @@ export type MessageOptions = {
   attachments?: APIAttachment[];
   /** Defaults to the known users mentioned as <@id> in the content, as Discord derives them. */
   mentions?: APIUser[];
+  /** The author deletes it right after sending: replies referencing it fail unless fail_if_not_exists is false. */
+  deleted?: boolean;
 };
 
 export class FakeDiscordServer {
@@ -62,9 +69,11 @@ export class FakeDiscordServer {
   private readonly dmChannels = new Map<string, string>(); // user id -> DM channel id
   private readonly rest: DiscordRest;
   private readonly gateway: FakeGateway;
+  private readonly apiPath: string;
 
   private constructor(private readonly server: http.Server, readonly httpRoot: string, options: DiscordStartOptions) {
-    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId });
+    this.apiPath = options.apiPath ?? '/api';
+    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId, apiPrefix: `${this.apiPath}/v10` });
     this.rest.addChannel(this.channelId, this.guildId);
     this.gateway = new FakeGateway(server, {
       path: '/gateway',
@@ -93,7 +102,7 @@ export class FakeDiscordServer {
 
   /** Pass as `rest.api`; @discordjs/rest appends `/v10` itself. */
   get restRoot(): string {
-    return `${this.httpRoot}/api`;
+    return `${this.httpRoot}${this.apiPath}`;
   }
 
   /** REST calls in the order they were answered (attachment downloads are in `downloads`). */
@@ -143,16 +152,21 @@ export class FakeDiscordServer {
     const command = [...this.commands.values()].flat().find((c) => c.name === input.commandName);
     const interaction = makeInteraction({
       applicationId: this.applicationId, commandId: command?.id ?? snowflake(), commandName: input.commandName,
-      options: input.options ?? [], user, guildId: input.guildId, channelId, memberPermissions: input.memberPermissions,
+      options: input.options ?? [], user, guildId: input.guildId, channelId, memberPermissions: input.memberPermissions, createdAt: input.createdAt,
     });
-    this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId });
+    this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId, createdAt: input.createdAt ?? Date.now() });
     this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return interaction;
   }
 
-  /** Expires an interaction's token (Discord does so after 15 minutes): later webhook calls get 404 Unknown Webhook. */
+  /** Expires an interaction's token now (Discord does so after 15 minutes): later webhook calls get 401 Invalid Webhook Token (50027). */
   expireInteraction(token: string): void {
     this.rest.expireInteraction(token);
+  }
+
+  /** The next REST request matching `method` and `path` (relative to /api/v10) fails with a 500 or a closed connection. */
+  failNext(method: string, path: RegExp, fault: Fault): void {
+    this.rest.failNext(method, path, fault);
   }
 
   /** Sends MESSAGE_CREATE as if a user had posted; returns the message. */
@@ -165,7 +179,7 @@ export class FakeDiscordServer {
     const payload: GatewayMessageCreateDispatchData = input.guildId
       ? { ...message, guild_id: input.guildId, member: memberWithoutUser(author), channel_type: ChannelType.GuildText }
       : { ...message, channel_type: ChannelType.DM };
-    this.rest.addMessage(payload);
+    if (!input.deleted) this.rest.addMessage(payload);
     this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, payload);
     return payload;
   }

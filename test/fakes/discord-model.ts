@@ -12,9 +12,10 @@ const DISCORD_EPOCH = 1420070400000n;
 let sequence = 0;
 
 /** Real-looking snowflake ids: discord.js derives createdTimestamp from them. */
-export function snowflake(): string {
+/** A new id; `at` (ms since 1970) dates it, as Discord's ids carry their creation time. */
+export function snowflake(at = Date.now()): string {
   sequence = (sequence + 1) & 0xfff;
-  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | BigInt(sequence)).toString();
+  return (((BigInt(at) - DISCORD_EPOCH) << 22n) | BigInt(sequence)).toString();
 }
 
 export type UserInput = { id?: string; username?: string; globalName?: string; bot?: boolean };
@@ -78,6 +79,8 @@ export type InteractionInput = {
   guildId?: string;
   channelId: string;
   memberPermissions?: string;
+  /** When the user invoked it (default now); the interaction id carries it. */
+  createdAt?: number;
 };
 
 export function makeInteraction(input: InteractionInput): APIChatInputApplicationCommandInteraction {
@@ -85,7 +88,7 @@ export function makeInteraction(input: InteractionInput): APIChatInputApplicatio
     input.options.flatMap((o) => (o.type === 'attachment' ? [[o.attachment.id, o.attachment]] : [])),
   );
   const base = {
-    id: snowflake(), application_id: input.applicationId, type: InteractionType.ApplicationCommand as const,
+    id: snowflake(input.createdAt), application_id: input.applicationId, type: InteractionType.ApplicationCommand as const,
     token: `fake-interaction-token-${snowflake()}`, version: 1 as const, locale: Locale.EnglishUS,
     entitlements: [], attachment_size_limit: 10 * 1024 * 1024, app_permissions: BOT_PERMISSIONS, channel_id: input.channelId,
     data: {

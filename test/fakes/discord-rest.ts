@@ -5,40 +5,16 @@ import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { APIApplicationCommand, APIAttachment, APIMessage, APIUser } from 'discord.js';
 import { CallLog } from './call-log.js';
+import { FaultQueue, type Fault } from './faults.js';
 import { readBody, sendJson, type UploadedFile } from './http-util.js';
 import { makeMessage, snowflake } from './discord-model.js';
+import {
+  INTERACTION_TOKEN_MS, type DiscordRestCall, type Interaction, type MessageBody, type Reply, type Request, type Route, type StoredMessage,
+} from './discord-rest-types.js';
 
-export type DiscordRestCall = {
-  method: string;
-  /** Path relative to /api/v10, e.g. `/channels/123/messages`. */
-  path: string;
-  query: Record<string, string>;
-  /** The JSON body, or for multipart requests the parsed `payload_json` field. */
-  body: unknown;
-  files: UploadedFile[];
-  status: number;
-  response: unknown;
-};
+export { INTERACTION_TOKEN_MS, type DiscordRestCall } from './discord-rest-types.js';
 
-/** Message fields the bot sends; trusted as-is since discord.js builds them. */
-type MessageBody = {
-  content?: string;
-  embeds?: unknown[];
-  flags?: number;
-  message_reference?: { message_id?: string; fail_if_not_exists?: boolean };
-  attachments?: { id: string | number }[];
-};
-
-/** Gateway messages carry guild_id; REST message objects do not, so it is kept alongside. */
-type StoredMessage = APIMessage & { guild_id?: string };
-type Interaction = { id: string; token: string; channelId: string; acknowledged: boolean; original?: APIMessage };
-type Request = { body: unknown; files: UploadedFile[]; query: URLSearchParams };
-type Reply = { status: number; body?: unknown };
-type Route = { method: string; pattern: RegExp; auth: boolean; handle: (params: string[], req: Request) => Reply };
-
-export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string };
-
-const API_PREFIX = '/api/v10';
+export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string; /** `/api/v10` */ apiPrefix: string };
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
@@ -61,6 +37,7 @@ export class DiscordRest {
   private readonly channels = new Map<string, string | undefined>(); // channel id -> guild id (undefined for DMs)
   private readonly interactions = new Map<string, Interaction>(); // by token
   private readonly routes: Route[];
+  private readonly faults = new FaultQueue();
 
   constructor(private readonly config: RestConfig) {
     // Routes that name the application only match this fake's application id (or @me).
@@ -76,6 +53,8 @@ export class DiscordRest {
       { method: 'GET', pattern: new RegExp(`^${hook}/messages/@original$`), auth: false, handle: (p) => ok(this.original(p[0])) },
       { method: 'PATCH', pattern: new RegExp(`^${hook}/messages/@original$`), auth: false, handle: (p, r) => ok(this.editOriginal(p[0], r)) },
       { method: 'POST', pattern: new RegExp(`^${hook}$`), auth: false, handle: (p, r) => ok(this.followUp(p[0], r)) },
+      { method: 'PATCH', pattern: new RegExp(`^${hook}/messages/(\\d+)$`), auth: false, handle: (p, r) => ok(this.editFollowUp(p[0], p[1], r)) },
+      { method: 'PATCH', pattern: /^\/channels\/(\d+)\/messages\/(\d+)$/, auth: true, handle: (p, r) => ok(this.editMessage(p[0], p[1], r)) },
       { method: 'POST', pattern: /^\/channels\/(\d+)\/messages$/, auth: true, handle: (p, r) => ok(this.createMessage(p[0], r)) },
       { method: 'POST', pattern: /^\/channels\/(\d+)\/typing$/, auth: true, handle: (p) => (this.requireChannel(p[0]), noContent) },
     ];
@@ -94,9 +73,20 @@ export class DiscordRest {
     this.interactions.set(interaction.token, { ...interaction, acknowledged: false });
   }
 
-  /** Forgets an interaction, as Discord does 15 minutes after it was created: its webhook answers 404 Unknown Webhook. */
+  /** Expires an interaction's token now, as Discord does 15 minutes after it was created: webhook calls get 401 Invalid Webhook Token (50027). */
   expireInteraction(token: string): void {
-    this.interactions.delete(token);
+    const interaction = this.interactions.get(token);
+    if (interaction) interaction.expired = true;
+  }
+
+  /** The next request matching `method` and `path` (relative to /api/v10) fails like this. */
+  failNext(method: string, path: RegExp, fault: Fault): void {
+    this.faults.add(method, path, fault);
+  }
+
+  /** Forgets a message, as when its author deletes it. */
+  deleteMessage(messageId: string): void {
+    this.messages.delete(messageId);
   }
 
   addAttachment(bytes: Buffer, filename: string, contentType: string, size?: { width: number; height: number }): APIAttachment {
@@ -118,19 +108,27 @@ export class DiscordRest {
 
     // @discordjs/rest sends `@original` and `@me` percent-encoded; match and record the decoded form.
     const decoded = decodeURIComponent(url.pathname);
-    const path = decoded.startsWith(API_PREFIX) ? decoded.slice(API_PREFIX.length) : decoded;
+    if (!decoded.startsWith(`${this.config.apiPrefix}/`)) return sendJson(res, 404, { code: 0, message: '404: Not Found' });
+    const path = decoded.slice(this.config.apiPrefix.length);
     const parsed = await readBody(req);
     const body = parsed.fields.payload_json !== undefined ? JSON.parse(parsed.fields.payload_json) as unknown : parsed.json;
     const request: Request = { body, files: parsed.files, query: url.searchParams };
+    const query = Object.fromEntries(url.searchParams);
+    const fault = this.faults.take(req.method ?? 'GET', path);
+    if (fault === 'close') {
+      this.calls.record({ method: req.method ?? 'GET', path, query, body, files: parsed.files, status: 0, response: undefined });
+      req.socket.destroy();
+      return;
+    }
     let reply: Reply;
     try {
+      if (fault === 500) throw new RestError(500, 0, '500: Internal Server Error');
       reply = this.route(req, path, request);
     } catch (error) {
       // Anything but a RestError is a bug in the fake; still answer and record it so the test shows it.
       const restError = error instanceof RestError ? error : new RestError(500, 0, `fake server bug: ${String(error)}`);
       reply = { status: restError.status, body: { code: restError.code, message: restError.message } };
     }
-    const query = Object.fromEntries(url.searchParams);
     this.calls.record({ method: req.method ?? 'GET', path, query, body, files: parsed.files, status: reply.status, response: reply.body });
     if (reply.body === undefined) res.writeHead(reply.status).end();
     else sendJson(res, reply.status, reply.body);
@@ -182,7 +180,30 @@ export class DiscordRest {
   private interaction(token: string): Interaction {
     const interaction = this.interactions.get(token);
     if (!interaction) throw new RestError(404, 10015, 'Unknown Webhook');
+    if (interaction.expired || Date.now() - interaction.createdAt > INTERACTION_TOKEN_MS) throw new RestError(401, 50027, 'Invalid Webhook Token');
     return interaction;
+  }
+
+  private editFollowUp(token: string, messageId: string, req: Request): APIMessage {
+    const interaction = this.interaction(token);
+    const message = this.messages.get(messageId);
+    if (!message || message.channel_id !== interaction.channelId || message.webhook_id !== this.config.applicationId) throw new RestError(404, 10008, 'Unknown Message');
+    return this.applyEdit(message, req);
+  }
+
+  private editMessage(channelId: string, messageId: string, req: Request): APIMessage {
+    const message = this.messages.get(messageId);
+    if (!message || message.channel_id !== channelId) throw new RestError(404, 10008, 'Unknown Message');
+    if (message.author.id !== this.config.bot.id) throw new RestError(403, 50005, 'Cannot edit a message authored by another user');
+    return this.applyEdit(message, req);
+  }
+
+  private applyEdit(message: APIMessage, req: Request): APIMessage {
+    const body = req.body as MessageBody;
+    const edited = this.buildMessage(message.channel_id, { content: message.content, ...body }, req.files);
+    this.messages.delete(edited.id);
+    Object.assign(message, { content: edited.content, edited_timestamp: new Date().toISOString() });
+    return message;
   }
 
   private callback(id: string, token: string, req: Request): Reply {
@@ -229,6 +250,7 @@ export class DiscordRest {
     const interaction = this.interaction(token);
     if (!interaction.acknowledged) throw new RestError(404, 10015, 'Unknown Webhook');
     const message = this.buildMessage(interaction.channelId, req.body as MessageBody, req.files);
+    Object.assign(this.messages.get(message.id) ?? {}, { webhook_id: this.config.applicationId });
     return Object.assign(message, { webhook_id: this.config.applicationId, application_id: this.config.applicationId });
   }
 

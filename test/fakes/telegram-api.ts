@@ -5,34 +5,17 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { File, User, UserFromGetMe } from 'telegraf/types';
 import { CallLog } from './call-log.js';
+import { FaultQueue, FloodControl, type Fault } from './faults.js';
 import { closeServer, listenLocal, readBody, sendJson, type UploadedFile } from './http-util.js';
 import {
-  BotApiError, chatFor, describeCall, entitiesOf, type StoredMessage, type TelegramCall,
-  type TelegramParams, type UserMessageOptions, type UserUpdate, toParams,
+  BotApiError, chatFor, describeCall, entitiesOf, FLOOD_COUNTED, type AddFileOptions, type StartOptions, type StoredFile, type StoredMessage,
+  type TelegramCall, type TelegramParams, type UserMessageOptions, type UserUpdate, toParams,
 } from './telegram-model.js';
 
-export type { StoredMessage, TelegramCall, UserMessageOptions, UserUpdate } from './telegram-model.js';
+export type { AddFileOptions, StartOptions, StoredMessage, TelegramCall, UserMessageOptions, UserUpdate } from './telegram-model.js';
 
 /** The Bot API refuses getFile for anything bigger than this (bots cannot download > 20 MB). */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
-
-type StoredFile = File & { file_size: number; file_path: string; bytes: Buffer; width: number; height: number };
-
-export type AddFileOptions = {
-  /** Size the API reports; set it above 20 MB to get "file is too big" from getFile. Defaults to bytes.length. */
-  fileSize?: number;
-  /** Used for the file_path extension. */
-  fileName?: string;
-  /** Reported when the file is used as a photo size; default 640x480. */
-  width?: number;
-  height?: number;
-};
-
-export type StartOptions = {
-  token?: string;
-  /** Longest time getUpdates is held open; telegraf asks for 50 s, which is too long for tests. */
-  maxPollMs?: number;
-};
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -49,6 +32,10 @@ export class FakeTelegramServer {
   /** Updates stay here until a getUpdates call confirms them with a higher `offset`, like the real API. */
   private pending: UserUpdate[] = [];
   private readonly pollWakers = new Set<() => void>();
+  /** Messages users sent, by `${chatId}:${messageId}`, minus those deleted: what the bot may reply to. */
+  private readonly userMessages = new Set<string>();
+  private readonly faults = new FaultQueue();
+  private flood: FloodControl | null = null;
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private nextFileNumber = 1;
@@ -59,6 +46,7 @@ export class FakeTelegramServer {
     readonly apiRoot: string,
     token: string,
     private readonly maxPollMs: number,
+    private readonly pathPrefix: string,
   ) {
     this.token = token;
     const id = Number(token.split(':')[0]);
@@ -71,9 +59,11 @@ export class FakeTelegramServer {
   static async start(options: StartOptions = {}): Promise<FakeTelegramServer> {
     const server = http.createServer();
     const port = await listenLocal(server);
+    const prefix = options.pathPrefix?.replace(/\/+$/, '') ?? '';
     const fake = new FakeTelegramServer(
-      server, `http://127.0.0.1:${port}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500,
+      server, `http://127.0.0.1:${port}${prefix ? `${prefix}/` : ''}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500, prefix,
     );
+    if (options.floodControl) fake.flood = new FloodControl(options.floodControl);
     server.on('request', (req, res) => {
       fake.handle(req, res).catch((error: unknown) => {
         // Only body parsing can get here; answer like a server error so the client reports it.
@@ -133,10 +123,21 @@ export class FakeTelegramServer {
         file_name: options.document.fileName, mime_type: options.document.mimeType,
       };
     }
+    this.userMessages.add(`${chat.id}:${message.message_id}`);
     const update: UserUpdate = { update_id: this.nextUpdateId++, message };
     this.pending.push(update);
     for (const wake of this.pollWakers) wake();
     return update;
+  }
+
+  /** The next calls of `method` fail like this, one fault per call, in order. */
+  failNext(method: string, ...faults: Fault[]): void {
+    this.faults.add(method, /^/, ...faults);
+  }
+
+  /** The user deletes their message: replies to it are refused unless allow_sending_without_reply is set. */
+  deleteUserMessage(chatId: number, messageId: number): void {
+    this.userMessages.delete(`${chatId}:${messageId}`);
   }
 
   async stop(): Promise<void> {
@@ -153,10 +154,12 @@ export class FakeTelegramServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.apiRoot);
-    const fileMatch = url.pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
+    if (!url.pathname.startsWith(`${this.pathPrefix}/`)) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const pathname = url.pathname.slice(this.pathPrefix.length);
+    const fileMatch = pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
     if (fileMatch) return this.download(fileMatch[1], decodeURIComponent(fileMatch[2]), res);
 
-    const apiMatch = url.pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
+    const apiMatch = pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
     if (!apiMatch) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (apiMatch[1] !== this.token) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
 
@@ -164,8 +167,18 @@ export class FakeTelegramServer {
     const body = await readBody(req);
     const params = toParams(url.searchParams, body);
     const call: TelegramCall = { method, params, files: body.files, at: Date.now() };
+    const fault = this.faults.take(method, pathname);
+    if (fault === 'close') {
+      call.error = { code: 0, description: 'connection closed without a response' };
+      this.log.record(call);
+      req.socket.destroy();
+      return;
+    }
     // Recorded once answered, so a test that waited for a call can also look at what the bot got back.
     try {
+      if (fault === 500) throw new BotApiError(500, 'Internal Server Error');
+      const retryAfter = FLOOD_COUNTED.has(method) ? this.flood?.take(Number(params.chat_id)) ?? 0 : 0;
+      if (retryAfter > 0) throw new BotApiError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
       call.result = await this.dispatch(method, params, body.files, res);
       this.log.record(call);
       sendJson(res, 200, { ok: true, result: call.result });
@@ -173,7 +186,8 @@ export class FakeTelegramServer {
       const apiError = error instanceof BotApiError ? error : new BotApiError(500, `fake server bug: ${String(error)}`);
       call.error = { code: apiError.code, description: apiError.description };
       this.log.record(call);
-      sendJson(res, apiError.code, { ok: false, error_code: apiError.code, description: apiError.description });
+      const parameters = apiError.retryAfter === undefined ? {} : { parameters: { retry_after: apiError.retryAfter } };
+      sendJson(res, apiError.code, { ok: false, error_code: apiError.code, description: apiError.description, ...parameters });
     }
   }
 
@@ -231,6 +245,11 @@ export class FakeTelegramServer {
   private newBotMessage(p: TelegramParams): StoredMessage {
     const chat = this.chats.get(Number(p.chat_id));
     if (!chat) throw new BotApiError(400, 'Bad Request: chat not found');
+    const reply = p.reply_parameters as { message_id?: number | string; allow_sending_without_reply?: boolean } | undefined;
+    const target = reply?.message_id === undefined ? null : `${chat.id}:${Number(reply.message_id)}`;
+    if (target && !this.userMessages.has(target) && !this.botMessages.has(target) && reply?.allow_sending_without_reply !== true) {
+      throw new BotApiError(400, 'Bad Request: message to be replied not found');
+    }
     const message: StoredMessage = { message_id: this.nextMessageId++, from: this.bot, chat, date: nowSeconds() };
     this.botMessages.set(`${chat.id}:${message.message_id}`, message);
     return message;

@@ -1,5 +1,5 @@
 // Types and small pure helpers for the fake Telegram Bot API (kept apart so telegram-api.ts stays short).
-import type { Chat, Document, Message, MessageEntity, PhotoSize, User } from 'telegraf/types';
+import type { Chat, Document, File, Message, MessageEntity, PhotoSize, User } from 'telegraf/types';
 import type { ParsedBody, UploadedFile } from './http-util.js';
 
 /**
@@ -54,7 +54,7 @@ export type UserMessageOptions = {
 
 /** Thrown by method handlers; becomes the API's error JSON with this HTTP status. */
 export class BotApiError extends Error {
-  constructor(readonly code: number, readonly description: string) {
+  constructor(readonly code: number, readonly description: string, /** Seconds, for 429. */ readonly retryAfter?: number) {
     super(description);
   }
 }
@@ -101,3 +101,31 @@ export function toParams(query: URLSearchParams, body: ParsedBody): TelegramPara
 export function describeCall(call: TelegramCall): string {
   return call.error ? `${call.method} (${call.error.code})` : call.method;
 }
+
+export type StoredFile = File & { file_size: number; file_path: string; bytes: Buffer; width: number; height: number };
+
+export type AddFileOptions = {
+  /** Size the API reports; set it above 20 MB to get "file is too big" from getFile. Defaults to bytes.length. */
+  fileSize?: number;
+  /** Used for the file_path extension. */
+  fileName?: string;
+  /** Reported when the file is used as a photo size; default 640x480. */
+  width?: number;
+  height?: number;
+};
+
+export type StartOptions = {
+  token?: string;
+  /** Longest time getUpdates is held open; telegraf asks for 50 s, which is too long for tests. */
+  maxPollMs?: number;
+  /** Serve the API under this path only (`/tgapi`: a Bot API server behind a reverse proxy); apiRoot then ends with `/tgapi/`. */
+  pathPrefix?: string;
+  /**
+   * Telegram's flood control, per chat: a bucket of `burst` messages refilled at `perSecond`
+   * (private chats) or `groupPerMinute` (groups); past it, 429 with `retry_after`. Sends and edits count.
+   */
+  floodControl?: { perSecond: number; groupPerMinute: number; burst: number };
+};
+
+/** Calls Telegram's flood control counts. */
+export const FLOOD_COUNTED = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'editMessageText']);

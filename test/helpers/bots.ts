@@ -44,6 +44,12 @@ export interface HarnessOptions {
   trainingOverrides?: RunOverrides;
   /** Use this directory (for a prepared dataset) instead of a new temporary one. */
   tmp?: string;
+  /** Telegram's per-chat flood control in the fake (429 + retry_after past it). */
+  telegramFloodControl?: { perSecond: number; groupPerMinute: number; burst: number };
+  /** Serve the fake Telegram API under this path (`/tgapi`). */
+  telegramPathPrefix?: string;
+  /** Serve the fake Discord REST API here instead of `/api` (`/proxy/api`). */
+  discordApiPath?: string;
 }
 
 /** A temporary data + model directory whose `default` model is the shipped one (runs are written beside it, never into the repo). */
@@ -60,13 +66,13 @@ export function workspaceEnv(tmp: string): Record<string, string> {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const tmp = options.tmp ?? tempWorkspace();
-  const telegram = options.telegram ? await FakeTelegramServer.start({ maxPollMs: 300 }) : null;
-  const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000 }) : null;
+  const telegram = options.telegram ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl }) : null;
+  const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath }) : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
   const env: Record<string, string> = {
     ...workspaceEnv(tmp), BOT_PROGRESS_SECONDS: '0.3',
     ...(telegram ? { TELEGRAM_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_ADMIN_IDS: String(TG_ADMIN) } : {}),
-    ...(discord ? { DISCORD_TOKEN: discord.token, DISCORD_API_ROOT: discord.restRoot, DISCORD_ADMIN_IDS: discordAdmin!.id } : {}),
+    ...(discord ? { DISCORD_TOKEN: discord.token, DISCORD_API_ROOT: `${discord.restRoot}/`, DISCORD_ADMIN_IDS: discordAdmin!.id } : {}),
     ...options.env,
   };
   const config = loadConfig(env, 2);

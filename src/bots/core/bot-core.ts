@@ -9,7 +9,7 @@ import type { BotLimits } from '../../config.js';
 import type { Database } from '../../store/index.js';
 import type { Logger } from '../log.js';
 import type { ModelSwitcher } from './active-model.js';
-import { SYNTAX } from './commands.js';
+import { PLATFORMS } from '../platforms.js';
 import { showLeaderboard } from './leaderboard.js';
 import { compose, handler, route } from './middleware.js';
 import { RateLimiter } from './rate-limit.js';
@@ -76,8 +76,8 @@ export class BotCore {
       answerFailures(log, failureLimits),
       acceptingWork(() => this.accepting),
       route({
-        help: handler(async (ctx) => void (await ctx.chat.reply(helpText(SYNTAX[ctx.actor.platform], engine.model.manifest.labels)))),
-        hint: handler(async (ctx) => void (await ctx.chat.reply(hintText(SYNTAX[ctx.actor.platform])))),
+        help: handler(async (ctx) => void (await ctx.chat.reply(helpText(PLATFORMS[ctx.actor.platform].syntax, engine.model.manifest.labels)))),
+        hint: handler(async (ctx) => void (await ctx.chat.reply(hintText(PLATFORMS[ctx.actor.platform].syntax)))),
         photo: compose(perUser, recognize({
           engine, queue: this.queue, queueNotice: limits.queueNotice, thumbnails: new Thumbnails(path.resolve(options.defaultModelDir)), ...failureLimits,
         })),

@@ -1,10 +1,10 @@
 /**
- * The commands, once: their descriptions (Discord's command list, Telegram's setMyCommands),
- * how each platform spells them (for help and usage texts), and the parsing of Telegram's
- * free-text `/train` arguments.
+ * The commands, once: their descriptions (Discord's command list, Telegram's setMyCommands)
+ * and the parsing of Telegram's free-text `/train` arguments. How each platform spells them is
+ * in the platform registry (src/bots/platforms.ts).
  */
 import { isPresetId } from '../../engine/train/presets.js';
-import type { Platform, TrainAction } from './types.js';
+import type { TrainAction } from './types.js';
 
 export const DESCRIPTIONS = {
   lookalike: 'Find the celebrity you look most like',
@@ -15,32 +15,8 @@ export const DESCRIPTIONS = {
   start: 'What this bot does and how to use it',
 } as const;
 
-/** How a user types each action on a platform. */
-export interface Syntax {
-  /** How to send a photo, as the end of "Send me a photo with a face: ...". */
-  photo: string;
-  train: string;
-  cancel: string;
-  leaderboard: string;
-  help: string;
-}
-
-export const SYNTAX: Record<Platform, Syntax> = {
-  discord: {
-    photo: 'attach it in a DM to me, attach it to a message that mentions me, or use /lookalike image:<photo>',
-    train: '/train run:<1-5>',
-    cancel: '/train-cancel',
-    leaderboard: '/leaderboard',
-    help: '/help',
-  },
-  telegram: {
-    photo: 'send it here (in a group: with @ and my name, or /lookalike, in the caption)',
-    train: '/train <1-5>',
-    cancel: '/train cancel',
-    leaderboard: '/leaderboard',
-    help: '/help',
-  },
-};
+/** How each platform spells the commands lives in the platform registry. */
+export type { Syntax } from '../platforms.js';
 
 /** Telegram's `/train` payload: `5`, `run:5`, `run 5`, `cancel`; anything else is a usage answer. */
 export function parseTrainArgs(payload: string): TrainAction {

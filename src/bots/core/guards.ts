@@ -60,9 +60,11 @@ export function adminsOnly(admins: Readonly<Record<Platform, readonly string[]>>
 
 export function rateLimited(limiter: RateLimiter, limit: number, windowMs: number): Middleware<BotContext> {
   return async (ctx, next) => {
-    const retryMs = limiter.take(`${ctx.actor.platform}:${ctx.actor.id}`);
+    const key = `${ctx.actor.platform}:${ctx.actor.id}`;
+    const retryMs = limiter.take(key);
     if (retryMs === 0) return next();
     ctx.facts.refused = 'rate_limited';
-    await ctx.chat.reply(RATE_LIMITED(limit, windowMs, retryMs));
+    if (limiter.shouldTell(key, retryMs)) await ctx.chat.reply(RATE_LIMITED(limit, windowMs, retryMs));
+    else ctx.facts.silent = true; // already told when to come back
   };
 }

@@ -1,7 +1,7 @@
 /** /leaderboard: the runs as a monospace table, best first, with the bar chart as a picture. */
 import { leaderboardPng } from '../../engine/report/figures.js';
 import { leaderboard, type Database } from '../../store/index.js';
-import { SYNTAX } from './commands.js';
+import { PLATFORMS } from '../platforms.js';
 import type { ContextOf } from './middleware.js';
 import { LEADERBOARD_ROWS, leaderboardText } from './texts/help.js';
 import type { Middleware } from './types.js';
@@ -10,7 +10,7 @@ export function showLeaderboard(db: Database): Middleware<ContextOf<'leaderboard
   return async (ctx) => {
     const rows = leaderboard(db);
     ctx.facts.runs = rows.length;
-    const text = leaderboardText(rows, SYNTAX[ctx.actor.platform]);
+    const text = leaderboardText(rows, PLATFORMS[ctx.actor.platform].syntax);
     if (rows.length === 0) {
       await ctx.chat.reply(text);
       return;

@@ -12,6 +12,8 @@ export interface RateLimitOptions {
 
 export class RateLimiter {
   private readonly seen = new Map<string, number[]>();
+  /** Until when a refused user has already been told (one "Easy there" per wait, not one per refused photo). */
+  private readonly told = new Map<string, number>();
   private readonly now: () => number;
   private calls = 0;
 
@@ -34,6 +36,18 @@ export class RateLimiter {
     return 0;
   }
 
+  /**
+   * After a refusal (`take` returned `retryMs` > 0): true the first time, false for further
+   * refusals until that wait is over. A flood then costs one message, not one per photo,
+   * which would only run into the platform's own flood limits and delay real answers.
+   */
+  shouldTell(key: string, retryMs: number): boolean {
+    const now = this.now();
+    if ((this.told.get(key) ?? -Infinity) > now) return false;
+    this.told.set(key, now + retryMs);
+    return true;
+  }
+
   /** Users currently tracked. */
   get size(): number {
     return this.seen.size;
@@ -42,5 +56,6 @@ export class RateLimiter {
   private sweep(now: number): void {
     const since = now - this.options.windowMs;
     for (const [key, stamps] of this.seen) if (stamps[stamps.length - 1] <= since) this.seen.delete(key);
+    for (const [key, until] of this.told) if (until <= now) this.told.delete(key);
   }
 }

@@ -15,6 +15,11 @@ export type RichText = readonly Span[];
 export const bold = (text: string): Span => ({ bold: text });
 export const pre = (text: string): Span => ({ pre: text });
 
+/** Ends a sentence with `mark` unless it already ends with a punctuation mark ("starting…", "Jr."). */
+export function endSentence(text: string, mark = '.'): string {
+  return /[.…!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text}${mark}`;
+}
+
 /** Joins texts with a line break between them. */
 export function lines(...parts: RichText[]): RichText {
   return parts.flatMap((part, i) => (i === 0 ? part : ['\n', ...part]));

@@ -5,7 +5,7 @@
  */
 import { TrainingBusyError, type RunningTraining } from '../../engine/train/training-service.js';
 import type { RunOverrides } from '../../engine/train/presets.js';
-import { SYNTAX } from './commands.js';
+import { PLATFORMS } from '../platforms.js';
 import type { ContextOf } from './middleware.js';
 import { followRun, type ReportOptions } from './run-report.js';
 import { busyText, cancellingText, NOTHING_TO_CANCEL, runTitle, startedText, usageText } from './texts/training.js';
@@ -23,7 +23,7 @@ const titleOf = (run: RunningTraining) => runTitle(run.runId, run.config.preset,
 export function train(options: TrainOptions): Middleware<ContextOf<'train'>> {
   return async (ctx) => {
     const { action } = ctx.request;
-    const syntax = SYNTAX[ctx.actor.platform];
+    const syntax = PLATFORMS[ctx.actor.platform].syntax;
     if (action.type === 'usage') {
       await ctx.chat.reply(usageText(syntax, action.problem));
       return;

@@ -3,11 +3,13 @@
  * into a `BotContext` (who, what, and a `Chat` to answer in) and hands it to the core; the
  * core answers only through `Chat`. Nothing in here knows Discord or Telegram.
  */
+import { CelebError } from '../../engine/errors.js';
 import type { PresetId } from '../../engine/train/presets.js';
 import type { LogValue } from '../log.js';
+import type { Platform } from '../platforms.js';
 import type { RichText } from './text.js';
 
-export type Platform = 'discord' | 'telegram';
+export type { Platform } from '../platforms.js';
 
 /** The person who sent the request. */
 export interface Actor {
@@ -39,8 +41,8 @@ export interface Chat {
   showWorking(): Promise<void>;
 }
 
-/** Raised by `IncomingImage.download`; the core turns it into a sentence. */
-export class DownloadError extends Error {
+/** Raised by `IncomingImage.download`; the core turns it into a sentence. Code `io`: the bytes could not be had. */
+export class DownloadError extends CelebError {
   override name = 'DownloadError';
   constructor(
     /** `platform_limit`: the platform will not hand the file to bots (Telegram: over 20 MB). */
@@ -50,8 +52,10 @@ export class DownloadError extends Error {
     readonly limitBytes?: number,
     /** The file's size when known. */
     readonly sizeBytes?: number,
+    /** Whose limit it is, for the sentence. */
+    readonly platform?: Platform,
   ) {
-    super(message);
+    super('io', message);
   }
 }
 

@@ -4,8 +4,14 @@
  * waiting requests, new ones are refused instead of piling up in memory.
  */
 
-export class QueueFullError extends Error {
+import { CelebError } from '../../engine/errors.js';
+
+/** Code `busy`, like the engine's PoolBusyError: the same sentence answers both. */
+export class QueueFullError extends CelebError {
   override name = 'QueueFullError';
+  constructor(message: string) {
+    super('busy', message);
+  }
 }
 
 export interface Ticket {

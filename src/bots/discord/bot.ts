@@ -8,7 +8,7 @@
  * delivers content and attachments of DMs and of messages that mention the bot without it.
  */
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Partials, type ChatInputCommandInteraction, type Message } from 'discord.js';
 import type { PlatformConfig } from '../../config.js';
 import type { BotCore } from '../core/bot-core.js';
 import type { Actor } from '../core/types.js';
@@ -18,6 +18,9 @@ import { requestFor } from './commands.js';
 import { discordImage } from './files.js';
 import { InteractionChat } from './interaction-chat.js';
 import { MessageChat } from './message-chat.js';
+import { toMarkdown } from './render.js';
+import { unknownCommandText } from '../core/texts/help.js';
+import { PLATFORMS } from '../platforms.js';
 
 export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
 
@@ -34,7 +37,11 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
     const receivedAt = Date.now();
     const request = requestFor(interaction);
     if (!request) {
-      log.warn('discord.unknown_command', { command: interaction.commandName });
+      // A stale registration (renamed or removed command): acknowledge it anyway, or the user sees
+      // "The application did not respond"; the owner should run `npm run discord:register`.
+      log.warn('discord.unknown_command', { command: interaction.commandName, hint: 'run npm run discord:register' });
+      const content = toMarkdown(unknownCommandText(interaction.commandName, PLATFORMS.discord.syntax));
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch((e: unknown) => log.error('discord.reply_failed', e, { command: interaction.commandName }));
       return;
     }
     try {

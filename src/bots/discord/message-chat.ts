@@ -3,20 +3,24 @@ import { AttachmentBuilder, type Message } from 'discord.js';
 import type { RichText } from '../core/text.js';
 import type { Chat, Picture, SentMessage } from '../core/types.js';
 import { toMarkdown } from './render.js';
+import { withRetry } from './retry.js';
 
-/** Quote the user's message without pinging them. */
-const QUIET = { allowedMentions: { repliedUser: false } } as const;
+/**
+ * Quote the user's message without pinging them. If they deleted it meanwhile, Discord refuses a
+ * reference that must exist (the default) and the answer would be lost: send it without the quote.
+ */
+const QUIET = { allowedMentions: { repliedUser: false }, failIfNotExists: false } as const;
 
 export class MessageChat implements Chat {
   constructor(private readonly message: Message) {}
 
   async reply(text: RichText): Promise<SentMessage> {
-    const sent = await this.message.reply({ content: toMarkdown(text), ...QUIET });
-    return { edit: async (next) => void (await sent.edit({ content: toMarkdown(next) })) };
+    const sent = await withRetry(() => this.message.reply({ content: toMarkdown(text), ...QUIET }));
+    return { edit: async (next) => void (await withRetry(() => sent.edit({ content: toMarkdown(next) }))) };
   }
 
   async replyWithPicture(picture: Picture, caption: RichText): Promise<void> {
-    await this.message.reply({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })], ...QUIET });
+    await withRetry(() => this.message.reply({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })], ...QUIET }));
   }
 
   async showWorking(): Promise<void> {

@@ -1,8 +1,9 @@
 /** Core text -> Discord markdown, within Discord's 2000-character message limit. */
 import { bold, codeBlock, escapeMarkdown } from 'discord.js';
 import { renderWithin, type Renderer, type RichText } from '../core/text.js';
+import { PLATFORMS } from '../platforms.js';
 
-export const CONTENT_LIMIT = 2000;
+export const CONTENT_LIMIT = PLATFORMS.discord.limits.text;
 
 export const discordMarkdown: Renderer = {
   escape: (text) => escapeMarkdown(text),

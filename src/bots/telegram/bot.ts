@@ -13,7 +13,9 @@ import { DESCRIPTIONS, parseTrainArgs } from '../core/commands.js';
 import type { BotRequest } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { PlatformBot } from '../platform.js';
+import { PLATFORMS } from '../platforms.js';
 import { TelegramChat } from './chat.js';
+import { SendPacer } from './pacer.js';
 import { telegramImage } from './files.js';
 
 export const TELEGRAM_COMMANDS = [
@@ -40,13 +42,16 @@ export function addressedToBot(msg: Message.PhotoMessage | Message.DocumentMessa
 }
 
 export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Logger): PlatformBot {
-  const bot = new Telegraf(config.token, { telegram: config.apiRoot ? { apiRoot: config.apiRoot } : {} });
+  // telegraf resolves `./bot<token>/<method>` against apiRoot: without the trailing slash a path
+  // such as /tgapi would be replaced instead of kept (config strips trailing slashes).
+  const bot = new Telegraf(config.token, { telegram: config.apiRoot ? { apiRoot: `${config.apiRoot}/` } : {} });
   const officialApi = config.apiRoot === null;
   let launched: Promise<void> | null = null;
+  const pacer = new SendPacer(PLATFORMS.telegram.pace);
 
   const dispatch = (ctx: Context, request: BotRequest): void => {
     if (!ctx.from || !ctx.chat) return;
-    const chat = new TelegramChat(ctx.telegram, ctx.chat.id, ctx.message?.message_id);
+    const chat = new TelegramChat(ctx.telegram, ctx.chat.id, ctx.message?.message_id, pacer);
     const actor = { platform: 'telegram' as const, id: String(ctx.from.id), name: ctx.from.username ?? ctx.from.first_name };
     void core.handle({ actor, chat, request });
   };

@@ -4,7 +4,8 @@ import type { ReplyParameters } from 'telegraf/types';
 import { render, type RichText } from '../core/text.js';
 import type { Chat, Picture, SentMessage } from '../core/types.js';
 import { CAPTION_LIMIT, telegramHtml, toHtml } from './render.js';
-import { withRetryAfter } from './retry.js';
+import type { SendPacer } from './pacer.js';
+import { withRetry } from './retry.js';
 
 const HTML = { parse_mode: 'HTML' } as const;
 
@@ -14,7 +15,17 @@ export class TelegramChat implements Chat {
     private readonly chatId: number,
     /** The user's message; answers quote it, which matters in groups. */
     private readonly replyTo?: number,
+    /** Keeps sends within Telegram's flood limits; shared by all chats of one bot. */
+    private readonly pacer?: SendPacer,
   ) {}
+
+  /** Every send and edit: paced, and retried where that is safe (see retry.ts). */
+  private call<T>(request: () => Promise<T>): Promise<T> {
+    return withRetry(async () => {
+      await this.pacer?.take(this.chatId);
+      return request();
+    });
+  }
 
   private get replyParameters(): { reply_parameters?: ReplyParameters } {
     return this.replyTo === undefined ? {} : { reply_parameters: { message_id: this.replyTo, allow_sending_without_reply: true } };
@@ -32,11 +43,11 @@ export class TelegramChat implements Chat {
   }
 
   async reply(text: RichText): Promise<SentMessage> {
-    const sent = await withRetryAfter(() => this.telegram.sendMessage(this.chatId, toHtml(text), { ...HTML, ...this.replyParameters }));
+    const sent = await this.call(() => this.telegram.sendMessage(this.chatId, toHtml(text), { ...HTML, ...this.replyParameters }));
     return {
       edit: async (next) => {
         try {
-          await withRetryAfter(() => this.telegram.editMessageText(this.chatId, sent.message_id, undefined, toHtml(next), HTML));
+          await this.call(() => this.telegram.editMessageText(this.chatId, sent.message_id, undefined, toHtml(next), HTML));
         } catch (error) {
           // The same text again is refused by Telegram; for an edit that is a no-op, not a failure.
           if (!(error instanceof TelegramError && /message is not modified/.test(error.description))) throw error;
@@ -50,11 +61,11 @@ export class TelegramChat implements Chat {
     const photo = { source: picture.bytes, filename: picture.filename };
     const html = render(caption, telegramHtml).trim();
     if (html.length <= CAPTION_LIMIT) {
-      await withRetryAfter(() => this.telegram.sendPhoto(this.chatId, photo, { caption: html, ...HTML, ...this.uploadReplyParameters }));
+      await this.call(() => this.telegram.sendPhoto(this.chatId, photo, { caption: html, ...HTML, ...this.uploadReplyParameters }));
       return;
     }
     await this.reply(caption);
-    await withRetryAfter(() => this.telegram.sendPhoto(this.chatId, photo, this.uploadReplyParameters));
+    await this.call(() => this.telegram.sendPhoto(this.chatId, photo, this.uploadReplyParameters));
   }
 
   async showWorking(): Promise<void> {

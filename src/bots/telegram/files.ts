@@ -10,9 +10,10 @@ import { InputError } from '../../engine/errors.js';
 import { fetchBytes } from '../core/download.js';
 import { DownloadError, type IncomingImage } from '../core/types.js';
 import { megabytes as mb } from '../../format.js';
+import { PLATFORMS } from '../platforms.js';
 
 /** getFile refuses bigger files on the official Bot API. */
-export const TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+export const TELEGRAM_DOWNLOAD_LIMIT = PLATFORMS.telegram.limits.download;
 
 export interface TelegramFileRef {
   file_id: string;
@@ -40,7 +41,7 @@ async function readLocalFile(url: URL, maxBytes: number): Promise<Uint8Array> {
  * asking. With a self-hosted server the server decides (it lifts the limit in --local mode).
  */
 export function telegramImage(telegram: Telegram, file: TelegramFileRef, officialApi: boolean): IncomingImage {
-  const tooBigForTelegram = () => new DownloadError('platform_limit', 'Telegram refuses bot downloads over 20 MB', TELEGRAM_DOWNLOAD_LIMIT, file.file_size);
+  const tooBigForTelegram = () => new DownloadError('platform_limit', 'Telegram refuses bot downloads over 20 MB', TELEGRAM_DOWNLOAD_LIMIT, file.file_size, 'telegram');
   return {
     size: file.file_size,
     async download(maxBytes) {

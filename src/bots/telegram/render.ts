@@ -1,8 +1,9 @@
 /** Core text -> Telegram HTML (parse_mode HTML), within Telegram's length limits. */
 import { renderWithin, type Renderer, type RichText } from '../core/text.js';
+import { PLATFORMS } from '../platforms.js';
 
-export const TEXT_LIMIT = 4096;
-export const CAPTION_LIMIT = 1024;
+export const TEXT_LIMIT = PLATFORMS.telegram.limits.text;
+export const CAPTION_LIMIT = PLATFORMS.telegram.limits.caption;
 
 const escapeHtml = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 

@@ -25,7 +25,8 @@ export interface FeatureSplit {
 
 /** Embeds all three splits through the cache; faceless files are skipped and counted. */
 export async function embedDataset(
-  root: string, deps: { pool: EmbedderPool; db: Database; backbone: string; assumeCrop?: boolean; onProgress?: (p: ExtractionProgress) => void },
+  root: string,
+  deps: { pool: EmbedderPool; db: Database; backbone: string; assumeCrop?: boolean; onProgress?: (p: ExtractionProgress) => void; checkpoint?: () => void },
 ): Promise<{ splits: Record<SplitName, FeatureSplit>; stats: ExtractionStats }> {
   const dataset = readImageFolder(root);
   const all: (LabelledFile & { split: SplitName })[] = SPLITS.flatMap((split) => dataset[split].map((f) => ({ ...f, split })));

@@ -46,6 +46,8 @@ export interface ExtractOptions {
   files: readonly string[];
   assumeCrop?: boolean;
   onProgress?: (progress: ExtractionProgress) => void;
+  /** Called before each photo is sent to the pool; throws to stop (a cancelled run). Photos done so far stay cached. */
+  checkpoint?: () => void;
 }
 
 /** Results in the order of `files`. Failures are reported per file, never thrown. */
@@ -85,6 +87,7 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
   try {
     // Two photos in flight per worker keeps every worker busy while the next file is read.
     await mapLimited(todo, pool.size * 2, async (i) => {
+      options.checkpoint?.();
       const file = files[i];
       const hash = hashes[i]!;
       try {

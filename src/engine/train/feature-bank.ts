@@ -67,6 +67,11 @@ export interface BankOptions {
   samplePairing: boolean;
   assumeCrop?: boolean;
   onProgress?: (progress: BankProgress) => void;
+  /**
+   * Called between photos in every phase; throws to stop (RunCancelled). The photos in flight
+   * finish and everything embedded so far is written to the cache, so a later run reuses it.
+   */
+  checkpoint?: () => void;
 }
 
 /** Partners for sample pairing: deterministic per image, never the image itself. */
@@ -83,7 +88,7 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
   const started = Date.now();
   const { pool, db, backbone, augment } = options;
   const { splits, stats: cleanStats } = await embedDataset(options.data, {
-    pool, db, backbone, assumeCrop: options.assumeCrop,
+    pool, db, backbone, assumeCrop: options.assumeCrop, checkpoint: options.checkpoint,
     onProgress: (p) => options.onProgress?.({ phase: 'clean', done: p.done, total: p.total }),
   });
   const labels = [...new Set(splits.train.samples.map((s) => s.person))].sort();
@@ -124,34 +129,47 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
   for (const i of needsCrop) if (!missing.some((m) => m.index === i)) missing.push({ index: i, recipes: [], slots: [] });
 
   let done = 0;
-  await mapLimited(missing, pool.size * 2, async ({ index, recipes: todo, slots }) => {
-    const s = train[index];
-    // maxFaces 0: only the views (and crop) of the largest face; its clean embedding is already known.
-    const result = await pool.embed(await readFile(s.file), { maxFaces: 0, assumeCrop: options.assumeCrop, views: todo, returnCrop: needsCrop.has(index) });
-    result.views?.forEach((v, n) => {
-      views[index][slots[n]] = v;
-      save(s.contentHash, recipeView(todo[n]), v);
+  const checkpoint = options.checkpoint ?? (() => undefined);
+  try {
+    await embedMissing();
+    await embedPairs();
+  } finally {
+    putFeatures(db, pending.splice(0)); // also on cancel: what was computed stays cached
+    crops.clear();
+  }
+
+  async function embedMissing(): Promise<void> {
+    await mapLimited(missing, pool.size * 2, async ({ index, recipes: todo, slots }) => {
+      checkpoint();
+      const s = train[index];
+      // maxFaces 0: only the views (and crop) of the largest face; its clean embedding is already known.
+      const result = await pool.embed(await readFile(s.file), { maxFaces: 0, assumeCrop: options.assumeCrop, views: todo, returnCrop: needsCrop.has(index) });
+      result.views?.forEach((v, n) => {
+        views[index][slots[n]] = v;
+        save(s.contentHash, recipeView(todo[n]), v);
+      });
+      stats.computed += todo.length;
+      if (result.crop) crops.set(index, result.crop);
+      options.onProgress?.({ phase: 'views', done: ++done, total: missing.length });
     });
-    stats.computed += todo.length;
-    if (result.crop) crops.set(index, result.crop);
-    options.onProgress?.({ phase: 'views', done: ++done, total: missing.length });
-  });
+  }
 
   // Phase 2: sample-paired views from the crops.
-  const pairJobs = partners.flatMap((p, i) => p.map((partner, j) => ({ i, j, partner }))).filter(({ i, j }) => !pairs[i][j]);
-  done = 0;
-  await mapLimited(pairJobs, pool.size * 2, async ({ i, j, partner }) => {
-    const a = crops.get(i);
-    const b = crops.get(partner);
-    if (a && b) {
-      pairs[i][j] = await pool.embedPair(a, b);
-      save(hashes[i], pairView(hashes[partner]), pairs[i][j]!);
-      stats.computed++;
-    }
-    options.onProgress?.({ phase: 'pairs', done: ++done, total: pairJobs.length });
-  });
-  putFeatures(db, pending.splice(0));
-  crops.clear();
+  async function embedPairs(): Promise<void> {
+    const pairJobs = partners.flatMap((p, i) => p.map((partner, j) => ({ i, j, partner }))).filter(({ i, j }) => !pairs[i][j]);
+    done = 0;
+    await mapLimited(pairJobs, pool.size * 2, async ({ i, j, partner }) => {
+      checkpoint();
+      const a = crops.get(i);
+      const b = crops.get(partner);
+      if (a && b) {
+        pairs[i][j] = await pool.embedPair(a, b);
+        save(hashes[i], pairView(hashes[partner]), pairs[i][j]!);
+        stats.computed++;
+      }
+      options.onProgress?.({ phase: 'pairs', done: ++done, total: pairJobs.length });
+    });
+  }
 
   const labelled = (split: SplitName): LabelledFeature[] => (splits[split] as FeatureSplit).samples
     .filter((s) => labelOf(s.person) >= 0)

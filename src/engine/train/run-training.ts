@@ -82,7 +82,12 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     markRunning(db, runId, ctx.backend);
     const bank = await buildFeatureBank({
       data: config.data, pool: ctx.pool, db, backbone: config.backbone, augment: config.augment, samplePairing: config.samplePairing,
-      assumeCrop: config.assumeCrop, onProgress: (p) => ctx.onProgress({ runId, phase: 'extract', step: p.phase, done: p.done, total: p.total }),
+      assumeCrop: config.assumeCrop,
+      // Between photos, so a cancel takes effect within about one photo's embedding in every phase.
+      checkpoint: () => {
+        if (ctx.shouldStop()) throw new RunCancelled();
+      },
+      onProgress: (p) => ctx.onProgress({ runId, phase: 'extract', step: p.phase, done: p.done, total: p.total }),
     });
     if (ctx.shouldStop()) throw new RunCancelled();
     if (bank.labels.length < 2) throw new Error(`training needs at least two people in ${config.data}/train`);

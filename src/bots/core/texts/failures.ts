@@ -2,12 +2,11 @@
  * Every way a request can fail, as one friendly sentence, plus a stable code for the logs.
  * Never a stack trace, never silence: an error nobody foresaw still gets a sentence.
  */
-import { isInputError, type InputErrorCode } from '../../../engine/errors.js';
-import { PoolBusyError } from '../../../engine/extract/pool.js';
+import { isCelebError, isInputError, type InputErrorCode } from '../../../engine/errors.js';
 import { megabytes as mb } from '../../../format.js';
+import { PLATFORMS } from '../../platforms.js';
 import type { RichText } from '../text.js';
 import { DownloadError } from '../types.js';
-import { QueueFullError } from '../work-queue.js';
 
 export interface Failure {
   /** For logs: an InputError code, `platform_limit`, `download_failed`, `busy` or `unexpected`. */
@@ -32,20 +31,32 @@ const INPUT_SENTENCES: Record<InputErrorCode, (limits: FailureLimits) => string>
   no_face: () => "I couldn't find a face in that photo. Try one where a face is clearly visible and turned towards the camera.",
 };
 
+/** The platform refuses to hand the file to bots (Telegram: over 20 MB from the official Bot API). */
+function platformLimit(error: DownloadError): Failure {
+  const label = error.platform ? PLATFORMS[error.platform].label : 'This chat app';
+  const size = error.sizeBytes ? `, and this one is ${mb(error.sizeBytes)}` : '';
+  const limit = error.limitBytes ? ` up to ${mb(error.limitBytes)}` : ' this large';
+  return {
+    code: 'platform_limit', expected: true,
+    text: [`${label} only lets bots download files${limit}${size}. Send it as a photo instead of a file (${label} makes it smaller), or send a smaller file.`],
+  };
+}
+
+const UNEXPECTED: Failure = { code: 'unexpected', expected: false, text: ['Sorry, something went wrong on my side. Please try again later.'] };
+
+/** By the error's stable code (src/engine/errors.ts); what has no code of ours is a bug. */
 export function describeFailure(error: unknown, limits: FailureLimits): Failure {
   if (isInputError(error)) return { code: error.code, text: [INPUT_SENTENCES[error.code](limits)], expected: true };
-  if (error instanceof DownloadError && error.reason === 'platform_limit') {
-    const size = error.sizeBytes ? `, and this one is ${mb(error.sizeBytes)}` : '';
-    return {
-      code: 'platform_limit', expected: true,
-      text: [`Telegram only lets bots download files up to ${mb(error.limitBytes ?? 20 * 1024 * 1024)}${size}. Send it as a photo instead of a file (Telegram makes it smaller), or send a smaller file.`],
-    };
+  if (!isCelebError(error)) return UNEXPECTED;
+  switch (error.code) {
+    case 'io':
+      if (error instanceof DownloadError && error.reason === 'platform_limit') return platformLimit(error);
+      return { code: 'download_failed', expected: false, text: ["I couldn't download that photo. Please try again."] };
+    case 'busy': // the bot's queue (QueueFullError) or the engine's pool (PoolBusyError)
+      return { code: 'busy', expected: true, text: ["I'm swamped with photos right now. Please send yours again in a minute."] };
+    default:
+      return UNEXPECTED;
   }
-  if (error instanceof DownloadError) return { code: 'download_failed', expected: false, text: ["I couldn't download that photo. Please try again."] };
-  if (error instanceof QueueFullError || error instanceof PoolBusyError) {
-    return { code: 'busy', expected: true, text: ["I'm swamped with photos right now. Please send yours again in a minute."] };
-  }
-  return { code: 'unexpected', expected: false, text: ['Sorry, something went wrong on my side. Please try again later.'] };
 }
 
 export const RATE_LIMITED = (limit: number, windowMs: number, retryMs: number): RichText => [

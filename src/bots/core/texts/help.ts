@@ -2,10 +2,10 @@
 import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
-import { bold, lines, pre, type RichText } from '../text.js';
+import { bold, endSentence, lines, pre, type RichText } from '../text.js';
 
 export function helpText(syntax: Syntax, people: readonly string[]): RichText {
-  const known = people.length > 0 ? [`The current model knows ${people.length} people: ${people.join(', ')}.`] : [];
+  const known = people.length > 0 ? [endSentence(`The current model knows ${people.length} people: ${people.join(', ')}`)] : [];
   return lines(
     [bold('Which celebrity do you look like?')],
     [`Send me a photo with a face: ${syntax.photo}. With several faces I answer for the 3 largest and number them on a copy of the photo.`],
@@ -18,6 +18,11 @@ export function helpText(syntax: Syntax, people: readonly string[]): RichText {
     known,
   );
 }
+
+/** A command the platform still offers but this bot no longer has (a stale registration after an upgrade). */
+export const unknownCommandText = (name: string, syntax: Syntax): RichText => [
+  `The /${name} command is gone: I was updated and no longer have it. ${syntax.help} lists what I can do; to find your look-alike, ${syntax.photo}.`,
+];
 
 export const hintText = (syntax: Syntax): RichText => [`Send me a photo with a face and I'll tell you which celebrity you look most like. ${syntax.help} tells more.`];
 

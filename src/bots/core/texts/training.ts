@@ -4,8 +4,8 @@ import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/pr
 import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
 import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
-import type { Syntax } from '../commands.js';
-import { bold, lines, pre, type RichText } from '../text.js';
+import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
+import { bold, endSentence, lines, pre, type RichText } from '../text.js';
 
 export const presetName = (id: PresetId): string => `preset ${id}: ${describePreset(PRESETS[id])}`;
 
@@ -40,15 +40,14 @@ export const startedText = (title: string): RichText => [`Started ${title.replac
 export const progressText = (title: string, p: TrainingProgress | null): RichText => lines([bold(title)], [progressSummary(p)]);
 
 export function busyText(title: string, p: TrainingProgress | null, syntax: Syntax): RichText {
-  return [`${title} is still training: ${progressSummary(p)}. Wait for it to finish, or stop it with ${syntax.cancel}.`];
+  return [`${title} is still training: ${endSentence(progressSummary(p))} Wait for it to finish, or stop it with ${syntax.cancel}.`];
 }
 
 export const cancellingText = (runId: number): RichText => [`Stopping run #${runId} after its current batch…`];
 export const NOTHING_TO_CANCEL: RichText = ['No training is running.'];
 
-export function notAdminText(platform: string, userId: string): RichText {
-  const variable = platform === 'discord' ? 'DISCORD_ADMIN_IDS' : 'TELEGRAM_ADMIN_IDS';
-  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${variable}.)`];
+export function notAdminText(platform: Platform, userId: string): RichText {
+  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${PLATFORMS[platform].env.admins}.)`];
 }
 
 /** The run's leaderboard row, as the table's header and that one row. */
@@ -68,7 +67,7 @@ export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardR
     case 'done': return lines(
       [bold(title), ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`],
       ...(row ? [[pre(resultRow(row))]] : []),
-      [o.promoted ? 'It is now the active model: photos are answered by it.' : `Not made the active model: ${o.promotion ?? 'no reason given'}.`],
+      [o.promoted ? 'It is now the active model: photos are answered by it.' : endSentence(`Not made the active model: ${o.promotion ?? 'no reason given'}`)],
     );
     case 'cancelled': return [bold(title), ' was cancelled; the active model is unchanged.'];
     case 'interrupted': return [bold(title), ' was interrupted because the bot is shutting down; the active model is unchanged.'];
