@@ -11,7 +11,9 @@ import { compose, route } from '../src/bots/core/middleware.js';
 import { ProgressEditor } from '../src/bots/core/progress-editor.js';
 import { RateLimiter } from '../src/bots/core/rate-limit.js';
 import { bold, plain, pre, renderWithin } from '../src/bots/core/text.js';
-import { manyFacesText, percent, singleFaceText } from '../src/bots/core/texts/recognition.js';
+import { caveat, manyFacesText, percent, singleFaceText } from '../src/bots/core/texts/recognition.js';
+import { photoReply } from '../src/bots/core/recognize.js';
+import { Thumbnails } from '../src/bots/core/thumbnails.js';
 import { DownloadError, type BotContext, type BotRequest } from '../src/bots/core/types.js';
 import { QueueFullError, WorkQueue } from '../src/bots/core/work-queue.js';
 import { discordMarkdown, toMarkdown } from '../src/bots/discord/render.js';
@@ -38,6 +40,25 @@ test('answers: percentages, the best match with two runners-up, numbered faces',
   assert.equal(plain(manyFacesText(three.faces, 7)), 'I see 7 faces; here are the 3 largest, numbered on the picture:\n'
     + '1. A (87%). Also: B 6%, C 3%\n2. D (87%). Also: E 6%, F 3%\n3. G (87%). Also: H 6%, I 3%');
   assert.match(plain(manyFacesText(three.faces.slice(0, 2), 2)), /^I see 2 faces, numbered on the picture:\n1\. /);
+});
+
+test('a dark, blurry or tiny face is still answered, with a note that says why it may be off', () => {
+  const [face] = prediction([['Tom Hanks', 'Will Smith']]).faces;
+  assert.equal(caveat([]), '');
+  assert.equal(plain(singleFaceText({ ...face, warnings: ['dark'] })), 'You look most like Tom Hanks (87%). Also: Will Smith 6%\nNote: the photo is quite dark, so the answer may be off.');
+  assert.equal(caveat(['dark', 'blurry', 'small']), 'Note: the photo is quite dark, the face is blurry and the face is very small, so the answer may be off.');
+  assert.match(plain(manyFacesText([{ ...face, warnings: ['small'] }, face], 2)), /^1\. Tom Hanks \(87%\)\. Also: Will Smith 6% \(very small\)$/m);
+});
+
+test('several faces are numbered in reading order, on the picture and in the text', async () => {
+  const p = prediction([['Left'], ['Right'], ['Top']]);
+  p.faces[0].box = [10, 200, 120, 120]; // largest, bottom left
+  p.faces[1].box = [300, 210, 100, 100]; // bottom right
+  p.faces[2].box = [150, 10, 60, 60]; // smallest, top row
+  const photo = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#888' } }).jpeg().toBuffer();
+  const reply = await photoReply(photo, p, { dir: '/nowhere', manifest: { thumbnails: {} } }, { thumbnails: new Thumbnails('/nowhere'), maxImagePixels: 1e7 });
+  assert.deepEqual(plain(reply.text).split('\n').slice(1).map((l) => l.split(' (')[0]), ['1. Top', '2. Left', '3. Right']);
+  assert.ok(reply.picture && reply.picture.bytes.length > 0, 'the numbered picture comes along');
 });
 
 test('rendering escapes names for each platform and keeps within the length limits', () => {

@@ -1,5 +1,5 @@
 /**
- * A copy of the photo with a numbered box around each face (1 = largest), drawn with an SVG
+ * A copy of the photo with a numbered box around each face (numbered in the order given), drawn with an SVG
  * overlay composited by sharp. Made in memory and sent back; never written anywhere.
  */
 import sharp from 'sharp';

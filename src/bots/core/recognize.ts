@@ -5,6 +5,7 @@
  */
 import type { Prediction, RecognitionOptions } from '../../engine/lookalike.js';
 import { personSlug } from '../../engine/model/manifest.js';
+import { readingOrder } from '../../engine/detect/tiles.js';
 import { drawNumberedBoxes } from './annotate.js';
 import type { ContextOf } from './middleware.js';
 import type { RichText } from './text.js';
@@ -40,7 +41,7 @@ export interface PhotoReply {
 
 const fileName = (person: string) => `${personSlug(person)}.jpg`;
 
-/** One face: the answer and the celebrity's thumbnail. Several: one line per face and the photo with numbered boxes. */
+/** One face: the answer and the celebrity's thumbnail. Several: one line per face (the largest three) and the photo with numbered boxes. */
 export async function photoReply(photo: Uint8Array, prediction: Prediction, model: ModelWithThumbnails, options: Pick<RecognizeOptions, 'thumbnails' | 'maxImagePixels'>): Promise<PhotoReply> {
   if (prediction.faces.length === 1) {
     const [face] = prediction.faces;
@@ -48,9 +49,10 @@ export async function photoReply(photo: Uint8Array, prediction: Prediction, mode
     const thumbnail = await options.thumbnails.find(model, name);
     return { text: singleFaceText(face), picture: thumbnail ? { bytes: thumbnail, filename: fileName(name) } : null };
   }
-  const boxes = prediction.faces.map((f) => f.box);
-  const annotated = await drawNumberedBoxes(photo, boxes, prediction, options.maxImagePixels);
-  return { text: manyFacesText(prediction.faces, prediction.detectedFaces), picture: { bytes: annotated, filename: 'faces.jpg' } };
+  // Numbered as a person reads the picture (rows top to bottom, left to right), not by size.
+  const faces = readingOrder(prediction.faces.map((f) => f.box)).map((i) => prediction.faces[i]);
+  const annotated = await drawNumberedBoxes(photo, faces.map((f) => f.box), prediction, options.maxImagePixels);
+  return { text: manyFacesText(faces, prediction.detectedFaces), picture: { bytes: annotated, filename: 'faces.jpg' } };
 }
 
 export function recognize(options: RecognizeOptions): Middleware<ContextOf<'photo'>> {

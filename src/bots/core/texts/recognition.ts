@@ -1,4 +1,5 @@
 /** What the bot says about a photo: the best match, the runners-up, one line per face. */
+import type { QualityWarning } from '../../../engine/detect/quality.js';
 import type { FaceAnswer, Match } from '../../../engine/lookalike.js';
 import { bold, lines, type RichText } from '../text.js';
 
@@ -16,16 +17,30 @@ export function matchLine(matches: readonly Match[]): RichText {
   return [bold(best.name), ` (${percent(best.confidence)})${also}`];
 }
 
-export function singleFaceText(face: FaceAnswer): RichText {
-  return ['You look most like ', ...matchLine(face.matches)];
+const WARNING_PHRASES: Record<QualityWarning, string> = { dark: 'the photo is quite dark', blurry: 'the face is blurry', small: 'the face is very small' };
+
+/** "Note: the photo is quite dark and the face is blurry, so the answer may be off." (empty without warnings) */
+export function caveat(warnings: readonly QualityWarning[]): string {
+  if (warnings.length === 0) return '';
+  const phrases = warnings.map((w) => WARNING_PHRASES[w]);
+  const joined = phrases.length === 1 ? phrases[0] : `${phrases.slice(0, -1).join(', ')} and ${phrases.at(-1)}`;
+  return `Note: ${joined}, so the answer may be off.`;
 }
 
-/** Several faces: one numbered line per face, largest first, matching the numbers drawn on the picture. */
+export function singleFaceText(face: FaceAnswer): RichText {
+  const note = caveat(face.warnings);
+  return note ? lines(['You look most like ', ...matchLine(face.matches)], [note]) : ['You look most like ', ...matchLine(face.matches)];
+}
+
+/** Several faces: one numbered line per face, in the order given (reading order), matching the numbers drawn on the picture. */
 export function manyFacesText(faces: readonly FaceAnswer[], detected: number): RichText {
   const intro = detected > faces.length
     ? `I see ${detected} faces; here are the ${faces.length} largest, numbered on the picture:`
     : `I see ${faces.length} faces, numbered on the picture:`;
-  return lines([intro], ...faces.map((face, i): RichText => [`${i + 1}. `, ...matchLine(face.matches)]));
+  return lines([intro], ...faces.map((face, i): RichText => {
+    const note = face.warnings.length ? ` (${face.warnings.map((w) => WARNING_PHRASES[w].replace(/^the (photo|face) is /, '')).join(', ')})` : '';
+    return [`${i + 1}. `, ...matchLine(face.matches), note];
+  }));
 }
 
 export const QUEUED = (position: number): RichText => [`I'm busy with other photos right now: you are number ${position} in line. Your answer will follow.`];
