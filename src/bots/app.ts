@@ -56,7 +56,7 @@ export class BotStartError extends Error {
 }
 
 async function openEngine(config: AppConfig, db: Database, log: Logger): Promise<LookalikeEngine> {
-  const options = { workers: config.workers, backend: config.backend, limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels, maxSide: 1024 } };
+  const options = { workers: config.workers, backend: config.backend, onnxThreads: config.onnxThreads, limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels, maxSide: 1024 } };
   const dir = activeModelDir(db, config.modelDir);
   try {
     return await LookalikeEngine.open(dir, options);
@@ -80,7 +80,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw error;
   }
   const training = new TrainingService({
-    db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, workers: config.workers,
+    db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers,
   });
   const core = new BotCore({
     engine, training, db, models: modelSwitcher(engine, db, config.modelDir, log),

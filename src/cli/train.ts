@@ -57,7 +57,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
   };
   const presets: PresetId[] = values.all ? [...PRESET_IDS] : [run as PresetId];
   const db = openDatabase(config.dbPath);
-  const service = new TrainingService({ db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, workers: config.workers });
+  const service = new TrainingService({ db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
   const tty = process.stderr.isTTY;
   let lastLine = 0;
   service.onProgress((p) => {

@@ -33,7 +33,7 @@ export async function whichCommand(argv: string[], config: AppConfig, defaultMod
     throw new UsageError(`Cannot read ${image}`);
   })));
   const engine = await LookalikeEngine.open(values.model ?? defaultModelDir, {
-    backend: config.backend, workers: Math.min(config.workers, positionals.length),
+    backend: config.backend, onnxThreads: config.onnxThreads, workers: Math.min(config.workers, positionals.length),
     limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels, maxSide: 1024 },
   });
   let exitCode = 0;

@@ -14,7 +14,7 @@ export const CONVERTER_VERSION = 1;
 
 export interface GraphModelJson {
   format?: string;
-  modelTopology: { node: TfNode[] };
+  modelTopology: { node: TfNode[]; versions?: { producer?: number } };
   weightsManifest: { paths: string[]; weights: WeightEntry[] }[];
 }
 
