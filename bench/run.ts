@@ -14,11 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { engineSection } from './engine.js';
+import { runtimesSection } from './runtimes.js';
 import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection, trainingSection];
+const SECTIONS: readonly Section[] = [engineSection, runtimesSection, trainingSection];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;

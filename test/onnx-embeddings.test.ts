@@ -6,6 +6,8 @@ import { Backbone } from '../src/engine/backbones/backbone.js';
 import { BUILT_IN_BACKBONES, resolveBackbone } from '../src/engine/backbones/registry.js';
 import { detectFaceCrops } from '../src/engine/augment/face-crop.js';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
+import { EmbedderPool } from '../src/engine/extract/pool.js';
+import { plannedRuntimeLabel, runtimeLabel } from '../src/engine/runtime/runtime.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS } from '../src/engine/image/decode.js';
 import { dot } from '../src/engine/math.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
@@ -74,4 +76,19 @@ test('FaceEmbedder reports the runtime per stage: onnx asks for ONNX embeddings 
   assert.equal(tf.memory().numTensors, before);
   onnx.dispose();
   wasm.dispose();
+});
+
+test('auto: worker threads embed on ONNX (one session each) and report onnx+wasm, the label training runs record', async () => {
+  assert.equal(plannedRuntimeLabel('auto'), 'onnx+wasm');
+  assert.equal(plannedRuntimeLabel('wasm'), 'wasm');
+  const pool = await EmbedderPool.start({ workers: 2, backend: 'auto', onnxThreads: 1 });
+  try {
+    assert.equal(pool.runtime.embedding, 'onnx');
+    assert.equal(runtimeLabel(pool.runtime), 'onnx+wasm');
+    const photos = ['cgi-model-2.jpg', 'cgi-model-3.jpg'].map((f) => readFixture('faces', f));
+    const results = await Promise.all(photos.map((p) => pool.embed(p)));
+    for (const r of results) assert.equal(r.faces[0].embedding.length, 1024);
+  } finally {
+    await pool.close();
+  }
 });

@@ -16,6 +16,7 @@ import { createDiscordBot } from './discord/bot.js';
 import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
 import { createTelegramBot } from './telegram/bot.js';
+import { runtimeLabel } from '../engine/runtime/runtime.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -121,7 +122,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
 /** What runs, and a warning per platform where nobody may /train. */
 function logReadiness(log: Logger, engine: LookalikeEngine, bots: BotConfig): void {
-  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.pool.size, backend: engine.pool.backend.name });
+  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.pool.size, backend: runtimeLabel(engine.pool.runtime) });
   for (const [platform, section] of Object.entries({ discord: bots.discord, telegram: bots.telegram })) {
     if (section && section.adminIds.length === 0) log.warn('no_admins', { platform, hint: `${platform.toUpperCase()}_ADMIN_IDS is empty: nobody can /train on ${platform}` });
   }
