@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,8 +9,10 @@ import { Backbone } from '../src/engine/backbones/backbone.js';
 import { resolveBackbone } from '../src/engine/backbones/registry.js';
 import { CelebError } from '../src/engine/errors.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
+import { fileUrl, loadModelArtifacts, registerFileLoader } from '../src/engine/runtime/file-io.js';
+import { humanModelsDirectory } from '../src/engine/runtime/human.js';
 import { cachedOnnxModel } from '../src/engine/runtime/onnx/cache.js';
-import { convertGraphModel, onnxOutputName } from '../src/engine/runtime/onnx/convert.js';
+import { convertGraphModel, onnxOutputName, type GraphModelJson } from '../src/engine/runtime/onnx/convert.js';
 import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.js';
 import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
 
@@ -133,3 +135,26 @@ test('custom graph backbones run on ONNX when convertible, and fall back to tfjs
   }
   crop.dispose();
 });
+
+// Not used on the hot path yet (detection runs in Human on tfjs), but the converter already
+// handles both detection networks, several outputs at once: the ground for detection on ONNX.
+for (const [name, size, outputs] of [['blazeface', 256, ['Identity', 'Identity_1', 'Identity_2', 'Identity_3']], ['facemesh', 192, ['Identity', 'Identity_1', 'Identity_2']]] as const) {
+  test(`converter: Human's ${name} converts with all its outputs and matches tfjs`, async () => {
+    const file = path.join(humanModelsDirectory(), `${name}.json`);
+    const converted = convertGraphModel(JSON.parse(readFileSync(file, 'utf8')) as GraphModelJson, (await loadModelArtifacts(file)).weightData as ArrayBuffer, [...outputs]);
+    const data = seeded(size * size * 3, 5);
+    registerFileLoader();
+    const model = await tf.loadGraphModel(fileUrl(file));
+    const expected = model.execute(tf.tensor4d(data, [1, size, size, 3]), [...outputs]) as tf.Tensor[];
+    const session = await ort.InferenceSession.create(converted.onnx);
+    const out = await session.run({ [converted.input]: new ort.Tensor('float32', data, [1, size, size, 3]) });
+    outputs.forEach((o, k) => {
+      const [a, b] = [out[onnxOutputName(o)].data as Float32Array, expected[k].dataSync()];
+      assert.deepEqual(out[onnxOutputName(o)].dims, expected[k].shape, o);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-3 * Math.max(1, Math.abs(b[i])), `${o}[${i}]: ${a[i]} vs ${b[i]}`);
+    });
+    expected.forEach((t) => t.dispose());
+    model.dispose();
+    await session.release();
+  });
+}
