@@ -15,11 +15,12 @@ import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { botsSection } from './bots.js';
 import { engineSection } from './engine.js';
+import { runtimesSection } from './runtimes.js';
 import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection, trainingSection, botsSection];
+const SECTIONS: readonly Section[] = [engineSection, runtimesSection, trainingSection, botsSection];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { PLATFORM_IDS, PLATFORMS, type Platform, type PlatformSpec } from './bots/platforms.js';
 import { CelebError } from './engine/errors.js';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'];
 
 export interface AppConfig {
   /** Root of datasets, the SQLite file and demo samples. `CELEB_DATA_DIR`, default `data`. */
@@ -17,8 +19,13 @@ export interface AppConfig {
   modelDir: string;
   /** SQLite database file. `CELEB_DB`, default `<dataDir>/celeb.db`. */
   dbPath: string;
-  /** tfjs backend. `CELEB_BACKEND`, default `auto` (tfjs-node-gpu, then tfjs-node, then wasm). */
+  /**
+   * Runtime. `CELEB_BACKEND`, default `auto`: backbones on onnxruntime when its binary loads, and
+   * tfjs-node-gpu, then tfjs-node, then wasm for the rest. `onnx` insists on onnxruntime (detection on wasm).
+   */
   backend: BackendChoice;
+  /** Intra-op threads of each worker's ONNX session. `CELEB_ONNX_THREADS`, default 1 (one per worker is fastest on 2 cores). */
+  onnxThreads: number;
   /** Worker threads for feature extraction. `CELEB_WORKERS`, default: number of CPU cores (at most 4). */
   workers: number;
   /** Largest accepted image file. `CELEB_MAX_IMAGE_MB`, default 20. */
@@ -67,7 +74,8 @@ export function loadConfig(env: Env = process.env, cores = 2): AppConfig {
     dataDir,
     modelDir: path.resolve(env.CELEB_MODEL_DIR || 'model'),
     dbPath: path.resolve(env.CELEB_DB || path.join(dataDir, 'celeb.db')),
-    backend: oneOf(env, 'CELEB_BACKEND', ['auto', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
+    backend: oneOf(env, 'CELEB_BACKEND', BACKEND_CHOICES, 'auto'),
+    onnxThreads: positiveInteger(env, 'CELEB_ONNX_THREADS', 1),
     workers: positiveInteger(env, 'CELEB_WORKERS', defaultWorkerCount(cores)),
     maxImageBytes: Math.round(positiveNumber(env, 'CELEB_MAX_IMAGE_MB', 20) * 1024 * 1024),
     maxImagePixels: Math.round(positiveNumber(env, 'CELEB_MAX_MEGAPIXELS', 40) * 1_000_000),

@@ -100,11 +100,18 @@ test('a runtime that is not installed is one line and exit 69', async () => {
   assertOneLine(r.stderr, /^celeb: CELEB_BACKEND=tensorflow, but neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
 });
 
-test('info reports the backend, the default model and versions', async () => {
-  const r = await celeb(['info', '--json'], env);
+test('info reports the runtime per stage, the onnxruntime version, the default model and versions', async () => {
+  const r = await celeb(['info', '--json'], { ...env, CELEB_BACKEND: 'auto' });
   assert.equal(r.code, 0, r.stderr);
-  const info = JSON.parse(r.stdout) as { backend: { name: string }; model: { manifest?: { labels: string[] } }; versions: Record<string, string> };
+  const info = JSON.parse(r.stdout) as {
+    backend: { name: string }; runtime: { detection: string; embedding: string; onnxruntime: string | null };
+    model: { manifest?: { labels: string[] } }; versions: Record<string, string>;
+  };
   assert.ok(['wasm', 'tensorflow'].includes(info.backend.name));
+  assert.equal(info.runtime.detection, info.backend.name);
+  assert.equal(info.runtime.embedding, 'onnx');
+  assert.match(info.runtime.onnxruntime ?? '', /^\d+\.\d+\.\d+$/);
+  assert.equal(info.versions['onnxruntime-node'], info.runtime.onnxruntime);
   assert.equal(info.model.manifest?.labels.length, 17);
   assert.match(info.versions['@vladmandic/human'], /^\d+\.\d+\.\d+$/);
 });

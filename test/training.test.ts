@@ -50,7 +50,7 @@ test('celeb train --json runs a preset end to end and the second run makes no ba
   assert.ok(a.testAccuracy >= 0.8, `test accuracy ${a.testAccuracy}`);
   assert.ok(a.top3Accuracy >= a.testAccuracy);
   assert.ok(a.bestEpoch >= 1 && a.bestEpoch <= 8);
-  assert.equal(a.backend, 'wasm');
+  assert.equal(a.backend, 'onnx+wasm', 'the runtime it used: backbone on onnx, detection on wasm');
   assert.ok(a.features.computed > 0, 'first run embeds augmented and paired views');
   assert.equal(a.promoted, true, 'another set of people than the default model: the first good run becomes active');
 

@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
 import { PLATFORM_IDS, PLATFORMS, type Platform } from './platforms.js';
 import { createTelegramBot } from './telegram/bot.js';
+import { runtimeLabel } from '../engine/runtime/runtime.js';
 
 /** The adapter of each registered platform (the registry itself stays free of client libraries). */
 const ADAPTERS: Record<Platform, (config: PlatformConfig, core: BotCore, log: Logger) => PlatformBot> = {
@@ -130,7 +131,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
 /** What runs, and a warning per platform where nobody may /train. */
 function logReadiness(log: Logger, engine: LookalikeEngine, bots: BotConfig): void {
-  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.workers, backend: engine.runtime.name });
+  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.workers, backend: runtimeLabel(engine.runtime) });
   for (const platform of PLATFORM_IDS) {
     const section = bots[platform];
     if (section && section.adminIds.length === 0) log.warn('no_admins', { platform, hint: `${PLATFORMS[platform].env.admins} is empty: nobody can /train on ${platform}` });

@@ -20,7 +20,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
   const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
   const seed = intOption(values.seed, 'seed', 42);
   const db = openDatabase(config.dbPath);
-  const pool = await EmbedderPool.start({ backbone: DEFAULT_BACKBONE, backend: config.backend, workers: config.workers });
+  const pool = await EmbedderPool.start({ backbone: DEFAULT_BACKBONE, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
   try {
     const report = await importDataset({
       source: path.resolve(positionals[0]), out, ratios, seed, force: values.force, assumeCrop: values.crop,

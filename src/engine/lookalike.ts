@@ -11,7 +11,7 @@ import { qualityWarnings, type FaceQuality, type QualityWarning } from './detect
 import type { StageTimings } from './extract/face-embedder.js';
 import { EmbedderPool, type PoolOptions } from './extract/pool.js';
 import { readImageFile } from './image/read-file.js';
-import type { BackendInfo } from './runtime/backend.js';
+import type { RuntimeInfo } from './runtime/runtime.js';
 import { softmax, topK } from './math.js';
 import { loadModel, type LoadedModel } from './model/model-dir.js';
 
@@ -93,9 +93,9 @@ export class LookalikeEngine {
     return this.pool.busy + this.pool.queued;
   }
 
-  /** Which runtime the workers run the networks on. */
-  get runtime(): BackendInfo {
-    return this.pool.backend;
+  /** Which runtime runs each stage (detection, embedding) in the workers. */
+  get runtime(): RuntimeInfo {
+    return this.pool.runtime;
   }
 
   /** Switch to another model (after training) without restarting the workers; the backbone must match. */

@@ -11,6 +11,13 @@ export function l2normalise(v: Float32Array): Float32Array {
   return v.map((x) => x / norm);
 }
 
+/** Element-wise a + b. */
+export function addVectors(a: ArrayLike<number>, b: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  return out;
+}
+
 /** Softmax of `scores / temperature`, numerically stable. */
 export function softmax(scores: ArrayLike<number>, temperature = 1): Float64Array {
   const out = new Float64Array(scores.length);

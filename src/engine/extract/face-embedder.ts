@@ -13,6 +13,8 @@ import { selectBackend, type BackendInfo } from '../runtime/backend.js';
 import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../backbones/backbone.js';
+import { runtimeInfo, useOnnx, type RuntimeInfo } from '../runtime/runtime.js';
+import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';
 import { applyRecipe, bytesToCrop, cropToBytes, pairAverage } from '../augment/transforms.js';
 import { resolveBackbone } from '../backbones/registry.js';
@@ -21,6 +23,10 @@ export interface EmbedderOptions {
   backbone: string;
   backend: BackendChoice;
   limits: ImageLimits;
+  /** Intra-op threads of the ONNX session (one session per embedder, so per worker thread). Default 1. */
+  onnxThreads: number;
+  /** Converted-model cache. Default `model/.onnx-cache` in the package. */
+  onnxCacheDir: string;
 }
 
 export interface EmbedRequest {
@@ -70,16 +76,22 @@ export interface EmbeddedImage {
 export class FaceEmbedder {
   private constructor(
     readonly backend: BackendInfo,
+    readonly runtime: RuntimeInfo,
     readonly backbone: Backbone,
     private readonly human: Human,
     private readonly limits: ImageLimits,
   ) {}
 
   static async create(options: Partial<EmbedderOptions> = {}): Promise<FaceEmbedder> {
-    const backend = await selectBackend(options.backend ?? 'auto');
+    const choice = options.backend ?? 'auto';
+    const backend = await selectBackend(choice);
+    const onnx = useOnnx(choice);
     const human = await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS);
-    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'));
-    return new FaceEmbedder(backend, backbone, human, options.limits ?? DEFAULT_IMAGE_LIMITS);
+    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), {
+      onnx, onnxThreads: options.onnxThreads ?? 1, onnxCacheDir: options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR,
+    });
+    const runtime = runtimeInfo(backend, backbone.runtime, backbone.onnxFallback);
+    return new FaceEmbedder(backend, runtime, backbone, human, options.limits ?? DEFAULT_IMAGE_LIMITS);
   }
 
   async embedImage(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { CelebError, deserializeError } from '../errors.js';
 import type { BackendInfo } from '../runtime/backend.js';
+import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -64,18 +65,28 @@ export class EmbedderPool {
   private nextId = 1;
   private closed = false;
 
-  private constructor(private readonly slots: Slot[], private readonly options: Partial<EmbedderOptions>, readonly backend: BackendInfo, readonly dim: number, private readonly maxQueue: number) {
+  private constructor(
+    private readonly slots: Slot[],
+    private readonly options: Partial<EmbedderOptions>,
+    readonly backend: BackendInfo,
+    /** Per stage, as the first worker reported it (all workers load the same way). */
+    readonly runtime: RuntimeInfo,
+    readonly dim: number,
+    private readonly maxQueue: number,
+  ) {
     for (const slot of slots) this.listen(slot);
   }
 
   static async start(options: Partial<PoolOptions> = {}): Promise<EmbedderPool> {
-    const embedder: Partial<EmbedderOptions> = { backbone: options.backbone, backend: options.backend, limits: options.limits };
+    const embedder: Partial<EmbedderOptions> = {
+      backbone: options.backbone, backend: options.backend, limits: options.limits, onnxThreads: options.onnxThreads, onnxCacheDir: options.onnxCacheDir,
+    };
     const count = Math.max(1, options.workers ?? 2);
     const workers = Array.from({ length: count }, () => spawnWorker(embedder));
     try {
       const ready = await Promise.all(workers.map(waitReady));
       const slots = workers.map((worker) => ({ worker, job: null, ready: true }));
-      return new EmbedderPool(slots, embedder, ready[0].backend, ready[0].dim, options.maxQueue ?? 256);
+      return new EmbedderPool(slots, embedder, ready[0].backend, ready[0].runtime, ready[0].dim, options.maxQueue ?? 256);
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;

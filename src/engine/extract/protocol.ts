@@ -1,6 +1,7 @@
 /** Messages between the extraction pool and its worker threads. */
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { BackendInfo } from '../runtime/backend.js';
+import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { SerializedError } from '../errors.js';
 
 export interface WorkerInit {
@@ -12,7 +13,7 @@ export type ToWorker =
   | { type: 'pair'; id: number; a: Uint8Array; b: Uint8Array };
 
 export type FromWorker =
-  | { type: 'ready'; backend: BackendInfo; backbone: string; dim: number }
+  | { type: 'ready'; backend: BackendInfo; runtime: RuntimeInfo; backbone: string; dim: number }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'result'; id: number; result: EmbeddedImage }
   | { type: 'pair-result'; id: number; embedding: Float32Array }

@@ -1,4 +1,4 @@
-/** A worker thread holding one FaceEmbedder (one wasm engine, one core). */
+/** A worker thread holding one FaceEmbedder (one wasm engine and one ONNX session, one core). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FaceEmbedder } from './face-embedder.js';
 import { serializeError } from '../errors.js';
@@ -11,7 +11,7 @@ const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMes
 const { options } = workerData as WorkerInit;
 try {
   const embedder = await FaceEmbedder.create(options);
-  send({ type: 'ready', backend: embedder.backend, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
+  send({ type: 'ready', backend: embedder.backend, runtime: embedder.runtime, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
   port.on('message', async (job: ToWorker) => {
     try {
       if (job.type === 'pair') {

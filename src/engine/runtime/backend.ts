@@ -47,6 +47,7 @@ function loadNative(): string | null {
 /** The backend `selectBackend(choice)` will most likely pick, without initialising anything. */
 export function plannedBackend(choice: BackendChoice): BackendName {
   if (choice === 'cpu' || choice === 'wasm') return choice;
+  if (choice === 'onnx') return 'wasm'; // detection still needs tfjs: the portable one
   const native = NATIVE_PACKAGES.some((pkg) => {
     try {
       require.resolve(pkg);
@@ -62,6 +63,10 @@ export const wasmDirectory = (): string => path.dirname(require.resolve('@tensor
 
 let selected: BackendInfo | null = null;
 
+/**
+ * The tfjs backend of this thread (detection, crop resizing, heads). `onnx` asks for
+ * onnxruntime for the backbone (see runtime.ts) and wasm here.
+ */
 export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (selected) return selected;
   let provider: string | null = null;

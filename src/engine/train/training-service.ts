@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../../config.js';
 import { CelebError } from '../errors.js';
 import { createRun, failRun, getRun, interruptRun, type Database } from '../../store/index.js';
-import { plannedBackend } from '../runtime/backend.js';
+import { plannedRuntimeLabel } from '../runtime/runtime.js';
 import { runConfig, type PresetId, type RunConfig, type RunOverrides } from './presets.js';
 import type { TrainingOutcome, TrainingProgress } from './progress.js';
 import type { FromTrainingWorker, TrainingWorkerData } from './worker-protocol.js';
@@ -20,6 +20,8 @@ export interface TrainingServiceOptions {
   /** Default dataset: `<dataDir>/face_data`. */
   dataDir: string;
   backend: BackendChoice;
+  /** Intra-op threads per ONNX session. Default 1. */
+  onnxThreads?: number;
   /** Extraction workers used while building the feature bank. */
   workers: number;
 }
@@ -79,12 +81,12 @@ export class TrainingService {
     if (this.active) throw new TrainingBusyError(this.current!);
     const config = runConfig(preset, overrides.data ?? `${this.options.dataDir}/face_data`, overrides);
     const runId = createRun(this.options.db, {
-      preset, config: { ...config }, backbone: config.backbone, backend: plannedBackend(this.options.backend),
+      preset, config: { ...config }, backbone: config.backbone, backend: plannedRuntimeLabel(this.options.backend),
       head: config.head, loss: config.loss, samplePairing: config.samplePairing, epochs: config.epochs,
     });
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const data: TrainingWorkerData = {
-      runId, config, dbPath: this.options.dbPath, modelDir: this.options.modelDir, backend: this.options.backend,
+      runId, config, dbPath: this.options.dbPath, modelDir: this.options.modelDir, backend: this.options.backend, onnxThreads: this.options.onnxThreads ?? 1,
       workers: this.options.workers, cancelFlag: cancelFlag.buffer as SharedArrayBuffer,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
@@ -117,7 +119,7 @@ export class TrainingService {
           if (active.interrupting) interruptRun(this.options.db, runId, error);
           else failRun(this.options.db, runId, error);
         }
-        outcome = { runId, preset, status: active.interrupting ? 'interrupted' : 'failed', error, backend: plannedBackend(this.options.backend), seconds: (Date.now() - active.startedAt) / 1000 };
+        outcome = { runId, preset, status: active.interrupting ? 'interrupted' : 'failed', error, backend: plannedRuntimeLabel(this.options.backend), seconds: (Date.now() - active.startedAt) / 1000 };
       }
       this.active = null;
       for (const listener of this.finishListeners) listener(outcome);

@@ -9,6 +9,8 @@ export interface TrainingWorkerData {
   dbPath: string;
   modelDir: string;
   backend: BackendChoice;
+  /** Intra-op threads of each extraction worker's ONNX session. */
+  onnxThreads: number;
   /** Extraction workers the training worker starts for itself. */
   workers: number;
   /** Int32 flag: 1 = stop at the next batch. Shared memory, so it works even while the worker computes. */

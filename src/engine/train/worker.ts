@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { failRun, openDatabase } from '../../store/index.js';
 import { EmbedderPool } from '../extract/pool.js';
 import { selectBackend } from '../runtime/backend.js';
+import { runtimeLabel } from '../runtime/runtime.js';
 import { runTraining } from './run-training.js';
 import type { TrainingOutcome } from './progress.js';
 import type { FromTrainingWorker, TrainingWorkerData } from './worker-protocol.js';
@@ -19,10 +20,10 @@ const db = openDatabase(data.dbPath, { recoverInterruptedRuns: false });
 let pool: EmbedderPool | null = null;
 let outcome: TrainingOutcome;
 try {
-  const backend = await selectBackend(data.backend);
-  pool = await EmbedderPool.start({ backbone: data.config.backbone, backend: data.backend, workers: data.workers });
+  await selectBackend(data.backend); // the head trains on this thread's tfjs backend
+  pool = await EmbedderPool.start({ backbone: data.config.backbone, backend: data.backend, onnxThreads: data.onnxThreads, workers: data.workers });
   outcome = await runTraining({
-    runId: data.runId, config: data.config, db, pool, backend: backend.name, modelDir: data.modelDir,
+    runId: data.runId, config: data.config, db, pool, backend: runtimeLabel(pool.runtime), modelDir: data.modelDir,
     onProgress: (progress) => send({ type: 'progress', progress }),
     shouldStop: () => Atomics.load(cancelFlag, 0) === 1,
   });

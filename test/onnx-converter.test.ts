@@ -1,0 +1,160 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import ort from 'onnxruntime-node';
+import { Backbone } from '../src/engine/backbones/backbone.js';
+import { resolveBackbone } from '../src/engine/backbones/registry.js';
+import { CelebError } from '../src/engine/errors.js';
+import { selectBackend } from '../src/engine/runtime/backend.js';
+import { fileUrl, loadModelArtifacts, registerFileLoader } from '../src/engine/runtime/file-io.js';
+import { humanModelsDirectory } from '../src/engine/runtime/human.js';
+import { cachedOnnxModel } from '../src/engine/runtime/onnx/cache.js';
+import { convertGraphModel, onnxOutputName, type GraphModelJson } from '../src/engine/runtime/onnx/convert.js';
+import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.js';
+import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
+
+before(async () => {
+  await selectBackend('wasm');
+});
+
+/** Every op family the face networks use, in one small net: pad, convs, per-channel affine, clips, prelu, pooling, mean, dense. */
+function allOpsNet() {
+  const nodes = [
+    placeholder('input', 9),
+    op('pad', 'Pad', ['input', 'paddings']),
+    conv('conv1', 'pad', 'w1', { padding: 'VALID', strides: 2 }),
+    op('scale', 'Mul', ['conv1', 'gamma']),
+    op('shift', 'Add', ['beta', 'scale']),
+    op('relu', 'Relu', ['shift']),
+    op('min', 'Minimum', ['relu', 'six']),
+    op('max', 'Maximum', ['min', 'zero']),
+    conv('dw', 'max', 'wdw', { op: 'DepthwiseConv2dNative' }),
+    conv('fused', 'dw', 'w2', { op: '_FusedConv2D', fused: ['BiasAdd', 'Prelu'], args: ['b2', 'alpha'] }),
+    op('pool', 'MaxPool', ['fused'], windowAttrs(2, 2, 'SAME')),
+    op('res', 'AddV2', ['pool', 'pool']),
+    op('mean', 'Mean', ['res', 'axes'], keepDims(false)),
+    op('dense', '_FusedMatMul', ['mean', 'wd', 'bd'], { fused_ops: { list: { s: ['BiasAdd', 'Relu'].map((s) => Buffer.from(s).toString('base64')) } }, num_args: { i: '1' }, transpose_a: { b: false }, transpose_b: { b: false } }),
+  ];
+  return graphModel(nodes, [
+    { name: 'paddings', shape: [4, 2], values: Int32Array.of(0, 0, 1, 1, 1, 1, 0, 0) },
+    { name: 'w1', shape: [3, 3, 3, 4], values: seeded(108, 1) },
+    { name: 'gamma', shape: [4], values: Float32Array.of(0.5, 1.5, -1, 2) },
+    { name: 'beta', shape: [4], values: Float32Array.of(0.1, -0.2, 0.3, 0) },
+    { name: 'six', shape: [], values: Float32Array.of(6) },
+    { name: 'zero', shape: [], values: Float32Array.of(0) },
+    { name: 'wdw', shape: [3, 3, 4, 2], values: seeded(72, 2) },
+    { name: 'w2', shape: [1, 1, 8, 5], values: seeded(40, 3) },
+    { name: 'b2', shape: [5], values: seeded(5, 4) },
+    { name: 'alpha', shape: [5], values: Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5) },
+    { name: 'axes', shape: [2], values: Int32Array.of(1, 2) },
+    { name: 'wd', shape: [5, 3], values: seeded(15, 5) },
+    { name: 'bd', shape: [3], values: seeded(3, 6) },
+  ]);
+}
+
+test('converter: a net with every supported op family matches tfjs, with Pad/Mul/Add folded into convs', async () => {
+  const model = allOpsNet();
+  const converted = convertGraphModel(model.json, model.weightData, ['dense']);
+  assert.ok(converted.rewrites >= 4, `expected folds, got ${converted.rewrites}`);
+  const data = seeded(2 * 9 * 9 * 3, 9).map((v) => v * 3);
+  const expected = await runOnTfjs(model, tf.tensor4d(data, [2, 9, 9, 3]), 'dense');
+  const session = await ort.InferenceSession.create(converted.onnx);
+  const out = await session.run({ [converted.input]: new ort.Tensor('float32', data, [2, 9, 9, 3]) });
+  const actual = out[onnxOutputName('dense')].data as Float32Array;
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) < 1e-4, `${i}: ${actual[i]} vs ${expected[i]}`);
+  await session.release();
+});
+
+test('converter: an op outside the table is refused with a backbone error naming it', () => {
+  const model = graphModel([placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
+    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }]);
+  assert.throws(() => convertGraphModel(model.json, model.weightData, ['mean']), (e: unknown) => e instanceof CelebError && e.code === 'backbone' && /unsupported tfjs op Elu/.test(e.message));
+});
+
+test('weights: float16 and uint8-quantised weights decode exactly as tfjs decodes them', () => {
+  const halves = Uint16Array.of(0x3c00, 0xc000, 0x0001, 0x7bff, 0x3555);
+  const bytes = Uint8Array.of(0, 1, 128, 255);
+  const buffer = Buffer.concat([Buffer.from(halves.buffer), Buffer.from(bytes)]);
+  const specs = [
+    { name: 'h', shape: [5], dtype: 'float32' as const, quantization: { dtype: 'float16' as const, original_dtype: 'float32' as const } },
+    { name: 'q', shape: [4], dtype: 'float32' as const, quantization: { dtype: 'uint8' as const, scale: 0.037, min: -1.2, original_dtype: 'float32' as const } },
+  ];
+  const ours = decodeWeights(specs, buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+  const theirs = tf.io.decodeWeights(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength), specs);
+  for (const name of ['h', 'q']) assert.deepEqual(Array.from(ours.get(name)!.data), Array.from(theirs[name].dataSync()), name);
+  assert.equal(halfToFloat(0x7c00), Infinity);
+});
+
+test('cache: converted once, then read back; a corrupt cached .onnx is detected by its hash and rebuilt', async () => {
+  const modelPath = saveGraphModel(allOpsNet());
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'celeb-onnx-cache-'));
+  const first = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
+  assert.equal(first.converted, true);
+  const second = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
+  assert.equal(second.converted, false);
+  assert.deepEqual(Buffer.from(second.bytes), Buffer.from(first.bytes));
+
+  const onnxFile = readdirSync(cacheDir).find((f) => f.endsWith('.onnx'))!;
+  const damaged = Buffer.from(first.bytes);
+  damaged[damaged.length >> 1] ^= 0xff;
+  writeFileSync(path.join(cacheDir, onnxFile), damaged);
+  const rebuilt = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
+  assert.equal(rebuilt.converted, true);
+  assert.deepEqual(Buffer.from(rebuilt.bytes), Buffer.from(first.bytes));
+  assert.equal((await cachedOnnxModel(modelPath, ['dense'], cacheDir)).converted, false);
+});
+
+test('custom graph backbones run on ONNX when convertible, and fall back to tfjs naming the unsupported op', async () => {
+  const rt = { onnx: true, onnxThreads: 1, onnxCacheDir: mkdtempSync(path.join(os.tmpdir(), 'celeb-onnx-cache-')) };
+  const crop = tf.tensor4d(seeded(16 * 16 * 3, 11).map((v) => (v + 1) / 2), [1, 16, 16, 3]);
+  const describe = { inputSize: 9, output: 'dense', dim: 3, format: 'graph' };
+
+  const good = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(allOpsNet(), describe)}`), rt);
+  assert.equal(good.runtime, 'onnx');
+  const reference = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(allOpsNet(), describe)}`));
+  const [a, b] = [(await good.embed([crop]))[0], (await reference.embed([crop]))[0]];
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4);
+
+  const odd = graphModel([placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
+    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }]);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (line: string) => warnings.push(line);
+  try {
+    const fallback = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(odd, { inputSize: 4, output: 'mean', dim: 3, format: 'graph' })}`), rt);
+    assert.equal(fallback.runtime, 'tfjs');
+    assert.match(fallback.onnxFallback ?? '', /Elu/);
+    assert.match(warnings.join('\n'), /onnx_fallback.*Elu/);
+    assert.equal((await fallback.embed([crop]))[0].length, 3);
+  } finally {
+    console.warn = warn;
+  }
+  crop.dispose();
+});
+
+// Not used on the hot path yet (detection runs in Human on tfjs), but the converter already
+// handles both detection networks, several outputs at once: the ground for detection on ONNX.
+for (const [name, size, outputs] of [['blazeface', 256, ['Identity', 'Identity_1', 'Identity_2', 'Identity_3']], ['facemesh', 192, ['Identity', 'Identity_1', 'Identity_2']]] as const) {
+  test(`converter: Human's ${name} converts with all its outputs and matches tfjs`, async () => {
+    const file = path.join(humanModelsDirectory(), `${name}.json`);
+    const converted = convertGraphModel(JSON.parse(readFileSync(file, 'utf8')) as GraphModelJson, (await loadModelArtifacts(file)).weightData as ArrayBuffer, [...outputs]);
+    const data = seeded(size * size * 3, 5);
+    registerFileLoader();
+    const model = await tf.loadGraphModel(fileUrl(file));
+    const expected = model.execute(tf.tensor4d(data, [1, size, size, 3]), [...outputs]) as tf.Tensor[];
+    const session = await ort.InferenceSession.create(converted.onnx);
+    const out = await session.run({ [converted.input]: new ort.Tensor('float32', data, [1, size, size, 3]) });
+    outputs.forEach((o, k) => {
+      const [a, b] = [out[onnxOutputName(o)].data as Float32Array, expected[k].dataSync()];
+      assert.deepEqual(out[onnxOutputName(o)].dims, expected[k].shape, o);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-3 * Math.max(1, Math.abs(b[i])), `${o}[${i}]: ${a[i]} vs ${b[i]}`);
+    });
+    expected.forEach((t) => t.dispose());
+    model.dispose();
+    await session.release();
+  });
+}
