@@ -44,7 +44,7 @@ export function renderEngineMarkdown(r: EngineResult): string {
   const counted = runs.map((run) => `${HEADS[run.mode].split(' ')[0]} ${run.oneFacePhotos}/${run.photos}`).join(', ');
   const failures = runs.reduce((n, run) => n + run.failures.length, 0);
 
-  const [t1, t2] = r.throughput;
+  const [t1] = r.throughput;
   const tRows = r.throughput.map((t) => [String(t.workers), t.imagesPerSec.toFixed(2), t.roundsImagesPerSec.map((v) => v.toFixed(2)).join(', '), ms(t.startupMs, 0)]);
   const g = r.group;
   const m = r.memory;

@@ -156,7 +156,7 @@ async function firstCrop(embedder: FaceEmbedder, photo: BenchPhoto): Promise<tf.
   const r = await embedder.embedImage(photo.bytes, { maxFaces: 0, returnCrop: true });
   if (!r.crop) return null;
   const size = embedder.backbone.spec.inputSize;
-  return tf.tidy(() => tf.div(tf.tensor4d(r.crop!, [1, size, size, 3], 'int32'), 255) as tf.Tensor4D);
+  return tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(r.crop!, [1, size, size, 3], 'int32'), 255));
 }
 
 export const runtimesSection: Section = {

@@ -32,7 +32,7 @@ test('horizontal flip mirrors every row of a real photo', () => {
 
 test('rotation turns counter-clockwise and fills the corners with black', () => {
   // A bright square in the top-left quadrant moves to the bottom-left after +90°.
-  const marker = tf.tidy(() => tf.pad(tf.ones([1, 16, 16, 3]), [[0, 0], [8, 40], [8, 40], [0, 0]]) as tf.Tensor4D);
+  const marker = tf.tidy(() => tf.pad(tf.ones<tf.Rank.R4>([1, 16, 16, 3]), [[0, 0], [8, 40], [8, 40], [0, 0]]));
   const turned = pixels(rotate(marker, 90));
   assert.equal(turned[16][16][0], 0, 'top-left emptied');
   assert.equal(turned[64 - 1 - 16][16][0], 1, 'bottom-left now bright');
@@ -54,7 +54,7 @@ test('erasing zeroes exactly the box and leaves the rest', () => {
 });
 
 test('sample pairing is the pixel average of two photos', () => {
-  const other = tf.tidy(() => tf.reverse(photo, 1) as tf.Tensor4D);
+  const other = tf.tidy(() => tf.reverse(photo, 1));
   const mixed = pairAverage(photo, other).dataSync();
   const a = photo.dataSync();
   const b = other.dataSync();

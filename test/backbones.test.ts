@@ -46,7 +46,7 @@ test('custom:<model.json> runs a layers model up to the named layer, as backbone
   const spec = resolveBackbone(`custom:${modelJson}`);
   assert.deepEqual([spec.format, spec.inputSize, spec.dim, spec.preprocess.channelOrder], ['layers', 32, 8, 'rgb']);
   const backbone = await Backbone.load(spec);
-  const crop = tf.tidy(() => tf.div(tf.tensor4d(new Uint8Array(64 * 64 * 3).map((_, i) => i % 251), [1, 64, 64, 3], 'int32'), 255) as tf.Tensor4D);
+  const crop = tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(new Uint8Array(64 * 64 * 3).map((_, i) => i % 251), [1, 64, 64, 3], 'int32'), 255));
   const [e] = await backbone.embed([crop]);
   assert.equal(e.length, 8);
   assert.ok(Math.abs(dot(e, e) - 1) < 1e-5, 'L2-normalised');

@@ -68,7 +68,7 @@ test('defect 3: "Easy there" once per wait, in the core, for every platform', as
 test('the pacer: a burst of 3 per chat, then 1 a second; groups 1 every 3 s; chats do not wait for each other', async () => {
   let now = 0;
   const waits: number[] = [];
-  const pacer = new SendPacer(PLATFORMS.telegram.pace!, { now: () => now, sleep: async (ms) => void waits.push(ms) });
+  const pacer = new SendPacer(PLATFORMS.telegram.pace, { now: () => now, sleep: async (ms) => void waits.push(ms) });
   for (let i = 0; i < 5; i++) await pacer.take(1);
   assert.deepEqual(waits.splice(0), [1000, 2000]);
   await pacer.take(2);

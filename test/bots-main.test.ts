@@ -29,12 +29,12 @@ function start(cwd: string, env: NodeJS.ProcessEnv): { child: ChildProcess; stdo
   const stdout: string[] = [];
   let stderr = '';
   let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
     stdout.push(...lines.filter(Boolean));
   });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   void exit.finally(() => clearTimeout(timer));
@@ -45,7 +45,7 @@ test('with no token configured it says what to set and exits non-zero', { timeou
   const run = start(tempWorkspace('celeb-main-'), cleanEnv());
   assert.equal(await run.exit, 78);
   assert.match(run.stderr(), /No bot token is set\. Set DISCORD_TOKEN and\/or TELEGRAM_TOKEN \(in the environment or in a \.env file\)/);
-  assert.doesNotMatch(run.stderr(), /    at /, 'no stack trace');
+  assert.doesNotMatch(run.stderr(), / {4}at /, 'no stack trace');
 });
 
 test('a bad value stops it with a message naming the variable', { timeout: 20_000 }, async () => {

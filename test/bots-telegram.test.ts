@@ -86,8 +86,8 @@ test('a group photo gets one numbered answer per face (3 largest) and the photo 
   const picture = reply.files[0].bytes;
   const [input, output] = await Promise.all([sharp(group).metadata(), sharp(picture).metadata()]);
   assert.equal(output.format, 'jpeg');
-  assert.ok(Math.max(output.width!, output.height!) <= 1024);
-  assert.ok(Math.abs(output.width! / output.height! - input.width! / input.height!) < 0.01, 'same aspect ratio');
+  assert.ok(Math.max(output.width, output.height) <= 1024);
+  assert.ok(Math.abs(output.width / output.height - input.width / input.height) < 0.01, 'same aspect ratio');
   assert.ok(!picture.equals(group), 'a new picture, with boxes');
 });
 

@@ -99,7 +99,7 @@ test('telegraf polls the fake Telegram API, downloads a photo and answers with p
     const document = await bot.telegram.sendDocument(42, { source: Buffer.from('report'), filename: 'report.txt' });
     assert.equal(document.document.file_name, 'report.txt');
     assert.ok(fake.callsTo('sendDocument')[0].files[0].bytes.equals(Buffer.from('report')));
-    await assert.rejects(bot.telegram.editMessageText(42, edit.params.message_id as number, undefined, 'Details: done'),
+    await assert.rejects(bot.telegram.editMessageText(42, edit.params.message_id, undefined, 'Details: done'),
       (error: unknown) => error instanceof TelegramError && /message is not modified/.test(error.description));
 
     // Methods the fake does not implement are refused and recorded, so a test can spot them.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, sniffFormat } from '../src/engine/image/decode.js';
 import { InputError, type InputErrorCode } from '../src/engine/errors.js';
-import { bombPng, face, readFixture, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
+import { bombPng, readFixture, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
 
 async function rejectsWith(promise: Promise<unknown>, code: InputErrorCode): Promise<InputError> {
   try {
@@ -43,7 +43,7 @@ test('PNG with alpha, WebP and the first frame of a GIF are accepted as RGB', as
   assert.equal(png.data.length, 50 * 40 * 3, 'alpha dropped');
   // Half-transparent red flattened onto white is pink; dropping alpha without flattening would give pure red.
   assert.equal(png.data[0], 255);
-  assert.ok(png.data[1] > 100 && png.data[2] > 100, `pink, got ${[...png.data.subarray(0, 3)]}`);
+  assert.ok(png.data[1] > 100 && png.data[2] > 100, `pink, got ${[...png.data.subarray(0, 3)].join(',')}`);
   const webp = await decodeImage(await sharp(readFixture('faces', 'ai-face.jpg')).webp().toBuffer());
   assert.equal(webp.format, 'webp');
   const gif = await decodeImage(await sharp(readFixture('faces', 'ai-face.jpg')).gif().toBuffer());

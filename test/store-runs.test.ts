@@ -183,7 +183,7 @@ test('leaderboard: best top-1 first, then lower val loss, then older run; only r
   assert.equal(rows.some((r) => r.runId === noResult), false);
   assert.deepEqual(rows[1], {
     runId: olderTie, preset: 1, head: 'linear', loss: 'ce', samplePairing: false, epochs: 20, bestEpoch: 4, valLoss: 0.4,
-    testTop1: 0.8, testTop3: 0.95, backend: 'wasm', seconds: 12.5, createdAt: rows[1]!.createdAt, status: 'done',
+    testTop1: 0.8, testTop3: 0.95, backend: 'wasm', seconds: 12.5, createdAt: rows[1].createdAt, status: 'done',
   });
   assert.equal(rows[5]?.status, 'failed');
 });

@@ -101,7 +101,7 @@ test('migrate: each migration is its own transaction; a failing one rolls back a
   const names = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name);
   assert.deepEqual(names, ['one'], 'table "two" must have been rolled back');
   assert.deepEqual(migrate(db, migrations.slice(0, 1)), []);
-  assert.throws(() => migrate(db, [migrations[1]!]), /expected 1/, 'a list with a gap is rejected');
+  assert.throws(() => migrate(db, [migrations[1]]), /expected 1/, 'a list with a gap is rejected');
   db.close();
 });
 
@@ -195,8 +195,8 @@ test('features: vectors round-trip bit-exact, including "no face" entries and bo
   const raw = db.prepare<[], { dim: number | null; vector: Buffer | null }>(
     "SELECT dim, vector FROM features WHERE view LIKE 'aug:%' UNION ALL SELECT dim, vector FROM features WHERE content_hash = 'noface'").all();
   assert.deepEqual(raw.map((r) => r.dim), [1, null]);
-  assert.equal(raw[0]!.vector?.toString('hex'), '0000e040');
-  assert.equal(raw[1]!.vector, null);
+  assert.equal(raw[0].vector?.toString('hex'), '0000e040');
+  assert.equal(raw[1].vector, null);
 });
 
 test('features: decoding copes with a Buffer at an unaligned byteOffset', () => {
@@ -246,7 +246,7 @@ test('features: getFeatures on 5,000 hashes (and on more than SQLite\'s 32,766 p
   const found = getFeatures(db, 'facenet', 'clean', [...hashes, ...missing, ...hashes.slice(0, 50)]);
   assert.equal(found.size, 5000);
   for (const i of [0, 1, 499, 500, 501, 2345, 4999]) {
-    const record = found.get(hashes[i]!);
+    const record = found.get(hashes[i]);
     assert.ok(record, `hash ${i} missing`);
     assert.equal(record.view, 'clean');
     assert.deepEqual(record.vector, i % 10 === 0 ? null : new Float32Array([i, i / 7, -i]));
@@ -254,8 +254,8 @@ test('features: getFeatures on 5,000 hashes (and on more than SQLite\'s 32,766 p
   assert.equal([...found.values()].filter((r) => r.vector === null).length, 500);
   assert.equal(missing.some((h) => found.has(h)), false);
 
-  const many = [...Array.from({ length: 40_000 }, (_, i) => `nope-${i}`), hashes[42]!, hashes[4242]!];
+  const many = [...Array.from({ length: 40_000 }, (_, i) => `nope-${i}`), hashes[42], hashes[4242]];
   const sparse = getFeatures(db, 'facenet', 'clean', many);
-  assert.deepEqual([...sparse.keys()].sort(), [hashes[42]!, hashes[4242]!].sort());
+  assert.deepEqual([...sparse.keys()].sort(), [hashes[42], hashes[4242]].sort());
   assert.equal(getFeatures(db, 'facenet', 'clean', []).size, 0);
 });

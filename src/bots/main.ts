@@ -28,14 +28,13 @@ async function main(): Promise<number> {
     if (error instanceof BotStartError) console.error(scrub(error.message, secrets));
     return 1;
   }
-  const { stop } = app;
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       process.once(signal, () => {
         log.warn('shutdown.forced', { signal });
         process.exit(130);
       });
-      stop(signal).then(resolve, (error: unknown) => {
+      app.stop(signal).then(resolve, (error: unknown) => {
         log.error('shutdown.failed', error);
         resolve();
       });

@@ -35,7 +35,7 @@ export function encodeVector(vector: Float32Array): Buffer {
   if (LITTLE_ENDIAN) {
     bytes.set(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength));
   } else {
-    for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i]!, i * 4);
+    for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i], i * 4);
   }
   return bytes;
 }

@@ -74,7 +74,7 @@ function checkConfusion(value: unknown, where: string): ConfusionMatrix {
   const square = matrix.length === n && matrix.every((row) => Array.isArray(row) && row.length === n
     && row.every((c) => typeof c === 'number' && Number.isFinite(c) && c >= 0));
   if (!square) throw new StoreValidationError(`${where}: confusion matrix must be ${n}x${n} non-negative numbers`);
-  return { labels: labels as string[], matrix: matrix as number[][] };
+  return { labels: labels, matrix: matrix as number[][] };
 }
 
 function validate(runId: number, result: RunResult): void {

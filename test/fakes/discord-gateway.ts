@@ -77,7 +77,7 @@ export class FakeGateway {
     socket.on('message', (data, isBinary) => {
       if (isBinary) return; // We never offered a binary encoding.
       // JSON.parse gives `any`; every gateway payload has this envelope, and `d` stays unknown.
-      const payload = JSON.parse(data.toString()) as { op: GatewayOpcodes; d: unknown };
+      const payload = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8')) as { op: GatewayOpcodes; d: unknown };
       this.events.record({ kind: 'receive', op: payload.op, d: payload.d });
       this.onPayload(session, payload.op, payload.d);
     });

@@ -42,7 +42,10 @@ export function anyAnswerTo(fake: FakeTelegramServer, update: UserUpdate, timeou
 }
 
 /** Text of a sendMessage or caption of a sendPhoto. */
-export const textOf = (call: TelegramCall): string => String(call.params.text ?? call.params.caption ?? '');
+export const textOf = (call: TelegramCall): string => {
+  const text = call.params.text ?? call.params.caption;
+  return typeof text === 'string' ? text : '';
+};
 
 /** The message id the bot's message got. */
 export const sentId = (call: TelegramCall): number => (call.result as { message_id: number }).message_id;

@@ -17,4 +17,4 @@ export function celeb(args: string[], env: Record<string, string> = {}): Promise
 }
 
 /** The JSON lines a command printed. */
-export const jsonLines = (stdout: string): Record<string, unknown>[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+export const jsonLines = (stdout: string): Record<string, unknown>[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

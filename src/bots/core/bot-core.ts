@@ -84,7 +84,7 @@ export class BotCore {
         leaderboard: compose(perUser, showLeaderboard(options.db)),
         train: compose(adminsOnly(options.admins, log), train({
           training: options.training, db: options.db, models: options.models, progressIntervalMs: options.progressIntervalMs,
-          overrides: options.trainingOverrides ?? {}, log, track: (task) => this.track(this.background, task),
+          overrides: options.trainingOverrides ?? {}, log, track: (task) => void this.track(this.background, task),
         })),
       }),
     );
@@ -96,7 +96,7 @@ export class BotCore {
       id: `${input.actor.platform[0]}${(this.nextId++).toString(36)}`, actor: input.actor, chat: input.chat, request: input.request,
       receivedAt: input.receivedAt ?? Date.now(), facts: {},
     };
-    const task = this.stack(ctx, async () => undefined).catch((error: unknown) => this.options.log.error('core.unhandled', error, { id: ctx.id }));
+    const task = this.stack(ctx, () => Promise.resolve()).catch((error: unknown) => this.options.log.error('core.unhandled', error, { id: ctx.id }));
     return this.track(this.inFlight, task);
   }
 

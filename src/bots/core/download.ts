@@ -26,7 +26,7 @@ export async function fetchBytes(url: string, maxBytes: number, timeoutMs = 30_0
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();

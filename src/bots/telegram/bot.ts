@@ -84,7 +84,7 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
         launched.then(
           () => log.info('bot.stopped', { platform: 'telegram' }),
           (error: unknown) => {
-            reject(error);
+            reject(error instanceof Error ? error : new Error(String(error)));
             log.error('telegram.polling_failed', error);
           },
         );

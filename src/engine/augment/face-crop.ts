@@ -55,9 +55,9 @@ async function detectInPass(human: Human, pass: DetectionPass, pixels: PassImage
   }
   const crops: FaceCrop[] = [];
   for (const face of result.face) {
-    const tensor = face.tensor as tf.Tensor | undefined;
+    const tensor = face.tensor;
     if (!tensor) continue;
-    const aligned = tensor.rank === 3 ? tf.tidy(() => tf.expandDims(tensor, 0) as tf.Tensor4D) : (tensor as tf.Tensor4D);
+    const aligned = tensor.rank === 3 ? tf.tidy(() => tf.expandDims<tf.Tensor4D>(tensor, 0)) : (tensor as tf.Tensor4D);
     if (aligned !== tensor) tensor.dispose();
     crops.push({ box: toPhotoBox(face.box, pixels, image), score: face.score, tensor: aligned });
   }
@@ -94,6 +94,6 @@ export async function detectFaceCrops(human: Human, image: DecodedImage, options
 
 /** The whole image as one face crop, for inputs that are already face crops. */
 export function wholeImageCrop(image: DecodedImage): FaceCrop {
-  const tensor = tf.tidy(() => tf.div(tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32'), 255) as tf.Tensor4D);
+  const tensor = tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32'), 255));
   return { box: [0, 0, image.originalWidth, image.originalHeight], score: 1, tensor };
 }

@@ -44,7 +44,7 @@ function customSpec(id: string): BackboneSpec {
   for (const key of ['inputSize', 'output', 'dim'] as const) {
     if (file[key] === undefined) throw new UnknownBackboneError(`${describePath}: "${key}" is required`);
   }
-  const format = file.format ?? (JSON.parse(readFileSync(modelPath, 'utf8')).format === 'graph-model' ? 'graph' : 'layers');
+  const format = file.format ?? ((JSON.parse(readFileSync(modelPath, 'utf8')) as { format?: string }).format === 'graph-model' ? 'graph' : 'layers');
   return {
     id,
     modelPath,

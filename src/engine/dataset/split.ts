@@ -44,7 +44,7 @@ export function assignGroups(groupSizes: readonly number[], ratios: SplitRatios,
   const order = shuffle(groupSizes.map((_, i) => i), seededRandom(seed));
   const total = groupSizes.reduce((a, b) => a + b, 0);
   const filled: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
-  const out: SplitName[] = new Array(groupSizes.length);
+  const out = new Array<SplitName>(groupSizes.length);
   // Test and val are filled first, so small classes still get at least one test image.
   const priority: SplitName[] = ['test', 'val', 'train'];
   for (const g of order) {

@@ -33,7 +33,7 @@ async function tinyOnCanvas(photo: Uint8Array): Promise<Uint8Array> {
 }
 
 export const PERTURBATIONS: readonly Perturbation[] = [
-  { id: 'clean', description: 'as is', apply: async (p) => p },
+  { id: 'clean', description: 'as is', apply: (p) => Promise.resolve(p) },
   { id: 'grey', description: 'grayscale (an old black-and-white photo)', apply: (p) => jpeg(sharp(p).rotate().greyscale()) },
   { id: 'dim', description: 'brightness x0.4 (a dim room)', apply: (p) => jpeg(sharp(p).rotate().linear(0.4, 0)) },
   { id: 'small-32', description: 'downscaled to 32 px and back', apply: (p) => downUp(p, 32) },

@@ -63,7 +63,7 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
     }
   }));
   const cache = getFeatures(db, backbone, view, hashes.filter((h): h is string => h !== null));
-  const features: FileFeature[] = new Array(files.length);
+  const features = new Array<FileFeature>(files.length);
   const progress: ExtractionProgress = { done: 0, total: files.length, cached: 0 };
   const todo: number[] = [];
   files.forEach((file, i) => {

@@ -12,19 +12,23 @@ const { options } = workerData as WorkerInit;
 try {
   const embedder = await FaceEmbedder.create(options);
   send({ type: 'ready', backend: embedder.backend, runtime: embedder.runtime, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
-  port.on('message', async (job: ToWorker) => {
-    try {
-      if (job.type === 'pair') {
-        const embedding = await embedder.embedPair(job.a, job.b);
-        send({ type: 'pair-result', id: job.id, embedding }, [embedding.buffer as ArrayBuffer]);
-      } else {
-        const result = await embedder.embedImage(job.bytes, job.request);
-        send({ type: 'result', id: job.id, result });
-      }
-    } catch (error) {
-      send({ type: 'error', id: job.id, error: serializeError(error) });
-    }
-  });
+  // The handler settles every job itself (an answer or an error message), so nothing is left to a rejected promise.
+  port.on('message', (job: ToWorker) => void answer(embedder, job));
 } catch (error) {
   send({ type: 'init-failed', error: serializeError(error) });
+}
+
+/** One job, answered by a result or an error message: never a rejected promise. */
+async function answer(embedder: FaceEmbedder, job: ToWorker): Promise<void> {
+  try {
+    if (job.type === 'pair') {
+      const embedding = await embedder.embedPair(job.a, job.b);
+      send({ type: 'pair-result', id: job.id, embedding }, [embedding.buffer as ArrayBuffer]);
+    } else {
+      const result = await embedder.embedImage(job.bytes, job.request);
+      send({ type: 'result', id: job.id, result });
+    }
+  } catch (error) {
+    send({ type: 'error', id: job.id, error: serializeError(error) });
+  }
 }

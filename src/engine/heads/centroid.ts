@@ -26,8 +26,8 @@ export class CentroidHead implements Head {
     return new CentroidHead(labels, sums.map(l2normalise));
   }
 
-  async scores(embeddings: readonly Float32Array[]): Promise<Float32Array[]> {
-    return embeddings.map((e) => Float32Array.from(this.centroids, (c) => dot(c, e)));
+  scores(embeddings: readonly Float32Array[]): Promise<Float32Array[]> {
+    return Promise.resolve(embeddings.map((e) => Float32Array.from(this.centroids, (c) => dot(c, e))));
   }
 
   /** Row-major float32 [labels x dim], the `centroids.bin` file of a model directory. */

@@ -14,7 +14,7 @@ interface ModelJson {
   generatedBy?: string;
   convertedBy?: string;
   signature?: object;
-  userDefinedMetadata?: Record<string, {}>;
+  userDefinedMetadata?: Record<string, object>;
   modelInitializer?: object;
   trainingConfig?: tf.io.TrainingConfig;
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];

@@ -64,7 +64,7 @@ export function humanConfig(backend: BackendInfo, options: FaceDetectorOptions):
       liveness: off,
       attention: off,
     },
-  } as Partial<Config>;
+  };
 }
 
 export async function loadHuman(backend: BackendInfo, options: FaceDetectorOptions = DEFAULT_DETECTOR_OPTIONS): Promise<Human> {

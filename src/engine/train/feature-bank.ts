@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { getFeature, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import { pairView, recipesFor, recipeView, viewSeed, type AugmentConfig, type ViewRecipe } from '../augment/recipe.js';
-import { embedDataset, type FeatureSplit } from '../dataset/build-index.js';
+import { embedDataset } from '../dataset/build-index.js';
 import type { Box } from '../box.js';
 import type { SplitName } from '../dataset/folders.js';
 import type { EmbedderPool } from '../extract/pool.js';
@@ -164,14 +164,14 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
       const b = crops.get(partner);
       if (a && b) {
         pairs[i][j] = await pool.embedPair(a, b);
-        save(hashes[i], pairView(hashes[partner]), pairs[i][j]!);
+        save(hashes[i], pairView(hashes[partner]), pairs[i][j]);
         stats.computed++;
       }
       options.onProgress?.({ phase: 'pairs', done: ++done, total: pairJobs.length });
     });
   }
 
-  const labelled = (split: SplitName): LabelledFeature[] => (splits[split] as FeatureSplit).samples
+  const labelled = (split: SplitName): LabelledFeature[] => (splits[split]).samples
     .filter((s) => labelOf(s.person) >= 0)
     .map((s) => ({ person: s.person, label: labelOf(s.person), embedding: s.embedding }));
   stats.seconds = (Date.now() - started) / 1000;

@@ -58,7 +58,7 @@ function tensors(samples: readonly LabelledFeature[]) {
 /** Validation NLL and accuracy, dropout off. */
 export function evaluateLoss(model: tf.LayersModel, x: tf.Tensor2D, y: tf.Tensor1D): { loss: number; accuracy: number } {
   return tf.tidy(() => {
-    const logProbs = tf.logSoftmax(model.predict(x) as tf.Tensor2D) as tf.Tensor2D;
+    const logProbs = tf.logSoftmax(model.predict(x) as tf.Tensor2D);
     const loss = nllLoss(logProbs, y).dataSync()[0];
     const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logProbs, 1), y), 'float32')).dataSync()[0];
     return { loss, accuracy };
@@ -94,10 +94,10 @@ export async function trainHead(bank: FeatureBank, config: TrainConfig, hooks: T
           const x = tf.tensor2d(data.features.subarray(from * dim, to * dim), [to - from, dim]);
           const y = tf.tensor1d(data.labels.subarray(from, to), 'int32');
           return optimizer.minimize(() => {
-            const logProbs = tf.logSoftmax(model.apply(x, { training: true }) as tf.Tensor2D) as tf.Tensor2D;
+            const logProbs = tf.logSoftmax(model.apply(x, { training: true }) as tf.Tensor2D);
             // PyTorch's Adam weight_decay adds wd * w to the gradient: the gradient of wd/2 * |w|^2.
             const decay = tf.mul(config.weightDecay / 2, tf.addN(weights.map((w) => tf.sum(tf.square(w)))));
-            return tf.add(loss(logProbs, y), decay) as tf.Scalar;
+            return tf.add<tf.Scalar>(loss(logProbs, y), decay);
           }, true, weights)!;
         });
         lossSum += (await batchLoss.data())[0] * (to - from);

@@ -87,7 +87,7 @@ export class TrainingService {
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const data: TrainingWorkerData = {
       runId, config, dbPath: this.options.dbPath, modelDir: this.options.modelDir, backend: this.options.backend, onnxThreads: this.options.onnxThreads ?? 1,
-      workers: this.options.workers, cancelFlag: cancelFlag.buffer as SharedArrayBuffer,
+      workers: this.options.workers, cancelFlag: cancelFlag.buffer,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
     let settle: (outcome: TrainingOutcome) => void = () => undefined;

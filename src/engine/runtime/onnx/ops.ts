@@ -79,7 +79,7 @@ function binary(onnxOp: string): Translate {
       }
       const w = ctx.constant(input, n.name);
       if (!layoutNchw) return ctx.value(input);
-      const c = constForNchw(w) ?? refuse(`${n.op} ${n.name}: constant of shape [${w.shape}] does not broadcast per channel`);
+      const c = constForNchw(w) ?? refuse(`${n.op} ${n.name}: constant of shape [${w.shape.join(', ')}] does not broadcast per channel`);
       return { name: ctx.floatInit(`${n.name}/k`, c.dims, c.data), rank: c.dims.length, nchw: false };
     };
     const [va, vb] = [operand(a), operand(b)];
