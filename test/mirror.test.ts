@@ -57,3 +57,27 @@ test('photos with no face still get no_face after every fallback pass', { timeou
   }
   assert.deepEqual(falseFaces, [], `false faces on ${falseFaces.join(', ')}`);
 });
+
+/** The face of a fixture cut tight (the inner 80% of its detected box) and shrunk: a dataset-style crop with no margin. */
+async function tightCrop(name: string, side: number | null, quality = 80): Promise<Buffer> {
+  const bytes = readFixture('faces', `${name}.jpg`);
+  const [x, y, w, h] = (await mirrored.embedImage(bytes)).faces[0].box;
+  const inner = { left: x + Math.round(w * 0.1), top: y + Math.round(h * 0.1), width: Math.round(w * 0.8), height: Math.round(h * 0.8) };
+  const cut = sharp(bytes).extract(inner);
+  return (side ? cut.resize(side, side) : cut).jpeg({ quality }).toBuffer();
+}
+
+test('each fallback pass finds a face the passes before it miss, and boxes stay inside the photo', { timeout: 300_000 }, async () => {
+  const cases: [string, Buffer, string][] = [
+    ['a 24 px tight crop', await tightCrop('cgi-model-6', 24), 'padded'],
+    ['a 32 px tight crop', await tightCrop('cgi-model-1', 32), 'equalised'],
+  ];
+  for (const [what, bytes, pass] of cases) {
+    const direct = await mirrored.embedImage(bytes, { detectionFallbacks: false });
+    assert.equal(direct.faces.length, 0, `${what}: the photo as it is shows no face to the detector`);
+    const result = await mirrored.embedImage(bytes);
+    assert.equal(result.detectionPass, pass, what);
+    const [x, y, w, h] = result.faces[0].box;
+    assert.ok(x >= 0 && y >= 0 && x + w <= result.width && y + h <= result.height, `${what}: box ${result.faces[0].box.join(',')} inside ${result.width}x${result.height}`);
+  }
+});
