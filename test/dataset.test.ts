@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { celeb, jsonLines } from './helpers/cli.js';
 import { face } from './helpers/fixtures.js';
@@ -79,4 +79,20 @@ test('index builds a centroid model that recognises held-out photos', async () =
   assert.equal(which.code, 0, which.stderr);
   const [answer] = jsonLines(which.stdout) as { faces: { matches: { name: string }[] }[] }[];
   assert.equal(answer.faces[0].matches[0].name, 'Ava');
+});
+
+test('eval robustness prints the table for a folder of people, with flip agreement for strangers', async () => {
+  const modelDir = path.join(tmp, 'models', 'tiny');
+  const strangers = path.join(tmp, 'strangers');
+  mkdirSync(strangers, { recursive: true });
+  copyFileSync(face('cgi-model-10'), path.join(strangers, 'stranger.jpg'));
+  const r = await celeb(['eval', 'robustness', path.join(out, 'test'), '--model', modelDir, '--per-person', '1', '--strangers', strangers, '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { images: number; rows: { id: string; top1: number; faceFound: number }[]; flipAgreementKnown: number; flipAgreementStrangers: number };
+  assert.equal(report.images, 5);
+  assert.equal(report.rows.length, 11);
+  assert.equal(report.rows.find((row) => row.id === 'clean')?.faceFound, 1);
+  assert.ok(report.rows.find((row) => row.id === 'clean')!.top1 >= 0.8);
+  assert.ok(report.flipAgreementKnown >= 0 && report.flipAgreementKnown <= 1);
+  assert.ok(report.flipAgreementStrangers === 0 || report.flipAgreementStrangers === 1, 'one stranger: agrees or not');
 });

@@ -6,7 +6,7 @@
 import sharp, { type Sharp } from 'sharp';
 
 export type PerturbationId =
-  | 'clean' | 'grey' | 'dim' | 'small-32' | 'jpeg-10' | 'blur-2' | 'rotate-20' | 'rotate-45' | 'tiny-on-canvas' | 'upscale-4000' | 'mirror';
+  | 'clean' | 'grey' | 'dim' | 'small-64' | 'jpeg-10' | 'blur-2' | 'rotate-20' | 'rotate-45' | 'tiny-on-canvas' | 'upscale-4000' | 'mirror';
 
 export interface Perturbation {
   id: PerturbationId;
@@ -36,7 +36,8 @@ export const PERTURBATIONS: readonly Perturbation[] = [
   { id: 'clean', description: 'as is', apply: (p) => Promise.resolve(p) },
   { id: 'grey', description: 'grayscale (an old black-and-white photo)', apply: (p) => jpeg(sharp(p).rotate().greyscale()) },
   { id: 'dim', description: 'brightness x0.4 (a dim room)', apply: (p) => jpeg(sharp(p).rotate().linear(0.4, 0)) },
-  { id: 'small-32', description: 'downscaled to 32 px and back', apply: (p) => downUp(p, 32) },
+  // Web head shots hold the face at about half the width: at 64 px the face has about 32.
+  { id: 'small-64', description: 'downscaled to 64 px (face about 32 px) and back', apply: (p) => downUp(p, 64) },
   { id: 'jpeg-10', description: 'JPEG quality 10', apply: (p) => jpeg(sharp(p).rotate(), 10) },
   { id: 'blur-2', description: 'gaussian blur, sigma 2', apply: (p) => jpeg(sharp(p).rotate().blur(2)) },
   { id: 'rotate-20', description: 'rotated 20 degrees', apply: (p) => jpeg(sharp(p).rotate().rotate(20, { background: '#000' })) },
