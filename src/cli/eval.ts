@@ -3,12 +3,13 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { scanPeopleFolder, type LabelledFile } from '../engine/dataset/folders.js';
+import { perturbation, PERTURBATIONS } from '../engine/eval/perturbations.js';
 import { evaluateRobustness, type RobustnessReport } from '../engine/eval/robustness.js';
 import { openEngine } from '../wiring.js';
 import { percent } from '../format.js';
 import { intOption, parse, UsageError } from './args.js';
 
-const USAGE = 'celeb eval robustness <dir with one folder per person> [--strangers DIR] [--per-person N] [--no-fallbacks] [--model DIR] [--json]';
+const USAGE = 'celeb eval robustness <dir with one folder per person> [--strangers DIR] [--per-person N] [--only clean,grey,...] [--no-fallbacks] [--model DIR] [--json]';
 
 /** At most `n` photos of each person, in the folder's (sorted) order. */
 function perPerson(files: readonly LabelledFile[], n: number): LabelledFile[] {
@@ -19,6 +20,10 @@ function perPerson(files: readonly LabelledFile[], n: number): LabelledFile[] {
     return count <= n;
   });
 }
+
+const usage = (message: string): never => {
+  throw new UsageError(message);
+};
 
 const images = (dir: string): string[] => readdirSync(dir).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort().map((n) => path.join(dir, n));
 
@@ -42,17 +47,18 @@ export async function evalCommand(argv: string[], config: AppConfig): Promise<nu
   const [what, ...rest] = argv;
   if (what !== 'robustness') throw new UsageError(`Usage: ${USAGE}`);
   const { values, positionals } = parse(rest, {
-    strangers: { type: 'string' }, 'per-person': { type: 'string' }, 'no-fallbacks': { type: 'boolean' }, model: { type: 'string' }, json: { type: 'boolean' },
+    strangers: { type: 'string' }, 'per-person': { type: 'string' }, only: { type: 'string' }, 'no-fallbacks': { type: 'boolean' }, model: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`Give one folder of people.\n\nUsage: ${USAGE}`);
   const files = perPerson(scanPeopleFolder(path.resolve(positionals[0])), intOption(values['per-person'], 'per-person', Infinity, 1));
   const strangers = values.strangers ? images(path.resolve(values.strangers)) : [];
+  const perturbations = values.only?.split(',').map((id) => perturbation(id.trim()) ?? usage(`--only: no condition "${id}"; choose from ${PERTURBATIONS.map((p) => p.id).join(', ')}`));
   const engine = await openEngine(config, { model: values.model });
   try {
     const fallbacks = !values['no-fallbacks'];
     const report = await evaluateRobustness({
       engine: { workers: engine.workers, which: (bytes, options) => engine.which(bytes, { ...options, detectionFallbacks: fallbacks }) },
-      files, strangers,
+      files, strangers, perturbations,
       onProgress: process.stderr.isTTY ? (done, total) => process.stderr.write(`\r${done}/${total}${done === total ? '\n' : ''}`) : undefined,
     });
     if (values.json) console.log(JSON.stringify({ model: engine.model.name, images: files.length, fallbacks, ...report }));

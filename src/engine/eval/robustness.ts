@@ -100,7 +100,7 @@ export function summarise(
       })) as RobustnessRow['quality'],
     };
   });
-  const clean = rows.find((r) => r.id === 'clean')?.top1 ?? NaN;
+  const clean = rows.find((r) => r.id === 'clean')?.top1 ?? NaN; // NaN ratios when the clean row was not run
   for (const row of rows) row.relativeToClean = row.top1 / clean;
   return rows;
 }
