@@ -5,6 +5,7 @@ import {
   BLAZEFACE_STRIDE, decodeBox, decodeFaces, enlarge, generateAnchors, iou, mergeOutputs, nonMaxSuppression, squarify, type DetectBox,
 } from '../src/engine/detect/onnx/blazeface-decode.js';
 import { computeRotation, faceBoxFromMesh, faceRoll, invertTransform, meshToImage, rotationMatrix } from '../src/engine/detect/onnx/face-geometry.js';
+import { resizeBilinear, rotatedCrop } from '../src/engine/detect/onnx/sampling.js';
 import { seeded } from './helpers/tiny-graph.js';
 
 test('anchors: the 256 px BlazeFace has 512 stride-16 anchors (2 per cell) then 384 stride-32 ones (6 per cell)', () => {
@@ -102,4 +103,28 @@ test('mesh to image: crop pixels scale to the box; rotated meshes turn about the
   assert.ok(Math.abs(centre[0] - 148) <= 1 && Math.abs(centre[1] - 98) <= 1, `${centre}`);
   assert.ok(Math.abs(corner[0] - 196) <= 1 && Math.abs(corner[1] - 146) <= 1, `${corner}`);
   assert.deepEqual(faceBoxFromMesh([[0, 10], [40, 50]], box(0, 0, 60, 60), 100, 100), [0, 0, 50, 60]);
+});
+
+test('sampling: our resize and rotated crop compute what tfjs resizeBilinear, rotateWithOffset and cropAndResize do', () => {
+  const [w, h] = [97, 61];
+  const data = Uint8Array.from(seeded(w * h * 3, 21), (v) => Math.round((v + 1) * 127.5));
+  const image = tf.tensor4d(Float32Array.from(data), [1, h, w, 3]);
+  const close = (a: Float32Array, b: ArrayLike<number>, what: string) => {
+    assert.equal(a.length, b.length);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    assert.ok(worst < 1e-4, `${what}: ${worst}`);
+  };
+  const resized = tf.tidy(() => tf.sub(tf.div(tf.image.resizeBilinear(image, [32, 32]), 127.5), 1).dataSync());
+  close(resizeBilinear({ data, width: w, height: h }, 32, 1 / 127.5, -1), resized, 'resize');
+  for (const angle of [0, 0.4, -1.1]) {
+    const b = [20.3, 5, 70, 54.7] as const;
+    const centre: [number, number] = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+    const theirs = tf.tidy(() => {
+      const src = angle === 0 ? image : tf.image.rotateWithOffset(image, angle, 0, [centre[0] / w, centre[1] / h]);
+      return tf.div(tf.image.cropAndResize(src, [[b[1] / h, b[0] / w, b[3] / h, b[2] / w]], [0], [24, 24]), 255).dataSync();
+    });
+    close(rotatedCrop({ data, width: w, height: h }, b, angle, centre, 24), theirs, `crop at ${angle}`);
+  }
+  image.dispose();
 });

@@ -16,11 +16,12 @@ import { facelessPhotos } from './helpers/faceless.js';
 import { DEFAULT_MODEL, fixture, readFixture } from './helpers/fixtures.js';
 
 /**
- * Bound on the aligned crops' mean absolute difference, in 8-bit levels. Both detectors sample
- * the same pixels with the same tfjs ops; only float rounding in the networks (onnxruntime vs
- * tfjs kernels, about 1e-5) can move a box corner or the roll by a hair. Measured on the
- * fixtures (125 faces, all six passes): at most 0.0014 of a level. Half a level is far below anything the backbone
- * can see (JPEG noise is several levels) yet would catch a box off by one pixel or a wrong roll.
+ * Bound on the aligned crops' mean absolute difference, in 8-bit levels. Both sample the same
+ * pixels with the same arithmetic (ours in float64 loops, Human's in float32 tfjs kernels), so
+ * only rounding differs, plus onnxruntime vs tfjs network outputs (about 1e-5) that can move a
+ * box corner or the roll by a hair. Measured on the fixtures (125 faces, all six passes): at
+ * most 0.006 of a level. Half a level is far below what the backbone can see (JPEG noise is
+ * several levels) yet is exceeded by a box one pixel off or a wrong roll.
  */
 const MAX_CROP_MAD = 0.5 / 255;
 

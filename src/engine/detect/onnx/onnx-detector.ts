@@ -13,8 +13,9 @@ import { onnxOutputName } from '../../runtime/onnx/convert.js';
 import { OnnxSession } from '../../runtime/onnx/session.js';
 import type { FaceDetector, RawFace } from '../detector.js';
 import type { PassImage } from '../passes.js';
-import { decodeFaces, generateAnchors, mergeOutputs, type DetectBox, type Point } from './blazeface-decode.js';
+import { boxCenter, decodeFaces, generateAnchors, mergeOutputs, type DetectBox } from './blazeface-decode.js';
 import { faceBoxFromMesh, faceRoll, meshToImage } from './face-geometry.js';
+import { resizeBilinear, rotatedCrop } from './sampling.js';
 
 /** Human's blazeface.json (the 256 px "back" model) and facemesh.json (192 px). */
 const DETECTOR = { file: 'blazeface.json', size: 256, outputs: ['Identity', 'Identity_1', 'Identity_2', 'Identity_3'] };
@@ -30,17 +31,6 @@ export interface OnnxDetectorOptions {
 async function session(spec: typeof DETECTOR, options: OnnxDetectorOptions): Promise<OnnxSession> {
   const cached = await cachedOnnxModel(path.join(humanModelsDirectory(), spec.file), spec.outputs, options.cacheDir);
   return OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.outputs[0]), { threads: options.threads });
-}
-
-/** Human's crop: rotate the image about the box centre when the face is rolled, then crop and resize to `size`, 0..1. */
-export function alignedCrop(image: tf.Tensor4D, box: DetectBox, angle: number, size: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [h, w] = [image.shape[1], image.shape[2]];
-    const center: Point = [box.startPoint[0] + (box.endPoint[0] - box.startPoint[0]) / 2, box.startPoint[1] + (box.endPoint[1] - box.startPoint[1]) / 2];
-    const source = angle === 0 ? image : tf.image.rotateWithOffset(image, angle, 0, [center[0] / w, center[1] / h]);
-    const rect = [box.startPoint[1] / h, box.startPoint[0] / w, box.endPoint[1] / h, box.endPoint[0] / w];
-    return tf.div(tf.image.cropAndResize(source, [rect], [0], [size, size]), 255) as tf.Tensor4D;
-  });
 }
 
 export class OnnxFaceDetector implements FaceDetector {
@@ -60,26 +50,18 @@ export class OnnxFaceDetector implements FaceDetector {
   }
 
   async detect(pixels: PassImage, minConfidence = this.options.minConfidence): Promise<RawFace[]> {
-    const image = tf.tidy(() => tf.cast(tf.tensor4d(pixels.data, [1, pixels.height, pixels.width, 3], 'int32'), 'float32') as tf.Tensor4D);
-    try {
-      const candidates = await this.candidates(image, pixels, minConfidence);
-      const faces: RawFace[] = [];
-      for (const box of candidates) {
-        const face = await this.refine(image, pixels, box, minConfidence);
-        if (face) faces.push(face);
-      }
-      return faces;
-    } finally {
-      image.dispose();
+    const faces: RawFace[] = [];
+    for (const box of await this.candidates(pixels, minConfidence)) {
+      const face = await this.refine(pixels, box, minConfidence);
+      if (face) faces.push(face);
     }
+    return faces;
   }
 
   /** BlazeFace on the whole pass image, squashed to 256x256 as Human does (no letterbox). */
-  private async candidates(image: tf.Tensor4D, pixels: PassImage, minConfidence: number): Promise<DetectBox[]> {
+  private async candidates(pixels: PassImage, minConfidence: number): Promise<DetectBox[]> {
     const size = DETECTOR.size;
-    const input = tf.tidy(() => tf.sub(tf.div(tf.image.resizeBilinear(image, [size, size]), 127.5), 1));
-    const data = input.dataSync() as Float32Array;
-    input.dispose();
+    const data = resizeBilinear(pixels, size, 1 / 127.5, -1); // Human feeds -1..1
     const outputs = await this.detector.runOutputs(data, [1, size, size, 3], DETECTOR.outputs.map(onnxOutputName));
     return decodeFaces(mergeOutputs(outputs), this.anchors, {
       inputSize: size, width: pixels.width, height: pixels.height, maxFaces: this.options.maxFaces, minConfidence, iouThreshold: 0.1, enlarge: 1.4,
@@ -87,18 +69,16 @@ export class OnnxFaceDetector implements FaceDetector {
   }
 
   /** The aligned crop, then the mesh on it: its confidence confirms the face, its extent places the box. */
-  private async refine(image: tf.Tensor4D, pixels: PassImage, box: DetectBox, minConfidence: number): Promise<RawFace | null> {
+  private async refine(pixels: PassImage, box: DetectBox, minConfidence: number): Promise<RawFace | null> {
     const angle = faceRoll(box);
-    const crop = alignedCrop(image, box, angle, MESH.size);
-    const [flag, mesh] = await this.mesh.runOutputs(crop.dataSync() as Float32Array, crop.shape, MESH.outputs.map(onnxOutputName));
+    const size = MESH.size;
+    const crop = rotatedCrop(pixels, [...box.startPoint, ...box.endPoint], angle, boxCenter(box), size);
+    const [flag, mesh] = await this.mesh.runOutputs(crop, [1, size, size, 3], MESH.outputs.map(onnxOutputName));
     // Human rounds the mesh confidence to 2 decimals before comparing it with the threshold.
     const score = Math.round(100 * flag[0]) / 100;
-    if (!(score > minConfidence)) {
-      crop.dispose();
-      return null;
-    }
-    const points = meshToImage(mesh, box, angle, MESH.size);
-    return { box: faceBoxFromMesh(points, box, pixels.width, pixels.height), score, tensor: crop };
+    if (!(score > minConfidence)) return null;
+    const points = meshToImage(mesh, box, angle, size);
+    return { box: faceBoxFromMesh(points, box, pixels.width, pixels.height), score, tensor: tf.tensor4d(crop, [1, size, size, 3]) };
   }
 
   async dispose(): Promise<void> {
