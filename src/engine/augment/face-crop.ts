@@ -1,7 +1,8 @@
 /**
- * The original design's `face_crop` transform: find every face, straighten it using the
- * face mesh, and hand back aligned crops, largest face first. When the photo as it is shows
- * no face, the detection passes (detect/passes.ts) try harder before saying no_face.
+ * The original design's `face_crop` transform: find every face (a FaceDetector: Human, or our
+ * ONNX port of it), straighten it by its roll, and hand back aligned crops, largest face first.
+ * When the photo as it is shows no face, the detection passes (detect/passes.ts) try harder
+ * before saying no_face.
  * Pre-cropped dataset images (64x64 crops are common) skip detection and are taken whole.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -15,6 +15,7 @@ import { HumanDetector, type FaceDetector } from '../detect/detector.js';
 import { OnnxFaceDetector } from '../detect/onnx/onnx-detector.js';
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../backbones/backbone.js';
+import { errorMessage } from '../errors.js';
 import { runtimeInfo, useOnnx, type RuntimeInfo } from '../runtime/runtime.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';
@@ -75,6 +76,17 @@ export interface EmbeddedImage {
   crop?: Uint8Array;
 }
 
+/** The ONNX detector, or null (logged) when it cannot start and `auto` may fall back to Human; `onnx` insists. */
+async function onnxDetector(threads: number, cacheDir: string, insist: boolean): Promise<FaceDetector | null> {
+  try {
+    return await OnnxFaceDetector.create({ ...DEFAULT_DETECTOR_OPTIONS, threads, cacheDir });
+  } catch (error) {
+    if (insist) throw error;
+    console.warn(JSON.stringify({ event: 'detector.onnx_fallback', reason: errorMessage(error) }));
+    return null;
+  }
+}
+
 export class FaceEmbedder {
   private constructor(
     readonly backend: BackendInfo,
@@ -92,9 +104,8 @@ export class FaceEmbedder {
     const onnxCacheDir = options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR;
     const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), { onnx, onnxThreads, onnxCacheDir });
     // Detection follows the backbone: when it runs on ONNX, so do BlazeFace and FaceMesh.
-    const detector: FaceDetector = backbone.runtime === 'onnx'
-      ? await OnnxFaceDetector.create({ ...DEFAULT_DETECTOR_OPTIONS, threads: onnxThreads, cacheDir: onnxCacheDir })
-      : new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
+    const detector = (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, choice === 'onnx') : null)
+      ?? new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
     const runtime = runtimeInfo(backend, backbone.runtime, backbone.onnxFallback, detector.runtime === 'onnx' ? 'onnx' : 'tfjs');
     return new FaceEmbedder(backend, runtime, backbone, detector, options.limits ?? DEFAULT_IMAGE_LIMITS);
   }
