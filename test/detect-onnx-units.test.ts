@@ -100,8 +100,8 @@ test('mesh to image: crop pixels scale to the box; rotated meshes turn about the
   // A half turn maps the crop's top-left corner to the box's bottom-right.
   const [centre, corner] = meshToImage(Float32Array.of(96, 96, 0, 0, 0, 0), b, Math.PI, 192);
   // Truncation after a float rotation may land a hair below the whole pixel.
-  assert.ok(Math.abs(centre[0] - 148) <= 1 && Math.abs(centre[1] - 98) <= 1, `${centre}`);
-  assert.ok(Math.abs(corner[0] - 196) <= 1 && Math.abs(corner[1] - 146) <= 1, `${corner}`);
+  assert.ok(Math.abs(centre[0] - 148) <= 1 && Math.abs(centre[1] - 98) <= 1, centre.join(','));
+  assert.ok(Math.abs(corner[0] - 196) <= 1 && Math.abs(corner[1] - 146) <= 1, corner.join(','));
   assert.deepEqual(faceBoxFromMesh([[0, 10], [40, 50]], box(0, 0, 60, 60), 100, 100), [0, 0, 50, 60]);
 });
 

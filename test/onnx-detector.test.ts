@@ -58,7 +58,7 @@ test('ONNX detection matches Human on every fixture and every detection pass: fa
         compared += ours.length;
         ours.forEach((o, i) => {
           const t = theirs[i];
-          o.box.forEach((v, k) => assert.ok(Math.abs(v - t.box[k]) <= 2, `${where}: box ${o.box} vs ${t.box}`));
+          o.box.forEach((v, k) => assert.ok(Math.abs(v - t.box[k]) <= 2, `${where}: box ${o.box.join(',')} vs ${t.box.join(',')}`));
           assert.ok(Math.abs(o.score - t.score) <= 0.01, `${where}: score ${o.score} vs ${t.score}`);
           assert.deepEqual(o.tensor.shape, t.tensor.shape);
           const mad = meanAbsDiff(o.tensor, t.tensor);
@@ -81,7 +81,7 @@ test('the whole-photo path (passes, tiles) finds the same faces on ONNX as on Hu
       assert.equal(ours.pass, theirs.pass, file);
       assert.equal(ours.tiled, theirs.tiled, file);
       assert.equal(ours.crops.length, theirs.crops.length, file);
-      ours.crops.forEach((c, i) => c.box.forEach((v, k) => assert.ok(Math.abs(v - theirs.crops[i].box[k]) <= 2, `${file}: ${c.box} vs ${theirs.crops[i].box}`)));
+      ours.crops.forEach((c, i) => c.box.forEach((v, k) => assert.ok(Math.abs(v - theirs.crops[i].box[k]) <= 2, `${file}: ${c.box.join(',')} vs ${theirs.crops[i].box.join(',')}`)));
     } finally {
       [...theirs.crops, ...ours.crops].forEach((c) => c.tensor.dispose());
     }

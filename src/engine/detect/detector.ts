@@ -40,9 +40,9 @@ export class HumanDetector implements FaceDetector {
     }
     const faces: RawFace[] = [];
     for (const face of result.face) {
-      const tensor = face.tensor as tf.Tensor | undefined;
+      const tensor = face.tensor;
       if (!tensor) continue;
-      const aligned = tensor.rank === 3 ? tf.tidy(() => tf.expandDims(tensor, 0) as tf.Tensor4D) : (tensor as tf.Tensor4D);
+      const aligned = tensor.rank === 3 ? tf.tidy(() => tf.expandDims<tf.Tensor4D>(tensor, 0)) : (tensor as tf.Tensor4D);
       if (aligned !== tensor) tensor.dispose();
       faces.push({ box: [face.box[0], face.box[1], face.box[2], face.box[3]], score: face.score, tensor: aligned });
     }
