@@ -12,7 +12,7 @@ export function renderRuntimesMarkdown(r: RuntimesResult): string {
   return [
     `## Runtimes benchmark: tfjs-wasm vs onnxruntime ${r.onnxruntime ?? '(not loadable)'}, ${dateStamp(new Date(r.machine.date))}`,
     '',
-    `Photos: ${r.source.description}; ${r.source.photos} measured, both runtimes in one process, alternating photo by photo (round by round for pools). Detection runs on wasm in both; the backbone (faceres) is what changes. Ratios are onnx / wasm of medians.`,
+    `Photos: ${r.source.description}; ${r.source.photos} measured, both runtimes in one process, alternating photo by photo (round by round for pools). onnx runs detection (BlazeFace, FaceMesh) and the backbone (faceres) on onnxruntime; wasm runs Human and faceres on tfjs-wasm. Ratios are onnx / wasm of medians.`,
     '',
     table(['in-process, one-face photos (' + e.oneFacePhotos + ')', 'wasm median ms', 'p95', 'onnx median ms', 'p95', 'onnx/wasm'], [
       row('decode', e.decode), row('detect + align', e.detect), row('embed (faceres)', e.embed), row('**total, decode to answer**', e.total),

@@ -1,7 +1,8 @@
 /**
  * Runtimes section: tfjs-wasm against onnxruntime in the same process on the same photos,
  * interleaved (photo by photo, round by round) so a busy machine slows both alike, and
- * reported as ratios. Detection is on wasm in both; the backbone is what changes.
+ * reported as ratios. Whole photos: onnx runs detection (BlazeFace, FaceMesh) and the backbone
+ * on onnxruntime, wasm runs Human's detection and the backbone on tfjs-wasm.
  */
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
@@ -89,7 +90,7 @@ async function runRuntimes(ctx: SectionContext): Promise<RuntimesResult> {
   const samples: Record<RuntimeName, Sample[]> = { wasm: [], onnx: [] };
   await interleaved(photos, async (runtime, photo) => void samples[runtime].push(await answer(embedders[runtime], model, photo)));
 
-  // Only photos where both runtimes found exactly one face (they share the detector, so they agree).
+  // Only photos where both runtimes found exactly one face (the ONNX detector matches Human's, see test/onnx-detector.test.ts).
   const one = samples.wasm.map((w, i) => [w, samples.onnx[i]] as const).filter(([w, o]) => w.faces === 1 && o.faces === 1);
   const stage = (f: (s: Sample) => number) => pair(one.map(([w]) => f(w)), one.map(([, o]) => f(o)));
   const agreement = Math.min(...one.map(([w, o]) => dot(w.embedding!, o.embedding!)));

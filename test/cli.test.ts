@@ -104,11 +104,12 @@ test('info reports the runtime per stage, the onnxruntime version, the default m
   const r = await celeb(['info', '--json'], { ...env, CELEB_BACKEND: 'auto' });
   assert.equal(r.code, 0, r.stderr);
   const info = JSON.parse(r.stdout) as {
-    backend: { name: string }; runtime: { detection: string; embedding: string; onnxruntime: string | null };
+    backend: { name: string }; runtime: { detection: string; embedding: string; tfjs: string; onnxruntime: string | null };
     model: { manifest?: { labels: string[] } }; versions: Record<string, string>;
   };
   assert.ok(['wasm', 'tensorflow'].includes(info.backend.name));
-  assert.equal(info.runtime.detection, info.backend.name);
+  assert.equal(info.runtime.detection, 'onnx');
+  assert.equal(info.runtime.tfjs, info.backend.name);
   assert.equal(info.runtime.embedding, 'onnx');
   assert.match(info.runtime.onnxruntime ?? '', /^\d+\.\d+\.\d+$/);
   assert.equal(info.versions['onnxruntime-node'], info.runtime.onnxruntime);

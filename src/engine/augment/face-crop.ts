@@ -1,11 +1,12 @@
 /**
- * The original design's `face_crop` transform: find every face, straighten it using the
- * face mesh, and hand back aligned crops, largest face first. When the photo as it is shows
- * no face, the detection passes (detect/passes.ts) try harder before saying no_face.
+ * The original design's `face_crop` transform: find every face (a FaceDetector: Human, or our
+ * ONNX port of it), straighten it by its roll, and hand back aligned crops, largest face first.
+ * When the photo as it is shows no face, the detection passes (detect/passes.ts) try harder
+ * before saying no_face.
  * Pre-cropped dataset images (64x64 crops are common) skip detection and are taken whole.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Human } from '../runtime/human.js';
+import type { FaceDetector } from '../detect/detector.js';
 import type { DecodedImage } from '../image/decode.js';
 import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
 import type { Box } from '../box.js';
@@ -44,30 +45,16 @@ export function toPhotoBox(box: readonly number[], pass: PassImage, image: Decod
   return [Math.round(x0), Math.round(y0), Math.max(1, Math.round(x1 - x0)), Math.max(1, Math.round(y1 - y0))];
 }
 
-async function detectInPass(human: Human, pass: DetectionPass, pixels: PassImage, image: DecodedImage): Promise<FaceCrop[]> {
-  const input = tf.tensor4d(pixels.data, [1, pixels.height, pixels.width, 3], 'int32');
-  let result;
-  try {
-    const threshold = pass.minConfidence === undefined ? undefined : { face: { detector: { minConfidence: pass.minConfidence } } };
-    result = await human.detect(input, threshold);
-  } finally {
-    input.dispose();
-  }
-  const crops: FaceCrop[] = [];
-  for (const face of result.face) {
-    const tensor = face.tensor;
-    if (!tensor) continue;
-    const aligned = tensor.rank === 3 ? tf.tidy(() => tf.expandDims<tf.Tensor4D>(tensor, 0)) : (tensor as tf.Tensor4D);
-    if (aligned !== tensor) tensor.dispose();
-    crops.push({ box: toPhotoBox(face.box, pixels, image), score: face.score, tensor: aligned });
-  }
+async function detectInPass(detector: FaceDetector, pass: DetectionPass, pixels: PassImage, image: DecodedImage): Promise<FaceCrop[]> {
+  const faces = await detector.detect(pixels, pass.minConfidence);
+  const crops = faces.map((f) => ({ box: toPhotoBox(f.box, pixels, image), score: f.score, tensor: f.tensor }));
   return crops.sort((a, b) => area(b.box) - area(a.box));
 }
 
 /** Adds the faces found tile by tile to `found`, dropping duplicates (their tensors are disposed). */
-async function addTiledFaces(human: Human, pass: DetectionPass, pixels: PassImage, image: DecodedImage, found: FaceCrop[]): Promise<FaceCrop[]> {
+async function addTiledFaces(detector: FaceDetector, pass: DetectionPass, pixels: PassImage, image: DecodedImage, found: FaceCrop[]): Promise<FaceCrop[]> {
   const all = [...found];
-  for (const rect of tileGrid(pixels.width, pixels.height)) all.push(...(await detectInPass(human, pass, cropPass(pixels, rect), image)));
+  for (const rect of tileGrid(pixels.width, pixels.height)) all.push(...(await detectInPass(detector, pass, cropPass(pixels, rect), image)));
   const kept = new Set(suppressDuplicates(all));
   all.forEach((crop, i) => kept.has(i) || crop.tensor.dispose());
   return all.filter((_, i) => kept.has(i)).sort((a, b) => area(b.box) - area(a.box));
@@ -80,14 +67,14 @@ export interface DetectOptions {
 }
 
 /** Detect and align every face, trying the passes in order until one finds a face. */
-export async function detectFaceCrops(human: Human, image: DecodedImage, options: DetectOptions = {}): Promise<DetectedFaces> {
+export async function detectFaceCrops(detector: FaceDetector, image: DecodedImage, options: DetectOptions = {}): Promise<DetectedFaces> {
   const photo = fromDecoded(image);
   for (const pass of options.passes ?? DETECTION_PASSES) {
     const pixels = pass.prepare(photo);
-    const crops = await detectInPass(human, pass, pixels, image);
+    const crops = await detectInPass(detector, pass, pixels, image);
     if (crops.length === 0) continue;
     const tiled = options.tiles !== false && pass.id === 'direct' && worthTiling(image.width, image.height, crops.map((c) => c.box), image.originalWidth);
-    return { crops: tiled ? await addTiledFaces(human, pass, pixels, image, crops) : crops, pass: pass.id, tiled };
+    return { crops: tiled ? await addTiledFaces(detector, pass, pixels, image, crops) : crops, pass: pass.id, tiled };
   }
   return { crops: [], pass: null, tiled: false };
 }

@@ -10,9 +10,12 @@ import type { Box } from '../box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import { measureQuality, type FaceQuality } from '../detect/quality.js';
 import { selectBackend, type BackendInfo } from '../runtime/backend.js';
-import { loadHuman, DEFAULT_DETECTOR_OPTIONS, type Human } from '../runtime/human.js';
+import { loadHuman, DEFAULT_DETECTOR_OPTIONS } from '../runtime/human.js';
+import { HumanDetector, type FaceDetector } from '../detect/detector.js';
+import { OnnxFaceDetector } from '../detect/onnx/onnx-detector.js';
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../backbones/backbone.js';
+import { errorMessage } from '../errors.js';
 import { runtimeInfo, useOnnx, type RuntimeInfo } from '../runtime/runtime.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';
@@ -73,12 +76,23 @@ export interface EmbeddedImage {
   crop?: Uint8Array;
 }
 
+/** The ONNX detector, or null (logged) when it cannot start and `auto` may fall back to Human; `onnx` insists. */
+async function onnxDetector(threads: number, cacheDir: string, insist: boolean): Promise<FaceDetector | null> {
+  try {
+    return await OnnxFaceDetector.create({ ...DEFAULT_DETECTOR_OPTIONS, threads, cacheDir });
+  } catch (error) {
+    if (insist) throw error;
+    console.warn(JSON.stringify({ event: 'detector.onnx_fallback', reason: errorMessage(error) }));
+    return null;
+  }
+}
+
 export class FaceEmbedder {
   private constructor(
     readonly backend: BackendInfo,
     readonly runtime: RuntimeInfo,
     readonly backbone: Backbone,
-    private readonly human: Human,
+    private readonly detector: FaceDetector,
     private readonly limits: ImageLimits,
   ) {}
 
@@ -86,12 +100,14 @@ export class FaceEmbedder {
     const choice = options.backend ?? 'auto';
     const backend = await selectBackend(choice);
     const onnx = useOnnx(choice);
-    const human = await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS);
-    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), {
-      onnx, onnxThreads: options.onnxThreads ?? 1, onnxCacheDir: options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR,
-    });
-    const runtime = runtimeInfo(backend, backbone.runtime, backbone.onnxFallback);
-    return new FaceEmbedder(backend, runtime, backbone, human, options.limits ?? DEFAULT_IMAGE_LIMITS);
+    const onnxThreads = options.onnxThreads ?? 1;
+    const onnxCacheDir = options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR;
+    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), { onnx, onnxThreads, onnxCacheDir });
+    // Detection follows the backbone: when it runs on ONNX, so do BlazeFace and FaceMesh.
+    const detector = (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, choice === 'onnx') : null)
+      ?? new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
+    const runtime = runtimeInfo(backend, backbone.runtime, backbone.onnxFallback, detector.runtime === 'onnx' ? 'onnx' : 'tfjs');
+    return new FaceEmbedder(backend, runtime, backbone, detector, options.limits ?? DEFAULT_IMAGE_LIMITS);
   }
 
   async embedImage(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {
@@ -100,7 +116,7 @@ export class FaceEmbedder {
     const t1 = performance.now();
     const detected: DetectedFaces = request.assumeCrop
       ? { crops: [wholeImageCrop(image)], pass: null, tiled: false }
-      : await detectFaceCrops(this.human, image, { passes: request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES });
+      : await detectFaceCrops(this.detector, image, { passes: request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES });
     const crops = detected.crops;
     const t2 = performance.now();
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
@@ -148,5 +164,6 @@ export class FaceEmbedder {
 
   dispose(): void {
     this.backbone.dispose();
+    void this.detector.dispose();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Which runtime runs each stage. Detection (Human) always runs on a tfjs backend; the
- * embedding network runs on onnxruntime when `CELEB_BACKEND` is `auto` or `onnx` and its
- * binary loads, else on the same tfjs backend.
+ * Which runtime runs each stage. The embedding network runs on onnxruntime when
+ * `CELEB_BACKEND` is `auto` or `onnx` and its binary loads, else on a tfjs backend; the
+ * detection networks (BlazeFace, FaceMesh) follow it: on ONNX through our port of Human's
+ * glue, else in Human on tfjs. Crops, resizing and heads stay on the tfjs backend.
  */
 import { createRequire } from 'node:module';
 import type { BackendChoice } from '../../config.js';
@@ -11,8 +12,10 @@ import { loadOnnxRuntime, onnxRuntimeVersion } from './onnx/session.js';
 const require = createRequire(import.meta.url);
 
 export interface RuntimeInfo {
-  /** tfjs backend of face detection (and of resizing crops). */
+  /** tfjs backend of the thread: Human's detection when it runs there, crops, resizing, heads. */
   detection: BackendInfo;
+  /** What runs the detection networks (BlazeFace, FaceMesh). */
+  detector: 'onnx' | BackendName;
   /** What runs the backbone network. */
   embedding: 'onnx' | BackendName;
   /** onnxruntime-node version when it is used, else null. */
@@ -51,11 +54,12 @@ export function plannedRuntimeLabel(choice: BackendChoice): string {
   return onnx ? `onnx+${detection}` : detection;
 }
 
-export function runtimeInfo(detection: BackendInfo, embedding: 'onnx' | 'tfjs', onnxFallback: string | null): RuntimeInfo {
+export function runtimeInfo(detection: BackendInfo, embedding: 'onnx' | 'tfjs', onnxFallback: string | null, detector: 'onnx' | 'tfjs' = 'tfjs'): RuntimeInfo {
   return {
     detection,
+    detector: detector === 'onnx' ? 'onnx' : detection.name,
     embedding: embedding === 'onnx' ? 'onnx' : detection.name,
-    onnxruntime: embedding === 'onnx' ? onnxRuntimeVersion() : null,
+    onnxruntime: embedding === 'onnx' || detector === 'onnx' ? onnxRuntimeVersion() : null,
     onnxFallback,
   };
 }

@@ -60,6 +60,13 @@ export class OnnxSession {
     return result[this.output].data as Float32Array;
   }
 
+  /** Runs one float32 batch and returns several outputs by name (a detector's scores, boxes, mesh...). */
+  async runOutputs(data: Float32Array, shape: number[], outputs: readonly string[]): Promise<Float32Array[]> {
+    const feeds = { [this.input]: new this.ort.Tensor('float32', data, shape) };
+    const result = await this.session.run(feeds, [...outputs]);
+    return outputs.map((o) => result[o].data as Float32Array);
+  }
+
   async dispose(): Promise<void> {
     await this.session.release();
   }
