@@ -13,7 +13,9 @@ import { ms, table } from './report.js';
 import { roundSummary, summarize, type Summary } from './stats.js';
 import type { Section, SectionContext } from './section.js';
 
-const FACES = ['ai-face', 'cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-model-5', 'cgi-model-8', 'cgi-model-10'].map((n) => readFixture('faces', `${n}.jpg`));
+const FACES = ['ai-face', 'cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-model-5', 'cgi-model-8', 'cgi-model-10'].map((n) =>
+  readFixture('faces', `${n}.jpg`),
+);
 const ONE_USER_PHOTOS = 20;
 const USERS = 10;
 const PHOTOS_PER_USER = 8;
@@ -52,7 +54,10 @@ export const botsSection: Section = {
       const report = cpu.stop();
       const row = (name: string, s: Summary) => [name, String(s.n), ms(s.median, 0), ms(s.p95, 0), ms(s.max, 0)];
       const json = { workers: h.config.workers, oneUser: roundSummary(one), tenUsers: roundSummary(ten), cpu: report, quietBeforeStart: ctx.quiet };
-      const load = report.otherCores === null ? '' : ` Other processes used ${report.otherCores} cores on average meanwhile${report.otherCores > 0.2 ? ': the figures are pessimistic' : ''}.`;
+      const load =
+        report.otherCores === null
+          ? ''
+          : ` Other processes used ${report.otherCores} cores on average meanwhile${report.otherCores > 0.2 ? ': the figures are pessimistic' : ''}.`;
       const markdown = [
         `## Bots benchmark, ${ctx.startedAt.toISOString().slice(0, 10)}`,
         '',

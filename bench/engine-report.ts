@@ -31,10 +31,12 @@ function otherLoadLine(c: CpuReport, q: QuietCheck): string {
   const phases = Object.entries(c.byPhase).filter(([p]) => p !== 'start' && p !== 'end');
   const busy = phases.filter(([, v]) => (v.otherCores ?? 0) > OTHER_CORES_WARNING).map(([p]) => p);
   const perPhase = phases.map(([p, v]) => `${p} ${v.otherCores}`).join(', ');
-  return `CPU: this process used ${c.ownCpuSeconds} CPU-s in ${c.wallSeconds} s; other processes used ${c.otherCpuSeconds} CPU-s `
-    + `(cores on average by phase: ${perPhase}).`
-    + (busy.length ? ` **Other work was running during ${busy.join(', ')}: those figures are pessimistic.**` : ' Quiet machine.')
-    + (q.waitedSeconds > 1.5 ? ` Waited ${q.waitedSeconds} s for other work to stop${q.quiet ? '' : ' (it did not)'}.` : '');
+  return (
+    `CPU: this process used ${c.ownCpuSeconds} CPU-s in ${c.wallSeconds} s; other processes used ${c.otherCpuSeconds} CPU-s ` +
+    `(cores on average by phase: ${perPhase}).` +
+    (busy.length ? ` **Other work was running during ${busy.join(', ')}: those figures are pessimistic.**` : ' Quiet machine.') +
+    (q.waitedSeconds > 1.5 ? ` Waited ${q.waitedSeconds} s for other work to stop${q.quiet ? '' : ' (it did not)'}.` : '')
+  );
 }
 
 export function renderEngineMarkdown(r: EngineResult): string {
@@ -45,16 +47,24 @@ export function renderEngineMarkdown(r: EngineResult): string {
   const failures = runs.reduce((n, run) => n + run.failures.length, 0);
 
   const [t1] = r.throughput;
-  const tRows = r.throughput.map((t) => [String(t.workers), t.imagesPerSec.toFixed(2), t.roundsImagesPerSec.map((v) => v.toFixed(2)).join(', '), ms(t.startupMs, 0)]);
+  const tRows = r.throughput.map((t) => [
+    String(t.workers),
+    t.imagesPerSec.toFixed(2),
+    t.roundsImagesPerSec.map((v) => v.toFixed(2)).join(', '),
+    ms(t.startupMs, 0),
+  ]);
   const g = r.group;
   const m = r.memory;
-  const phases = Object.entries(m.peakByPhaseMiB).filter(([p]) => p !== 'start' && p !== 'end').map(([p, v]) => `${p} ${v}`).join(', ');
+  const phases = Object.entries(m.peakByPhaseMiB)
+    .filter(([p]) => p !== 'start' && p !== 'end')
+    .map(([p, v]) => `${p} ${v}`)
+    .join(', ');
 
   return [
     `## Engine benchmark, ${dateStamp(new Date(r.machine.date))}`,
     '',
-    `Photos: ${r.source.description}; ${r.source.warmup.length} warm-up + ${r.source.measured.length} measured per mode, maxFaces ${r.settings.maxFaces}, top ${r.settings.top}. `
-      + `Stage statistics over one-face photos (${counted})${failures ? `; ${failures} failed photos, see JSON` : ''}.`,
+    `Photos: ${r.source.description}; ${r.source.warmup.length} warm-up + ${r.source.measured.length} measured per mode, maxFaces ${r.settings.maxFaces}, top ${r.settings.top}. ` +
+      `Stage statistics over one-face photos (${counted})${failures ? `; ${failures} failed photos, see JSON` : ''}.`,
     '',
     table(headers, rows),
     '',
@@ -64,11 +74,11 @@ export function renderEngineMarkdown(r: EngineResult): string {
     '',
     `**2 vs 1 workers: ${r.scaling.ratio2vs1.toFixed(2)}x** (ideal ${r.scaling.ideal}x). In-process single thread for comparison: ${runs[0].imagesPerSec.toFixed(2)} images/s.`,
     '',
-    `Group photo (${g.photo}, ${g.width}x${g.height}, ${g.detectedFaces} faces detected, maxFaces ${g.maxFaces}, median of ${g.runs}): `
-      + `in-process ${stageLine(g.inProcess)}; engine 1 worker total ${ms(g.engine1Worker.total.median)} ms (p95 ${ms(g.engine1Worker.total.p95)}).`,
+    `Group photo (${g.photo}, ${g.width}x${g.height}, ${g.detectedFaces} faces detected, maxFaces ${g.maxFaces}, median of ${g.runs}): ` +
+      `in-process ${stageLine(g.inProcess)}; engine 1 worker total ${ms(g.engine1Worker.total.median)} ms (p95 ${ms(g.engine1Worker.total.p95)}).`,
     '',
-    `Peak RSS: ${m.peakSampledRssMiB} MiB sampled every ${m.intervalMs} ms (by phase: ${phases}), maxRSS ${m.maxRssMiB} MiB. `
-      + `tfjs tensors (main thread, around the in-process run): ${r.tensors.mainThreadBefore} -> ${r.tensors.mainThreadAfter} (${r.tensors.grew ? '**GREW**' : 'no growth'}).`,
+    `Peak RSS: ${m.peakSampledRssMiB} MiB sampled every ${m.intervalMs} ms (by phase: ${phases}), maxRSS ${m.maxRssMiB} MiB. ` +
+      `tfjs tensors (main thread, around the in-process run): ${r.tensors.mainThreadBefore} -> ${r.tensors.mainThreadAfter} (${r.tensors.grew ? '**GREW**' : 'no growth'}).`,
     '',
     `Machine: ${machineLine(r.machine)}. Load avg at end ${r.loadAverageAtEnd.join(' / ')}. Section took ${(r.durationMs / 1000).toFixed(1)} s.`,
     '',

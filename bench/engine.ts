@@ -71,11 +71,24 @@ async function latencyRun(mode: LatencyRun['mode'], description: string, photos:
   const failures = results.filter((r): r is { photo: string; error: string } => 'error' in r);
   const oneFace = samples.filter((s) => s.detectedFaces === 1);
   return {
-    mode, description, concurrency: lanes, photos: photos.length, oneFacePhotos: oneFace.length,
+    mode,
+    description,
+    concurrency: lanes,
+    photos: photos.length,
+    oneFacePhotos: oneFace.length,
     multiFacePhotos: samples.filter((s) => s.detectedFaces > 1).map((s) => `${s.photo} (${s.detectedFaces})`),
-    failures, wallMs: round(wallMs), imagesPerSec: round((samples.length * 1000) / wallMs),
+    failures,
+    wallMs: round(wallMs),
+    imagesPerSec: round((samples.length * 1000) / wallMs),
     stages: stageSummaries(oneFace),
-    samples: samples.map((x) => ({ ...x, decodeMs: round(x.decodeMs), detectMs: round(x.detectMs), embedMs: round(x.embedMs), headMs: round(x.headMs), totalMs: round(x.totalMs) })),
+    samples: samples.map((x) => ({
+      ...x,
+      decodeMs: round(x.decodeMs),
+      detectMs: round(x.detectMs),
+      embedMs: round(x.embedMs),
+      headMs: round(x.headMs),
+      totalMs: round(x.totalMs),
+    })),
   };
 }
 
@@ -214,17 +227,30 @@ async function runEngine(ctx: SectionContext): Promise<EngineResult> {
   const cpu = cpuMeter.stop();
 
   const throughput = (workers: number, startupMs: number, rounds: number[]): ThroughputResult => ({
-    workers, photos: photos.length, startupMs: round(startupMs), roundsWallMs: rounds.map((v) => round(v)),
-    roundsImagesPerSec: rounds.map((v) => round((photos.length * 1000) / v)), imagesPerSec: round((photos.length * 1000) / median(rounds)),
+    workers,
+    photos: photos.length,
+    startupMs: round(startupMs),
+    roundsWallMs: rounds.map((v) => round(v)),
+    roundsImagesPerSec: rounds.map((v) => round((photos.length * 1000) / v)),
+    imagesPerSec: round((photos.length * 1000) / median(rounds)),
   });
   const t1 = throughput(1, one.startupMs, rounds1);
   const t2 = throughput(2, two.startupMs, rounds2);
   const groupResult: GroupResult = {
-    photo: group.name, width: group.width, height: group.height, maxFaces: MAX_FACES, runs: GROUP_RUNS,
-    detectedFaces: groupInProcess.detectedFaces, inProcess: groupInProcess.stages, engine1Worker: groupEngine.stages,
+    photo: group.name,
+    width: group.width,
+    height: group.height,
+    maxFaces: MAX_FACES,
+    runs: GROUP_RUNS,
+    detectedFaces: groupInProcess.detectedFaces,
+    inProcess: groupInProcess.stages,
+    engine1Worker: groupEngine.stages,
   };
   return {
-    section: 'engine', formatVersion: 1, machine, loadAverageAtEnd: os.loadavg().map((v) => round(v)),
+    section: 'engine',
+    formatVersion: 1,
+    machine,
+    loadAverageAtEnd: os.loadavg().map((v) => round(v)),
     source: { kind: set.source, location: set.location, description: set.description, warmup: warm.map((p) => p.name), measured: photos.map((p) => p.name) },
     settings: { ...options, backbone: BACKBONE, maxFaces: MAX_FACES, top: TOP, embedderStartupMs: round(embedderStartupMs) },
     latency: [inProcess, engine1, engine2],
@@ -234,7 +260,12 @@ async function runEngine(ctx: SectionContext): Promise<EngineResult> {
     memory,
     cpu,
     quietBeforeStart: ctx.quiet,
-    tensors: { mainThreadBefore: tensorsBefore, mainThreadAfter: tensorsAfter, grew: tensorsAfter > tensorsBefore, note: 'main thread only (in-process run); worker threads keep their own tfjs engine, not visible through the pool API' },
+    tensors: {
+      mainThreadBefore: tensorsBefore,
+      mainThreadAfter: tensorsAfter,
+      grew: tensorsAfter > tensorsBefore,
+      note: 'main thread only (in-process run); worker threads keep their own tfjs engine, not visible through the pool API',
+    },
     durationMs: round(performance.now() - t0),
   };
 }

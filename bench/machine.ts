@@ -49,6 +49,8 @@ export async function describeMachine(backend: BackendInfo, startedAt: Date, loa
 
 export function machineLine(m: MachineInfo): string {
   const wasm = m.tfjsBackend === 'wasm' ? ` (SIMD ${m.wasmSimd ? 'on' : 'off'}, threads ${m.wasmThreads ? 'on' : 'off'})` : '';
-  return `${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryGiB} GiB RAM, ${m.platform}, Node ${m.node}, tfjs ${m.tfjsVersion} ${m.tfjsBackend}${wasm}, `
-    + `load avg at start ${m.loadAverageAtStart.join(' / ')}, ${m.date}`;
+  return (
+    `${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryGiB} GiB RAM, ${m.platform}, Node ${m.node}, tfjs ${m.tfjsVersion} ${m.tfjsBackend}${wasm}, ` +
+    `load avg at start ${m.loadAverageAtStart.join(' / ')}, ${m.date}`
+  );
 }

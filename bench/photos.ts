@@ -33,17 +33,22 @@ async function size(bytes: Uint8Array): Promise<{ width: number; height: number 
   return { width: meta.autoOrient?.width ?? meta.width ?? 0, height: meta.autoOrient?.height ?? meta.height ?? 0 };
 }
 
-const jpegs = (dir: string): string[] => readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort();
+const jpegs = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => /\.jpe?g$/i.test(f))
+    .sort();
 
 /** Round-robin over people, walking each person's files with a stride so picks spread over the folder. */
 async function fromDataset(dir: string, count: number): Promise<PhotoSet> {
-  const people = readdirSync(dir).filter((p) => statSync(path.join(dir, p)).isDirectory()).sort();
+  const people = readdirSync(dir)
+    .filter((p) => statSync(path.join(dir, p)).isDirectory())
+    .sort();
   const files = people.map((p) => jpegs(path.join(dir, p)));
   const cursor = people.map(() => 0);
   const photos: BenchPhoto[] = [];
   const STRIDE = 7;
   const maxTries = files.reduce((s, f) => s + f.length, 0); // bounded: each file is looked at most once
-  for (let tries = 0; photos.length < count && tries < maxTries; ) {
+  for (let tries = 0; photos.length < count && tries < maxTries;) {
     let progressed = false;
     for (let p = 0; p < people.length && photos.length < count; p++) {
       const list = files[p];
@@ -76,8 +81,11 @@ async function fromFixtures(dir: string, count: number): Promise<PhotoSet> {
   if (names.length === 0) throw new Error(`No fixture photos in ${dir}`);
   const resized: BenchPhoto[] = [];
   for (const name of names) {
-    const { data, info } = await sharp(await readFile(path.join(dir, name))).autoOrient().resize({ width: FIXTURE_WIDTH })
-      .jpeg({ quality: 90 }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await readFile(path.join(dir, name)))
+      .autoOrient()
+      .resize({ width: FIXTURE_WIDTH })
+      .jpeg({ quality: 90 })
+      .toBuffer({ resolveWithObject: true });
     resized.push({ name, bytes: new Uint8Array(data), width: info.width, height: info.height });
   }
   const photos = Array.from({ length: count }, (_, i) => resized[i % resized.length]);

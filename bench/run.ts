@@ -65,11 +65,18 @@ function parseCli(argv: string[]): Cli {
     strict: true,
   });
   if (values.help) {
-    console.log(`usage: node dist/bench/run.js [--only ${SECTIONS.map((s) => s.name).join(',')}] [--photos 60] [--warmup 6] [--rounds 2] [--dataset DIR] [--wait-quiet-s 60] [--max-seconds 1200]`);
+    console.log(
+      `usage: node dist/bench/run.js [--only ${SECTIONS.map((s) => s.name).join(',')}] [--photos 60] [--warmup 6] [--rounds 2] [--dataset DIR] [--wait-quiet-s 60] [--max-seconds 1200]`,
+    );
     for (const s of SECTIONS) console.log(`  ${s.name}: ${s.description}`);
     process.exit(0);
   }
-  const wanted = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS.map((s) => s.name);
+  const wanted = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : SECTIONS.map((s) => s.name);
   const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
   return {
@@ -103,9 +110,10 @@ async function main(): Promise<number> {
   for (const section of cli.sections) {
     log(`section ${section.name}: ${section.description}`);
     try {
-      const quiet: QuietCheck = cli.options.waitQuietSeconds > 0
-        ? await waitForQuiet(cli.options.waitQuietSeconds, QUIET_CORES, log)
-        : { otherCores: null, waitedSeconds: 0, quiet: true };
+      const quiet: QuietCheck =
+        cli.options.waitQuietSeconds > 0
+          ? await waitForQuiet(cli.options.waitQuietSeconds, QUIET_CORES, log)
+          : { otherCores: null, waitedSeconds: 0, quiet: true };
       const output = await section.run({ root, options: cli.options, startedAt, quiet, log });
       const files = await writeSectionResults(root, output, startedAt);
       console.log(output.markdown);
@@ -120,7 +128,10 @@ async function main(): Promise<number> {
 }
 
 // Exit explicitly: worker threads or wasm handles must not keep the process alive after the results are written.
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error('bench:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('bench:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

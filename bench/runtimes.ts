@@ -40,25 +40,39 @@ function pair(wasm: number[], onnx: number[]): Pair {
   return { wasm: roundSummary(summarize(wasm)), onnx: roundSummary(summarize(onnx)), ratio: round(median(onnx) / median(wasm), 3) };
 }
 
-interface Sample { decodeMs: number; detectMs: number; embedMs: number; totalMs: number; faces: number; embedding?: Float32Array }
+interface Sample {
+  decodeMs: number;
+  detectMs: number;
+  embedMs: number;
+  totalMs: number;
+  faces: number;
+  embedding?: Float32Array;
+}
 
 async function answer(embedder: FaceEmbedder, model: LoadedModel, photo: BenchPhoto): Promise<Sample> {
   const t0 = performance.now();
   const r = await embedder.embedImage(photo.bytes, { maxFaces: 3 });
-  if (r.faces.length) (await model.head.scores(r.faces.map((f) => f.embedding))).forEach((row) => rankMatches(row, model.head.labels, model.manifest.temperature, 3));
+  if (r.faces.length)
+    (await model.head.scores(r.faces.map((f) => f.embedding))).forEach((row) => rankMatches(row, model.head.labels, model.manifest.temperature, 3));
   return { ...r.timings, totalMs: performance.now() - t0, faces: r.detectedFaces, embedding: r.faces[0]?.embedding };
 }
 
 /** Runs `rounds` rounds per runtime, alternating, with pools of `workers` workers; returns per-round rates. */
 async function throughputPair(workers: number, rounds: number, units: number, round1: (pool: EmbedderPool) => Promise<unknown>): Promise<ThroughputPair> {
-  const pools = { wasm: await EmbedderPool.start({ workers, backend: 'wasm', backbone: BACKBONE, maxQueue: 1024 }), onnx: await EmbedderPool.start({ workers, backend: 'onnx', backbone: BACKBONE, maxQueue: 1024 }) };
+  const pools = {
+    wasm: await EmbedderPool.start({ workers, backend: 'wasm', backbone: BACKBONE, maxQueue: 1024 }),
+    onnx: await EmbedderPool.start({ workers, backend: 'onnx', backbone: BACKBONE, maxQueue: 1024 }),
+  };
   const rates: Record<RuntimeName, number[]> = { wasm: [], onnx: [] };
   try {
-    await interleaved(Array.from({ length: rounds + 1 }, (_, i) => i), async (runtime, i) => {
-      const t0 = performance.now();
-      await round1(pools[runtime]);
-      if (i > 0) rates[runtime].push(round((units * 1000) / (performance.now() - t0))); // round 0 warms up
-    });
+    await interleaved(
+      Array.from({ length: rounds + 1 }, (_, i) => i),
+      async (runtime, i) => {
+        const t0 = performance.now();
+        await round1(pools[runtime]);
+        if (i > 0) rates[runtime].push(round((units * 1000) / (performance.now() - t0))); // round 0 warms up
+      },
+    );
   } finally {
     await Promise.all([pools.wasm.close(), pools.onnx.close()]);
   }
@@ -92,7 +106,11 @@ async function runRuntimes(ctx: SectionContext): Promise<RuntimesResult> {
 
   // Only photos where both runtimes found exactly one face (the ONNX detector matches Human's, see test/onnx-detector.test.ts).
   const one = samples.wasm.map((w, i) => [w, samples.onnx[i]] as const).filter(([w, o]) => w.faces === 1 && o.faces === 1);
-  const stage = (f: (s: Sample) => number) => pair(one.map(([w]) => f(w)), one.map(([, o]) => f(o)));
+  const stage = (f: (s: Sample) => number) =>
+    pair(
+      one.map(([w]) => f(w)),
+      one.map(([, o]) => f(o)),
+    );
   const agreement = Math.min(...one.map(([w, o]) => dot(w.embedding!, o.embedding!)));
   const wall = (s: Sample[]) => round((s.length * 1000) / s.reduce((sum, x) => sum + x.totalMs, 0));
 
@@ -129,16 +147,23 @@ async function runRuntimes(ctx: SectionContext): Promise<RuntimesResult> {
   const random = seededRandom(42);
   const recipes = bankPhotos.map(() => Array.from({ length: VIEWS_PER_PHOTO }, () => sampleRecipe(random)));
   const views = bankPhotos.length * (VIEWS_PER_PHOTO + 1);
-  const bank = await throughputPair(2, options.rounds, views, (pool) => Promise.all(bankPhotos.map((p, i) => pool.embed(p.bytes, { maxFaces: 1, views: recipes[i] }))));
+  const bank = await throughputPair(2, options.rounds, views, (pool) =>
+    Promise.all(bankPhotos.map((p, i) => pool.embed(p.bytes, { maxFaces: 1, views: recipes[i] }))),
+  );
 
   return {
-    section: 'runtimes', formatVersion: 1,
+    section: 'runtimes',
+    formatVersion: 1,
     machine,
     onnxruntime,
     source: { description: set.description, photos: photos.length },
     backbone: { ...pair(backboneMs.wasm, backboneMs.onnx), crops: crops.length },
     endToEnd: {
-      oneFacePhotos: one.length, decode: stage((s) => s.decodeMs), detect: stage((s) => s.detectMs), embed: stage((s) => s.embedMs), total: stage((s) => s.totalMs),
+      oneFacePhotos: one.length,
+      decode: stage((s) => s.decodeMs),
+      detect: stage((s) => s.detectMs),
+      embed: stage((s) => s.embedMs),
+      total: stage((s) => s.totalMs),
       throughputImagesPerSec: { wasm: wall(samples.wasm), onnx: wall(samples.onnx) },
     },
     agreementMinCosine: round(agreement, 6),

@@ -33,7 +33,10 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /** Round for JSON output: keeps files readable without losing meaningful precision. */

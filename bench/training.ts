@@ -37,7 +37,9 @@ interface PresetTiming {
 /** `<tmp>/people/<Name>/*` as symlinks to the first PER_PERSON photos of each person. */
 function subset(datasetDir: string, tmp: string): string {
   const out = path.join(tmp, 'people');
-  for (const person of readdirSync(datasetDir).filter((p) => statSync(path.join(datasetDir, p)).isDirectory()).sort()) {
+  for (const person of readdirSync(datasetDir)
+    .filter((p) => statSync(path.join(datasetDir, p)).isDirectory())
+    .sort()) {
     mkdirSync(path.join(out, person), { recursive: true });
     for (const f of readdirSync(path.join(datasetDir, person)).sort().slice(0, PER_PERSON)) {
       symlinkSync(path.join(datasetDir, person, f), path.join(out, person, f));
@@ -52,8 +54,12 @@ async function runPreset(service: TrainingService, db: Database, preset: PresetI
   if (outcome.status !== 'done') throw new Error(`preset ${preset} ${outcome.status}: ${outcome.error ?? ''}`);
   const run = getRun(db, outcome.runId)!;
   return {
-    preset, description: describePreset(PRESETS[preset]), seconds: round(outcome.seconds, 1), epochs: run.history.length,
-    epochMedianMs: round(median(run.history.map((e) => e.seconds * 1000)), 1), testTop1: outcome.testAccuracy ?? null,
+    preset,
+    description: describePreset(PRESETS[preset]),
+    seconds: round(outcome.seconds, 1),
+    epochs: run.history.length,
+    epochMedianMs: round(median(run.history.map((e) => e.seconds * 1000)), 1),
+    testTop1: outcome.testAccuracy ?? null,
     featuresComputed: outcome.features?.computed ?? 0,
   };
 }
@@ -77,7 +83,15 @@ export const trainingSection: Section = {
     try {
       ctx.log(`training: importing ${source}`);
       const pool = await EmbedderPool.start({ backend: 'wasm', workers: config.workers });
-      const imported = await importDataset({ source, out: path.join(tmp, 'face_data'), ratios: parseSplitRatios('70,15,15'), seed: 42, pool, db, backbone: 'faceres' });
+      const imported = await importDataset({
+        source,
+        out: path.join(tmp, 'face_data'),
+        ratios: parseSplitRatios('70,15,15'),
+        seed: 42,
+        pool,
+        db,
+        backbone: 'faceres',
+      });
       await pool.close();
       const service = new TrainingService({ db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: tmp, backend: 'wasm', workers: config.workers });
       cpu.mark('cold');
@@ -91,20 +105,29 @@ export const trainingSection: Section = {
       }
       const warm5 = warm.find((w) => w.preset === 5)!;
       const json = {
-        source, images: imported.counts, people: imported.people, perPerson: PER_PERSON, workers: config.workers,
-        cold, warm, cpu: cpu.stop(), coldOverWarmPreset5: round(cold.seconds / warm5.seconds, 1),
+        source,
+        images: imported.counts,
+        people: imported.people,
+        perPerson: PER_PERSON,
+        workers: config.workers,
+        cold,
+        warm,
+        cpu: cpu.stop(),
+        coldOverWarmPreset5: round(cold.seconds / warm5.seconds, 1),
       };
       const markdown = [
         `## Training benchmark, ${ctx.startedAt.toISOString().slice(0, 10)}`,
         '',
         `Dataset: ${imported.people} people x ${PER_PERSON} photos (${imported.counts.train} train / ${imported.counts.val} val / ${imported.counts.test} test), faceres on wasm, ${config.workers} extraction workers.`,
         '',
-        `Feature cache from empty (preset 5, which also needs paired views): **${cold.seconds} s** in all, ${cold.featuresComputed} backbone passes `
-          + `(${round(cold.featuresComputed / cold.seconds, 1)} views/s). The same preset with the cache filled: ${warm5.seconds} s `
-          + `(**${json.coldOverWarmPreset5}x** faster, 0 backbone passes).`,
+        `Feature cache from empty (preset 5, which also needs paired views): **${cold.seconds} s** in all, ${cold.featuresComputed} backbone passes ` +
+          `(${round(cold.featuresComputed / cold.seconds, 1)} views/s). The same preset with the cache filled: ${warm5.seconds} s ` +
+          `(**${json.coldOverWarmPreset5}x** faster, 0 backbone passes).`,
         '',
-        table(['preset', 'what', 'seconds (warm cache)', 'epochs', 'median ms/epoch', 'test top-1'],
-          warm.map((w) => [String(w.preset), w.description, String(w.seconds), String(w.epochs), String(w.epochMedianMs), percent(w.testTop1)])),
+        table(
+          ['preset', 'what', 'seconds (warm cache)', 'epochs', 'median ms/epoch', 'test top-1'],
+          warm.map((w) => [String(w.preset), w.description, String(w.seconds), String(w.epochs), String(w.epochMedianMs), percent(w.testTop1)]),
+        ),
       ].join('\n');
       return { name: 'training', json, markdown };
     } finally {

@@ -68,7 +68,7 @@ main(process.argv.slice(2)).then(
       console.error(`celeb: ${error.message}`);
       process.exitCode = EXIT_STATUS[error.code];
     } else {
-      console.error(`celeb: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      console.error(`celeb: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       process.exitCode = EXIT_BUG;
     }
   },

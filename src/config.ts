@@ -147,7 +147,8 @@ function token(env: Env, spec: PlatformSpec): string | null {
   const key = spec.env.token;
   const raw = env[key]?.trim();
   if (!raw) return null;
-  if (!spec.tokenPattern.test(raw)) throw new ConfigError(`${key} does not look like a bot token (${spec.tokenHint}); check for quotes, spaces or a missing part`);
+  if (!spec.tokenPattern.test(raw))
+    throw new ConfigError(`${key} does not look like a bot token (${spec.tokenHint}); check for quotes, spaces or a missing part`);
   return raw;
 }
 

@@ -27,6 +27,11 @@ export function openEngine(config: AppConfig, overrides: EngineOptions = {}): Pr
 /** The training service over an open database; runs use the configured backend, workers and folders. */
 export function openTrainingService(config: AppConfig, db: Database): TrainingService {
   return new TrainingService({
-    db, dbPath: config.dbPath, modelDir: config.modelDir, dataDir: config.dataDir, backend: config.backend, workers: config.workers,
+    db,
+    dbPath: config.dbPath,
+    modelDir: config.modelDir,
+    dataDir: config.dataDir,
+    backend: config.backend,
+    workers: config.workers,
   });
 }

@@ -32,14 +32,25 @@ test('horizontal flip mirrors every row of a real photo', () => {
 
 test('rotation turns counter-clockwise and fills the corners with black', () => {
   // A bright square in the top-left quadrant moves to the bottom-left after +90°.
-  const marker = tf.tidy(() => tf.pad(tf.ones<tf.Rank.R4>([1, 16, 16, 3]), [[0, 0], [8, 40], [8, 40], [0, 0]]));
+  const marker = tf.tidy(() =>
+    tf.pad(tf.ones<tf.Rank.R4>([1, 16, 16, 3]), [
+      [0, 0],
+      [8, 40],
+      [8, 40],
+      [0, 0],
+    ]),
+  );
   const turned = pixels(rotate(marker, 90));
   assert.equal(turned[16][16][0], 0, 'top-left emptied');
   assert.equal(turned[64 - 1 - 16][16][0], 1, 'bottom-left now bright');
   const tilted = pixels(rotate(photo, 10));
   assert.deepEqual(tilted[0][0], [0, 0, 0], 'a corner rotated in from outside is black');
   assert.notDeepEqual(tilted[32][10], pixels(photo)[32][10], 'pixels moved');
-  assert.deepEqual(tilted[32][32].map((v) => Math.round(v * 100)), pixels(photo)[32][32].map((v) => Math.round(v * 100)), 'the centre stays');
+  assert.deepEqual(
+    tilted[32][32].map((v) => Math.round(v * 100)),
+    pixels(photo)[32][32].map((v) => Math.round(v * 100)),
+    'the centre stays',
+  );
 });
 
 test('erasing zeroes exactly the box and leaves the rest', () => {
@@ -64,7 +75,10 @@ test('sample pairing is the pixel average of two photos', () => {
 test('normalisation follows the backbone: (pixel - mean) / std per channel, optional BGR', () => {
   const pixel = tf.tensor4d([0.2, 0.4, 0.6], [1, 1, 1, 3]);
   const faceres = preprocessCrop(pixel, { mean: 0, std: 1, channelOrder: 'rgb' }).dataSync();
-  assert.deepEqual([...faceres].map((v) => Math.round(v)), [51, 102, 153]);
+  assert.deepEqual(
+    [...faceres].map((v) => Math.round(v)),
+    [51, 102, 153],
+  );
   const minusOneToOne = preprocessCrop(pixel, { mean: 127.5, std: 127.5, channelOrder: 'rgb' }).dataSync();
   [0.2, 0.4, 0.6].forEach((p, i) => assert.ok(Math.abs(minusOneToOne[i] - (p * 255 - 127.5) / 127.5) < 1e-5));
   const caffe = preprocessCrop(pixel, { mean: [103.939, 116.779, 123.68], std: 1, channelOrder: 'bgr' }).dataSync();

@@ -19,11 +19,22 @@ test('no tokens: no bots, and the limits have their defaults', () => {
 });
 
 test('each platform is configured by its token, admins, API root and (Discord) guild', () => {
-  const config = loadBotConfig({
-    TELEGRAM_TOKEN: ` ${TG} `, TELEGRAM_ADMIN_IDS: '42, 43', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
-    DISCORD_TOKEN: DC, DISCORD_ADMIN_IDS: '123456789012345678', DISCORD_GUILD_ID: '987654321098765432',
-    BOT_MAX_CONCURRENT: '3', BOT_QUEUE_NOTICE: '0', BOT_RATE_LIMIT: '10', BOT_RATE_WINDOW_SECONDS: '30', BOT_PROGRESS_SECONDS: '2.5',
-  }, 2);
+  const config = loadBotConfig(
+    {
+      TELEGRAM_TOKEN: ` ${TG} `,
+      TELEGRAM_ADMIN_IDS: '42, 43',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      DISCORD_TOKEN: DC,
+      DISCORD_ADMIN_IDS: '123456789012345678',
+      DISCORD_GUILD_ID: '987654321098765432',
+      BOT_MAX_CONCURRENT: '3',
+      BOT_QUEUE_NOTICE: '0',
+      BOT_RATE_LIMIT: '10',
+      BOT_RATE_WINDOW_SECONDS: '30',
+      BOT_PROGRESS_SECONDS: '2.5',
+    },
+    2,
+  );
   assert.deepEqual(config.telegram, { token: TG, adminIds: ['42', '43'], apiRoot: 'http://127.0.0.1:8081' });
   assert.deepEqual(config.discord, { token: DC, adminIds: ['123456789012345678'], apiRoot: null, guildId: '987654321098765432' });
   assert.deepEqual(config.limits, { maxConcurrent: 3, queueNotice: 0, maxQueue: 100, ratePerUser: 10, rateWindowMs: 30_000 });
@@ -41,16 +52,33 @@ test('bad values stop the start with the variable named, and a token is never ec
     [{ BOT_QUEUE_NOTICE: '-1' }, /^BOT_QUEUE_NOTICE must be a whole number of 0 or more/],
   ];
   for (const [env, message] of bad) {
-    assert.throws(() => loadBotConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+    assert.throws(
+      () => loadBotConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      JSON.stringify(env),
+    );
   }
-  assert.throws(() => loadBotConfig({ DISCORD_TOKEN: 'just-one-part-secret' }), (e: unknown) => e instanceof Error && !e.message.includes('secret'));
+  assert.throws(
+    () => loadBotConfig({ DISCORD_TOKEN: 'just-one-part-secret' }),
+    (e: unknown) => e instanceof Error && !e.message.includes('secret'),
+  );
 });
 
 test('.env: comments, export, quotes, escapes and inline comments; a line that is not KEY=value is an error', () => {
-  const parsed = parseDotEnv([
-    '# comment', '', 'A=1', 'export B = two words ', 'C="quoted # not a comment"', "D='single $literal \\n'", 'E="line\\nbreak \\"q\\""',
-    'F=value # inline comment', 'G=', 'H="x" # after quotes',
-  ].join('\n'));
+  const parsed = parseDotEnv(
+    [
+      '# comment',
+      '',
+      'A=1',
+      'export B = two words ',
+      'C="quoted # not a comment"',
+      "D='single $literal \\n'",
+      'E="line\\nbreak \\"q\\""',
+      'F=value # inline comment',
+      'G=',
+      'H="x" # after quotes',
+    ].join('\n'),
+  );
   assert.deepEqual(parsed, { A: '1', B: 'two words', C: 'quoted # not a comment', D: 'single $literal \\n', E: 'line\nbreak "q"', F: 'value', G: '', H: 'x' });
   assert.throws(() => parseDotEnv('A=1\nnot an assignment'), /\.env line 2 is not KEY=value/);
 });

@@ -36,16 +36,26 @@ test('answers: percentages, the best match with two runners-up, numbered faces',
   assert.deepEqual([0.87, 0.004, 0.996, 1, 0.0549].map(percent), ['87%', '<1%', '>99%', '100%', '5%']);
   const one = prediction([['Tom Hanks', 'Will Smith', 'Brad Pitt']]);
   assert.equal(plain(singleFaceText(one.faces[0])), 'You look most like Tom Hanks (87%). Also: Will Smith 6%, Brad Pitt 3%');
-  const three = prediction([['A', 'B', 'C'], ['D', 'E', 'F'], ['G', 'H', 'I']]);
-  assert.equal(plain(manyFacesText(three.faces, 7)), 'I see 7 faces; here are the 3 largest, numbered on the picture:\n'
-    + '1. A (87%). Also: B 6%, C 3%\n2. D (87%). Also: E 6%, F 3%\n3. G (87%). Also: H 6%, I 3%');
+  const three = prediction([
+    ['A', 'B', 'C'],
+    ['D', 'E', 'F'],
+    ['G', 'H', 'I'],
+  ]);
+  assert.equal(
+    plain(manyFacesText(three.faces, 7)),
+    'I see 7 faces; here are the 3 largest, numbered on the picture:\n' +
+      '1. A (87%). Also: B 6%, C 3%\n2. D (87%). Also: E 6%, F 3%\n3. G (87%). Also: H 6%, I 3%',
+  );
   assert.match(plain(manyFacesText(three.faces.slice(0, 2), 2)), /^I see 2 faces, numbered on the picture:\n1\. /);
 });
 
 test('a dark, blurry or tiny face is still answered, with a note that says why it may be off', () => {
   const [face] = prediction([['Tom Hanks', 'Will Smith']]).faces;
   assert.equal(caveat([]), '');
-  assert.equal(plain(singleFaceText({ ...face, warnings: ['dark'] })), 'You look most like Tom Hanks (87%). Also: Will Smith 6%\nNote: the photo is quite dark, so the answer may be off.');
+  assert.equal(
+    plain(singleFaceText({ ...face, warnings: ['dark'] })),
+    'You look most like Tom Hanks (87%). Also: Will Smith 6%\nNote: the photo is quite dark, so the answer may be off.',
+  );
   assert.equal(caveat(['dark', 'blurry', 'small']), 'Note: the photo is quite dark, the face is blurry and the face is very small, so the answer may be off.');
   assert.match(plain(manyFacesText([{ ...face, warnings: ['small'] }, face], 2)), /^1\. Tom Hanks \(87%\)\. Also: Will Smith 6% \(very small\)$/m);
 });
@@ -55,9 +65,17 @@ test('several faces are numbered in reading order, on the picture and in the tex
   p.faces[0].box = [10, 200, 120, 120]; // largest, bottom left
   p.faces[1].box = [300, 210, 100, 100]; // bottom right
   p.faces[2].box = [150, 10, 60, 60]; // smallest, top row
-  const photo = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#888' } }).jpeg().toBuffer();
+  const photo = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#888' } })
+    .jpeg()
+    .toBuffer();
   const reply = await photoReply(photo, p, { dir: '/nowhere', manifest: { thumbnails: {} } }, { thumbnails: new Thumbnails('/nowhere'), maxImagePixels: 1e7 });
-  assert.deepEqual(plain(reply.text).split('\n').slice(1).map((l) => l.split(' (')[0]), ['1. Top', '2. Left', '3. Right']);
+  assert.deepEqual(
+    plain(reply.text)
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(' (')[0]),
+    ['1. Top', '2. Left', '3. Right'],
+  );
   assert.ok(reply.picture && reply.picture.bytes.length > 0, 'the numbered picture comes along');
 });
 
@@ -127,9 +145,17 @@ test('middleware: composed in order, routed by request kind, next() at most once
     await next();
   };
   const end = (name: string) => async () => void seen.push(name);
-  const stack = compose<BotContext>(mark('log'), mark('errors'), route({
-    help: end('help'), hint: end('hint'), photo: compose(mark('limit'), end('photo')), leaderboard: end('leaderboard'), train: end('train'),
-  }));
+  const stack = compose<BotContext>(
+    mark('log'),
+    mark('errors'),
+    route({
+      help: end('help'),
+      hint: end('hint'),
+      photo: compose(mark('limit'), end('photo')),
+      leaderboard: end('leaderboard'),
+      train: end('train'),
+    }),
+  );
   const ctx = (request: BotRequest) => ({ request }) as BotContext; // only `request` is read here
   await stack(ctx({ kind: 'photo', image: bytesImage() }), async () => undefined);
   await stack(ctx({ kind: 'help' }), async () => undefined);
@@ -138,25 +164,49 @@ test('middleware: composed in order, routed by request kind, next() at most once
     await next();
     await next();
   });
-  await assert.rejects(twice(ctx({ kind: 'help' }), async () => undefined), /next\(\) called twice/);
+  await assert.rejects(
+    twice(ctx({ kind: 'help' }), async () => undefined),
+    /next\(\) called twice/,
+  );
 });
 
 test('logs: one JSON object per line, secrets and token-shaped strings scrubbed, no undefined fields', () => {
   const lines: string[] = [];
   const log = createLogger({ secrets: ['s3cr3t-value'], write: (l) => lines.push(l), now: () => new Date(0) }).child({ platform: 'telegram' });
-  log.info('request', { url: 'https://api.telegram.org/file/bot123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr/photos/1.jpg', note: 'has s3cr3t-value inside', gone: undefined });
+  log.info('request', {
+    url: 'https://api.telegram.org/file/bot123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr/photos/1.jpg',
+    note: 'has s3cr3t-value inside',
+    gone: undefined,
+  });
   log.debug('hidden');
   log.error('failed', new Error('token 123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr refused'));
   assert.equal(lines.length, 2);
   const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(first, { time: '1970-01-01T00:00:00.000Z', level: 'info', event: 'request', platform: 'telegram', url: 'https://api.telegram.org/file/bot[redacted]/photos/1.jpg', note: 'has [redacted] inside' });
+  assert.deepEqual(first, {
+    time: '1970-01-01T00:00:00.000Z',
+    level: 'info',
+    event: 'request',
+    platform: 'telegram',
+    url: 'https://api.telegram.org/file/bot[redacted]/photos/1.jpg',
+    note: 'has [redacted] inside',
+  });
   assert.equal(second.error, 'token [redacted] refused');
   assert.equal(second.level, 'error');
 });
 
 test('numbered boxes are drawn on a copy no larger than 1024 px, EXIF-upright, same aspect ratio', async () => {
-  const photo = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#336699' } }).jpeg().toBuffer();
-  const out = await drawNumberedBoxes(photo, [[100, 100, 400, 400], [1200, 200, 300, 300]], { width: 2000, height: 1000 }, 40e6);
+  const photo = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer();
+  const out = await drawNumberedBoxes(
+    photo,
+    [
+      [100, 100, 400, 400],
+      [1200, 200, 300, 300],
+    ],
+    { width: 2000, height: 1000 },
+    40e6,
+  );
   const meta = await sharp(out).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 1024, 512]);
   const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
@@ -168,10 +218,16 @@ test('numbered boxes are drawn on a copy no larger than 1024 px, EXIF-upright, s
 function coreWith(engine: HeldEngine, limits: Partial<ConstructorParameters<typeof BotCore>[0]['limits']> = {}) {
   const lines: string[] = [];
   const core = new BotCore({
-    engine, training: { current: null } as unknown as ConstructorParameters<typeof BotCore>[0]['training'], // photos never touch training
-    db: openDatabase(':memory:'), models: { refresh: async () => undefined }, admins: { discord: [], telegram: [] },
+    engine,
+    training: { current: null } as unknown as ConstructorParameters<typeof BotCore>[0]['training'], // photos never touch training
+    db: openDatabase(':memory:'),
+    models: { refresh: async () => undefined },
+    admins: { discord: [], telegram: [] },
     limits: { maxConcurrent: 1, queueNotice: 1, maxQueue: 3, ratePerUser: 100, rateWindowMs: 60_000, ...limits },
-    maxImageBytes: 1000, maxImagePixels: 1e6, defaultModelDir: DEFAULT_MODEL, progressIntervalMs: 100,
+    maxImageBytes: 1000,
+    maxImagePixels: 1e6,
+    defaultModelDir: DEFAULT_MODEL,
+    progressIntervalMs: 100,
     log: createLogger({ write: (l) => lines.push(l) }),
   });
   return { core, lines };
@@ -184,16 +240,27 @@ test('the core: one at a time, "you are number k" past the notice bound, refusal
   const chats = Array.from({ length: 6 }, () => new RecordingChat());
   const done = chats.map((chat, i) => core.handle({ actor: user(`u${i}`), chat, request: { kind: 'photo', image: bytesImage() } }));
   await sleep(10);
-  assert.deepEqual(chats.map((c) => c.replies), [[], [], ["I'm busy with other photos right now: you are number 2 in line. Your answer will follow."],
-    ["I'm busy with other photos right now: you are number 3 in line. Your answer will follow."],
-    ["I'm swamped with photos right now. Please send yours again in a minute."], ["I'm swamped with photos right now. Please send yours again in a minute."]]);
+  assert.deepEqual(
+    chats.map((c) => c.replies),
+    [
+      [],
+      [],
+      ["I'm busy with other photos right now: you are number 2 in line. Your answer will follow."],
+      ["I'm busy with other photos right now: you are number 3 in line. Your answer will follow."],
+      ["I'm swamped with photos right now. Please send yours again in a minute."],
+      ["I'm swamped with photos right now. Please send yours again in a minute."],
+    ],
+  );
   for (let i = 0; i < 4; i++) {
     while (engine.calls.length === 0) await sleep(1);
     assert.equal(engine.calls.length, 1, 'never more than maxConcurrent in the engine');
     engine.answerAll();
   }
   await Promise.all(done);
-  assert.deepEqual(chats.slice(0, 4).map((c) => c.all.at(-1)), Array(4).fill('You look most like Tom Hanks (87%). Also: Will Smith 6%, Brad Pitt 3%'));
+  assert.deepEqual(
+    chats.slice(0, 4).map((c) => c.all.at(-1)),
+    Array(4).fill('You look most like Tom Hanks (87%). Also: Will Smith 6%, Brad Pitt 3%'),
+  );
   assert.equal(core.pending, 0);
 });
 
@@ -201,7 +268,8 @@ test('the core: a failure of any kind becomes a sentence; unforeseen ones are lo
   const engine = new HeldEngine();
   const { core, lines } = coreWith(engine, { maxConcurrent: 5 });
   const cases: [unknown, RegExp][] = [
-    [new InputError('no_face', 'x'), /couldn't find a face/], [new DownloadError('failed', 'x'), /couldn't download that photo/],
+    [new InputError('no_face', 'x'), /couldn't find a face/],
+    [new DownloadError('failed', 'x'), /couldn't download that photo/],
     [new DownloadError('platform_limit', 'x', 20 * 1024 * 1024, 30 * 1024 * 1024), /up to 20 MB, and this one is 30 MB/],
     [new TypeError('kaboom'), /^Sorry, something went wrong on my side/],
   ];
@@ -214,9 +282,25 @@ test('the core: a failure of any kind becomes a sentence; unforeseen ones are lo
     assert.match(chat.replies.join(), sentence);
   }
   const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'error');
-  assert.deepEqual(errors.map((e) => e.errorName), ['DownloadError', 'TypeError'], 'only the unforeseen ones');
+  assert.deepEqual(
+    errors.map((e) => e.errorName),
+    ['DownloadError', 'TypeError'],
+    'only the unforeseen ones',
+  );
   const tooBig = new RecordingChat();
-  await core.handle({ actor: user('y'), chat: tooBig, request: { kind: 'photo', image: { size: 5000, download: async (max) => { throw new InputError('too_large', `over ${max}`); } } } });
+  await core.handle({
+    actor: user('y'),
+    chat: tooBig,
+    request: {
+      kind: 'photo',
+      image: {
+        size: 5000,
+        download: async (max) => {
+          throw new InputError('too_large', `over ${max}`);
+        },
+      },
+    },
+  });
   assert.match(tooBig.replies[0], /too large for me \(up to 0 MB/);
 });
 

@@ -51,7 +51,13 @@ test('defect 7: a command the bot no longer has is acknowledged with a sentence 
 test('defect 8: a run that outlives its interaction token moves its progress and result to a channel message, without follow-ups', async () => {
   const fake = h.discord!;
   // Invoked 14.5 minutes ago: the token works for half a minute more, less than the run lasts.
-  const i = fake.dispatchInteraction({ commandName: 'train', options: [{ name: 'run', type: 'integer', value: 2 }], user: h.discordAdmin!, guildId: fake.guildId, createdAt: Date.now() - 14.5 * 60_000 });
+  const i = fake.dispatchInteraction({
+    commandName: 'train',
+    options: [{ name: 'run', type: 'integer', value: 2 }],
+    user: h.discordAdmin!,
+    guildId: fake.guildId,
+    createdAt: Date.now() - 14.5 * 60_000,
+  });
   const ack = await answerOf(fake, i);
   assert.match(contentOf(ack), /^Started run #\d+/, 'the deferred reply is filled while the token lives');
   const result = await fake.waitForCall((c) => channelPosts(fake.channelId)(c) && /^\*\*Run #\d+ .*\*\* failed: /.test(contentOf(c)), 60_000);
@@ -65,7 +71,13 @@ test('defect 8: a run that outlives its interaction token moves its progress and
 test('defect 9: a reply to a message the user deleted goes out without the reference', async () => {
   const fake = h.discord!;
   const message = fake.dispatchMessage({ content: 'hi there', author: fake.addUser({ username: 'deleter' }), deleted: true });
-  const reply = await fake.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${message.channel_id}/messages` && /Send me a photo/.test(contentOf(c)), 15_000);
+  const reply = await fake.waitForCall(
+    (c) => c.method === 'POST' && c.path === `/channels/${message.channel_id}/messages` && /Send me a photo/.test(contentOf(c)),
+    15_000,
+  );
   assert.equal(reply.status, 200, JSON.stringify(reply.response));
-  assert.deepEqual(h.logs.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    h.logs.filter((l) => l.level === 'error'),
+    [],
+  );
 });

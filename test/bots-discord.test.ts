@@ -37,12 +37,17 @@ test('the slash commands register to a guild and globally, /train for administra
   assert.deepEqual([image?.name, image?.type, image?.required], ['image', ApplicationCommandOptionType.Attachment, true]);
   const run = byName.get('train')?.options?.[0] as APIApplicationCommandIntegerOption;
   assert.equal(run.name, 'run');
-  assert.deepEqual(run.choices?.map((c) => c.value), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    run.choices?.map((c) => c.value),
+    [1, 2, 3, 4, 5],
+  );
   assert.equal(run.choices?.[4].name, '5: fc1 + NLL + sample pairing, 100 epochs');
 
   // `npm run discord:register` is the same function behind the configuration.
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'src', 'bots', 'register-discord.js')], {
-    cwd: h.tmp, env: { ...process.env, DISCORD_TOKEN: fake.token, DISCORD_API_ROOT: fake.restRoot, DISCORD_GUILD_ID: '' }, timeout: 20_000,
+    cwd: h.tmp,
+    env: { ...process.env, DISCORD_TOKEN: fake.token, DISCORD_API_ROOT: fake.restRoot, DISCORD_GUILD_ID: '' },
+    timeout: 20_000,
   });
   assert.match(stdout, /^Registered \/lookalike, \/train, \/train-cancel, \/leaderboard, \/help \(global\)/);
   assert.equal(fake.commands.get('global')?.length, 5);
@@ -74,7 +79,10 @@ test('/lookalike with a group photo answers per face and sends the picture with 
   const answer = await answerOf(fake, lookalike(fake, readFixture('faces', 'group-1.jpg')));
   const lines = contentOf(answer).split('\n');
   assert.match(lines[0], /^I see \d+ faces; here are the 3 largest, numbered on the picture:$/);
-  assert.deepEqual(lines.slice(1).map((l) => l.slice(0, 5)), ['1. **', '2. **', '3. **']);
+  assert.deepEqual(
+    lines.slice(1).map((l) => l.slice(0, 5)),
+    ['1. **', '2. **', '3. **'],
+  );
   assert.equal(answer.files[0].fileName, 'faces.jpg');
 });
 
@@ -95,15 +103,21 @@ test('a photo in a DM, and one in a guild message that mentions the bot, get rep
   assert.deepEqual((reply.body as { allowed_mentions?: { replied_user?: boolean } }).allowed_mentions?.replied_user, false, 'no ping');
   const hint = post(fake, `<@${fake.bot.id}> hello`, [], { guild: true });
   assert.match(contentOf(await replyTo(fake, hint)), /^Send me a photo with a face/);
-  assert.equal(fake.calls.some((c) => (c.body as { message_reference?: { message_id: string } } | undefined)?.message_reference?.message_id === ignored.id), false);
+  assert.equal(
+    fake.calls.some((c) => (c.body as { message_reference?: { message_id: string } } | undefined)?.message_reference?.message_id === ignored.id),
+    false,
+  );
 });
 
 test('/leaderboard with no runs yet says so', async () => {
   const fake = h.discord!;
-  assert.match(contentOf(await answerOf(fake, command(fake, 'leaderboard'))), /^No finished training runs yet\. An admin can start one with \/train run:<1-5>\./);
+  assert.match(
+    contentOf(await answerOf(fake, command(fake, 'leaderboard'))),
+    /^No finished training runs yet\. An admin can start one with \/train run:<1-5>\./,
+  );
 });
 
-test('a non-admin\'s /train is refused (and logged) even though Discord let them run it; an admin may cancel nothing', async () => {
+test("a non-admin's /train is refused (and logged) even though Discord let them run it; an admin may cancel nothing", async () => {
   const fake = h.discord!;
   const refused = await answerOf(fake, command(fake, 'train', [{ name: 'run', type: 'integer', value: 5 }]));
   assert.match(contentOf(refused), new RegExp(`only the bot's admins can train models\\. \\(Your user id is ${fake.user.id}; .*DISCORD\\\\?_ADMIN\\\\?_IDS`));
@@ -118,7 +132,10 @@ test('when the interaction token has expired, the answer goes to the channel ins
   const i = lookalike(fake, readFixture('faces', 'group-1.jpg'));
   await fake.waitForCall(isCallback(i)); // deferred...
   fake.expireInteraction(i.token); // ...and then Discord forgets the token (15 minutes in real life)
-  const sent = await fake.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${fake.channelId}/messages` && /^I see \d+ faces/.test(contentOf(c)), 15_000);
+  const sent = await fake.waitForCall(
+    (c) => c.method === 'POST' && c.path === `/channels/${fake.channelId}/messages` && /^I see \d+ faces/.test(contentOf(c)),
+    15_000,
+  );
   assert.equal(sent.files[0].fileName, 'faces.jpg');
   assert.equal(fake.calls.filter(isFollowUp(i)).length, 0);
 });
@@ -127,6 +144,9 @@ test('logs hold no token; the client disconnects cleanly', async () => {
   await eventually(() => (h.logs.filter((l) => l.event === 'request').length >= 10 ? true : undefined), 5000, 'request log lines');
   await h.stop();
   for (const line of h.rawLogs) assert.ok(!line.includes(h.discord!.token), 'no token');
-  assert.deepEqual(h.logs.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    h.logs.filter((l) => l.level === 'error'),
+    [],
+  );
   assert.deepEqual(await assertNoOpenSockets(), []);
 });

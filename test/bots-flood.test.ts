@@ -36,25 +36,40 @@ test('defect 2: one HTTP 500 on sendMessage, and a connection closed without a r
   assert.equal(fake.callsTo('sendMessage').filter((c) => /went wrong/.test(textOf(c))).length, 0, 'no "Sorry, something went wrong"');
 });
 
-test('defect 3: a user who sends 20 photos at once gets 5 answers and one "Easy there", paced within the chat\'s flood limit', { timeout: 120_000 }, async () => {
-  const fake = h.telegram!;
-  const userId = newUserId();
-  const updates = Array.from({ length: 20 }, () => sendPhoto(fake, userId, FACE));
-  const requests = () => h.logs.filter((l) => l.event === 'request' && l.user === String(userId));
-  await eventually(() => (requests().length === 20 ? true : undefined), 60_000, 'all 20 requests handled');
-  const answers = updates.flatMap((u) => answersTo(fake, u));
-  assert.equal(answers.filter((c) => c.method === 'sendPhoto').length, 5);
-  assert.equal(answers.filter((c) => EASY.test(textOf(c))).length, 1, 'told once, not once per refused photo');
-  assert.deepEqual(fake.calls.filter((c) => c.error?.code === 429).map((c) => c.method), [], 'never ran into flood control');
-});
+test(
+  'defect 3: a user who sends 20 photos at once gets 5 answers and one "Easy there", paced within the chat\'s flood limit',
+  { timeout: 120_000 },
+  async () => {
+    const fake = h.telegram!;
+    const userId = newUserId();
+    const updates = Array.from({ length: 20 }, () => sendPhoto(fake, userId, FACE));
+    const requests = () => h.logs.filter((l) => l.event === 'request' && l.user === String(userId));
+    await eventually(() => (requests().length === 20 ? true : undefined), 60_000, 'all 20 requests handled');
+    const answers = updates.flatMap((u) => answersTo(fake, u));
+    assert.equal(answers.filter((c) => c.method === 'sendPhoto').length, 5);
+    assert.equal(answers.filter((c) => EASY.test(textOf(c))).length, 1, 'told once, not once per refused photo');
+    assert.deepEqual(
+      fake.calls.filter((c) => c.error?.code === 429).map((c) => c.method),
+      [],
+      'never ran into flood control',
+    );
+  },
+);
 
 test('defect 3: "Easy there" once per wait, in the core, for every platform', async () => {
   const engine = new HeldEngine();
   const core = new BotCore({
-    engine, training: { current: null } as unknown as ConstructorParameters<typeof BotCore>[0]['training'], // photos never touch training
-    db: openDatabase(':memory:'), models: { refresh: async () => undefined }, admins: { discord: [], telegram: [] },
+    engine,
+    training: { current: null } as unknown as ConstructorParameters<typeof BotCore>[0]['training'], // photos never touch training
+    db: openDatabase(':memory:'),
+    models: { refresh: async () => undefined },
+    admins: { discord: [], telegram: [] },
     limits: { maxConcurrent: 5, queueNotice: 5, maxQueue: 10, ratePerUser: 2, rateWindowMs: 60_000 },
-    maxImageBytes: 1000, maxImagePixels: 1e6, defaultModelDir: DEFAULT_MODEL, progressIntervalMs: 100, log: createLogger({ write: () => undefined }),
+    maxImageBytes: 1000,
+    maxImagePixels: 1e6,
+    defaultModelDir: DEFAULT_MODEL,
+    progressIntervalMs: 100,
+    log: createLogger({ write: () => undefined }),
   });
   const chat = new RecordingChat();
   const actor = { platform: 'discord' as const, id: 'u', name: 'u' };

@@ -16,7 +16,9 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void; // the flag above makes `gc` exist in new contexts
 
 let h: Harness;
-const FACES = ['ai-face', 'cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-model-5', 'cgi-model-8', 'cgi-model-10'].map((n) => readFixture('faces', `${n}.jpg`));
+const FACES = ['ai-face', 'cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-model-5', 'cgi-model-8', 'cgi-model-10'].map((n) =>
+  readFixture('faces', `${n}.jpg`),
+);
 const photoFor = (i: number) => FACES[i % FACES.length];
 
 before(async () => {
@@ -27,7 +29,12 @@ after(async () => {
   await h?.stop();
 });
 
-interface Memory { rss: number; heap: number; external: number; tensors: number }
+interface Memory {
+  rss: number;
+  heap: number;
+  external: number;
+  tensors: number;
+}
 async function memory(): Promise<Memory> {
   for (let i = 0; i < 3; i++) {
     gc();
@@ -61,17 +68,25 @@ test('50 photos from 10 users at once: every one answered exactly once, nothing 
     assert.match(textOf(answer), /^You look most like <b>/);
     const all = answersTo(fake, updates[i]);
     assert.equal(all.filter((c) => c.method === 'sendPhoto').length, 1, 'exactly one answer per photo');
-    assert.ok(all.filter((c) => c.method === 'sendMessage').every((c) => /you are number \d+ in line/.test(textOf(c))), 'the only other message is the queue notice');
+    assert.ok(
+      all.filter((c) => c.method === 'sendMessage').every((c) => /you are number \d+ in line/.test(textOf(c))),
+      'the only other message is the queue notice',
+    );
   }
-  const notices = updates.flatMap((u) => answersTo(fake, u)).filter((c) => c.method === 'sendMessage').map((c) => Number(textOf(c).match(/number (\d+)/)![1]));
+  const notices = updates
+    .flatMap((u) => answersTo(fake, u))
+    .filter((c) => c.method === 'sendMessage')
+    .map((c) => Number(textOf(c).match(/number (\d+)/)![1]));
   assert.ok(notices.length > 0 && notices.every((k) => k > 8), `queue notices only past 8 waiting: ${notices.join(', ')}`);
   assert.equal(h.app.core.queue.active + h.app.core.queue.queued, 0, 'the work queue is empty again');
   assert.equal(h.app.engine.pending, 0, 'the engine is idle again');
   assert.equal(h.app.core.pending, 0, 'no request left in flight');
 
   const growth = { rss: after.rss - before.rss, heap: after.heap - before.heap, external: after.external - before.external };
-  console.log(`memory over the second burst of 50 photos: rss ${mb(before.rss)} -> ${mb(after.rss)}, heap ${mb(before.heap)} -> ${mb(after.heap)}, `
-    + `external ${mb(before.external)} -> ${mb(after.external)}, main-thread tensors ${before.tensors} -> ${after.tensors}, queue notices ${notices.length}`);
+  console.log(
+    `memory over the second burst of 50 photos: rss ${mb(before.rss)} -> ${mb(after.rss)}, heap ${mb(before.heap)} -> ${mb(after.heap)}, ` +
+      `external ${mb(before.external)} -> ${mb(after.external)}, main-thread tensors ${before.tensors} -> ${after.tensors}, queue notices ${notices.length}`,
+  );
   assert.ok(growth.heap < 8 * 1024 * 1024, `JS heap grew by ${mb(growth.heap)}`);
   assert.ok(growth.external < 16 * 1024 * 1024, `external (Buffers) grew by ${mb(growth.external)}`);
   assert.ok(growth.rss < 48 * 1024 * 1024, `RSS (all threads) grew by ${mb(growth.rss)}`);

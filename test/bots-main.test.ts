@@ -60,9 +60,15 @@ test('a token the platform refuses stops the start with exit 1 and names the var
     const tmp = tempWorkspace('celeb-main-');
     const run = start(tmp, cleanEnv({ ...workspaceEnv(tmp), CELEB_WORKERS: '1', TELEGRAM_TOKEN: '999:wrong-token', TELEGRAM_API_ROOT: fake.apiRoot }));
     assert.equal(await run.exit, 1);
-    assert.match(run.stderr(), /^The telegram bot could not start: 401: Unauthorized\. Check TELEGRAM_TOKEN and TELEGRAM_API_ROOT \(http:\/\/127\.0\.0\.1:\d+\)\.$/m);
+    assert.match(
+      run.stderr(),
+      /^The telegram bot could not start: 401: Unauthorized\. Check TELEGRAM_TOKEN and TELEGRAM_API_ROOT \(http:\/\/127\.0\.0\.1:\d+\)\.$/m,
+    );
     assert.ok(!run.stderr().includes('wrong-token') && !run.stdout.join('\n').includes('wrong-token'));
-    assert.ok(run.stdout.some((l) => l.includes('"shutdown.done"')), 'what had started was closed again');
+    assert.ok(
+      run.stdout.some((l) => l.includes('"shutdown.done"')),
+      'what had started was closed again',
+    );
   } finally {
     await fake.stop();
   }
@@ -73,7 +79,12 @@ test('reads .env under the real environment, answers, and on SIGTERM finishes th
   try {
     const tmp = tempWorkspace('celeb-main-');
     const dotenv = { ...workspaceEnv(tmp), CELEB_WORKERS: '1', TELEGRAM_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_ADMIN_IDS: '1' };
-    writeFileSync(path.join(tmp, '.env'), `# written by the test\n${Object.entries(dotenv).map(([k, v]) => `${k}="${v}"`).join('\n')}\nexport BOT_RATE_LIMIT=50 # inline comment\n`);
+    writeFileSync(
+      path.join(tmp, '.env'),
+      `# written by the test\n${Object.entries(dotenv)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join('\n')}\nexport BOT_RATE_LIMIT=50 # inline comment\n`,
+    );
     // A real variable wins over .env: the admin list comes from here.
     const run = start(tmp, cleanEnv({ TELEGRAM_ADMIN_IDS: '777' }));
     await eventually(() => run.stdout.find((l) => l.includes('"app.ready"')), 30_000, `app.ready (stderr: ${run.stderr()})`);
@@ -93,8 +104,14 @@ test('reads .env under the real environment, answers, and on SIGTERM finishes th
     for (const e of ['bot.started', 'app.ready', 'refused', 'shutdown.begin', 'shutdown.done']) assert.ok(events.includes(e), e);
     assert.ok(events.indexOf('shutdown.begin') < events.lastIndexOf('request'), 'the photo finished during the shutdown');
     assert.equal(lines.find((l) => l.event === 'shutdown.done')?.drained, true);
-    assert.ok(run.stdout.every((l) => !l.includes(fake.token) && !l.includes('TEST-token')), 'no token in the logs');
-    assert.deepEqual(lines.filter((l) => l.level === 'error'), []);
+    assert.ok(
+      run.stdout.every((l) => !l.includes(fake.token) && !l.includes('TEST-token')),
+      'no token in the logs',
+    );
+    assert.deepEqual(
+      lines.filter((l) => l.level === 'error'),
+      [],
+    );
   } finally {
     await fake.stop();
   }

@@ -25,7 +25,10 @@ after(async () => {
 test('start-up registers the command menu with setMyCommands', () => {
   const call = h.telegram!.callsTo('setMyCommands')[0];
   assert.deepEqual(call.params.commands, TELEGRAM_COMMANDS);
-  assert.deepEqual(TELEGRAM_COMMANDS.map((c) => c.command), ['start', 'help', 'lookalike', 'leaderboard', 'train']);
+  assert.deepEqual(
+    TELEGRAM_COMMANDS.map((c) => c.command),
+    ['start', 'help', 'lookalike', 'leaderboard', 'train'],
+  );
 });
 
 test('/start and /help say what the bot does, that photos are not stored, and the commands', async () => {
@@ -54,7 +57,11 @@ test('a selfie gets the best match with its confidence, the next two, and the ce
   assert.equal(new Set([m[1], m[3], m[5]]).size, 3);
   const slug = m[1].toLowerCase().replace(/[^a-z0-9]+/g, '-');
   assert.ok(reply.files[0].bytes.equals(readFileSync(path.join(DEFAULT_MODEL, 'thumbnails', `${slug}.jpg`))), 'the reference thumbnail of the best match');
-  assert.equal(fake.callsTo('sendChatAction').some((c) => Number(c.params.chat_id) === update.message.chat.id), true, 'typing... while working');
+  assert.equal(
+    fake.callsTo('sendChatAction').some((c) => Number(c.params.chat_id) === update.message.chat.id),
+    true,
+    'typing... while working',
+  );
   assert.equal(answersTo(fake, update).length, 1, 'one answer');
 });
 
@@ -64,7 +71,7 @@ test('a photo sent as a document (the largest-size rule aside) is answered the s
   assert.match(textOf(await answerTo(fake, update, 'sendPhoto')), /^You look most like <b>/);
 });
 
-test('of a photo\'s sizes the largest is downloaded', async () => {
+test("of a photo's sizes the largest is downloaded", async () => {
   const fake = h.telegram!;
   const small = fake.addFile(await solidJpeg('#888888', 90, 60), { width: 90, height: 60 });
   const large = fake.addFile(readFixture('faces', 'cgi-model-2.jpg'), { width: 640, height: 480 });
@@ -102,7 +109,7 @@ test('in a group, only photos addressed to the bot are answered', async () => {
   assert.deepEqual(answersTo(fake, ignored), []);
 });
 
-test('in a group, a photo that replies to one of the bot\'s messages is addressed to it too', () => {
+test("in a group, a photo that replies to one of the bot's messages is addressed to it too", () => {
   const bot = { id: 99, username: 'lookalike_test_bot' };
   const group = { id: -5, type: 'supergroup', title: 'g' };
   const photo = (extra: object) => ({ message_id: 1, date: 0, chat: group, photo: [], ...extra }) as unknown as Parameters<typeof addressedToBot>[0]; // only the fields read
@@ -117,9 +124,16 @@ test('a 429 from Telegram is retried after retry_after; other errors and long wa
   let calls = 0;
   assert.equal(await withRetryAfter(async () => (++calls < 3 ? Promise.reject(tooMany(0.01)) : 'sent')), 'sent');
   assert.equal(calls, 3);
-  await assert.rejects(withRetryAfter(async () => Promise.reject(tooMany(120))), /Too Many Requests/, 'two minutes is too long to hold an answer');
+  await assert.rejects(
+    withRetryAfter(async () => Promise.reject(tooMany(120))),
+    /Too Many Requests/,
+    'two minutes is too long to hold an answer',
+  );
   calls = 0;
-  await assert.rejects(withRetryAfter(async () => (calls++, Promise.reject(new TelegramError({ error_code: 400, description: 'Bad Request' })))), /Bad Request/);
+  await assert.rejects(
+    withRetryAfter(async () => (calls++, Promise.reject(new TelegramError({ error_code: 400, description: 'Bad Request' })))),
+    /Bad Request/,
+  );
   assert.equal(calls, 1);
 });
 
@@ -142,7 +156,7 @@ test('each bad input gets its own friendly sentence, never a stack trace', async
   assert.deepEqual(failures().slice(-5), ['not_an_image', 'corrupt', 'unsupported_format', 'too_large', 'no_face']);
 });
 
-test('a file over Telegram\'s 20 MB download limit gets the Telegram sentence, without a download', async () => {
+test("a file over Telegram's 20 MB download limit gets the Telegram sentence, without a download", async () => {
   const fake = h.telegram!;
   const downloads = fake.downloads.length;
   const update = sendDocument(fake, newUserId(), Buffer.from('stand-in'), 'huge.jpg', 'image/jpeg', 25 * 1024 * 1024);
@@ -151,7 +165,7 @@ test('a file over Telegram\'s 20 MB download limit gets the Telegram sentence, w
   assert.equal(fake.downloads.length, downloads);
 });
 
-test('a non-admin\'s /train is refused with their id, and the refusal is logged', async () => {
+test("a non-admin's /train is refused with their id, and the refusal is logged", async () => {
   const fake = h.telegram!;
   const userId = newUserId();
   for (const command of ['/train 5', '/train cancel', '/train']) {
@@ -165,7 +179,7 @@ test('a non-admin\'s /train is refused with their id, and the refusal is logged'
   assert.equal(h.app.training.current, null, 'nothing started');
 });
 
-test('an admin\'s /train without a valid preset gets the usage with the five presets', async () => {
+test("an admin's /train without a valid preset gets the usage with the five presets", async () => {
   const fake = h.telegram!;
   const reply = await answerTo(fake, sendText(fake, TG_ADMIN, '/train 9'));
   assert.match(textOf(reply), /^There are five presets, 1 to 5; 9 is not one of them\.\nStart a training run with \/train &lt;1-5&gt;/);
@@ -186,7 +200,9 @@ test('a user over the rate limit is told when to try again', async () => {
   const bytes = readFixture('faces', 'cgi-model-5.jpg');
   const updates = Array.from({ length: 6 }, () => sendPhoto(fake, userId, bytes));
   const replies = await Promise.all(updates.map((u) => anyAnswerTo(fake, u)));
-  const limited = replies.filter((r) => /^Easy there: I answer up to 5 photos or leaderboards per person every 60 seconds\. Try again in \d+ s\.$/.test(textOf(r)));
+  const limited = replies.filter((r) =>
+    /^Easy there: I answer up to 5 photos or leaderboards per person every 60 seconds\. Try again in \d+ s\.$/.test(textOf(r)),
+  );
   assert.equal(limited.length, 1);
   assert.equal(replies.filter((r) => r.method === 'sendPhoto').length, 5);
 });
@@ -201,7 +217,10 @@ test('logs are JSON lines with no token and no image bytes; the app stops cleanl
   }
   const request = h.logs.find((l) => l.event === 'request' && l.kind === 'photo' && l.faces === 1);
   assert.ok(request && typeof request.ms === 'number' && request.platform === 'telegram');
-  assert.deepEqual(h.logs.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    h.logs.filter((l) => l.level === 'error'),
+    [],
+  );
   assert.ok(h.logs.some((l) => l.event === 'shutdown.done' && l.drained === true));
   assert.deepEqual(await assertNoOpenSockets(), []);
 });

@@ -19,7 +19,17 @@ test('no doubled punctuation where a computed part ends a sentence (starting…,
   assertClean(busyText('Run #1', { runId: 1, phase: 'evaluate' }, syntax), 'busy while evaluating');
   assertClean(busyText('Run #1', { runId: 1, phase: 'save' }, syntax), 'busy while saving');
   assertClean(helpText(syntax, ['Ada Lovelace', 'Robert Downey Jr.']), 'help with a name ending in a full stop');
-  const done = { runId: 2, preset: 2 as const, backend: 'wasm', status: 'done' as const, seconds: 3, testAccuracy: 0.9, top3Accuracy: 1, bestEpoch: 3, promoted: false };
+  const done = {
+    runId: 2,
+    preset: 2 as const,
+    backend: 'wasm',
+    status: 'done' as const,
+    seconds: 3,
+    testAccuracy: 0.9,
+    top3Accuracy: 1,
+    bestEpoch: 3,
+    promoted: false,
+  };
   assertClean(outcomeText('Run #2', { ...done, promotion: 'the active model is better (95.0% > 90.0%).' }, null), 'a reason ending in a full stop');
   assert.match(plain(busyText('Run #1', null, syntax)), /^Run #1 is still training: starting… Wait for it to finish/);
   assert.match(plain(outcomeText('Run #2', { ...done, promotion: 'it knows other people' }, null)), /Not made the active model: it knows other people\.$/);

@@ -26,45 +26,65 @@ after(async () => {
   await h?.stop();
 });
 
-test('an admin\'s /train acknowledges at once, edits progress in place (throttled), refuses a second run, then posts the result and loss curve', { timeout: LONG }, async () => {
-  const tg = h.telegram!;
-  const dc = h.discord!;
-  const ack = await answerTo(tg, sendText(tg, TG_ADMIN, '/train 5'));
-  assert.equal(textOf(ack), 'Started run #1 (preset 5: fc1 + NLL + sample pairing, 3 epochs). I\'ll keep this message up to date.');
+test(
+  "an admin's /train acknowledges at once, edits progress in place (throttled), refuses a second run, then posts the result and loss curve",
+  { timeout: LONG },
+  async () => {
+    const tg = h.telegram!;
+    const dc = h.discord!;
+    const ack = await answerTo(tg, sendText(tg, TG_ADMIN, '/train 5'));
+    assert.equal(textOf(ack), "Started run #1 (preset 5: fc1 + NLL + sample pairing, 3 epochs). I'll keep this message up to date.");
 
-  // While it runs: a second /train is refused with the running run's id and progress, on both platforms...
-  const busy = await answerTo(tg, sendText(tg, TG_ADMIN, '/train run:2'));
-  assert.match(textOf(busy), /^Run #1 \(preset 5: fc1 \+ NLL \+ sample pairing, 3 epochs\) is still training: (starting…|preparing features .*\.|epoch .*\.) Wait for it to finish, or stop it with \/train cancel\.$/);
-  const dcBusy = await answerOf(dc, command(dc, 'train', [{ name: 'run', type: 'integer', value: 2 }], { user: h.discordAdmin! }));
-  assert.match(contentOf(dcBusy), /^Run #1 .* is still training: .* or stop it with \/train-cancel\.$/);
-  // ...a non-admin is still refused, and photos are still answered.
-  assert.match(textOf(await answerTo(tg, sendText(tg, newUserId(), '/train 2'))), /only the bot's admins/);
-  assert.match(textOf(await answerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-1.jpg')), 'sendPhoto')), /^You look most like/);
-  assert.equal(h.app.training.current?.runId, 1, 'the selfie was answered while run #1 trains');
+    // While it runs: a second /train is refused with the running run's id and progress, on both platforms...
+    const busy = await answerTo(tg, sendText(tg, TG_ADMIN, '/train run:2'));
+    assert.match(
+      textOf(busy),
+      /^Run #1 \(preset 5: fc1 \+ NLL \+ sample pairing, 3 epochs\) is still training: (starting…|preparing features .*\.|epoch .*\.) Wait for it to finish, or stop it with \/train cancel\.$/,
+    );
+    const dcBusy = await answerOf(dc, command(dc, 'train', [{ name: 'run', type: 'integer', value: 2 }], { user: h.discordAdmin! }));
+    assert.match(contentOf(dcBusy), /^Run #1 .* is still training: .* or stop it with \/train-cancel\.$/);
+    // ...a non-admin is still refused, and photos are still answered.
+    assert.match(textOf(await answerTo(tg, sendText(tg, newUserId(), '/train 2'))), /only the bot's admins/);
+    assert.match(textOf(await answerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-1.jpg')), 'sendPhoto')), /^You look most like/);
+    assert.equal(h.app.training.current?.runId, 1, 'the selfie was answered while run #1 trains');
 
-  const result = await tg.waitForCall('sendPhoto', (c) => textOf(c).includes('Run #1'), LONG);
-  const caption = textOf(result);
-  assert.match(caption, /^<b>Run #1 \(preset 5: fc1 \+ NLL \+ sample pairing, 3 epochs\)<\/b> done in [\d.]+s: test top-1 [\d.]+%, top-3 [\d.]+%, best epoch \d\.\n/);
-  assert.match(caption, /\n<pre>run\s+preset\s+head\s+loss\s+pairing\s+epochs\s+best\s+val loss\s+test top-1\s+top-3\s+backend\s+time\n[- ]+\n +#1\s+5\s+fc1\s+nll\s+yes\s+3 .*<\/pre>\n/);
-  assert.match(caption, /It is now the active model: photos are answered by it\.$/);
-  assert.equal((await sharp(result.files[0].bytes).metadata()).format, 'png', 'the loss curve');
-  assert.equal(result.files[0].fileName, 'run-1-loss.png');
+    const result = await tg.waitForCall('sendPhoto', (c) => textOf(c).includes('Run #1'), LONG);
+    const caption = textOf(result);
+    assert.match(
+      caption,
+      /^<b>Run #1 \(preset 5: fc1 \+ NLL \+ sample pairing, 3 epochs\)<\/b> done in [\d.]+s: test top-1 [\d.]+%, top-3 [\d.]+%, best epoch \d\.\n/,
+    );
+    assert.match(
+      caption,
+      /\n<pre>run\s+preset\s+head\s+loss\s+pairing\s+epochs\s+best\s+val loss\s+test top-1\s+top-3\s+backend\s+time\n[- ]+\n +#1\s+5\s+fc1\s+nll\s+yes\s+3 .*<\/pre>\n/,
+    );
+    assert.match(caption, /It is now the active model: photos are answered by it\.$/);
+    assert.equal((await sharp(result.files[0].bytes).metadata()).format, 'png', 'the loss curve');
+    assert.equal(result.files[0].fileName, 'run-1-loss.png');
 
-  const edits = tg.callsTo('editMessageText').filter((c) => Number(c.params.message_id) === sentId(ack) && !c.error);
-  assert.ok(edits.length >= 2, `progress edits: ${edits.length}`);
-  assert.ok(edits.slice(0, -1).some((c) => /preparing features|epoch \d\/3 · train loss [\d.]+ · val loss [\d.]+ · val acc [\d.]+% · best epoch \d · ETA/.test(textOf(c))));
-  assert.match(textOf(edits[edits.length - 1]), /^<b>Run #1 .*<\/b> finished in [\d.]+s\.$/);
-  const gaps = edits.slice(1, -1).map((c, i) => c.at - edits[i].at);
-  // 0.3 s apart when sent; arrival times jitter a little, while an unthrottled editor would be milliseconds apart.
-  assert.ok(gaps.every((gap) => gap >= 150), `progress edits at most about every 0.3 s: ${gaps.join(', ')} ms`);
-  assert.equal(getRun(h.app.db, 1)?.status, 'done');
-});
+    const edits = tg.callsTo('editMessageText').filter((c) => Number(c.params.message_id) === sentId(ack) && !c.error);
+    assert.ok(edits.length >= 2, `progress edits: ${edits.length}`);
+    assert.ok(
+      edits
+        .slice(0, -1)
+        .some((c) => /preparing features|epoch \d\/3 · train loss [\d.]+ · val loss [\d.]+ · val acc [\d.]+% · best epoch \d · ETA/.test(textOf(c))),
+    );
+    assert.match(textOf(edits[edits.length - 1]), /^<b>Run #1 .*<\/b> finished in [\d.]+s\.$/);
+    const gaps = edits.slice(1, -1).map((c, i) => c.at - edits[i].at);
+    // 0.3 s apart when sent; arrival times jitter a little, while an unthrottled editor would be milliseconds apart.
+    assert.ok(
+      gaps.every((gap) => gap >= 150),
+      `progress edits at most about every 0.3 s: ${gaps.join(', ')} ms`,
+    );
+    assert.equal(getRun(h.app.db, 1)?.status, 'done');
+  },
+);
 
 test('after the promotion, photos are answered by the trained model (the right person)', { timeout: 30_000 }, async () => {
   const tg = h.telegram!;
   await eventually(() => (h.app.engine.model.name === 'run-1' ? true : undefined), 5000, 'the engine to use run-1');
   const reply = await anyAnswerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-6.jpg')));
-  if (reply.method === 'sendPhoto') assert.equal(reply.files[0].fileName, 'ava.jpg', 'the run model\'s own reference thumbnail');
+  if (reply.method === 'sendPhoto') assert.equal(reply.files[0].fileName, 'ava.jpg', "the run model's own reference thumbnail");
   assert.match(textOf(reply), /^You look most like <b>Ava<\/b> \(\d+%|>99%\)/);
 });
 
@@ -72,7 +92,7 @@ test('on Discord, /train defers, acknowledges in the reply, edits progress there
   const dc = h.discord!;
   const i = command(dc, 'train', [{ name: 'run', type: 'integer', value: 3 }], { user: h.discordAdmin! });
   const ack = await answerOf(dc, i);
-  assert.equal(contentOf(ack), 'Started run #2 (preset 3: fc1 + focal, 3 epochs). I\'ll keep this message up to date.');
+  assert.equal(contentOf(ack), "Started run #2 (preset 3: fc1 + focal, 3 epochs). I'll keep this message up to date.");
   const result = await dc.waitForCall((c) => isFollowUp(i)(c) && c.status === 200, LONG);
   assert.match(contentOf(result), /^\*\*Run #2 \(preset 3: fc1 \+ focal, 3 epochs\)\*\* done in .*\n```\nrun .*\n.*\n +#2 +3 +fc1 +focal +no +3 .*\n```\n/);
   assert.equal(result.files[0].fileName, 'run-2-loss.png');
@@ -114,12 +134,18 @@ test('shutdown while training and answering a photo: the photo is answered, the 
   assert.match(textOf(await anyAnswerTo(tg, photo)), /^You look most like <b>Ava<\/b>/, 'the photo in flight is answered');
   await stopped;
   const interrupted = tg.callsTo('sendMessage').find((c) => textOf(c).startsWith('<b>Run #4'));
-  assert.equal(textOf(interrupted!), '<b>Run #4 (preset 4: fc1 + NLL, 3 epochs)</b> was interrupted because the bot is shutting down; the active model is unchanged.');
+  assert.equal(
+    textOf(interrupted!),
+    '<b>Run #4 (preset 4: fc1 + NLL, 3 epochs)</b> was interrupted because the bot is shutting down; the active model is unchanged.',
+  );
   assert.ok(h.logs.some((l) => l.event === 'shutdown.done' && l.drained === true && l.reported === true));
   assert.equal(h.app.db.open, false, 'database closed');
   const { openDatabase } = await import('../src/store/index.js');
   const db = openDatabase(h.config.dbPath, { recoverInterruptedRuns: false });
   assert.equal(getRun(db, 4)?.status, 'interrupted');
   db.close();
-  assert.deepEqual(h.logs.filter((l) => l.level === 'error'), []);
+  assert.deepEqual(
+    h.logs.filter((l) => l.level === 'error'),
+    [],
+  );
 });

@@ -32,7 +32,10 @@ test('which in text mode names the best match and the runners-up', async () => {
 
 test('every bad input gives exit code 2 and its error code as JSON; good images still answer', async () => {
   const files: Record<string, Uint8Array> = {
-    'text.jpg': textFile(), 'truncated.jpg': truncatedJpeg(), 'blank.jpg': await solidJpeg(), 'image.tiff': await tiff(),
+    'text.jpg': textFile(),
+    'truncated.jpg': truncatedJpeg(),
+    'blank.jpg': await solidJpeg(),
+    'image.tiff': await tiff(),
   };
   for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(tmp, name), bytes);
   const r = await celeb(['which', '--json', ...Object.keys(files).map((n) => path.join(tmp, n)), face('ai-face')], env);
@@ -104,8 +107,10 @@ test('info reports the runtime per stage, the onnxruntime version, the default m
   const r = await celeb(['info', '--json'], { ...env, CELEB_BACKEND: 'auto' });
   assert.equal(r.code, 0, r.stderr);
   const info = JSON.parse(r.stdout) as {
-    backend: { name: string }; runtime: { detection: string; embedding: string; tfjs: string; onnxruntime: string | null };
-    model: { manifest?: { labels: string[] } }; versions: Record<string, string>;
+    backend: { name: string };
+    runtime: { detection: string; embedding: string; tfjs: string; onnxruntime: string | null };
+    model: { manifest?: { labels: string[] } };
+    versions: Record<string, string>;
   };
   assert.ok(['wasm', 'tensorflow'].includes(info.backend.name));
   assert.equal(info.runtime.detection, 'onnx');

@@ -24,7 +24,10 @@ test('config reads overrides and derives the database path from the data dir', (
 });
 
 test('config rejects invalid values with the variable name in the message', () => {
-  assert.throws(() => loadConfig({ CELEB_BACKEND: 'gpu' }), (e: unknown) => e instanceof ConfigError && /CELEB_BACKEND/.test(e.message));
+  assert.throws(
+    () => loadConfig({ CELEB_BACKEND: 'gpu' }),
+    (e: unknown) => e instanceof ConfigError && /CELEB_BACKEND/.test(e.message),
+  );
   assert.throws(() => loadConfig({ CELEB_WORKERS: '1.5' }), /CELEB_WORKERS must be a whole number/);
   assert.throws(() => loadConfig({ CELEB_ONNX_THREADS: '0' }), /CELEB_ONNX_THREADS must be a positive number/);
   assert.throws(() => loadConfig({ CELEB_MAX_MEGAPIXELS: '-1' }), /CELEB_MAX_MEGAPIXELS must be a positive number/);
@@ -34,5 +37,8 @@ test('CELEB_BACKEND=onnx and CELEB_ONNX_THREADS are read and validated here', ()
   const config = loadConfig({ CELEB_BACKEND: 'onnx', CELEB_ONNX_THREADS: '2' });
   assert.equal(config.backend, 'onnx');
   assert.equal(config.onnxThreads, 2);
-  assert.throws(() => loadConfig({ CELEB_ONNX_THREADS: 'two' }), (e: unknown) => e instanceof ConfigError && /CELEB_ONNX_THREADS/.test(e.message));
+  assert.throws(
+    () => loadConfig({ CELEB_ONNX_THREADS: 'two' }),
+    (e: unknown) => e instanceof ConfigError && /CELEB_ONNX_THREADS/.test(e.message),
+  );
 });

@@ -12,11 +12,18 @@ const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_DATA_DIR: tmp, CELEB_M
 const out = path.join(tmp, 'face_data');
 let data: TinyDataset;
 let report: {
-  people: number; images: number; counts: Record<string, number>; exactDuplicates: { file: string }[]; noFace: string[];
-  unusable: { file: string; code: string }[]; perPerson: Record<string, Record<string, number>>; extraction: { cached: number; embedded: number };
+  people: number;
+  images: number;
+  counts: Record<string, number>;
+  exactDuplicates: { file: string }[];
+  noFace: string[];
+  unusable: { file: string; code: string }[];
+  perPerson: Record<string, Record<string, number>>;
+  extraction: { cached: number; embedded: number };
 };
 
-const filesIn = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesIn(path.join(dir, n)) : [path.join(dir, n)]));
+const filesIn = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? filesIn(path.join(dir, n)) : [path.join(dir, n)]));
 
 before(async () => {
   data = await makeTinyDataset(tmp);
@@ -37,9 +44,15 @@ test('import writes the ImageFolder layout and accounts for every file', () => {
 });
 
 test('exact duplicates are removed, faceless and non-image files are reported', () => {
-  assert.deepEqual(report.exactDuplicates.map((d) => d.file), [data.duplicate]);
+  assert.deepEqual(
+    report.exactDuplicates.map((d) => d.file),
+    [data.duplicate],
+  );
   assert.deepEqual(report.noFace, [data.noFace]);
-  assert.deepEqual(report.unusable.map((u) => [u.file, u.code]), [[data.notAnImage, 'not_an_image']]);
+  assert.deepEqual(
+    report.unusable.map((u) => [u.file, u.code]),
+    [[data.notAnImage, 'not_an_image']],
+  );
 });
 
 test('the split is reproducible and import refuses to overwrite without --force', async () => {
@@ -47,10 +60,18 @@ test('the split is reproducible and import refuses to overwrite without --force'
   assert.equal(again.code, 64, 'refusing to overwrite is a usage matter: the flag allows it');
   assert.match(again.stderr, /^celeb: .* already exists and is not empty; pass --force/);
   assert.doesNotMatch(again.stderr, / {4}at /, 'a message, not a stack trace');
-  const before = filesIn(out).map((f) => path.relative(out, f)).sort();
+  const before = filesIn(out)
+    .map((f) => path.relative(out, f))
+    .sort();
   const forced = await celeb(['data', 'import', data.dir, '--split', '60,20,20', '--seed', '7', '--json', '--force'], env);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.deepEqual(filesIn(out).map((f) => path.relative(out, f)).sort(), before, 'same seed, same split');
+  assert.deepEqual(
+    filesIn(out)
+      .map((f) => path.relative(out, f))
+      .sort(),
+    before,
+    'same seed, same split',
+  );
   const second = JSON.parse(forced.stdout) as typeof report;
   // Only the unusable file goes to the workers again (failures are not cached); every embedding, and the "no face" answer, comes from SQLite.
   assert.equal(second.extraction.embedded, 1);
@@ -63,7 +84,14 @@ test('index builds a centroid model that recognises held-out photos', async () =
   const r = await celeb(['index', '--out', modelDir, '--json', '--confusion', confusion], env);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 1, '--json is one compact line');
-  const index = JSON.parse(r.stdout) as { people: number; testTop1: number; temperature: number; extraction: { embedded: number }; test?: unknown; confusion?: unknown };
+  const index = JSON.parse(r.stdout) as {
+    people: number;
+    testTop1: number;
+    temperature: number;
+    extraction: { embedded: number };
+    test?: unknown;
+    confusion?: unknown;
+  };
   assert.equal(index.test, undefined);
   assert.equal(index.confusion, undefined, 'the people x people matrix goes to --confusion, not to stdout');
   const matrix = JSON.parse(readFileSync(confusion, 'utf8')) as { labels: string[]; matrix: number[][] };
@@ -88,7 +116,12 @@ test('eval robustness prints the table for a folder of people, with flip agreeme
   copyFileSync(face('cgi-model-10'), path.join(strangers, 'stranger.jpg'));
   const r = await celeb(['eval', 'robustness', path.join(out, 'test'), '--model', modelDir, '--per-person', '1', '--strangers', strangers, '--json'], env);
   assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { images: number; rows: { id: string; top1: number; faceFound: number }[]; flipAgreementKnown: number; flipAgreementStrangers: number };
+  const report = JSON.parse(r.stdout) as {
+    images: number;
+    rows: { id: string; top1: number; faceFound: number }[];
+    flipAgreementKnown: number;
+    flipAgreementStrangers: number;
+  };
   assert.equal(report.images, 5);
   assert.equal(report.rows.length, 11);
   assert.equal(report.rows.find((row) => row.id === 'clean')?.faceFound, 1);

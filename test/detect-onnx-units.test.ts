@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  BLAZEFACE_STRIDE, decodeBox, decodeFaces, enlarge, generateAnchors, iou, mergeOutputs, nonMaxSuppression, squarify, type DetectBox,
+  BLAZEFACE_STRIDE,
+  decodeBox,
+  decodeFaces,
+  enlarge,
+  generateAnchors,
+  iou,
+  mergeOutputs,
+  nonMaxSuppression,
+  squarify,
+  type DetectBox,
 } from '../src/engine/detect/onnx/blazeface-decode.js';
 import { computeRotation, faceBoxFromMesh, faceRoll, invertTransform, meshToImage, rotationMatrix } from '../src/engine/detect/onnx/face-geometry.js';
 import { resizeBilinear, rotatedCrop } from '../src/engine/detect/onnx/sampling.js';
@@ -11,9 +20,21 @@ import { seeded } from './helpers/tiny-graph.js';
 test('anchors: the 256 px BlazeFace has 512 stride-16 anchors (2 per cell) then 384 stride-32 ones (6 per cell)', () => {
   const a = generateAnchors(256);
   assert.equal(a.length, 896);
-  assert.deepEqual(a.slice(0, 3), [[8, 8], [8, 8], [24, 8]]);
+  assert.deepEqual(a.slice(0, 3), [
+    [8, 8],
+    [8, 8],
+    [24, 8],
+  ]);
   assert.deepEqual(a[511], [248, 248]);
-  assert.deepEqual(a.slice(512, 519), [[16, 16], [16, 16], [16, 16], [16, 16], [16, 16], [16, 16], [48, 16]]);
+  assert.deepEqual(a.slice(512, 519), [
+    [16, 16],
+    [16, 16],
+    [16, 16],
+    [16, 16],
+    [16, 16],
+    [16, 16],
+    [48, 16],
+  ]);
   assert.deepEqual(a[895], [240, 240]);
   assert.equal(generateAnchors(192).length, 48 * 48);
 });
@@ -34,7 +55,17 @@ test('mergeOutputs: the four outputs, in any order, become [896, 17] rows, the 5
 test('decodeBox: offsets are added to the anchor centre; sizes are in input pixels', () => {
   const raw = new Float32Array(2 * BLAZEFACE_STRIDE);
   raw.set([0, 2, -4, 20, 10], BLAZEFACE_STRIDE);
-  assert.deepEqual(decodeBox(raw, [[0, 0], [100, 50]], 1), [92, 41, 112, 51]);
+  assert.deepEqual(
+    decodeBox(
+      raw,
+      [
+        [0, 0],
+        [100, 50],
+      ],
+      1,
+    ),
+    [92, 41, 112, 51],
+  );
 });
 
 test('nonMaxSuppression picks what tf.image.nonMaxSuppression picks', () => {
@@ -45,7 +76,11 @@ test('nonMaxSuppression picks what tf.image.nonMaxSuppression picks', () => {
     return [x, y, x + 20 + 30 * Math.abs(r[4 * i + 2]), y + 20 + 30 * Math.abs(r[4 * i + 3])] as [number, number, number, number];
   });
   const scores = Float32Array.from(seeded(300, 4), (v) => (v + 1) / 2);
-  for (const [max, iouT, scoreT] of [[50, 0.1, 0.5], [10, 0.3, 0.2], [300, 0.5, 0]] as const) {
+  for (const [max, iouT, scoreT] of [
+    [50, 0.1, 0.5],
+    [10, 0.3, 0.2],
+    [300, 0.5, 0],
+  ] as const) {
     const theirs = tf.tidy(() => tf.image.nonMaxSuppression(tf.tensor2d(boxes.flat(), [300, 4]), tf.tensor1d(scores), max, iouT, scoreT).arraySync());
     assert.deepEqual(nonMaxSuppression(boxes, scores, max, iouT, scoreT), theirs, `${max} ${iouT} ${scoreT}`);
   }
@@ -53,11 +88,22 @@ test('nonMaxSuppression picks what tf.image.nonMaxSuppression picks', () => {
   assert.equal(iou([0, 0, 0, 10], [0, 0, 10, 10]), 0);
 });
 
-const box = (x0: number, y0: number, x1: number, y1: number, landmarks: [number, number][] = []): DetectBox => ({ startPoint: [x0, y0], endPoint: [x1, y1], landmarks, confidence: 1 });
+const box = (x0: number, y0: number, x1: number, y1: number, landmarks: [number, number][] = []): DetectBox => ({
+  startPoint: [x0, y0],
+  endPoint: [x1, y1],
+  landmarks,
+  confidence: 1,
+});
 
 test('enlarge and squarify: 1.4 times about the centre, then a square of the longer side on whole pixels', () => {
   const b = squarify(enlarge(box(10, 20, 30, 60), 1.4));
-  assert.deepEqual([b.startPoint, b.endPoint], [[-8, 12], [48, 68]]);
+  assert.deepEqual(
+    [b.startPoint, b.endPoint],
+    [
+      [-8, 12],
+      [48, 68],
+    ],
+  );
 });
 
 test('decodeFaces: score threshold, boxes and keypoints stretched from 256x256 to the image', () => {
@@ -70,17 +116,47 @@ test('decodeFaces: score threshold, boxes and keypoints stretched from 256x256 t
   assert.ok(Math.abs(faces[0].confidence - 1 / (1 + Math.exp(-3))) < 1e-6);
   assert.deepEqual(faces[0].landmarks[0], [(40 + 1) * 2, 56 + 2]);
   // 40x40 at 2x horizontally -> 80x40, enlarged to 112x56, squared to 112 around the centre (80, 56).
-  assert.deepEqual([faces[0].startPoint, faces[0].endPoint], [[24, 0], [136, 112]]);
-  assert.equal(decodeFaces(raw, anchors, { inputSize: 256, width: 256, height: 256, maxFaces: 5, minConfidence: 0.96, iouThreshold: 0.1, enlarge: 1.4 }).length, 0);
+  assert.deepEqual(
+    [faces[0].startPoint, faces[0].endPoint],
+    [
+      [24, 0],
+      [136, 112],
+    ],
+  );
+  assert.equal(
+    decodeFaces(raw, anchors, { inputSize: 256, width: 256, height: 256, maxFaces: 5, minConfidence: 0.96, iouThreshold: 0.1, enlarge: 1.4 }).length,
+    0,
+  );
 });
 
 test('roll: an upright face (mouth below nose) is 0; a tilted one gives the angle; small tilts are ignored', () => {
-  const upright = box(0, 0, 10, 10, [[0, 0], [0, 0], [5, 5], [5, 8], [0, 0], [0, 0]]);
+  const upright = box(0, 0, 10, 10, [
+    [0, 0],
+    [0, 0],
+    [5, 5],
+    [5, 8],
+    [0, 0],
+    [0, 0],
+  ]);
   assert.equal(faceRoll(upright), 0);
   assert.ok(Math.abs(computeRotation([5, 8], [5, 5])) < 1e-12);
-  const tilted = box(0, 0, 10, 10, [[0, 0], [0, 0], [5, 5], [5 + 3 * Math.sin(0.5), 5 + 3 * Math.cos(0.5)], [0, 0], [0, 0]]);
+  const tilted = box(0, 0, 10, 10, [
+    [0, 0],
+    [0, 0],
+    [5, 5],
+    [5 + 3 * Math.sin(0.5), 5 + 3 * Math.cos(0.5)],
+    [0, 0],
+    [0, 0],
+  ]);
   assert.ok(Math.abs(Math.abs(faceRoll(tilted)) - 0.5) < 1e-9);
-  const slight = box(0, 0, 10, 10, [[0, 0], [0, 0], [5, 5], [5 + 3 * Math.sin(0.1), 5 + 3 * Math.cos(0.1)], [0, 0], [0, 0]]);
+  const slight = box(0, 0, 10, 10, [
+    [0, 0],
+    [0, 0],
+    [5, 5],
+    [5 + 3 * Math.sin(0.1), 5 + 3 * Math.cos(0.1)],
+    [0, 0],
+    [0, 0],
+  ]);
   assert.equal(faceRoll(slight), 0);
 });
 
@@ -96,13 +172,27 @@ test('rotation matrices: the inverse undoes the rotation about a centre', () => 
 test('mesh to image: crop pixels scale to the box; rotated meshes turn about the box centre; face box clipped', () => {
   const b = box(100, 50, 196, 146);
   // Crop centre (96, 96) is the box centre; a corner of the crop is the box corner.
-  assert.deepEqual(meshToImage(Float32Array.of(96, 96, 0, 0, 0, 0), b, 0, 192), [[148, 98], [100, 50]]);
+  assert.deepEqual(meshToImage(Float32Array.of(96, 96, 0, 0, 0, 0), b, 0, 192), [
+    [148, 98],
+    [100, 50],
+  ]);
   // A half turn maps the crop's top-left corner to the box's bottom-right.
   const [centre, corner] = meshToImage(Float32Array.of(96, 96, 0, 0, 0, 0), b, Math.PI, 192);
   // Truncation after a float rotation may land a hair below the whole pixel.
   assert.ok(Math.abs(centre[0] - 148) <= 1 && Math.abs(centre[1] - 98) <= 1, centre.join(','));
   assert.ok(Math.abs(corner[0] - 196) <= 1 && Math.abs(corner[1] - 146) <= 1, corner.join(','));
-  assert.deepEqual(faceBoxFromMesh([[0, 10], [40, 50]], box(0, 0, 60, 60), 100, 100), [0, 0, 50, 60]);
+  assert.deepEqual(
+    faceBoxFromMesh(
+      [
+        [0, 10],
+        [40, 50],
+      ],
+      box(0, 0, 60, 60),
+      100,
+      100,
+    ),
+    [0, 0, 50, 60],
+  );
 });
 
 test('sampling: our resize and rotated crop compute what tfjs resizeBilinear, rotateWithOffset and cropAndResize do', () => {

@@ -40,7 +40,10 @@ test('grey-world balance gives the three channels the same mean', () => {
 });
 
 test('upscaling keeps a flat colour flat and records the scale', () => {
-  const out = upscale(image(3, 2, () => [50, 100, 150]), 2.5);
+  const out = upscale(
+    image(3, 2, () => [50, 100, 150]),
+    2.5,
+  );
   assert.equal(out.width, 8);
   assert.equal(out.height, 5);
   assert.deepEqual(px(out, 7, 4), [50, 100, 150]);
@@ -49,7 +52,12 @@ test('upscaling keeps a flat colour flat and records the scale', () => {
 
 test('a box found in a padded, upscaled pass maps back to the photo, clipped to it', () => {
   const decoded: DecodedImage = { data: new Uint8Array(0), width: 100, height: 50, format: 'jpeg', originalWidth: 200, originalHeight: 100 };
-  const pass = pad(upscale(image(100, 50, () => [0, 0, 0]), 2)); // 200x100 after upscaling, border 50
+  const pass = pad(
+    upscale(
+      image(100, 50, () => [0, 0, 0]),
+      2,
+    ),
+  ); // 200x100 after upscaling, border 50
   // The decoded photo's (10, 5)-(30, 25) is (20, 10)-(60, 50) upscaled, (70, 60)-(110, 100) padded.
   assert.deepEqual(toPhotoBox([70, 60, 40, 40], pass, decoded), [20, 10, 40, 40]);
   // A box reaching into the border is clipped to the photo.
@@ -57,7 +65,10 @@ test('a box found in a padded, upscaled pass maps back to the photo, clipped to 
 });
 
 test('the passes are ordered by cost and only the last lowers the threshold, within a bound', () => {
-  assert.deepEqual(DETECTION_PASSES.map((p) => p.id), ['direct', 'padded', 'equalised', 'grey-world', 'upscaled', 'low-threshold']);
+  assert.deepEqual(
+    DETECTION_PASSES.map((p) => p.id),
+    ['direct', 'padded', 'equalised', 'grey-world', 'upscaled', 'low-threshold'],
+  );
   assert.ok(DETECTION_PASSES.slice(0, -1).every((p) => p.minConfidence === undefined));
   assert.ok(DETECTION_PASSES.at(-1)!.minConfidence! >= 0.3);
 });

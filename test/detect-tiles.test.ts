@@ -7,8 +7,16 @@ test('tiles cover the image with overlap and stay inside it', () => {
   const tiles = tileGrid(1000, 500, 200, 0.25);
   for (const t of tiles) assert.ok(t.x >= 0 && t.y >= 0 && t.x + t.width <= 1000 && t.y + t.height <= 500);
   // Every point is covered.
-  for (const [x, y] of [[0, 0], [999, 499], [500, 250], [151, 149]]) {
-    assert.ok(tiles.some((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height), `${x},${y}`);
+  for (const [x, y] of [
+    [0, 0],
+    [999, 499],
+    [500, 250],
+    [151, 149],
+  ]) {
+    assert.ok(
+      tiles.some((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height),
+      `${x},${y}`,
+    );
   }
   assert.deepEqual(tileGrid(150, 120, 200), [{ x: 0, y: 0, width: 150, height: 120 }], 'a small image is one tile');
 });
@@ -34,14 +42,56 @@ test('duplicates from overlapping tiles collapse to the best-scored box; separat
 
 test('only a large photo with a small face is worth tiling', () => {
   assert.equal(worthTiling(1024, 768, [[0, 0, 300, 300]], 1024), false, 'a selfie');
-  assert.equal(worthTiling(1024, 768, [[0, 0, 360, 360], [400, 0, 350, 350]], 1024), false, 'a close group');
-  assert.equal(worthTiling(1024, 768, [[0, 0, 60, 60], [200, 0, 120, 120]], 1024), true, 'a group with a face on the back row');
+  assert.equal(
+    worthTiling(
+      1024,
+      768,
+      [
+        [0, 0, 360, 360],
+        [400, 0, 350, 350],
+      ],
+      1024,
+    ),
+    false,
+    'a close group',
+  );
+  assert.equal(
+    worthTiling(
+      1024,
+      768,
+      [
+        [0, 0, 60, 60],
+        [200, 0, 120, 120],
+      ],
+      1024,
+    ),
+    true,
+    'a group with a face on the back row',
+  );
   assert.equal(worthTiling(1024, 768, [[0, 0, 40, 40]], 1024), true, 'one far-away face');
   assert.equal(worthTiling(1024, 768, [[0, 0, 300, 300]], 4096), true, 'boxes are in photo pixels: 300 of 4096 is 75 decoded px');
-  assert.equal(worthTiling(400, 300, [[0, 0, 20, 20], [50, 0, 20, 20]], 400), false, 'too small to tile');
+  assert.equal(
+    worthTiling(
+      400,
+      300,
+      [
+        [0, 0, 20, 20],
+        [50, 0, 20, 20],
+      ],
+      400,
+    ),
+    false,
+    'too small to tile',
+  );
 });
 
 test('faces are numbered in reading order: rows top to bottom, left to right', () => {
-  const boxes: Box[] = [[300, 10, 40, 40], [20, 200, 50, 50], [10, 15, 40, 40], [160, 5, 40, 40], [200, 210, 40, 40]];
+  const boxes: Box[] = [
+    [300, 10, 40, 40],
+    [20, 200, 50, 50],
+    [10, 15, 40, 40],
+    [160, 5, 40, 40],
+    [200, 210, 40, 40],
+  ];
   assert.deepEqual(readingOrder(boxes), [2, 3, 0, 1, 4]);
 });

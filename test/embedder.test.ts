@@ -30,7 +30,10 @@ test('the same person in two poses is closer than two different people', async (
   for (const name of ['cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-model-8', 'cgi-model-10']) others.push(await embedding(name));
   const same = [dot(a1, a2), dot(a1, a3), dot(a2, a3)];
   const different = others.flatMap((o) => [dot(a1, o), dot(a2, o), dot(a3, o)]);
-  assert.ok(Math.min(...same) > Math.max(...different), `same ${same.map((x) => x.toFixed(2)).join(', ')} vs different max ${Math.max(...different).toFixed(2)}`);
+  assert.ok(
+    Math.min(...same) > Math.max(...different),
+    `same ${same.map((x) => x.toFixed(2)).join(', ')} vs different max ${Math.max(...different).toFixed(2)}`,
+  );
   assert.ok(Math.min(...same) > 0.7, 'same-person similarity is high');
 });
 
@@ -39,15 +42,23 @@ test('a group photo gives every face, largest first, with boxes inside the photo
   assert.ok(result.detectedFaces >= 8, `found ${result.detectedFaces} faces`);
   assert.equal(result.faces.length, 4);
   const areas = result.faces.map((f) => f.box[2] * f.box[3]);
-  assert.deepEqual(areas, [...areas].sort((a, b) => b - a));
-  for (const { box: [x, y, w, h] } of result.faces) assert.ok(x >= 0 && y >= 0 && x + w <= result.width + 1 && y + h <= result.height + 1);
+  assert.deepEqual(
+    areas,
+    [...areas].sort((a, b) => b - a),
+  );
+  for (const {
+    box: [x, y, w, h],
+  } of result.faces)
+    assert.ok(x >= 0 && y >= 0 && x + w <= result.width + 1 && y + h <= result.height + 1);
 });
 
 test('boxes of an EXIF-rotated photo are in upright coordinates', async () => {
   const rotated = await embedder.embedImage(readFixture('exif-orientation-6.jpg'));
   const upright = await embedder.embedImage(readFixture('faces', 'cgi-model-1.jpg'));
   assert.deepEqual([rotated.width, rotated.height], [640, 360]);
-  rotated.faces[0].box.forEach((v, i) => assert.ok(Math.abs(v - upright.faces[0].box[i]) <= 4, `box ${rotated.faces[0].box.join(',')} vs ${upright.faces[0].box.join(',')}`));
+  rotated.faces[0].box.forEach((v, i) =>
+    assert.ok(Math.abs(v - upright.faces[0].box[i]) <= 4, `box ${rotated.faces[0].box.join(',')} vs ${upright.faces[0].box.join(',')}`),
+  );
   assert.ok(dot(rotated.faces[0].embedding, upright.faces[0].embedding) > 0.95);
 });
 

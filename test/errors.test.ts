@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXIT_STATUS } from '../src/cli/exit-codes.js';
-import {
-  CelebError, deserializeError, ERROR_CODES, INPUT_ERROR_CODES, InputError, isCelebError, isInputError, serializeError,
-} from '../src/engine/errors.js';
+import { CelebError, deserializeError, ERROR_CODES, INPUT_ERROR_CODES, InputError, isCelebError, isInputError, serializeError } from '../src/engine/errors.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
 import { UnknownBackboneError } from '../src/engine/backbones/registry.js';
 import { ConfigError } from '../src/config.js';
@@ -13,7 +11,7 @@ test('every code survives the trip across a thread boundary with its class and m
     const original = INPUT_ERROR_CODES.includes(code as never) ? new InputError(code as never, `photo: ${code}`) : new CelebError(code, `system: ${code}`);
     const copy = deserializeError(structuredClone(serializeError(original)));
     assert.ok(isCelebError(copy), code);
-    assert.equal((copy).code, code);
+    assert.equal(copy.code, code);
     assert.equal(copy.message, original.message);
     assert.equal(isInputError(copy), INPUT_ERROR_CODES.includes(code as never), `${code} is a photo error only if it is an input code`);
   }

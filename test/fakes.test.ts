@@ -7,9 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { Telegraf, TelegramError } from 'telegraf';
 import { message } from 'telegraf/filters';
-import {
-  ApplicationCommandOptionType, ChannelType, Client, Events, GatewayIntentBits, GatewayOpcodes, MessageFlags, Partials,
-} from 'discord.js';
+import { ApplicationCommandOptionType, ChannelType, Client, Events, GatewayIntentBits, GatewayOpcodes, MessageFlags, Partials } from 'discord.js';
 import { FakeTelegramServer } from './fakes/telegram-api.js';
 import { FakeDiscordServer } from './fakes/discord-api.js';
 
@@ -59,7 +57,10 @@ test('telegraf polls the fake Telegram API, downloads a photo and answers with p
   });
 
   // launch() only settles when polling stops; its outcome is checked after bot.stop().
-  const launchOutcome = bot.launch().then(() => 'stopped', (error: unknown) => error);
+  const launchOutcome = bot.launch().then(
+    () => 'stopped',
+    (error: unknown) => error,
+  );
   try {
     await fake.waitForCall('deleteWebhook'); // launch got through getMe and is starting to poll
     await bot.telegram.setMyCommands([{ command: 'start', description: 'How to use the bot' }]);
@@ -68,7 +69,10 @@ test('telegraf polls the fake Telegram API, downloads a photo and answers with p
     assert.equal(welcome.params.chat_id, 42);
 
     const update = fake.sendUserMessage({ chatId: 42, userId: 42, photo: [thumb.file_id, photo.file_id], caption: 'me' });
-    assert.deepEqual(update.message.photo?.map((size) => size.width), [640, 800]);
+    assert.deepEqual(
+      update.message.photo?.map((size) => size.width),
+      [640, 800],
+    );
     const edit = await fake.waitForCall('editMessageText', () => true, 5000);
     assert.deepEqual(downloads, [photoBytes], 'the bot downloaded exactly the bytes of the largest size');
     assert.equal(fake.callsTo('getFile')[0].params.file_id, photo.file_id);
@@ -90,8 +94,10 @@ test('telegraf polls the fake Telegram API, downloads a photo and answers with p
     assert.ok(update.message.message_id < (status.result as { message_id: number }).message_id);
 
     // Files over 20 MB: getFile fails the way the real API does, both directly and inside a handler.
-    await assert.rejects(bot.telegram.getFile(huge.file_id), (error: unknown) =>
-      error instanceof TelegramError && error.code === 400 && error.description === 'Bad Request: file is too big');
+    await assert.rejects(
+      bot.telegram.getFile(huge.file_id),
+      (error: unknown) => error instanceof TelegramError && error.code === 400 && error.description === 'Bad Request: file is too big',
+    );
     fake.sendUserMessage({ chatId: 42, userId: 42, document: { fileId: huge.file_id, mimeType: 'image/jpeg', fileName: 'huge.jpg' } });
     await fake.waitForCall('sendMessage', (call) => call.params.text === 'Could not download: Bad Request: file is too big');
 
@@ -99,8 +105,10 @@ test('telegraf polls the fake Telegram API, downloads a photo and answers with p
     const document = await bot.telegram.sendDocument(42, { source: Buffer.from('report'), filename: 'report.txt' });
     assert.equal(document.document.file_name, 'report.txt');
     assert.ok(fake.callsTo('sendDocument')[0].files[0].bytes.equals(Buffer.from('report')));
-    await assert.rejects(bot.telegram.editMessageText(42, edit.params.message_id, undefined, 'Details: done'),
-      (error: unknown) => error instanceof TelegramError && /message is not modified/.test(error.description));
+    await assert.rejects(
+      bot.telegram.editMessageText(42, edit.params.message_id, undefined, 'Details: done'),
+      (error: unknown) => error instanceof TelegramError && /message is not modified/.test(error.description),
+    );
 
     // Methods the fake does not implement are refused and recorded, so a test can spot them.
     await assert.rejects(bot.telegram.sendDice(42), (error: unknown) => error instanceof TelegramError && error.code === 404);
@@ -135,37 +143,45 @@ test('discord.js logs in to the fake Discord, answers a slash command with a fil
   });
   const handlerErrors: unknown[] = [];
   // discord.js does not await listeners, so a failing handler would be an unhandled rejection.
-  const guarded = <A extends unknown[]>(handler: (...args: A) => Promise<void>) => (...args: A): void => {
-    handler(...args).catch((error: unknown) => handlerErrors.push(error));
-  };
+  const guarded =
+    <A extends unknown[]>(handler: (...args: A) => Promise<void>) =>
+    (...args: A): void => {
+      handler(...args).catch((error: unknown) => handlerErrors.push(error));
+    };
   const download = async (url: string): Promise<Buffer> => Buffer.from(await (await fetch(url)).arrayBuffer());
 
   const photoBytes = randomBytes(4000);
   const resultBytes = randomBytes(3000);
   const downloads: Buffer[] = [];
   const helpReplies: string[] = [];
-  client.on(Events.InteractionCreate, guarded(async (interaction) => {
-    if (!interaction.isChatInputCommand()) return;
-    if (interaction.commandName === 'help') {
-      const response = await interaction.reply({ content: 'Send /lookalike with a photo', flags: MessageFlags.Ephemeral, withResponse: true });
-      helpReplies.push(response.resource?.message?.content ?? '(no message)');
-      await interaction.followUp({ content: 'Example result:', files: [{ attachment: resultBytes, name: 'example.png' }] });
-      return;
-    }
-    const photo = interaction.options.getAttachment('photo', true);
-    await interaction.deferReply();
-    downloads.push(await download(photo.url));
-    await interaction.editReply({ content: 'You look like Test Celebrity', files: [resultBytes] });
-  }));
-  client.on(Events.MessageCreate, guarded(async (msg) => {
-    if (msg.author.bot) return;
-    const inDm = msg.channel.type === ChannelType.DM;
-    if (!inDm && !msg.mentions.users.has(msg.client.user.id)) return;
-    const photo = msg.attachments.first();
-    if (photo) downloads.push(await download(photo.url));
-    if (msg.channel.isSendable()) await msg.channel.sendTyping();
-    await msg.reply({ content: `Got ${photo?.name ?? 'no photo'}`, files: [resultBytes] });
-  }));
+  client.on(
+    Events.InteractionCreate,
+    guarded(async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      if (interaction.commandName === 'help') {
+        const response = await interaction.reply({ content: 'Send /lookalike with a photo', flags: MessageFlags.Ephemeral, withResponse: true });
+        helpReplies.push(response.resource?.message?.content ?? '(no message)');
+        await interaction.followUp({ content: 'Example result:', files: [{ attachment: resultBytes, name: 'example.png' }] });
+        return;
+      }
+      const photo = interaction.options.getAttachment('photo', true);
+      await interaction.deferReply();
+      downloads.push(await download(photo.url));
+      await interaction.editReply({ content: 'You look like Test Celebrity', files: [resultBytes] });
+    }),
+  );
+  client.on(
+    Events.MessageCreate,
+    guarded(async (msg) => {
+      if (msg.author.bot) return;
+      const inDm = msg.channel.type === ChannelType.DM;
+      if (!inDm && !msg.mentions.users.has(msg.client.user.id)) return;
+      const photo = msg.attachments.first();
+      if (photo) downloads.push(await download(photo.url));
+      if (msg.channel.isSendable()) await msg.channel.sendTyping();
+      await msg.reply({ content: `Got ${photo?.name ?? 'no photo'}`, files: [resultBytes] });
+    }),
+  );
 
   const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(5000) });
   try {
@@ -181,7 +197,8 @@ test('discord.js logs in to the fake Discord, answers a slash command with a fil
     await fake.waitForGateway((e) => e.kind === 'receive' && e.op === GatewayOpcodes.Heartbeat);
 
     const lookalike = {
-      name: 'lookalike', description: 'Find your celebrity look-alike',
+      name: 'lookalike',
+      description: 'Find your celebrity look-alike',
       options: [{ type: ApplicationCommandOptionType.Attachment as const, name: 'photo', description: 'A photo of a face', required: true }],
     };
     await client.application?.commands.set([lookalike]);
@@ -192,7 +209,9 @@ test('discord.js logs in to the fake Discord, answers a slash command with a fil
     // Slash command with an attachment option: defer, then edit the reply with a file.
     const photo = fake.addAttachment(photoBytes, 'face.png', 'image/png', { width: 64, height: 64 });
     const interaction = fake.dispatchInteraction({
-      commandName: 'lookalike', options: [{ name: 'photo', type: 'attachment', attachment: photo }], guildId: fake.guildId,
+      commandName: 'lookalike',
+      options: [{ name: 'photo', type: 'attachment', attachment: photo }],
+      guildId: fake.guildId,
     });
     const callback = await fake.waitForCall((c) => c.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
     assert.equal(callback.status, 204);
@@ -241,6 +260,9 @@ test('discord.js logs in to the fake Discord, answers a slash command with a fil
 
   assert.deepEqual(handlerErrors, []);
   assert.equal(fake.downloads.length, 2);
-  assert.ok(fake.gatewayEvents.some((e) => e.kind === 'close' && e.code === 1000), 'client closed the gateway normally');
+  assert.ok(
+    fake.gatewayEvents.some((e) => e.kind === 'close' && e.code === 1000),
+    'client closed the gateway normally',
+  );
   await assertNoOpenSockets();
 });

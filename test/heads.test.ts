@@ -66,26 +66,48 @@ test('centroid head: means per person, scores are cosine similarities, bytes rou
 
 test('rankMatches: calibrated confidences, best first, top k', () => {
   const m = rankMatches([0.2, 0.9, 0.5], ['x', 'y', 'z'], 0.1, 2);
-  assert.deepEqual(m.map((x) => x.name), ['y', 'z']);
+  assert.deepEqual(
+    m.map((x) => x.name),
+    ['y', 'z'],
+  );
   assert.ok(Math.abs(m[0].confidence - softmax([0.2, 0.9, 0.5], 0.1)[1]) < 1e-12);
 });
 
 test('evaluation: per-person accuracy and confusion matrix', () => {
-  const e = evaluateScores(['a', 'b'], [
-    { scores: [1, 0], label: 0 }, { scores: [0, 1], label: 0 }, { scores: [0, 1], label: 1 },
+  const e = evaluateScores(
+    ['a', 'b'],
+    [
+      { scores: [1, 0], label: 0 },
+      { scores: [0, 1], label: 0 },
+      { scores: [0, 1], label: 1 },
+    ],
+  );
+  assert.deepEqual(e.confusion.matrix, [
+    [1, 1],
+    [0, 1],
   ]);
-  assert.deepEqual(e.confusion.matrix, [[1, 1], [0, 1]]);
   assert.deepEqual(e.perPerson, { a: 0.5, b: 1 });
   assert.equal(e.top1, 2 / 3);
 });
 
 test('model directories are written atomically and validated on load', async () => {
   const dir = path.join(tempDir('celeb-model-'), 'm');
-  const head = CentroidHead.fit([{ person: 'a', embedding: v(1, 0) }, { person: 'b', embedding: v(0, 1) }]);
+  const head = CentroidHead.fit([
+    { person: 'a', embedding: v(1, 0) },
+    { person: 'b', embedding: v(0, 1) },
+  ]);
   const manifest: ModelManifest = {
-    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: new Date().toISOString(), backbone: 'faceres', dim: 2,
-    head: { kind: 'centroid', file: 'centroids.bin' }, labels: ['a', 'b'], temperature: 0.05, thumbnails: {},
-    data: { source: 'x', images: { train: 2, val: 0, test: 0 }, perPerson: {} }, metrics: null,
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    created: new Date().toISOString(),
+    backbone: 'faceres',
+    dim: 2,
+    head: { kind: 'centroid', file: 'centroids.bin' },
+    labels: ['a', 'b'],
+    temperature: 0.05,
+    thumbnails: {},
+    data: { source: 'x', images: { train: 2, val: 0, test: 0 }, perPerson: {} },
+    metrics: null,
   };
   await writeModelDir(dir, manifest, { 'centroids.bin': head.toBytes() });
   await writeModelDir(dir, { ...manifest, temperature: 0.1 }, { 'centroids.bin': head.toBytes() }); // replace in place

@@ -38,7 +38,9 @@ test('EXIF orientation is applied: a portrait-stored photo tagged "rotate 90" co
 });
 
 test('PNG with alpha, WebP and the first frame of a GIF are accepted as RGB', async () => {
-  const rgba = await sharp({ create: { width: 50, height: 40, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0.5 } } }).png().toBuffer();
+  const rgba = await sharp({ create: { width: 50, height: 40, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0.5 } } })
+    .png()
+    .toBuffer();
   const png = await decodeImage(rgba);
   assert.equal(png.data.length, 50 * 40 * 3, 'alpha dropped');
   // Half-transparent red flattened onto white is pink; dropping alpha without flattening would give pure red.

@@ -26,7 +26,10 @@ test('the shipped default model answers with calibrated, sorted matches', async 
   const { matches } = p.faces[0];
   assert.equal(matches.length, 3);
   assert.ok(engine.model.manifest.labels.includes(matches[0].name));
-  assert.deepEqual(matches.map((m) => m.confidence), [...matches.map((m) => m.confidence)].sort((a, b) => b - a));
+  assert.deepEqual(
+    matches.map((m) => m.confidence),
+    [...matches.map((m) => m.confidence)].sort((a, b) => b - a),
+  );
   const sum = matches.reduce((s, m) => s + m.confidence, 0);
   assert.ok(sum > 0 && sum <= 1 + 1e-9);
 });
@@ -39,7 +42,9 @@ test('maxFaces keeps the largest faces and reports how many there were', async (
 
 test('input errors cross the worker boundary with their codes', async () => {
   const cases: [Uint8Array, string][] = [
-    [textFile(), 'not_an_image'], [truncatedJpeg(), 'corrupt'], [await solidJpeg(), 'no_face'],
+    [textFile(), 'not_an_image'],
+    [truncatedJpeg(), 'corrupt'],
+    [await solidJpeg(), 'no_face'],
   ];
   for (const [bytes, code] of cases) {
     await assert.rejects(engine.which(bytes), (e: unknown) => e instanceof InputError && e.code === code);
@@ -75,7 +80,10 @@ test('a worker that dies fails only its photo, is replaced, and the pool keeps a
   const after = await Promise.all([pool.embed(bytes), pool.embed(bytes), pool.embed(bytes)]);
   assert.ok(after.every((r) => r.faces.length === 1));
   assert.equal(pool.size, 2);
-  assert.ok(slots.every((s) => s.worker !== victim), 'the dead worker was replaced');
+  assert.ok(
+    slots.every((s) => s.worker !== victim),
+    'the dead worker was replaced',
+  );
 });
 
 test('switching models keeps the workers; a model for another backbone is refused', async () => {

@@ -78,6 +78,9 @@ test('each fallback pass finds a face the passes before it miss, and boxes stay 
     const result = await mirrored.embedImage(bytes);
     assert.equal(result.detectionPass, pass, what);
     const [x, y, w, h] = result.faces[0].box;
-    assert.ok(x >= 0 && y >= 0 && x + w <= result.width && y + h <= result.height, `${what}: box ${result.faces[0].box.join(',')} inside ${result.width}x${result.height}`);
+    assert.ok(
+      x >= 0 && y >= 0 && x + w <= result.width && y + h <= result.height,
+      `${what}: box ${result.faces[0].box.join(',')} inside ${result.width}x${result.height}`,
+    );
   }
 });

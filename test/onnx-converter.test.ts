@@ -36,7 +36,12 @@ function allOpsNet() {
     op('pool', 'MaxPool', ['fused'], windowAttrs(2, 2, 'SAME')),
     op('res', 'AddV2', ['pool', 'pool']),
     op('mean', 'Mean', ['res', 'axes'], keepDims(false)),
-    op('dense', '_FusedMatMul', ['mean', 'wd', 'bd'], { fused_ops: { list: { s: ['BiasAdd', 'Relu'].map((s) => Buffer.from(s).toString('base64')) } }, num_args: { i: '1' }, transpose_a: { b: false }, transpose_b: { b: false } }),
+    op('dense', '_FusedMatMul', ['mean', 'wd', 'bd'], {
+      fused_ops: { list: { s: ['BiasAdd', 'Relu'].map((s) => Buffer.from(s).toString('base64')) } },
+      num_args: { i: '1' },
+      transpose_a: { b: false },
+      transpose_b: { b: false },
+    }),
   ];
   return graphModel(nodes, [
     { name: 'paddings', shape: [4, 2], values: Int32Array.of(0, 0, 1, 1, 1, 1, 0, 0) },
@@ -70,9 +75,14 @@ test('converter: a net with every supported op family matches tfjs, with Pad/Mul
 });
 
 test('converter: an op outside the table is refused with a backbone error naming it', () => {
-  const model = graphModel([placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
-    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }]);
-  assert.throws(() => convertGraphModel(model.json, model.weightData, ['mean']), (e: unknown) => e instanceof CelebError && e.code === 'backbone' && /unsupported tfjs op Elu/.test(e.message));
+  const model = graphModel(
+    [placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
+    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }],
+  );
+  assert.throws(
+    () => convertGraphModel(model.json, model.weightData, ['mean']),
+    (e: unknown) => e instanceof CelebError && e.code === 'backbone' && /unsupported tfjs op Elu/.test(e.message),
+  );
 });
 
 test('weights: float16 and uint8-quantised weights decode exactly as tfjs decodes them', () => {
@@ -81,7 +91,12 @@ test('weights: float16 and uint8-quantised weights decode exactly as tfjs decode
   const buffer = Buffer.concat([Buffer.from(halves.buffer), Buffer.from(bytes)]);
   const specs = [
     { name: 'h', shape: [5], dtype: 'float32' as const, quantization: { dtype: 'float16' as const, original_dtype: 'float32' as const } },
-    { name: 'q', shape: [4], dtype: 'float32' as const, quantization: { dtype: 'uint8' as const, scale: 0.037, min: -1.2, original_dtype: 'float32' as const } },
+    {
+      name: 'q',
+      shape: [4],
+      dtype: 'float32' as const,
+      quantization: { dtype: 'uint8' as const, scale: 0.037, min: -1.2, original_dtype: 'float32' as const },
+    },
   ];
   const ours = decodeWeights(specs, buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
   const theirs = tf.io.decodeWeights(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength), specs);
@@ -110,7 +125,10 @@ test('cache: converted once, then read back; a corrupt cached .onnx is detected 
 
 test('custom graph backbones run on ONNX when convertible, and fall back to tfjs naming the unsupported op', async () => {
   const rt = { onnx: true, onnxThreads: 1, onnxCacheDir: mkdtempSync(path.join(os.tmpdir(), 'celeb-onnx-cache-')) };
-  const crop = tf.tensor4d(seeded(16 * 16 * 3, 11).map((v) => (v + 1) / 2), [1, 16, 16, 3]);
+  const crop = tf.tensor4d(
+    seeded(16 * 16 * 3, 11).map((v) => (v + 1) / 2),
+    [1, 16, 16, 3],
+  );
   const describe = { inputSize: 9, output: 'dense', dim: 3, format: 'graph' };
 
   const good = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(allOpsNet(), describe)}`), rt);
@@ -119,8 +137,10 @@ test('custom graph backbones run on ONNX when convertible, and fall back to tfjs
   const [a, b] = [(await good.embed([crop]))[0], (await reference.embed([crop]))[0]];
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4);
 
-  const odd = graphModel([placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
-    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }]);
+  const odd = graphModel(
+    [placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
+    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }],
+  );
   const warnings: string[] = [];
   const warn = console.warn;
   console.warn = (line: string) => warnings.push(line);
@@ -138,10 +158,15 @@ test('custom graph backbones run on ONNX when convertible, and fall back to tfjs
 
 // Not used on the hot path yet (detection runs in Human on tfjs), but the converter already
 // handles both detection networks, several outputs at once: the ground for detection on ONNX.
-for (const [name, size, outputs] of [['blazeface', 256, ['Identity', 'Identity_1', 'Identity_2', 'Identity_3']], ['facemesh', 192, ['Identity', 'Identity_1', 'Identity_2']]] as const) {
+for (const [name, size, outputs] of [
+  ['blazeface', 256, ['Identity', 'Identity_1', 'Identity_2', 'Identity_3']],
+  ['facemesh', 192, ['Identity', 'Identity_1', 'Identity_2']],
+] as const) {
   test(`converter: Human's ${name} converts with all its outputs and matches tfjs`, async () => {
     const file = path.join(humanModelsDirectory(), `${name}.json`);
-    const converted = convertGraphModel(JSON.parse(readFileSync(file, 'utf8')) as GraphModelJson, (await loadModelArtifacts(file)).weightData as ArrayBuffer, [...outputs]);
+    const converted = convertGraphModel(JSON.parse(readFileSync(file, 'utf8')) as GraphModelJson, (await loadModelArtifacts(file)).weightData as ArrayBuffer, [
+      ...outputs,
+    ]);
     const data = seeded(size * size * 3, 5);
     registerFileLoader();
     const model = await tf.loadGraphModel(fileUrl(file));

@@ -81,7 +81,9 @@ test('the whole-photo path (passes, tiles) finds the same faces on ONNX as on Hu
       assert.equal(ours.pass, theirs.pass, file);
       assert.equal(ours.tiled, theirs.tiled, file);
       assert.equal(ours.crops.length, theirs.crops.length, file);
-      ours.crops.forEach((c, i) => c.box.forEach((v, k) => assert.ok(Math.abs(v - theirs.crops[i].box[k]) <= 2, `${file}: ${c.box.join(',')} vs ${theirs.crops[i].box.join(',')}`)));
+      ours.crops.forEach((c, i) =>
+        c.box.forEach((v, k) => assert.ok(Math.abs(v - theirs.crops[i].box[k]) <= 2, `${file}: ${c.box.join(',')} vs ${theirs.crops[i].box.join(',')}`)),
+      );
     } finally {
       [...theirs.crops, ...ours.crops].forEach((c) => c.tensor.dispose());
     }

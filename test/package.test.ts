@@ -51,7 +51,9 @@ test('another project imports createEngine by the package name and recognises a 
 });
 
 test('the package type declarations type-check a TypeScript consumer', { timeout: 120_000 }, async () => {
-  writeFileSync(path.join(project, 'typed.ts'), `
+  writeFileSync(
+    path.join(project, 'typed.ts'),
+    `
 import { createEngine, CelebError, type Prediction, type RecognitionOptions, type ErrorCode } from 'celeb-lookalike';
 const options: RecognitionOptions = { top: 3, maxFaces: 1 };
 export async function best(file: string): Promise<string> {
@@ -66,10 +68,14 @@ export async function best(file: string): Promise<string> {
     await engine.close();
   }
 }
-`);
-  writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] },
-    files: ['typed.ts'],
-  }));
+`,
+  );
+  writeFileSync(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] },
+      files: ['typed.ts'],
+    }),
+  );
   await run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project });
 });

@@ -11,10 +11,14 @@ const miss = { found: false, name: null, pass: null, ms: NaN, quality: null, war
 
 test('the table counts no face as wrong and reports each row against the clean one', () => {
   const [clean, grey] = [perturbation('clean')!, perturbation('grey')!];
-  const rows = summarise([clean, grey], ['Ann', 'Bob'], new Map([
-    ['clean', [hit('Ann'), hit('Bob')]],
-    ['grey', [hit('Ann', 'padded'), miss]],
-  ]));
+  const rows = summarise(
+    [clean, grey],
+    ['Ann', 'Bob'],
+    new Map([
+      ['clean', [hit('Ann'), hit('Bob')]],
+      ['grey', [hit('Ann', 'padded'), miss]],
+    ]),
+  );
   assert.equal(rows[0].top1, 1);
   assert.equal(rows[1].top1, 0.5);
   assert.equal(rows[1].faceFound, 0.5);
@@ -37,6 +41,8 @@ test('every perturbation turns a photo into a decodable photo of the stated kind
     if (p.id === 'tiny-on-canvas') assert.equal(meta.width, 1024);
     if (p.id === 'small-64') assert.equal(meta.width, width, 'back at the original size');
   }
-  const grey = await sharp(await perturbation('grey')!.apply(photo)).raw().toBuffer({ resolveWithObject: true });
+  const grey = await sharp(await perturbation('grey')!.apply(photo))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   assert.ok(grey.info.channels === 1 || grey.data.every((v, i) => i % 3 !== 0 || (v === grey.data[i + 1] && v === grey.data[i + 2])), 'grey has no colour');
 });

@@ -13,7 +13,11 @@ test('split ratios parse and normalise; nonsense is refused', () => {
 test('100 single images split 70/15/15 exactly, deterministically per seed', () => {
   const sizes = new Array(100).fill(1);
   const a = assignGroups(sizes, parseSplitRatios('70,15,15'), 42);
-  const count = (s: string[]) => ({ train: s.filter((x) => x === 'train').length, val: s.filter((x) => x === 'val').length, test: s.filter((x) => x === 'test').length });
+  const count = (s: string[]) => ({
+    train: s.filter((x) => x === 'train').length,
+    val: s.filter((x) => x === 'val').length,
+    test: s.filter((x) => x === 'test').length,
+  });
   assert.deepEqual(count(a), { train: 70, val: 15, test: 15 });
   assert.deepEqual(assignGroups(sizes, parseSplitRatios('70,15,15'), 42), a, 'same seed, same split');
   assert.notDeepEqual(assignGroups(sizes, parseSplitRatios('70,15,15'), 43), a, 'another seed, another split');
@@ -32,6 +36,8 @@ test('near-identical embeddings are grouped transitively; distinct ones are not'
     l2normalise(Float32Array.from([1, 0.2, 0.05, 0])), // cos 0.995 to 1, 0.979 to 0: joins via 1
     l2normalise(Float32Array.from([0, 1, 0, 0])),
   ];
-  const groups = nearDuplicateGroups(e, 0.98).map((g) => g.sort()).sort((a, b) => a[0] - b[0]);
+  const groups = nearDuplicateGroups(e, 0.98)
+    .map((g) => g.sort())
+    .sort((a, b) => a[0] - b[0]);
   assert.deepEqual(groups, [[0, 1, 2], [3]]);
 });

@@ -8,9 +8,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  openDatabase, createRun, markRunning, recordEpoch, finishRun, failRun, cancelRun, getRun, listRuns, runningRun,
-  saveResult, getResult, leaderboard, getActiveModel, pinActiveModel, offerModel, clearPin,
-  RunStateError, RunNotFoundError, StoreValidationError, type Database, type NewRun, type RunResult,
+  openDatabase,
+  createRun,
+  markRunning,
+  recordEpoch,
+  finishRun,
+  failRun,
+  cancelRun,
+  getRun,
+  listRuns,
+  runningRun,
+  saveResult,
+  getResult,
+  leaderboard,
+  getActiveModel,
+  pinActiveModel,
+  offerModel,
+  clearPin,
+  RunStateError,
+  RunNotFoundError,
+  StoreValidationError,
+  type Database,
+  type NewRun,
+  type RunResult,
 } from '../src/store/index.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'celeb-store-runs-'));
@@ -24,13 +44,30 @@ function open(t: { after(fn: () => void): void }): Database {
 }
 
 const NEW_RUN: NewRun = {
-  preset: 3, config: { lr: 0.01, batch: 32, augment: { flip: true } }, backbone: 'facenet', backend: 'wasm',
-  head: 'mlp', loss: 'arcface', samplePairing: true, epochs: 20,
+  preset: 3,
+  config: { lr: 0.01, batch: 32, augment: { flip: true } },
+  backbone: 'facenet',
+  backend: 'wasm',
+  head: 'mlp',
+  loss: 'arcface',
+  samplePairing: true,
+  epochs: 20,
 };
 
 const RESULT: RunResult = {
-  testTop1: 0.8, testTop3: 0.95, perPerson: { 'Ada Lovelace': 0.9, 'Alan Turing': 0.7 },
-  confusion: { labels: ['Ada Lovelace', 'Alan Turing'], matrix: [[9, 1], [3, 7]] }, temperature: 1.7, eceBefore: 0.12, eceAfter: 0.03,
+  testTop1: 0.8,
+  testTop3: 0.95,
+  perPerson: { 'Ada Lovelace': 0.9, 'Alan Turing': 0.7 },
+  confusion: {
+    labels: ['Ada Lovelace', 'Alan Turing'],
+    matrix: [
+      [9, 1],
+      [3, 7],
+    ],
+  },
+  temperature: 1.7,
+  eceBefore: 0.12,
+  eceAfter: 0.03,
 };
 
 /** A run that went queued -> running -> done. */
@@ -62,7 +99,10 @@ test('runs: full lifecycle with typed camelCase rows and epochs in order', (t) =
   recordEpoch(db, id, { epoch: 2, trainLoss: 0.9, valLoss: 0.8, valAccuracy: 0.6, seconds: 1.5 });
   recordEpoch(db, id, { epoch: 1, trainLoss: 1.4, valLoss: null, valAccuracy: null, seconds: 1.25 });
   assert.equal(runningRun(db)?.id, id);
-  assert.deepEqual(runningRun(db)?.history.map((e) => e.epoch), [1, 2]);
+  assert.deepEqual(
+    runningRun(db)?.history.map((e) => e.epoch),
+    [1, 2],
+  );
 
   finishRun(db, id, { seconds: 3, modelPath: 'model/run-1', bestEpoch: 2, bestValLoss: 0.8 });
   const done = getRun(db, id);
@@ -112,10 +152,17 @@ test('runs: illegal transitions throw and change nothing', (t) => {
   assert.equal(getRun(db, toCancel)?.seconds, null, 'never started, so no duration');
   assert.throws(() => markRunning(db, toCancel), isState('cancelled'));
 
-  assert.throws(() => markRunning(db, 4242), (e: unknown) => e instanceof RunNotFoundError && e.runId === 4242);
+  assert.throws(
+    () => markRunning(db, 4242),
+    (e: unknown) => e instanceof RunNotFoundError && e.runId === 4242,
+  );
   assert.throws(() => createRun(db, { ...NEW_RUN, preset: 6 }), StoreValidationError);
   assert.throws(() => createRun(db, { ...NEW_RUN, epochs: 0 }), StoreValidationError);
-  assert.deepEqual(listRuns(db).map((r) => r.id), [toCancel, queued, id], 'newest first');
+  assert.deepEqual(
+    listRuns(db).map((r) => r.id),
+    [toCancel, queued, id],
+    'newest first',
+  );
 });
 
 test('runs: deleting a run cascades to its epochs and result and unlinks the active model', (t) => {
@@ -179,11 +226,29 @@ test('leaderboard: best top-1 first, then lower val loss, then older run; only r
   setCreated.run('2020-01-01T00:00:00.000Z', olderTie);
   setCreated.run('2021-01-01T00:00:00.000Z', newerTie);
   const rows = leaderboard(db);
-  assert.deepEqual(rows.map((r) => r.runId), [best, olderTie, newerTie, higherLoss, noValLoss, failedWithResult]);
-  assert.equal(rows.some((r) => r.runId === noResult), false);
+  assert.deepEqual(
+    rows.map((r) => r.runId),
+    [best, olderTie, newerTie, higherLoss, noValLoss, failedWithResult],
+  );
+  assert.equal(
+    rows.some((r) => r.runId === noResult),
+    false,
+  );
   assert.deepEqual(rows[1], {
-    runId: olderTie, preset: 1, head: 'linear', loss: 'ce', samplePairing: false, epochs: 20, bestEpoch: 4, valLoss: 0.4,
-    testTop1: 0.8, testTop3: 0.95, backend: 'wasm', seconds: 12.5, createdAt: rows[1].createdAt, status: 'done',
+    runId: olderTie,
+    preset: 1,
+    head: 'linear',
+    loss: 'ce',
+    samplePairing: false,
+    epochs: 20,
+    bestEpoch: 4,
+    valLoss: 0.4,
+    testTop1: 0.8,
+    testTop3: 0.95,
+    backend: 'wasm',
+    seconds: 12.5,
+    createdAt: rows[1].createdAt,
+    status: 'done',
   });
   assert.equal(rows[5]?.status, 'failed');
 });
@@ -227,8 +292,10 @@ test('active model: better run promoted, worse or equal not, pinned never replac
   // A user pins the worse run: it stays active even against a much better one.
   saveResult(db, worse, { ...RESULT, testTop1: 0.6, testTop3: 0.8 });
   const pinned = pinActiveModel(db, worse);
-  assert.deepEqual({ runId: pinned.runId, modelPath: pinned.modelPath, testAccuracy: pinned.testAccuracy, pinned: pinned.pinned },
-    { runId: worse, modelPath: `model/run-${worse}`, testAccuracy: 0.6, pinned: true });
+  assert.deepEqual(
+    { runId: pinned.runId, modelPath: pinned.modelPath, testAccuracy: pinned.testAccuracy, pinned: pinned.pinned },
+    { runId: worse, modelPath: `model/run-${worse}`, testAccuracy: 0.6, pinned: true },
+  );
   const best = doneRun(db);
   const r3 = offerModel(db, { runId: best, modelPath: 'model/best', testAccuracy: 0.95 });
   assert.equal(r3.promoted, false);

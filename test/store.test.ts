@@ -12,9 +12,25 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import {
-  openDatabase, migrate, readSchemaVersion, LATEST_SCHEMA_VERSION, SchemaVersionError, StoreValidationError,
-  getFeature, getFeatures, putFeatures, countFeatures, createRun, markRunning, recordEpoch, finishRun, getRun, runningRun,
-  type Database, type FeatureRecord, type Migration,
+  openDatabase,
+  migrate,
+  readSchemaVersion,
+  LATEST_SCHEMA_VERSION,
+  SchemaVersionError,
+  StoreValidationError,
+  getFeature,
+  getFeatures,
+  putFeatures,
+  countFeatures,
+  createRun,
+  markRunning,
+  recordEpoch,
+  finishRun,
+  getRun,
+  runningRun,
+  type Database,
+  type FeatureRecord,
+  type Migration,
 } from '../src/store/index.js';
 import { decodeVector } from '../src/store/features.js';
 
@@ -25,17 +41,28 @@ const freshFile = (name: string) => path.join(root, `${++counter}-${name}`, 'cel
 
 function open(t: { after(fn: () => void): void }, file: string): Database {
   const db = openDatabase(file);
-  t.after(() => { if (db.open) db.close(); });
+  t.after(() => {
+    if (db.open) db.close();
+  });
   return db;
 }
 
 const NEW_RUN = {
-  preset: 2, config: { lr: 0.001, head: 'linear', nested: { a: [1, 2] } }, backbone: 'facenet', backend: 'cpu',
-  head: 'linear', loss: 'cross-entropy', samplePairing: false, epochs: 10,
+  preset: 2,
+  config: { lr: 0.001, head: 'linear', nested: { a: [1, 2] } },
+  backbone: 'facenet',
+  backend: 'cpu',
+  head: 'linear',
+  loss: 'cross-entropy',
+  samplePairing: false,
+  epochs: 10,
 } as const;
 
-const schemaOf = (db: Database) => db.prepare<[], { sql: string }>(
-  "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").all().map((r) => r.sql);
+const schemaOf = (db: Database) =>
+  db
+    .prepare<[], { sql: string }>('SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name')
+    .all()
+    .map((r) => r.sql);
 
 test('open: migrates an empty file, creates the parent directory, WAL + foreign keys + busy timeout', (t) => {
   const file = freshFile('nested/deeper');
@@ -44,7 +71,10 @@ test('open: migrates an empty file, creates the parent directory, WAL + foreign 
   assert.ok(fs.existsSync(file));
   assert.equal(readSchemaVersion(db), LATEST_SCHEMA_VERSION);
   assert.ok(LATEST_SCHEMA_VERSION >= 1);
-  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+  const tables = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((r) => r.name);
   for (const table of ['active_model', 'epochs', 'features', 'results', 'runs']) assert.ok(tables.includes(table), `missing table ${table}`);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
@@ -79,8 +109,14 @@ test('open: a database from a newer version is refused and left untouched', () =
   const raw = new BetterSqlite3(file);
   raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 7}`);
   raw.close();
-  assert.throws(() => openDatabase(file), (e: unknown) => e instanceof SchemaVersionError
-    && e.found === LATEST_SCHEMA_VERSION + 7 && e.supported === LATEST_SCHEMA_VERSION && /newer|only knows up to/.test(e.message));
+  assert.throws(
+    () => openDatabase(file),
+    (e: unknown) =>
+      e instanceof SchemaVersionError &&
+      e.found === LATEST_SCHEMA_VERSION + 7 &&
+      e.supported === LATEST_SCHEMA_VERSION &&
+      /newer|only knows up to/.test(e.message),
+  );
   const check = new BetterSqlite3(file);
   try {
     assert.equal(check.pragma('user_version', { simple: true }), LATEST_SCHEMA_VERSION + 7);
@@ -93,12 +129,28 @@ test('open: a database from a newer version is refused and left untouched', () =
 test('migrate: each migration is its own transaction; a failing one rolls back and keeps the earlier version', () => {
   const db = new BetterSqlite3(':memory:');
   const migrations: Migration[] = [
-    { version: 1, description: 'one', up: (d) => { d.exec('CREATE TABLE one (x)'); } },
-    { version: 2, description: 'two', up: (d) => { d.exec('CREATE TABLE two (x)'); throw new Error('boom in v2'); } },
+    {
+      version: 1,
+      description: 'one',
+      up: (d) => {
+        d.exec('CREATE TABLE one (x)');
+      },
+    },
+    {
+      version: 2,
+      description: 'two',
+      up: (d) => {
+        d.exec('CREATE TABLE two (x)');
+        throw new Error('boom in v2');
+      },
+    },
   ];
   assert.throws(() => migrate(db, migrations), /boom in v2/);
   assert.equal(readSchemaVersion(db), 1);
-  const names = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name);
+  const names = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .all()
+    .map((r) => r.name);
   assert.deepEqual(names, ['one'], 'table "two" must have been rolled back');
   assert.deepEqual(migrate(db, migrations.slice(0, 1)), []);
   assert.throws(() => migrate(db, [migrations[1]]), /expected 1/, 'a list with a gap is rejected');
@@ -159,7 +211,10 @@ test('crash recovery: a process killed mid-run (WAL not checkpointed) leaves an 
   const run = getRun(db, 1);
   assert.equal(run?.status, 'interrupted');
   assert.notEqual(run?.finishedAt, null);
-  assert.deepEqual(run?.history.map((e) => e.epoch), [1]);
+  assert.deepEqual(
+    run?.history.map((e) => e.epoch),
+    [1],
+  );
 });
 
 // ---------------------------------------------------------------- feature cache
@@ -168,9 +223,20 @@ const bytesOf = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteL
 
 test('features: vectors round-trip bit-exact, including "no face" entries and boxes', (t) => {
   const db = open(t, freshFile('features'));
-  const special = [0, -0, 1, -1, 1e-45, -1e-45, 1.1754943508222875e-38, 3.4028234663852886e38, -3.4028234663852886e38,
-    Math.fround(Math.PI), Math.fround(1 / 3)];
-  const random = Array.from({ length: 501 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  const special = [
+    0,
+    -0,
+    1,
+    -1,
+    1e-45,
+    -1e-45,
+    1.1754943508222875e-38,
+    3.4028234663852886e38,
+    -3.4028234663852886e38,
+    Math.fround(Math.PI),
+    Math.fround(1 / 3),
+  ];
+  const random = Array.from({ length: 501 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
   // A view into a larger buffer at byteOffset 4, as tensors' dataSync() may return.
   const backing = new Float32Array(special.length + random.length + 2);
   const vector = backing.subarray(1, backing.length - 1);
@@ -192,9 +258,15 @@ test('features: vectors round-trip bit-exact, including "no face" entries and bo
   assert.equal(getFeature(db, { contentHash: 'noface', backbone: 'facenet', view: 'aug:flip=1' }), null, 'never computed is not "no face"');
   assert.deepEqual(getFeature(db, { contentHash: 'aaa', backbone: 'facenet', view: 'aug:flip=1,rot=-4.2' })?.vector, new Float32Array([7]));
   // On disk: little-endian float32, dim recorded, NULL blob for "no face".
-  const raw = db.prepare<[], { dim: number | null; vector: Buffer | null }>(
-    "SELECT dim, vector FROM features WHERE view LIKE 'aug:%' UNION ALL SELECT dim, vector FROM features WHERE content_hash = 'noface'").all();
-  assert.deepEqual(raw.map((r) => r.dim), [1, null]);
+  const raw = db
+    .prepare<[], { dim: number | null; vector: Buffer | null }>(
+      "SELECT dim, vector FROM features WHERE view LIKE 'aug:%' UNION ALL SELECT dim, vector FROM features WHERE content_hash = 'noface'",
+    )
+    .all();
+  assert.deepEqual(
+    raw.map((r) => r.dim),
+    [1, null],
+  );
   assert.equal(raw[0].vector?.toString('hex'), '0000e040');
   assert.equal(raw[1].vector, null);
 });
@@ -224,23 +296,35 @@ test('features: replace semantics, counting, and all-or-nothing validation', (t)
     { contentHash: 'ok', backbone: 'arcface', view: 'clean', vector: new Float32Array([1]), box: null },
     { contentHash: 'nan', backbone: 'arcface', view: 'clean', vector: new Float32Array([1, NaN]), box: null },
   ];
-  assert.throws(() => putFeatures(db, bad), (e: unknown) => e instanceof StoreValidationError && /NaN/.test(e.message));
+  assert.throws(
+    () => putFeatures(db, bad),
+    (e: unknown) => e instanceof StoreValidationError && /NaN/.test(e.message),
+  );
   assert.equal(countFeatures(db, 'arcface'), 2, 'nothing from the rejected batch was written');
   assert.throws(() => putFeatures(db, [{ ...key, vector: null, box: [1, 2, 3, 4] }]), /cannot have a box/);
   assert.throws(() => putFeatures(db, [{ ...key, vector: new Float32Array(0), box: null }]), /non-empty/);
 });
 
-test('features: getFeatures on 5,000 hashes (and on more than SQLite\'s 32,766 parameter limit)', (t) => {
+test("features: getFeatures on 5,000 hashes (and on more than SQLite's 32,766 parameter limit)", (t) => {
   const db = open(t, freshFile('features-bulk'));
   const hashes = Array.from({ length: 5000 }, (_, i) => `hash-${i.toString(16).padStart(8, '0')}`);
   const records: FeatureRecord[] = hashes.map((h, i) => ({
-    contentHash: h, backbone: 'facenet', view: 'clean',
-    vector: i % 10 === 0 ? null : new Float32Array([i, i / 7, -i]), box: i % 10 === 0 ? null : [i, 0, 10, 10],
+    contentHash: h,
+    backbone: 'facenet',
+    view: 'clean',
+    vector: i % 10 === 0 ? null : new Float32Array([i, i / 7, -i]),
+    box: i % 10 === 0 ? null : [i, 0, 10, 10],
   }));
   putFeatures(db, records);
   // Same hashes under another view and backbone must not leak into the answer.
-  putFeatures(db, hashes.slice(0, 100).map((h) => ({ contentHash: h, backbone: 'facenet', view: 'aug:flip=1', vector: new Float32Array([-1]), box: null })));
-  putFeatures(db, hashes.slice(0, 100).map((h) => ({ contentHash: h, backbone: 'arcface', view: 'clean', vector: new Float32Array([-2]), box: null })));
+  putFeatures(
+    db,
+    hashes.slice(0, 100).map((h) => ({ contentHash: h, backbone: 'facenet', view: 'aug:flip=1', vector: new Float32Array([-1]), box: null })),
+  );
+  putFeatures(
+    db,
+    hashes.slice(0, 100).map((h) => ({ contentHash: h, backbone: 'arcface', view: 'clean', vector: new Float32Array([-2]), box: null })),
+  );
 
   const missing = Array.from({ length: 300 }, (_, i) => `missing-${i}`);
   const found = getFeatures(db, 'facenet', 'clean', [...hashes, ...missing, ...hashes.slice(0, 50)]);
@@ -252,7 +336,10 @@ test('features: getFeatures on 5,000 hashes (and on more than SQLite\'s 32,766 p
     assert.deepEqual(record.vector, i % 10 === 0 ? null : new Float32Array([i, i / 7, -i]));
   }
   assert.equal([...found.values()].filter((r) => r.vector === null).length, 500);
-  assert.equal(missing.some((h) => found.has(h)), false);
+  assert.equal(
+    missing.some((h) => found.has(h)),
+    false,
+  );
 
   const many = [...Array.from({ length: 40_000 }, (_, i) => `nope-${i}`), hashes[42], hashes[4242]];
   const sparse = getFeatures(db, 'facenet', 'clean', many);

@@ -47,10 +47,13 @@ test('a cancel while augmented views are embedded stops between photos, ends as 
   const after = events.slice(seen);
   // One worker, two photos in flight (and one report on its way): at most those arrive after the cancel, never the rest of the bank.
   assert.ok(after.length <= 3, `progress after the cancel: ${after.map((e) => JSON.stringify(e)).join(', ')}`);
-  assert.ok(after.every((e) => e.phase === 'extract' && e.step === 'views'), 'no paired views, no epochs after the cancel');
+  assert.ok(
+    after.every((e) => e.phase === 'extract' && e.step === 'views'),
+    'no paired views, no epochs after the cancel',
+  );
   const total = first.phase === 'extract' ? first.total : 0;
   const last = [...events].reverse().find((e) => e.phase === 'extract' && e.step === 'views');
   assert.ok(last && last.phase === 'extract' && last.done < total, `stopped before all ${total} photos`);
   // What was embedded before the cancel is in the cache (8 views per finished photo), ready for the next run.
-  assert.ok(countFeatures(db, 'faceres') - countFeatures(db, 'faceres', 'clean') >= 8 * last.done, 'the finished photos\' views are cached');
+  assert.ok(countFeatures(db, 'faceres') - countFeatures(db, 'faceres', 'clean') >= 8 * last.done, "the finished photos' views are cached");
 });

@@ -14,7 +14,10 @@ before(async () => {
   await selectBackend('wasm');
 });
 
-const logProbs = [[Math.log(0.7), Math.log(0.2), Math.log(0.1)], [Math.log(0.25), Math.log(0.25), Math.log(0.5)]];
+const logProbs = [
+  [Math.log(0.7), Math.log(0.2), Math.log(0.1)],
+  [Math.log(0.25), Math.log(0.25), Math.log(0.5)],
+];
 
 test('NLL loss equals -mean(log p[y]) computed by hand', () => {
   const value = nllLoss(tf.tensor2d(logProbs), tf.tensor1d([0, 1], 'int32')).dataSync()[0];
@@ -23,7 +26,7 @@ test('NLL loss equals -mean(log p[y]) computed by hand', () => {
 
 test('focal loss equals -mean((1-p)^2 log p) by hand, and gamma 0 is NLL', () => {
   const value = focalLoss(tf.tensor2d(logProbs), tf.tensor1d([0, 2], 'int32'), 2).dataSync()[0];
-  const expected = -((0.3 ** 2) * Math.log(0.7) + (0.5 ** 2) * Math.log(0.5)) / 2;
+  const expected = -(0.3 ** 2 * Math.log(0.7) + 0.5 ** 2 * Math.log(0.5)) / 2;
   assert.ok(Math.abs(value - expected) < 1e-6, `${value} vs ${expected}`);
   const gamma0 = focalLoss(tf.tensor2d(logProbs), tf.tensor1d([0, 2], 'int32'), 0).dataSync()[0];
   assert.ok(Math.abs(gamma0 - -(Math.log(0.7) + Math.log(0.5)) / 2) < 1e-6);
@@ -41,7 +44,14 @@ const vec = (...xs: number[]) => l2normalise(Float32Array.from(xs));
 
 test('each epoch draws one view per image with its label; pairing draws paired views', () => {
   const bank: BankImage[] = [0, 1, 2].map((label) => ({
-    person: `p${label}`, label, contentHash: `${label}`, file: '', box: [0, 0, 1, 1] as Box, clean: vec(label, 1, 0), views: [vec(label, 2, 0)], pairs: [vec(label, 3, 9)],
+    person: `p${label}`,
+    label,
+    contentHash: `${label}`,
+    file: '',
+    box: [0, 0, 1, 1] as Box,
+    clean: vec(label, 1, 0),
+    views: [vec(label, 2, 0)],
+    pairs: [vec(label, 3, 9)],
   }));
   const plain = drawEpoch(bank, seededRandom(1), false);
   assert.deepEqual([...plain.labels].sort(), [0, 1, 2]);
@@ -54,9 +64,19 @@ test('each epoch draws one view per image with its label; pairing draws paired v
 });
 
 test('presets match the original five processes; flags override; nonsense is refused', () => {
-  assert.deepEqual([1, 2, 3, 4, 5].map((id) => { const p = PRESETS[id as 1]; return [p.head, p.loss, p.samplePairing, p.epochs]; }), [
-    ['fc2', 'nll', false, 200], ['fc1', 'nll', false, 50], ['fc1', 'focal', false, 50], ['fc1', 'nll', false, 100], ['fc1', 'nll', true, 100],
-  ]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((id) => {
+      const p = PRESETS[id as 1];
+      return [p.head, p.loss, p.samplePairing, p.epochs];
+    }),
+    [
+      ['fc2', 'nll', false, 200],
+      ['fc1', 'nll', false, 50],
+      ['fc1', 'focal', false, 50],
+      ['fc1', 'nll', false, 100],
+      ['fc1', 'nll', true, 100],
+    ],
+  );
   const c = runConfig(5, 'data/x', { epochs: 3, head: 'fc2' });
   assert.deepEqual([c.head, c.loss, c.samplePairing, c.epochs, c.learningRate, c.weightDecay, c.batchSize], ['fc2', 'nll', true, 3, 0.003, 1e-5, 128]);
   assert.throws(() => runConfig(6 as 1, 'x'), /five training presets/);
@@ -71,8 +91,19 @@ function syntheticBank(seed: number): FeatureBank {
   const make = (n: number) => Array.from({ length: n }, (_, i) => ({ person: `p${i % 3}`, label: i % 3, embedding: noisy(i % 3) }));
   return {
     labels: ['p0', 'p1', 'p2'],
-    train: make(60).map((s, i) => ({ person: s.person, label: s.label, contentHash: String(i), file: '', box: [0, 0, 1, 1] as Box, clean: s.embedding, views: [noisy(s.label)], pairs: [] })),
-    val: make(15), test: make(15), stats: { trainImages: 60, computed: 0, cached: 0, seconds: 0 },
+    train: make(60).map((s, i) => ({
+      person: s.person,
+      label: s.label,
+      contentHash: String(i),
+      file: '',
+      box: [0, 0, 1, 1] as Box,
+      clean: s.embedding,
+      views: [noisy(s.label)],
+      pairs: [],
+    })),
+    val: make(15),
+    test: make(15),
+    stats: { trainImages: 60, computed: 0, cached: 0, seconds: 0 },
   };
 }
 
@@ -80,15 +111,25 @@ test('the trainer learns separable people and keeps the epoch with the lowest va
   for (const head of ['fc1', 'fc2'] as const) {
     const bank = syntheticBank(3);
     const epochs: number[] = [];
-    const trained = await trainHead(bank, { ...runConfig(2, 'x'), head, epochs: 40, batchSize: 16, learningRate: 0.01 }, { onEpoch: (e) => epochs.push(e.valLoss) });
+    const trained = await trainHead(
+      bank,
+      { ...runConfig(2, 'x'), head, epochs: 40, batchSize: 16, learningRate: 0.01 },
+      { onEpoch: (e) => epochs.push(e.valLoss) },
+    );
     assert.equal(trained.history.length, 40);
     assert.ok(trained.history.at(-1)!.valAccuracy >= 0.9, `${head} val accuracy ${trained.history.at(-1)!.valAccuracy}`);
     assert.ok(trained.history.at(-1)!.trainLoss < trained.history[0].trainLoss, 'train loss falls');
     assert.equal(trained.bestValLoss, Math.min(...epochs));
     assert.equal(trained.bestEpoch, epochs.indexOf(Math.min(...epochs)) + 1);
     // The returned weights are the best epoch's: re-evaluating gives the best validation loss.
-    const x = tf.tensor2d(bank.val.flatMap((s) => [...s.embedding]), [bank.val.length, 8]);
-    const y = tf.tensor1d(bank.val.map((s) => s.label), 'int32');
+    const x = tf.tensor2d(
+      bank.val.flatMap((s) => [...s.embedding]),
+      [bank.val.length, 8],
+    );
+    const y = tf.tensor1d(
+      bank.val.map((s) => s.label),
+      'int32',
+    );
     assert.ok(Math.abs(evaluateLoss(trained.model, x, y).loss - trained.bestValLoss) < 1e-5);
     trained.model.dispose();
   }
@@ -97,7 +138,10 @@ test('the trainer learns separable people and keeps the epoch with the lowest va
 test('same seed, same training; shouldStop ends it early', async () => {
   const a = await trainHead(syntheticBank(5), { ...runConfig(2, 'x'), epochs: 5, batchSize: 16 });
   const b = await trainHead(syntheticBank(5), { ...runConfig(2, 'x'), epochs: 5, batchSize: 16 });
-  assert.deepEqual(a.history.map((e) => e.trainLoss), b.history.map((e) => e.trainLoss));
+  assert.deepEqual(
+    a.history.map((e) => e.trainLoss),
+    b.history.map((e) => e.trainLoss),
+  );
   let calls = 0;
   const stopped = await trainHead(syntheticBank(5), { ...runConfig(2, 'x'), epochs: 50, batchSize: 16 }, { shouldStop: () => ++calls > 8 });
   assert.ok(stopped.stopped && stopped.history.length < 50);

@@ -39,7 +39,19 @@ after(async () => {
   db?.close();
 });
 
-type RunJson = { runId: number; preset: number; status: string; testAccuracy: number; top3Accuracy: number; bestEpoch: number; valLoss: number; backend: string; seconds: number; promoted: boolean; features: { computed: number; cached: number } };
+type RunJson = {
+  runId: number;
+  preset: number;
+  status: string;
+  testAccuracy: number;
+  top3Accuracy: number;
+  bestEpoch: number;
+  valLoss: number;
+  backend: string;
+  seconds: number;
+  promoted: boolean;
+  features: { computed: number; cached: number };
+};
 
 test('celeb train --json runs a preset end to end and the second run makes no backbone pass', { timeout: SLOW_MS }, async () => {
   const first = await celeb(['train', '--run', '5', ...fast, '--json'], env);
@@ -122,7 +134,10 @@ test('the job API: immediate run id, progress events, one run at a time, cancel'
   const started = service.start(1, { epochs: 400, augment: { views: 2 } });
   assert.ok(started.runId > 2);
   assert.equal(getRun(db, started.runId)?.status, 'queued', 'the row exists before the worker starts');
-  assert.throws(() => service.start(2), (e: unknown) => e instanceof TrainingBusyError && e.running.runId === started.runId);
+  assert.throws(
+    () => service.start(2),
+    (e: unknown) => e instanceof TrainingBusyError && e.running.runId === started.runId,
+  );
   const epoch = await eventually(() => events.find((e) => e.phase === 'train'), TO_TRAIN_MS, 'the first epoch');
   assert.ok(events.some((e) => e.phase === 'extract'));
   assert.ok(epoch && epoch.phase === 'train' && epoch.epochs === 400 && Number.isFinite(epoch.etaSeconds));
@@ -132,7 +147,10 @@ test('the job API: immediate run id, progress events, one run at a time, cancel'
   assert.equal(outcome?.status, 'cancelled');
   assert.equal(getRun(db, started.runId)?.status, 'cancelled');
   assert.deepEqual(getActiveModel(db), activeBefore, 'a cancelled run never becomes active');
-  assert.equal(leaderboard(db).some((row) => row.runId === started.runId), false);
+  assert.equal(
+    leaderboard(db).some((row) => row.runId === started.runId),
+    false,
+  );
   assert.equal(service.current, null);
 });
 

@@ -53,8 +53,11 @@ const names = (pick: (env: (typeof PLATFORMS)[Platform]['env']) => string): stri
 export class NoBotConfiguredError extends CelebError {
   override name = 'NoBotConfiguredError';
   constructor() {
-    super('config', `No bot token is set. Set ${PLATFORM_IDS.map((id) => PLATFORMS[id].env.token).join(' and/or ')} (in the environment or in a .env file); `
-      + `${names((env) => env.admins)} name who may /train. See src/bots/README.md.`);
+    super(
+      'config',
+      `No bot token is set. Set ${PLATFORM_IDS.map((id) => PLATFORMS[id].env.token).join(' and/or ')} (in the environment or in a .env file); ` +
+        `${names((env) => env.admins)} name who may /train. See src/bots/README.md.`,
+    );
   }
 }
 
@@ -95,27 +98,35 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const training = openTrainingService(config, db);
   const core = new BotCore({
-    engine, training, db, models: modelSwitcher(engine, db, config.modelDir, log),
+    engine,
+    training,
+    db,
+    models: modelSwitcher(engine, db, config.modelDir, log),
     admins: Object.fromEntries(PLATFORM_IDS.map((id) => [id, botConfig[id]?.adminIds ?? []])) as Record<Platform, readonly string[]>,
-    limits: botConfig.limits, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels,
-    defaultModelDir: path.join(config.modelDir, 'default'), progressIntervalMs: botConfig.progressIntervalMs,
-    trainingOverrides: options.trainingOverrides, log,
+    limits: botConfig.limits,
+    maxImageBytes: config.maxImageBytes,
+    maxImagePixels: config.maxImagePixels,
+    defaultModelDir: path.join(config.modelDir, 'default'),
+    progressIntervalMs: botConfig.progressIntervalMs,
+    trainingOverrides: options.trainingOverrides,
+    log,
   });
   const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id })));
 
   let stopping: Promise<void> | null = null;
-  const stop = (reason: string): Promise<void> => (stopping ??= (async () => {
-    log.info('shutdown.begin', { reason, inFlight: core.pending, trainingRun: training.current?.runId ?? null });
-    core.stopAccepting();
-    await Promise.all(bots.map((bot) => bot.stopReceiving().catch((e: unknown) => log.error('shutdown.stop_receiving_failed', e))));
-    const drained = await core.drain(options.drainTimeoutMs ?? 30_000);
-    await training.shutdown(); // a running run is recorded as interrupted
-    const reported = await core.settleBackground(10_000);
-    await Promise.all(bots.map((bot) => bot.close().catch((e: unknown) => log.error('shutdown.close_failed', e))));
-    await engine.close();
-    db.close();
-    log.info('shutdown.done', { drained, reported });
-  })());
+  const stop = (reason: string): Promise<void> =>
+    (stopping ??= (async () => {
+      log.info('shutdown.begin', { reason, inFlight: core.pending, trainingRun: training.current?.runId ?? null });
+      core.stopAccepting();
+      await Promise.all(bots.map((bot) => bot.stopReceiving().catch((e: unknown) => log.error('shutdown.stop_receiving_failed', e))));
+      const drained = await core.drain(options.drainTimeoutMs ?? 30_000);
+      await training.shutdown(); // a running run is recorded as interrupted
+      const reported = await core.settleBackground(10_000);
+      await Promise.all(bots.map((bot) => bot.close().catch((e: unknown) => log.error('shutdown.close_failed', e))));
+      await engine.close();
+      db.close();
+      log.info('shutdown.done', { drained, reported });
+    })());
 
   for (const bot of bots) {
     try {
@@ -131,9 +142,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
 /** What runs, and a warning per platform where nobody may /train. */
 function logReadiness(log: Logger, engine: LookalikeEngine, bots: BotConfig): void {
-  log.info('app.ready', { model: engine.model.name, people: engine.model.manifest.labels.length, workers: engine.workers, backend: runtimeLabel(engine.runtime) });
+  log.info('app.ready', {
+    model: engine.model.name,
+    people: engine.model.manifest.labels.length,
+    workers: engine.workers,
+    backend: runtimeLabel(engine.runtime),
+  });
   for (const platform of PLATFORM_IDS) {
     const section = bots[platform];
-    if (section && section.adminIds.length === 0) log.warn('no_admins', { platform, hint: `${PLATFORMS[platform].env.admins} is empty: nobody can /train on ${platform}` });
+    if (section && section.adminIds.length === 0)
+      log.warn('no_admins', { platform, hint: `${PLATFORMS[platform].env.admins} is empty: nobody can /train on ${platform}` });
   }
 }

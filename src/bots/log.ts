@@ -44,9 +44,14 @@ function errorFields(error: unknown): Record<string, LogValue> {
   if (!(error instanceof Error)) return { error: String(error) };
   const code = (error as { code?: unknown }).code;
   return {
-    error: error.message, errorName: error.name,
+    error: error.message,
+    errorName: error.name,
     ...(typeof code === 'string' || typeof code === 'number' ? { errorCode: code } : {}),
-    stack: error.stack?.split('\n').slice(1, 6).map((l) => l.trim()).join(' | '),
+    stack: error.stack
+      ?.split('\n')
+      .slice(1, 6)
+      .map((l) => l.trim())
+      .join(' | '),
   };
 }
 

@@ -20,7 +20,8 @@ async function main(): Promise<number> {
     const config = loadConfig(env, os.availableParallelism());
     app = await startApp({ config, bots: loadBotConfig(env, config.workers), log });
   } catch (error) {
-    if (isCelebError(error) && error.code === 'config') { // ConfigError, NoBotConfiguredError
+    if (isCelebError(error) && error.code === 'config') {
+      // ConfigError, NoBotConfiguredError
       console.error(error.message); // a person has to act on this: plain words, no JSON, no stack
       return EXIT_CONFIG;
     }

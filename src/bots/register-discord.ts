@@ -16,7 +16,9 @@ async function main(): Promise<number> {
     return 78;
   }
   if (!config.discord) {
-    console.error(`Set ${env.token} (in the environment or in .env) to register the Discord commands; add DISCORD_GUILD_ID to register them to one server only.`);
+    console.error(
+      `Set ${env.token} (in the environment or in .env) to register the Discord commands; add DISCORD_GUILD_ID to register them to one server only.`,
+    );
     return 78;
   }
   try {

@@ -11,7 +11,11 @@ export class UsageError extends CelebError {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parse<T extends Options>(argv: string[], options: T, usage: string): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+export function parse<T extends Options>(
+  argv: string[],
+  options: T,
+  usage: string,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

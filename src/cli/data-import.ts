@@ -12,9 +12,18 @@ import { extractionProgressBar } from './progress.js';
 const USAGE = 'celeb data import <dir with one folder per person> [--out data/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]';
 
 export async function dataImportCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    out: { type: 'string' }, split: { type: 'string' }, seed: { type: 'string' }, crop: { type: 'boolean' }, force: { type: 'boolean' }, json: { type: 'boolean' },
-  }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    {
+      out: { type: 'string' },
+      split: { type: 'string' },
+      seed: { type: 'string' },
+      crop: { type: 'boolean' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  );
   if (positionals.length !== 1) throw new UsageError(`Give exactly one source directory.\n\nUsage: ${USAGE}`);
   const out = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
   const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
@@ -23,8 +32,16 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
   const pool = await EmbedderPool.start({ backbone: DEFAULT_BACKBONE, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
   try {
     const report = await importDataset({
-      source: path.resolve(positionals[0]), out, ratios, seed, force: values.force, assumeCrop: values.crop,
-      pool, db, backbone: DEFAULT_BACKBONE, onProgress: extractionProgressBar('embedding'),
+      source: path.resolve(positionals[0]),
+      out,
+      ratios,
+      seed,
+      force: values.force,
+      assumeCrop: values.crop,
+      pool,
+      db,
+      backbone: DEFAULT_BACKBONE,
+      onProgress: extractionProgressBar('embedding'),
     }).catch((error: unknown) => {
       throw error instanceof OutputExistsError ? new UsageError(`${error.out} already exists and is not empty; pass --force to replace it`) : error;
     });
@@ -36,7 +53,9 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
     console.log(`Imported ${report.images} images of ${report.people} people into ${rel(out)}`);
     console.log(`  train ${report.counts.train}, val ${report.counts.val}, test ${report.counts.test} (seed ${seed})`);
     console.log(`  exact duplicates removed: ${report.exactDuplicates.length}`);
-    console.log(`  near-identical groups kept on one side of the split: ${report.nearDuplicateGroups.length} (${report.nearDuplicateGroups.reduce((n, g) => n + g.length, 0)} images)`);
+    console.log(
+      `  near-identical groups kept on one side of the split: ${report.nearDuplicateGroups.length} (${report.nearDuplicateGroups.reduce((n, g) => n + g.length, 0)} images)`,
+    );
     console.log(`  no face found (left out): ${report.noFace.length}${report.noFace.length ? ': ' + report.noFace.map(rel).join(', ') : ''}`);
     if (report.unusable.length) console.log(`  unusable files (left out): ${report.unusable.map((u) => `${rel(u.file)} (${u.code})`).join(', ')}`);
     console.log(`  embeddings: ${report.extraction.embedded} computed, ${report.extraction.cached} from cache, ${report.extraction.seconds.toFixed(1)} s`);

@@ -9,7 +9,8 @@ import { openEngine } from '../wiring.js';
 import { percent } from '../format.js';
 import { intOption, parse, UsageError } from './args.js';
 
-const USAGE = 'celeb eval robustness <dir with one folder per person> [--strangers DIR] [--per-person N] [--only clean,grey,...] [--no-fallbacks] [--model DIR] [--json]';
+const USAGE =
+  'celeb eval robustness <dir with one folder per person> [--strangers DIR] [--per-person N] [--only clean,grey,...] [--no-fallbacks] [--model DIR] [--json]';
 
 /** At most `n` photos of each person, in the folder's (sorted) order. */
 function perPerson(files: readonly LabelledFile[], n: number): LabelledFile[] {
@@ -25,7 +26,11 @@ const usage = (message: string): never => {
   throw new UsageError(message);
 };
 
-const images = (dir: string): string[] => readdirSync(dir).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort().map((n) => path.join(dir, n));
+const images = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => /\.(jpe?g|png|webp)$/i.test(n))
+    .sort()
+    .map((n) => path.join(dir, n));
 
 export function formatRobustness(report: RobustnessReport): string {
   const lines = [
@@ -37,8 +42,8 @@ export function formatRobustness(report: RobustnessReport): string {
       return `| ${r.description} | ${percent(r.top1)} | ${percent(r.relativeToClean)} | ${percent(r.faceFound)} | ${fallback} of ${r.images} | ${percent(r.warned)} | ${r.medianMs.toFixed(0)} |`;
     }),
     '',
-    `flip agreement of top-1: ${percent(report.flipAgreementKnown)} on the known people's photos`
-      + (report.flipAgreementStrangers === null ? '' : `, ${percent(report.flipAgreementStrangers)} on ${report.strangers} strangers' photos`),
+    `flip agreement of top-1: ${percent(report.flipAgreementKnown)} on the known people's photos` +
+      (report.flipAgreementStrangers === null ? '' : `, ${percent(report.flipAgreementStrangers)} on ${report.strangers} strangers' photos`),
   ];
   return lines.join('\n');
 }
@@ -46,23 +51,39 @@ export function formatRobustness(report: RobustnessReport): string {
 export async function evalCommand(argv: string[], config: AppConfig): Promise<number> {
   const [what, ...rest] = argv;
   if (what !== 'robustness') throw new UsageError(`Usage: ${USAGE}`);
-  const { values, positionals } = parse(rest, {
-    strangers: { type: 'string' }, 'per-person': { type: 'string' }, only: { type: 'string' }, 'no-fallbacks': { type: 'boolean' }, model: { type: 'string' }, json: { type: 'boolean' },
-  }, USAGE);
+  const { values, positionals } = parse(
+    rest,
+    {
+      strangers: { type: 'string' },
+      'per-person': { type: 'string' },
+      only: { type: 'string' },
+      'no-fallbacks': { type: 'boolean' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  );
   if (positionals.length !== 1) throw new UsageError(`Give one folder of people.\n\nUsage: ${USAGE}`);
   const files = perPerson(scanPeopleFolder(path.resolve(positionals[0])), intOption(values['per-person'], 'per-person', Infinity, 1));
   const strangers = values.strangers ? images(path.resolve(values.strangers)) : [];
-  const perturbations = values.only?.split(',').map((id) => perturbation(id.trim()) ?? usage(`--only: no condition "${id}"; choose from ${PERTURBATIONS.map((p) => p.id).join(', ')}`));
+  const perturbations = values.only
+    ?.split(',')
+    .map((id) => perturbation(id.trim()) ?? usage(`--only: no condition "${id}"; choose from ${PERTURBATIONS.map((p) => p.id).join(', ')}`));
   const engine = await openEngine(config, { model: values.model });
   try {
     const fallbacks = !values['no-fallbacks'];
     const report = await evaluateRobustness({
       engine: { workers: engine.workers, which: (bytes, options) => engine.which(bytes, { ...options, detectionFallbacks: fallbacks }) },
-      files, strangers, perturbations,
+      files,
+      strangers,
+      perturbations,
       onProgress: process.stderr.isTTY ? (done, total) => process.stderr.write(`\r${done}/${total}${done === total ? '\n' : ''}`) : undefined,
     });
     if (values.json) console.log(JSON.stringify({ model: engine.model.name, images: files.length, fallbacks, ...report }));
-    else console.log(`${files.length} photos of ${new Set(files.map((f) => f.person)).size} people, model ${engine.model.name}, detection fallbacks ${fallbacks ? 'on' : 'off'}\n\n${formatRobustness(report)}`);
+    else
+      console.log(
+        `${files.length} photos of ${new Set(files.map((f) => f.person)).size} people, model ${engine.model.name}, detection fallbacks ${fallbacks ? 'on' : 'off'}\n\n${formatRobustness(report)}`,
+      );
     return 0;
   } finally {
     await engine.close();

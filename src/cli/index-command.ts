@@ -13,9 +13,18 @@ import { extractionProgressBar } from './progress.js';
 const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--confusion FILE.json] [--json]';
 
 export async function indexCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values } = parse(argv, {
-    data: { type: 'string' }, backbone: { type: 'string' }, out: { type: 'string' }, crop: { type: 'boolean' }, json: { type: 'boolean' }, confusion: { type: 'string' },
-  }, USAGE);
+  const { values } = parse(
+    argv,
+    {
+      data: { type: 'string' },
+      backbone: { type: 'string' },
+      out: { type: 'string' },
+      crop: { type: 'boolean' },
+      json: { type: 'boolean' },
+      confusion: { type: 'string' },
+    },
+    USAGE,
+  );
   const backbone = values.backbone ?? DEFAULT_BACKBONE;
   resolveBackbone(backbone); // fail before starting workers if the id is wrong
   const data = path.resolve(values.data ?? path.join(config.dataDir, 'face_data'));

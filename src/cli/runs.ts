@@ -39,17 +39,29 @@ export async function runsCommand(argv: string[], config: AppConfig): Promise<nu
         console.log(JSON.stringify({ ...run, result }, null, 2));
         return 0;
       }
-      console.log(`run #${run.id}: preset ${run.preset ?? '-'}, ${run.head}, ${run.loss}, sample pairing ${run.samplePairing ? 'on' : 'off'}, ${run.epochs} epochs, ${run.backbone} on ${run.backend}`);
+      console.log(
+        `run #${run.id}: preset ${run.preset ?? '-'}, ${run.head}, ${run.loss}, sample pairing ${run.samplePairing ? 'on' : 'off'}, ${run.epochs} epochs, ${run.backbone} on ${run.backend}`,
+      );
       console.log(`  status ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDuration(run.seconds)}, best epoch ${run.bestEpoch ?? '-'}`);
-      if (result) console.log(`  test top-1 ${percent(result.testTop1)}, top-3 ${percent(result.testTop3)}, ECE ${percent(result.eceBefore ?? NaN)} -> ${percent(result.eceAfter ?? NaN)}`);
+      if (result)
+        console.log(
+          `  test top-1 ${percent(result.testTop1)}, top-3 ${percent(result.testTop3)}, ECE ${percent(result.eceBefore ?? NaN)} -> ${percent(result.eceAfter ?? NaN)}`,
+        );
       if (values.png) console.log(`loss curve written to ${values.png}`);
       return 0;
     }
     if (positionals.length > 0) throw new UsageError('Usage: celeb runs [show <id> [--png loss.png]] [--json]');
     const runs = listRuns(db);
     if (values.json) console.log(JSON.stringify(runs, null, 2));
-    else console.log(runs.length === 0 ? 'No training runs yet.' : formatTable(['run', 'preset', 'head', 'loss', 'status', 'time', 'created'],
-      runs.map((r) => [`#${r.id}`, String(r.preset ?? '-'), r.head, r.loss, r.status, formatDuration(r.seconds), r.createdAt.slice(0, 19)])));
+    else
+      console.log(
+        runs.length === 0
+          ? 'No training runs yet.'
+          : formatTable(
+              ['run', 'preset', 'head', 'loss', 'status', 'time', 'created'],
+              runs.map((r) => [`#${r.id}`, String(r.preset ?? '-'), r.head, r.loss, r.status, formatDuration(r.seconds), r.createdAt.slice(0, 19)]),
+            ),
+      );
     return 0;
   } finally {
     db.close();
@@ -66,7 +78,9 @@ export async function modelCommand(argv: string[], config: AppConfig): Promise<n
       console.log(`The shipped default model (${path.join(config.modelDir, 'default')}) answers photos again.`);
     } else if (positionals[0] === 'use') {
       const active = pinActiveModel(db, intOption(positionals[1], 'runId', NaN, 1));
-      console.log(`Run #${active.runId}'s model is now active and pinned (${active.modelPath}); later runs will not replace it until \`celeb model use default\`.`);
+      console.log(
+        `Run #${active.runId}'s model is now active and pinned (${active.modelPath}); later runs will not replace it until \`celeb model use default\`.`,
+      );
     } else if (positionals[0] === 'export') {
       const id = intOption(positionals[1], 'runId', NaN, 1);
       const run = getRun(db, id);
@@ -74,11 +88,17 @@ export async function modelCommand(argv: string[], config: AppConfig): Promise<n
       if (!positionals[2]) throw new UsageError(`Usage: ${usage}`);
       const target = path.resolve(positionals[2]);
       const manifest = await copyModelDir(run.modelPath, target);
-      console.log(`Run #${id}'s model (${manifest.head.kind} on ${manifest.backbone}, ${manifest.labels.length} people) copied to ${path.relative(process.cwd(), target)}.`);
+      console.log(
+        `Run #${id}'s model (${manifest.head.kind} on ${manifest.backbone}, ${manifest.labels.length} people) copied to ${path.relative(process.cwd(), target)}.`,
+      );
     } else if (positionals[0] === 'show' || positionals.length === 0) {
       const active = getActiveModel(db);
       const dir = activeModelDir(db, config.modelDir);
-      console.log(active ? `active: run #${active.runId} (${dir}), test top-1 ${active.testAccuracy === null ? '-' : percent(active.testAccuracy)}${active.pinned ? ', pinned' : ''}` : `active: the shipped default model (${dir})`);
+      console.log(
+        active
+          ? `active: run #${active.runId} (${dir}), test top-1 ${active.testAccuracy === null ? '-' : percent(active.testAccuracy)}${active.pinned ? ', pinned' : ''}`
+          : `active: the shipped default model (${dir})`,
+      );
     } else {
       throw new UsageError(`Usage: ${usage}`);
     }

@@ -9,8 +9,9 @@ import { formatDuration, percent } from '../format.js';
 import { openTrainingService } from '../wiring.js';
 import { intOption, parse, UsageError } from './args.js';
 
-const USAGE = 'celeb train --run <1-5> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] '
-  + '[--backbone faceres] [--lr 0.003] [--seed 42] [--views 8] [--data data/face_data] [--crop] [--json]';
+const USAGE =
+  'celeb train --run <1-5> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] ' +
+  '[--backbone faceres] [--lr 0.003] [--seed 42] [--views 8] [--data data/face_data] [--crop] [--json]';
 
 function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -26,38 +27,69 @@ function choice<T extends string>(value: string | undefined, name: string, allow
 
 export function progressLine(p: TrainingProgress): string {
   switch (p.phase) {
-    case 'extract': return `run #${p.runId}: features (${p.step}) ${p.done}/${p.total}`;
-    case 'train': return `run #${p.runId}: epoch ${p.epoch}/${p.epochs}  train ${p.trainLoss.toFixed(4)}  val ${p.valLoss.toFixed(4)}  `
-      + `val acc ${percent(p.valAccuracy)}  best ${p.bestEpoch}${p.samplePairing ? '  [pairing]' : ''}  ETA ${formatDuration(p.etaSeconds)}`;
-    default: return `run #${p.runId}: ${p.phase}`;
+    case 'extract':
+      return `run #${p.runId}: features (${p.step}) ${p.done}/${p.total}`;
+    case 'train':
+      return (
+        `run #${p.runId}: epoch ${p.epoch}/${p.epochs}  train ${p.trainLoss.toFixed(4)}  val ${p.valLoss.toFixed(4)}  ` +
+        `val acc ${percent(p.valAccuracy)}  best ${p.bestEpoch}${p.samplePairing ? '  [pairing]' : ''}  ETA ${formatDuration(p.etaSeconds)}`
+      );
+    default:
+      return `run #${p.runId}: ${p.phase}`;
   }
 }
 
 export function outcomeLine(o: TrainingOutcome): string {
   if (o.status !== 'done') return `run #${o.runId} ${o.status}${o.error ? `: ${o.error}` : ''}`;
-  const cache = !o.features ? ''
-    : o.features.computed === 0 ? `; no backbone pass: all ${o.features.cached} features came from the cache`
+  const cache = !o.features
+    ? ''
+    : o.features.computed === 0
+      ? `; no backbone pass: all ${o.features.cached} features came from the cache`
       : `; features: ${o.features.computed} computed, ${o.features.cached} cached, in ${formatDuration(o.features.seconds)}`;
-  return `run #${o.runId} (preset ${o.preset}) done in ${formatDuration(o.seconds)}: test top-1 ${percent(o.testAccuracy!)}, top-3 ${percent(o.top3Accuracy!)}, `
-    + `best epoch ${o.bestEpoch}, val loss ${o.valLoss!.toFixed(4)}${cache}\n  ${o.promoted ? 'now the active model' : `not promoted: ${o.promotion}`}`;
+  return (
+    `run #${o.runId} (preset ${o.preset}) done in ${formatDuration(o.seconds)}: test top-1 ${percent(o.testAccuracy!)}, top-3 ${percent(o.top3Accuracy!)}, ` +
+    `best epoch ${o.bestEpoch}, val loss ${o.valLoss!.toFixed(4)}${cache}\n  ${o.promoted ? 'now the active model' : `not promoted: ${o.promotion}`}`
+  );
 }
 
 export async function trainCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values } = parse(argv, {
-    run: { type: 'string' }, all: { type: 'boolean' }, epochs: { type: 'string' }, head: { type: 'string' }, loss: { type: 'string' },
-    'sample-pairing': { type: 'boolean' }, 'no-sample-pairing': { type: 'boolean' }, backbone: { type: 'string' }, lr: { type: 'string' },
-    seed: { type: 'string' }, views: { type: 'string' }, data: { type: 'string' }, crop: { type: 'boolean' }, json: { type: 'boolean' },
-  }, USAGE);
+  const { values } = parse(
+    argv,
+    {
+      run: { type: 'string' },
+      all: { type: 'boolean' },
+      epochs: { type: 'string' },
+      head: { type: 'string' },
+      loss: { type: 'string' },
+      'sample-pairing': { type: 'boolean' },
+      'no-sample-pairing': { type: 'boolean' },
+      backbone: { type: 'string' },
+      lr: { type: 'string' },
+      seed: { type: 'string' },
+      views: { type: 'string' },
+      data: { type: 'string' },
+      crop: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  );
   const run = values.run === undefined ? undefined : Number(values.run);
-  if ((run === undefined) === !values.all) throw new UsageError(`Give --run <1-5> or --all.\n\nUsage: ${USAGE}\n\nPresets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`);
+  if ((run === undefined) === !values.all)
+    throw new UsageError(
+      `Give --run <1-5> or --all.\n\nUsage: ${USAGE}\n\nPresets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`,
+    );
   if (run !== undefined && !isPresetId(run)) throw new UsageError(`--run takes a preset number 1 to 5, got "${values.run}"`);
   if (values.backbone) resolveBackbone(values.backbone);
   const overrides: RunOverrides = {
     epochs: values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1, 1),
-    head: choice(values.head, 'head', ['fc1', 'fc2'] as const), loss: choice(values.loss, 'loss', ['nll', 'focal'] as const),
+    head: choice(values.head, 'head', ['fc1', 'fc2'] as const),
+    loss: choice(values.loss, 'loss', ['nll', 'focal'] as const),
     samplePairing: values['sample-pairing'] ? true : values['no-sample-pairing'] ? false : undefined,
-    backbone: values.backbone, learningRate: numberOption(values.lr, 'lr'), seed: values.seed === undefined ? undefined : intOption(values.seed, 'seed', 0),
-    data: values.data ? path.resolve(values.data) : undefined, assumeCrop: values.crop,
+    backbone: values.backbone,
+    learningRate: numberOption(values.lr, 'lr'),
+    seed: values.seed === undefined ? undefined : intOption(values.seed, 'seed', 0),
+    data: values.data ? path.resolve(values.data) : undefined,
+    assumeCrop: values.crop,
     augment: values.views === undefined ? undefined : { views: intOption(values.views, 'views', 0, 0) },
   };
   const presets: PresetId[] = values.all ? [...PRESET_IDS] : [run as PresetId];
@@ -90,11 +122,22 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
       if (tty) process.stderr.write('\r\x1b[K');
       if (outcome.status !== 'done') failures++;
       if (values.json) {
-        console.log(JSON.stringify({
-          runId: outcome.runId, preset: outcome.preset, status: outcome.status, testAccuracy: outcome.testAccuracy ?? null, top3Accuracy: outcome.top3Accuracy ?? null,
-          bestEpoch: outcome.bestEpoch ?? null, valLoss: outcome.valLoss ?? null, backend: outcome.backend, seconds: outcome.seconds,
-          promoted: outcome.promoted ?? false, features: outcome.features ?? null, ...(outcome.error ? { error: outcome.error } : {}),
-        }));
+        console.log(
+          JSON.stringify({
+            runId: outcome.runId,
+            preset: outcome.preset,
+            status: outcome.status,
+            testAccuracy: outcome.testAccuracy ?? null,
+            top3Accuracy: outcome.top3Accuracy ?? null,
+            bestEpoch: outcome.bestEpoch ?? null,
+            valLoss: outcome.valLoss ?? null,
+            backend: outcome.backend,
+            seconds: outcome.seconds,
+            promoted: outcome.promoted ?? false,
+            features: outcome.features ?? null,
+            ...(outcome.error ? { error: outcome.error } : {}),
+          }),
+        );
       } else {
         console.log(outcomeLine(outcome));
       }

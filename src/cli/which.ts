@@ -27,9 +27,17 @@ type Answer = { image: string; prediction: Prediction } | { image: string; error
 
 /** One line per image; a refused image (missing, not a photo, no face...) is its own error line, and the others are still answered. */
 export async function whichCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    top: { type: 'string' }, 'max-faces': { type: 'string' }, crop: { type: 'boolean' }, model: { type: 'string' }, json: { type: 'boolean' },
-  }, USAGE);
+  const { values, positionals } = parse(
+    argv,
+    {
+      top: { type: 'string' },
+      'max-faces': { type: 'string' },
+      crop: { type: 'boolean' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  );
   if (positionals.length === 0) throw new UsageError(`Give at least one image.\n\nUsage: ${USAGE}`);
   const top = intOption(values.top, 'top', 3, 1);
   const maxFaces = values['max-faces'] === undefined ? undefined : intOption(values['max-faces'], 'max-faces', 3, 1);
@@ -60,10 +68,15 @@ function printAnswer(result: Answer, json: boolean): void {
   }
   const p = result.prediction;
   if (json) {
-    console.log(JSON.stringify({
-      image: shown, model: p.model, detectedFaces: p.detectedFaces, detectionPass: p.detectionPass,
-      faces: p.faces.map((f) => ({ box: f.box, matches: f.matches, warnings: f.warnings })),
-    }));
+    console.log(
+      JSON.stringify({
+        image: shown,
+        model: p.model,
+        detectedFaces: p.detectedFaces,
+        detectionPass: p.detectionPass,
+        faces: p.faces.map((f) => ({ box: f.box, matches: f.matches, warnings: f.warnings })),
+      }),
+    );
   } else {
     console.log(formatPrediction(shown, p));
   }

@@ -9,7 +9,15 @@
 /** Why a photo was refused. The bots answer each with its own sentence. */
 export type InputErrorCode = 'not_an_image' | 'unsupported_format' | 'too_large' | 'corrupt' | 'no_face' | 'not_found' | 'unreadable';
 
-export const INPUT_ERROR_CODES: readonly InputErrorCode[] = ['not_an_image', 'unsupported_format', 'too_large', 'corrupt', 'no_face', 'not_found', 'unreadable'];
+export const INPUT_ERROR_CODES: readonly InputErrorCode[] = [
+  'not_an_image',
+  'unsupported_format',
+  'too_large',
+  'corrupt',
+  'no_face',
+  'not_found',
+  'unreadable',
+];
 
 /** Everything else the engine and its callers refuse, by what the user has to fix. */
 export type SystemErrorCode =
@@ -31,12 +39,28 @@ export type ErrorCode = InputErrorCode | SystemErrorCode;
 
 export const ERROR_CODES: readonly ErrorCode[] = [
   ...INPUT_ERROR_CODES,
-  'usage', 'config', 'model', 'backbone', 'backend', 'dataset', 'preset', 'store', 'training_busy', 'cancelled', 'busy', 'io', 'internal',
+  'usage',
+  'config',
+  'model',
+  'backbone',
+  'backend',
+  'dataset',
+  'preset',
+  'store',
+  'training_busy',
+  'cancelled',
+  'busy',
+  'io',
+  'internal',
 ];
 
 export class CelebError extends Error {
   override name = 'CelebError';
-  constructor(readonly code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

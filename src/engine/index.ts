@@ -3,9 +3,7 @@
  * trains heads in a worker thread. Everything else in src/engine is internal and may change.
  */
 export { createEngine, chooseModelDir, PACKAGE_MODEL_DIR, type EngineOptions } from './create.js';
-export {
-  LookalikeEngine, rankMatches, type FaceAnswer, type ImageInput, type Match, type Prediction, type RecognitionOptions,
-} from './lookalike.js';
+export { LookalikeEngine, rankMatches, type FaceAnswer, type ImageInput, type Match, type Prediction, type RecognitionOptions } from './lookalike.js';
 export type { StageTimings } from './extract/face-embedder.js';
 export type { Box } from './augment/face-crop.js';
 export type { ImageLimits } from './image/decode.js';
@@ -13,12 +11,17 @@ export type { BackendInfo, BackendName } from './runtime/backend.js';
 export type { RuntimeInfo } from './runtime/runtime.js';
 export type { LoadedModel } from './model/model-dir.js';
 export type { ModelManifest } from './model/manifest.js';
-export {
-  TrainingService, TrainingBusyError, type RunningTraining, type TrainingServiceOptions,
-} from './train/training-service.js';
+export { TrainingService, TrainingBusyError, type RunningTraining, type TrainingServiceOptions } from './train/training-service.js';
 export { PRESETS, PRESET_IDS, describePreset, type PresetId, type RunConfig, type RunOverrides, type TrainingPreset } from './train/presets.js';
 export type { TrainingOutcome, TrainingProgress } from './train/progress.js';
 export {
-  CelebError, InputError, ERROR_CODES, INPUT_ERROR_CODES, isCelebError, isInputError,
-  type ErrorCode, type InputErrorCode, type SystemErrorCode,
+  CelebError,
+  InputError,
+  ERROR_CODES,
+  INPUT_ERROR_CODES,
+  isCelebError,
+  isInputError,
+  type ErrorCode,
+  type InputErrorCode,
+  type SystemErrorCode,
 } from './errors.js';

@@ -69,7 +69,11 @@ export function rankMatches(scores: ArrayLike<number>, labels: readonly string[]
 }
 
 export class LookalikeEngine {
-  private constructor(private current: LoadedModel, private readonly pool: EmbedderPool, private readonly ownsPool: boolean) {}
+  private constructor(
+    private current: LoadedModel,
+    private readonly pool: EmbedderPool,
+    private readonly ownsPool: boolean,
+  ) {}
 
   /** Loads the model, then starts a pool for its backbone unless one is given. */
   static async open(modelDir: string, options: { pool?: EmbedderPool } & Partial<Omit<PoolOptions, 'backbone'>> = {}): Promise<LookalikeEngine> {
@@ -103,7 +107,10 @@ export class LookalikeEngine {
     const next = await loadModel(modelDir);
     if (next.manifest.backbone !== this.current.manifest.backbone) {
       next.head.dispose();
-      throw new CelebError('model', `Model ${next.name} uses backbone ${next.manifest.backbone}; the running engine embeds with ${this.current.manifest.backbone}.`);
+      throw new CelebError(
+        'model',
+        `Model ${next.name} uses backbone ${next.manifest.backbone}; the running engine embeds with ${this.current.manifest.backbone}.`,
+      );
     }
     const previous = this.current;
     this.current = next;
@@ -117,18 +124,30 @@ export class LookalikeEngine {
   async which(input: ImageInput, options: RecognitionOptions = {}): Promise<Prediction> {
     const bytes = typeof input === 'string' ? await readImageFile(input) : input;
     const model = this.current;
-    const embedded = await this.pool.embed(bytes, { assumeCrop: options.assumeCrop, maxFaces: options.maxFaces, detectionFallbacks: options.detectionFallbacks });
+    const embedded = await this.pool.embed(bytes, {
+      assumeCrop: options.assumeCrop,
+      maxFaces: options.maxFaces,
+      detectionFallbacks: options.detectionFallbacks,
+    });
     if (embedded.faces.length === 0) throw new InputError('no_face', 'No face was found in the photo.');
     const t0 = performance.now();
     const scores = await model.head.scores(embedded.faces.map((f) => f.embedding));
     const top = Math.max(1, Math.min(options.top ?? 3, model.manifest.labels.length));
     const faces = embedded.faces.map((f, i) => ({
-      box: f.box, score: f.score, matches: rankMatches(scores[i], model.head.labels, model.manifest.temperature, top),
-      quality: f.quality, warnings: qualityWarnings(f.quality),
+      box: f.box,
+      score: f.score,
+      matches: rankMatches(scores[i], model.head.labels, model.manifest.temperature, top),
+      quality: f.quality,
+      warnings: qualityWarnings(f.quality),
     }));
     const headMs = performance.now() - t0;
     return {
-      model: model.name, faces, detectedFaces: embedded.detectedFaces, detectionPass: embedded.detectionPass, width: embedded.width, height: embedded.height,
+      model: model.name,
+      faces,
+      detectedFaces: embedded.detectedFaces,
+      detectionPass: embedded.detectionPass,
+      width: embedded.width,
+      height: embedded.height,
       timings: { ...embedded.timings, headMs },
     };
   }

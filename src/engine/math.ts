@@ -31,7 +31,9 @@ export function softmax(scores: ArrayLike<number>, temperature = 1): Float64Arra
 
 /** Indices of the k largest values, largest first. */
 export function topK(values: ArrayLike<number>, k: number): number[] {
-  return Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[b] - values[a]).slice(0, k);
+  return Array.from({ length: values.length }, (_, i) => i)
+    .sort((a, b) => values[b] - values[a])
+    .slice(0, k);
 }
 
 /** Seeded PRNG (mulberry32): reproducible splits, shuffles and augmentations. */

@@ -22,7 +22,12 @@ export interface FeatureRecord extends FeatureKey {
 }
 
 interface FeatureRow {
-  content_hash: string; backbone: string; view: string; dim: number | null; vector: Buffer | null; box: string | null;
+  content_hash: string;
+  backbone: string;
+  view: string;
+  dim: number | null;
+  vector: Buffer | null;
+  box: string | null;
 }
 
 /** Hashes per `IN (...)` list: well below SQLite's bound-parameter limit, big enough to be quick. */
@@ -67,7 +72,9 @@ function parseBox(text: string): Box {
 
 function toRecord(row: FeatureRow): FeatureRecord {
   return {
-    contentHash: row.content_hash, backbone: row.backbone, view: row.view,
+    contentHash: row.content_hash,
+    backbone: row.backbone,
+    view: row.view,
     vector: row.vector === null ? null : decodeVector(row.vector, row.dim ?? undefined),
     box: row.box === null ? null : parseBox(row.box),
   };
@@ -79,7 +86,8 @@ function validate(record: FeatureRecord): void {
   }
   const where = `${record.backbone}/${record.view}/${record.contentHash}`;
   if (record.vector !== null) {
-    if (!(record.vector instanceof Float32Array) || record.vector.length === 0) throw new StoreValidationError(`feature ${where}: vector must be a non-empty Float32Array or null`);
+    if (!(record.vector instanceof Float32Array) || record.vector.length === 0)
+      throw new StoreValidationError(`feature ${where}: vector must be a non-empty Float32Array or null`);
     if (!record.vector.every(Number.isFinite)) throw new StoreValidationError(`feature ${where}: vector contains NaN or Infinity`);
   } else if (record.box !== null) {
     throw new StoreValidationError(`feature ${where}: a "no face" entry cannot have a box`);
@@ -93,9 +101,9 @@ const COLUMNS = 'content_hash, backbone, view, dim, vector, box';
 
 /** One cached entry, or null if this (hash, backbone, view) was never computed. */
 export function getFeature(db: Database, key: FeatureKey): FeatureRecord | null {
-  const row = db.prepare<[string, string, string], FeatureRow>(
-    `SELECT ${COLUMNS} FROM features WHERE backbone = ? AND view = ? AND content_hash = ?`,
-  ).get(key.backbone, key.view, key.contentHash);
+  const row = db
+    .prepare<[string, string, string], FeatureRow>(`SELECT ${COLUMNS} FROM features WHERE backbone = ? AND view = ? AND content_hash = ?`)
+    .get(key.backbone, key.view, key.contentHash);
   return row === undefined ? null : toRecord(row);
 }
 
@@ -109,7 +117,7 @@ export function getFeatures(db: Database, backbone: string, view: string, hashes
   const statements = new Map<number, ReturnType<typeof prepareLookup>>();
   const lookup = (size: number) => {
     let statement = statements.get(size);
-    if (statement === undefined) statements.set(size, statement = prepareLookup(db, size));
+    if (statement === undefined) statements.set(size, (statement = prepareLookup(db, size)));
     return statement;
   };
   db.transaction(() => {
@@ -132,8 +140,14 @@ export function putFeatures(db: Database, records: readonly FeatureRecord[]): nu
   const insert = db.prepare(`INSERT OR REPLACE INTO features (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
     for (const r of records) {
-      insert.run(r.contentHash, r.backbone, r.view, r.vector === null ? null : r.vector.length,
-        r.vector === null ? null : encodeVector(r.vector), r.box === null ? null : JSON.stringify(r.box));
+      insert.run(
+        r.contentHash,
+        r.backbone,
+        r.view,
+        r.vector === null ? null : r.vector.length,
+        r.vector === null ? null : encodeVector(r.vector),
+        r.box === null ? null : JSON.stringify(r.box),
+      );
     }
   }).immediate();
   return records.length;
@@ -141,8 +155,9 @@ export function putFeatures(db: Database, records: readonly FeatureRecord[]): nu
 
 /** Cached entries for a backbone (all views, "no face" entries included), or for one view of it. */
 export function countFeatures(db: Database, backbone: string, view?: string): number {
-  const row = view === undefined
-    ? db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM features WHERE backbone = ?').get(backbone)
-    : db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM features WHERE backbone = ? AND view = ?').get(backbone, view);
+  const row =
+    view === undefined
+      ? db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM features WHERE backbone = ?').get(backbone)
+      : db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM features WHERE backbone = ? AND view = ?').get(backbone, view);
   return row?.n ?? 0;
 }

@@ -2,9 +2,7 @@
  * Test-set results of finished runs, and the leaderboard that compares them.
  * Accuracies are fractions in [0, 1].
  */
-import {
-  StoreValidationError, isPlainObject, parseJson, requireFinite, requireFraction, type Database,
-} from './shared.js';
+import { StoreValidationError, isPlainObject, parseJson, requireFinite, requireFraction, type Database } from './shared.js';
 import type { RunStatus } from './runs.js';
 
 export interface ConfusionMatrix {
@@ -45,14 +43,30 @@ export interface LeaderboardRow {
 }
 
 interface ResultRow {
-  test_top1: number; test_top3: number; per_person: string; confusion: string;
-  temperature: number | null; ece_before: number | null; ece_after: number | null;
+  test_top1: number;
+  test_top3: number;
+  per_person: string;
+  confusion: string;
+  temperature: number | null;
+  ece_before: number | null;
+  ece_after: number | null;
 }
 
 interface LeaderboardSqlRow {
-  id: number; preset: number | null; head: string; loss: string; sample_pairing: number; epochs: number;
-  best_epoch: number | null; best_val_loss: number | null; test_top1: number; test_top3: number;
-  backend: string; seconds: number | null; created_at: string; status: RunStatus;
+  id: number;
+  preset: number | null;
+  head: string;
+  loss: string;
+  sample_pairing: number;
+  epochs: number;
+  best_epoch: number | null;
+  best_val_loss: number | null;
+  test_top1: number;
+  test_top3: number;
+  backend: string;
+  seconds: number | null;
+  created_at: string;
+  status: RunStatus;
 }
 
 function checkPerPerson(value: unknown, where: string): Record<string, number> {
@@ -71,8 +85,9 @@ function checkConfusion(value: unknown, where: string): ConfusionMatrix {
   const { labels, matrix } = value;
   const n = labels.length;
   if (!labels.every((l) => typeof l === 'string')) throw new StoreValidationError(`${where}: confusion labels must be strings`);
-  const square = matrix.length === n && matrix.every((row) => Array.isArray(row) && row.length === n
-    && row.every((c) => typeof c === 'number' && Number.isFinite(c) && c >= 0));
+  const square =
+    matrix.length === n &&
+    matrix.every((row) => Array.isArray(row) && row.length === n && row.every((c) => typeof c === 'number' && Number.isFinite(c) && c >= 0));
   if (!square) throw new StoreValidationError(`${where}: confusion matrix must be ${n}x${n} non-negative numbers`);
   return { labels: labels, matrix: matrix as number[][] };
 }
@@ -94,31 +109,40 @@ function validate(runId: number, result: RunResult): void {
 /** Stores (or replaces, after a re-evaluation) the test result of a run. The run must exist. */
 export function saveResult(db: Database, runId: number, result: RunResult): void {
   validate(runId, result);
-  db.prepare(`
+  db.prepare(
+    `
     INSERT INTO results (run_id, test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after)
     VALUES (@runId, @testTop1, @testTop3, @perPerson, @confusion, @temperature, @eceBefore, @eceAfter)
     ON CONFLICT (run_id) DO UPDATE SET test_top1 = excluded.test_top1, test_top3 = excluded.test_top3,
       per_person = excluded.per_person, confusion = excluded.confusion, temperature = excluded.temperature,
       ece_before = excluded.ece_before, ece_after = excluded.ece_after
-  `).run({
-    runId, testTop1: result.testTop1, testTop3: result.testTop3,
+  `,
+  ).run({
+    runId,
+    testTop1: result.testTop1,
+    testTop3: result.testTop3,
     perPerson: JSON.stringify(result.perPerson),
     confusion: JSON.stringify({ labels: result.confusion.labels, matrix: result.confusion.matrix }),
-    temperature: result.temperature, eceBefore: result.eceBefore, eceAfter: result.eceAfter,
+    temperature: result.temperature,
+    eceBefore: result.eceBefore,
+    eceAfter: result.eceAfter,
   });
 }
 
 export function getResult(db: Database, runId: number): RunResult | null {
-  const row = db.prepare<[number], ResultRow>(
-    'SELECT test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after FROM results WHERE run_id = ?',
-  ).get(runId);
+  const row = db
+    .prepare<[number], ResultRow>('SELECT test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after FROM results WHERE run_id = ?')
+    .get(runId);
   if (row === undefined) return null;
   const where = `stored result of run ${runId}`;
   return {
-    testTop1: row.test_top1, testTop3: row.test_top3,
+    testTop1: row.test_top1,
+    testTop3: row.test_top3,
     perPerson: checkPerPerson(parseJson(row.per_person, `${where} per_person`), where),
     confusion: checkConfusion(parseJson(row.confusion, `${where} confusion`), where),
-    temperature: row.temperature, eceBefore: row.ece_before, eceAfter: row.ece_after,
+    temperature: row.temperature,
+    eceBefore: row.ece_before,
+    eceAfter: row.ece_after,
   };
 }
 
@@ -127,14 +151,30 @@ export function getResult(db: Database, runId: number): RunResult | null {
  * validation loss (runs without one last), then to the older run.
  */
 export function leaderboard(db: Database): LeaderboardRow[] {
-  return db.prepare<[], LeaderboardSqlRow>(`
+  return db
+    .prepare<[], LeaderboardSqlRow>(
+      `
     SELECT r.id, r.preset, r.head, r.loss, r.sample_pairing, r.epochs, r.best_epoch, r.best_val_loss,
            res.test_top1, res.test_top3, r.backend, r.seconds, r.created_at, r.status
     FROM results AS res JOIN runs AS r ON r.id = res.run_id
     ORDER BY res.test_top1 DESC, r.best_val_loss ASC NULLS LAST, r.created_at ASC, r.id ASC
-  `).all().map((row) => ({
-    runId: row.id, preset: row.preset, head: row.head, loss: row.loss, samplePairing: row.sample_pairing === 1,
-    epochs: row.epochs, bestEpoch: row.best_epoch, valLoss: row.best_val_loss, testTop1: row.test_top1,
-    testTop3: row.test_top3, backend: row.backend, seconds: row.seconds, createdAt: row.created_at, status: row.status,
-  }));
+  `,
+    )
+    .all()
+    .map((row) => ({
+      runId: row.id,
+      preset: row.preset,
+      head: row.head,
+      loss: row.loss,
+      samplePairing: row.sample_pairing === 1,
+      epochs: row.epochs,
+      bestEpoch: row.best_epoch,
+      valLoss: row.best_val_loss,
+      testTop1: row.test_top1,
+      testTop3: row.test_top3,
+      backend: row.backend,
+      seconds: row.seconds,
+      createdAt: row.created_at,
+      status: row.status,
+    }));
 }

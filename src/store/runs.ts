@@ -5,8 +5,17 @@
  * done/failed/cancelled/interrupted are final; any other change throws `RunStateError`.
  */
 import {
-  NOW_SQL, RunNotFoundError, RunStateError, StoreError, StoreValidationError, isPlainObject, parseJson,
-  requireFinite, requireFraction, requireText, type Database,
+  NOW_SQL,
+  RunNotFoundError,
+  RunStateError,
+  StoreError,
+  StoreValidationError,
+  isPlainObject,
+  parseJson,
+  requireFinite,
+  requireFraction,
+  requireText,
+  type Database,
 } from './shared.js';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -63,13 +72,33 @@ export interface FinishRun {
 }
 
 interface RunRow {
-  id: number; preset: number | null; config: string; backbone: string; backend: string; head: string; loss: string;
-  sample_pairing: number; epochs: number; status: string; created_at: string; started_at: string | null;
-  finished_at: string | null; seconds: number | null; error: string | null; model_path: string | null;
-  best_epoch: number | null; best_val_loss: number | null;
+  id: number;
+  preset: number | null;
+  config: string;
+  backbone: string;
+  backend: string;
+  head: string;
+  loss: string;
+  sample_pairing: number;
+  epochs: number;
+  status: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  seconds: number | null;
+  error: string | null;
+  model_path: string | null;
+  best_epoch: number | null;
+  best_val_loss: number | null;
 }
 
-interface EpochRow { epoch: number; train_loss: number; val_loss: number | null; val_accuracy: number | null; seconds: number }
+interface EpochRow {
+  epoch: number;
+  train_loss: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  seconds: number;
+}
 
 function toStatus(value: string): RunStatus {
   if ((RUN_STATUSES as readonly string[]).includes(value)) return value as RunStatus;
@@ -80,10 +109,24 @@ function toRun(row: RunRow): RunRecord {
   const config = parseJson(row.config, `config of run ${row.id}`);
   if (!isPlainObject(config)) throw new StoreError(`stored config of run ${row.id} is not a JSON object`);
   return {
-    id: row.id, preset: row.preset, config, backbone: row.backbone, backend: row.backend, head: row.head, loss: row.loss,
-    samplePairing: row.sample_pairing === 1, epochs: row.epochs, status: toStatus(row.status), createdAt: row.created_at,
-    startedAt: row.started_at, finishedAt: row.finished_at, seconds: row.seconds, error: row.error, modelPath: row.model_path,
-    bestEpoch: row.best_epoch, bestValLoss: row.best_val_loss,
+    id: row.id,
+    preset: row.preset,
+    config,
+    backbone: row.backbone,
+    backend: row.backend,
+    head: row.head,
+    loss: row.loss,
+    samplePairing: row.sample_pairing === 1,
+    epochs: row.epochs,
+    status: toStatus(row.status),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    seconds: row.seconds,
+    error: row.error,
+    modelPath: row.model_path,
+    bestEpoch: row.best_epoch,
+    bestValLoss: row.best_val_loss,
   };
 }
 
@@ -102,11 +145,24 @@ export function createRun(db: Database, run: NewRun): number {
   }
   const config = JSON.stringify(run.config);
   if (!isPlainObject(run.config) || config === undefined) throw new StoreValidationError('config must be a JSON-serialisable object');
-  const result = db.prepare(`
+  const result = db
+    .prepare(
+      `
     INSERT INTO runs (preset, config, backbone, backend, head, loss, sample_pairing, epochs, status, owner_pid)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)
-  `).run(run.preset, config, requireText(run.backbone, 'backbone'), requireText(run.backend, 'backend'),
-    requireText(run.head, 'head'), requireText(run.loss, 'loss'), run.samplePairing ? 1 : 0, requireCount(run.epochs, 'epochs', 1), process.pid);
+  `,
+    )
+    .run(
+      run.preset,
+      config,
+      requireText(run.backbone, 'backbone'),
+      requireText(run.backend, 'backend'),
+      requireText(run.head, 'head'),
+      requireText(run.loss, 'loss'),
+      run.samplePairing ? 1 : 0,
+      requireCount(run.epochs, 'epochs', 1),
+      process.pid,
+    );
   return Number(result.lastInsertRowid);
 }
 
@@ -117,8 +173,14 @@ function statusOf(db: Database, runId: number): RunStatus {
 }
 
 /** Runs `UPDATE runs SET <set> WHERE id = @id AND status IN <from>`; throws if no row changed. */
-function transition(db: Database, runId: number, from: readonly RunStatus[], action: string, set: string,
-  params: Record<string, string | number | null> = {}): void {
+function transition(
+  db: Database,
+  runId: number,
+  from: readonly RunStatus[],
+  action: string,
+  set: string,
+  params: Record<string, string | number | null> = {},
+): void {
   const allowed = from.map((s) => `'${s}'`).join(', ');
   const result = db.prepare(`UPDATE runs SET ${set} WHERE id = @id AND status IN (${allowed})`).run({ ...params, id: runId });
   if (result.changes === 0) throw new RunStateError(runId, statusOf(db, runId), action);
@@ -128,7 +190,9 @@ const ELAPSED_SQL = `CASE WHEN started_at IS NULL THEN NULL ELSE (julianday('now
 
 /** `backend`: the tfjs backend the run actually got, when it differs from the one planned at creation. */
 export function markRunning(db: Database, runId: number, backend?: string): void {
-  transition(db, runId, ['queued'], 'start', `status = 'running', started_at = ${NOW_SQL}, backend = COALESCE(@backend, backend)`, { backend: backend ?? null });
+  transition(db, runId, ['queued'], 'start', `status = 'running', started_at = ${NOW_SQL}, backend = COALESCE(@backend, backend)`, {
+    backend: backend ?? null,
+  });
 }
 
 /** Stores one epoch's metrics; the run must be running and the epoch not yet recorded. */
@@ -141,11 +205,16 @@ export function recordEpoch(db: Database, runId: number, metrics: EpochMetrics):
   db.transaction(() => {
     const status = statusOf(db, runId);
     if (status !== 'running') throw new RunStateError(runId, status, `record epoch ${metrics.epoch} of`);
-    const exists = db.prepare<[number, number], { one: number }>('SELECT 1 AS one FROM epochs WHERE run_id = ? AND epoch = ?')
-      .get(runId, metrics.epoch);
+    const exists = db.prepare<[number, number], { one: number }>('SELECT 1 AS one FROM epochs WHERE run_id = ? AND epoch = ?').get(runId, metrics.epoch);
     if (exists !== undefined) throw new StoreValidationError(`epoch ${metrics.epoch} of run ${runId} is already recorded`);
-    db.prepare('INSERT INTO epochs (run_id, epoch, train_loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(runId, metrics.epoch, metrics.trainLoss, metrics.valLoss, metrics.valAccuracy, metrics.seconds);
+    db.prepare('INSERT INTO epochs (run_id, epoch, train_loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)').run(
+      runId,
+      metrics.epoch,
+      metrics.trainLoss,
+      metrics.valLoss,
+      metrics.valAccuracy,
+      metrics.seconds,
+    );
   }).immediate();
 }
 
@@ -155,16 +224,20 @@ export function finishRun(db: Database, runId: number, outcome: FinishRun): void
   if (outcome.modelPath !== null) requireText(outcome.modelPath, 'modelPath');
   if (outcome.bestEpoch !== null) requireCount(outcome.bestEpoch, 'bestEpoch', 0);
   if (outcome.bestValLoss !== null) requireFinite(outcome.bestValLoss, 'bestValLoss');
-  transition(db, runId, ['running'], 'finish',
+  transition(
+    db,
+    runId,
+    ['running'],
+    'finish',
     `status = 'done', finished_at = ${NOW_SQL}, seconds = @seconds, model_path = @modelPath, best_epoch = @bestEpoch, best_val_loss = @bestValLoss`,
-    { seconds: outcome.seconds, modelPath: outcome.modelPath, bestEpoch: outcome.bestEpoch, bestValLoss: outcome.bestValLoss });
+    { seconds: outcome.seconds, modelPath: outcome.modelPath, bestEpoch: outcome.bestEpoch, bestValLoss: outcome.bestValLoss },
+  );
 }
 
 /** queued | running -> failed, keeping the error message. */
 export function failRun(db: Database, runId: number, error: string | Error): void {
   const message = typeof error === 'string' ? error : `${error.name}: ${error.message}`;
-  transition(db, runId, ['queued', 'running'], 'fail',
-    `status = 'failed', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL}, error = @message`, { message });
+  transition(db, runId, ['queued', 'running'], 'fail', `status = 'failed', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL}, error = @message`, { message });
 }
 
 /** queued | running -> cancelled. */
@@ -174,8 +247,9 @@ export function cancelRun(db: Database, runId: number): void {
 
 /** A shutdown (SIGTERM) while the run was in progress: not a failure of the run itself. */
 export function interruptRun(db: Database, runId: number, reason = 'interrupted: the program was stopped during the run'): void {
-  transition(db, runId, ['queued', 'running'], 'interrupt',
-    `status = 'interrupted', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL}, error = @reason`, { reason });
+  transition(db, runId, ['queued', 'running'], 'interrupt', `status = 'interrupted', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL}, error = @reason`, {
+    reason,
+  });
 }
 
 /** Whether a process with this id is running on this machine. */
@@ -195,8 +269,10 @@ function processAlive(pid: number | null): boolean {
  * while `celeb leaderboard` opens the same file) are left alone. Returns how many changed.
  */
 export function interruptUnfinishedRuns(db: Database): number {
-  const orphans = db.prepare<[], { id: number; owner_pid: number | null }>("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')")
-    .all().filter((r) => !processAlive(r.owner_pid));
+  const orphans = db
+    .prepare<[], { id: number; owner_pid: number | null }>("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')")
+    .all()
+    .filter((r) => !processAlive(r.owner_pid));
   const interrupt = db.prepare(`
     UPDATE runs SET status = 'interrupted', finished_at = ${NOW_SQL}, seconds = ${ELAPSED_SQL},
       error = 'interrupted: the process stopped before the run finished'
@@ -206,9 +282,10 @@ export function interruptUnfinishedRuns(db: Database): number {
 }
 
 function epochsOf(db: Database, runId: number): EpochMetrics[] {
-  return db.prepare<[number], EpochRow>(
-    'SELECT epoch, train_loss, val_loss, val_accuracy, seconds FROM epochs WHERE run_id = ? ORDER BY epoch',
-  ).all(runId).map(toEpoch);
+  return db
+    .prepare<[number], EpochRow>('SELECT epoch, train_loss, val_loss, val_accuracy, seconds FROM epochs WHERE run_id = ? ORDER BY epoch')
+    .all(runId)
+    .map(toEpoch);
 }
 
 /** The run with its epochs, or null if there is no such run. */

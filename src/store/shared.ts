@@ -23,9 +23,15 @@ export class StoreError extends CelebError {
 /** The database file was written by a newer version of the code. */
 export class SchemaVersionError extends StoreError {
   override name = 'SchemaVersionError';
-  constructor(readonly found: number, readonly supported: number, file: string) {
-    super(`database ${file} has schema version ${found}, but this build only knows up to version ${supported}; `
-      + 'upgrade the application (or point CELEB_DB at another file) instead of opening it with older code');
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+    file: string,
+  ) {
+    super(
+      `database ${file} has schema version ${found}, but this build only knows up to version ${supported}; ` +
+        'upgrade the application (or point CELEB_DB at another file) instead of opening it with older code',
+    );
   }
 }
 
@@ -40,7 +46,11 @@ export class RunNotFoundError extends StoreError {
 /** A run status change that the lifecycle does not allow (e.g. finishing a run twice). */
 export class RunStateError extends StoreError {
   override name = 'RunStateError';
-  constructor(readonly runId: number, readonly status: string, action: string) {
+  constructor(
+    readonly runId: number,
+    readonly status: string,
+    action: string,
+  ) {
     super(`cannot ${action} run ${runId}: its status is "${status}"`);
   }
 }

@@ -4,8 +4,13 @@
 // and destroy the client before fake.stop().
 import http from 'node:http';
 import {
-  ChannelType, GatewayDispatchEvents,
-  type APIAttachment, type APIChatInputApplicationCommandInteraction, type ApplicationFlags, type APIMessage, type APIUser,
+  ChannelType,
+  GatewayDispatchEvents,
+  type APIAttachment,
+  type APIChatInputApplicationCommandInteraction,
+  type ApplicationFlags,
+  type APIMessage,
+  type APIUser,
   type GatewayMessageCreateDispatchData,
 } from 'discord.js';
 import type { Fault } from './faults.js';
@@ -13,8 +18,14 @@ import { closeServer, listenLocal, sendJson } from './http-util.js';
 import { FakeGateway, type GatewayEvent } from './discord-gateway.js';
 import { DiscordRest, type DiscordRestCall } from './discord-rest.js';
 import {
-  makeGuildCreate, makeInteraction, makeMessage, memberWithoutUser, makeUser, snowflake,
-  type FakeCommandOption, type UserInput,
+  makeGuildCreate,
+  makeInteraction,
+  makeMessage,
+  memberWithoutUser,
+  makeUser,
+  snowflake,
+  type FakeCommandOption,
+  type UserInput,
 } from './discord-model.js';
 
 export type { DiscordRestCall } from './discord-rest.js';
@@ -65,13 +76,20 @@ export class FakeDiscordServer {
   readonly user: APIUser = makeUser({ username: 'tester' });
   readonly guildId = snowflake();
   readonly channelId = snowflake();
-  private readonly users = new Map<string, APIUser>([[this.bot.id, this.bot], [this.user.id, this.user]]);
+  private readonly users = new Map<string, APIUser>([
+    [this.bot.id, this.bot],
+    [this.user.id, this.user],
+  ]);
   private readonly dmChannels = new Map<string, string>(); // user id -> DM channel id
   private readonly rest: DiscordRest;
   private readonly gateway: FakeGateway;
   private readonly apiPath: string;
 
-  private constructor(private readonly server: http.Server, readonly httpRoot: string, options: DiscordStartOptions) {
+  private constructor(
+    private readonly server: http.Server,
+    readonly httpRoot: string,
+    options: DiscordStartOptions,
+  ) {
     this.apiPath = options.apiPath ?? '/api';
     this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId, apiPrefix: `${this.apiPath}/v10` });
     this.rest.addChannel(this.channelId, this.guildId);
@@ -80,8 +98,12 @@ export class FakeDiscordServer {
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       ready: (sessionId) => ({
-        v: 10, user: this.bot, session_id: sessionId, resume_gateway_url: `${httpRoot.replace(/^http/, 'ws')}/gateway`,
-        shard: [0, 1], application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' }, // no flags; the enum has no 0 member
+        v: 10,
+        user: this.bot,
+        session_id: sessionId,
+        resume_gateway_url: `${httpRoot.replace(/^http/, 'ws')}/gateway`,
+        shard: [0, 1],
+        application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' }, // no flags; the enum has no 0 member
         guilds: [{ id: this.guildId, unavailable: true }],
       }),
       guilds: () => [makeGuildCreate(this.guildId, this.channelId, this.bot, this.user)],
@@ -151,8 +173,15 @@ export class FakeDiscordServer {
     const channelId = input.channelId ?? (input.guildId ? this.channelId : this.dmChannelOf(user));
     const command = [...this.commands.values()].flat().find((c) => c.name === input.commandName);
     const interaction = makeInteraction({
-      applicationId: this.applicationId, commandId: command?.id ?? snowflake(), commandName: input.commandName,
-      options: input.options ?? [], user, guildId: input.guildId, channelId, memberPermissions: input.memberPermissions, createdAt: input.createdAt,
+      applicationId: this.applicationId,
+      commandId: command?.id ?? snowflake(),
+      commandName: input.commandName,
+      options: input.options ?? [],
+      user,
+      guildId: input.guildId,
+      channelId,
+      memberPermissions: input.memberPermissions,
+      createdAt: input.createdAt,
     });
     this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId, createdAt: input.createdAt ?? Date.now() });
     this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);

@@ -3,17 +3,12 @@
 // zlib-stream when the optional zlib-sync package is installed, and it is not.
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes,
-  type GatewayGuildCreateDispatchData, type GatewayReadyDispatchData,
-} from 'discord.js';
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes, type GatewayGuildCreateDispatchData, type GatewayReadyDispatchData } from 'discord.js';
 import { CallLog } from './call-log.js';
 
 /** A payload the client sent us, or a connection event, in arrival order. */
 export type GatewayEvent =
-  | { kind: 'connect'; query: Record<string, string> }
-  | { kind: 'receive'; op: GatewayOpcodes; d: unknown }
-  | { kind: 'close'; code: number };
+  { kind: 'connect'; query: Record<string, string> } | { kind: 'receive'; op: GatewayOpcodes; d: unknown } | { kind: 'close'; code: number };
 
 export type GatewayOptions = {
   path: string;
@@ -33,7 +28,10 @@ export class FakeGateway {
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextSession = 1;
 
-  constructor(server: http.Server, private readonly options: GatewayOptions) {
+  constructor(
+    server: http.Server,
+    private readonly options: GatewayOptions,
+  ) {
     this.wss = new WebSocketServer({ server, path: options.path });
     this.wss.on('connection', (socket, req) => this.accept(socket, req));
   }
@@ -77,7 +75,9 @@ export class FakeGateway {
     socket.on('message', (data, isBinary) => {
       if (isBinary) return; // We never offered a binary encoding.
       // JSON.parse gives `any`; every gateway payload has this envelope, and `d` stays unknown.
-      const payload = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8')) as { op: GatewayOpcodes; d: unknown };
+      const payload = JSON.parse(
+        Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
+      ) as { op: GatewayOpcodes; d: unknown };
       this.events.record({ kind: 'receive', op: payload.op, d: payload.d });
       this.onPayload(session, payload.op, payload.d);
     });

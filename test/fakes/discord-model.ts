@@ -1,11 +1,25 @@
 // Payload builders for the fake Discord: turn short test inputs into the full objects the
 // real API sends, so discord.js parses them exactly as it would in production.
 import {
-  ApplicationCommandOptionType, ApplicationCommandType, ChannelType, InteractionContextType,
-  InteractionType, Locale, MessageType, PermissionFlagsBits,
-  type APIApplicationCommandInteractionDataBasicOption, type APIAttachment,
-  type APIChatInputApplicationCommandInteraction, type APIGuildMember, type APIInteractionGuildMember,
-  type APIMessage, type APIUser, type GatewayGuildCreateDispatchData, type GuildMemberFlags, type APIGuildMemberNoUser, type GuildSystemChannelFlags,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  MessageType,
+  PermissionFlagsBits,
+  type APIApplicationCommandInteractionDataBasicOption,
+  type APIAttachment,
+  type APIChatInputApplicationCommandInteraction,
+  type APIGuildMember,
+  type APIInteractionGuildMember,
+  type APIMessage,
+  type APIUser,
+  type GatewayGuildCreateDispatchData,
+  type GuildMemberFlags,
+  type APIGuildMemberNoUser,
+  type GuildSystemChannelFlags,
 } from 'discord.js';
 
 const DISCORD_EPOCH = 1420070400000n;
@@ -23,15 +37,23 @@ export type UserInput = { id?: string; username?: string; globalName?: string; b
 export function makeUser(input: UserInput = {}): APIUser {
   const username = input.username ?? 'tester';
   return {
-    id: input.id ?? snowflake(), username, discriminator: '0', global_name: input.globalName ?? username,
-    avatar: null, bot: input.bot ?? false,
+    id: input.id ?? snowflake(),
+    username,
+    discriminator: '0',
+    global_name: input.globalName ?? username,
+    avatar: null,
+    bot: input.bot ?? false,
   };
 }
 
 /** Permissions an ordinary member has in a text channel. */
 export const MEMBER_PERMISSIONS = (
-  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory |
-  PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.UseApplicationCommands
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.UseApplicationCommands
 ).toString();
 
 /** Permissions the bot has in the test guild (what `app_permissions` reports). */
@@ -61,11 +83,16 @@ export type FakeCommandOption =
 
 function toApiOption(option: FakeCommandOption): APIApplicationCommandInteractionDataBasicOption {
   switch (option.type) {
-    case 'string': return { name: option.name, type: ApplicationCommandOptionType.String, value: option.value };
-    case 'integer': return { name: option.name, type: ApplicationCommandOptionType.Integer, value: option.value };
-    case 'number': return { name: option.name, type: ApplicationCommandOptionType.Number, value: option.value };
-    case 'boolean': return { name: option.name, type: ApplicationCommandOptionType.Boolean, value: option.value };
-    case 'attachment': return { name: option.name, type: ApplicationCommandOptionType.Attachment, value: option.attachment.id };
+    case 'string':
+      return { name: option.name, type: ApplicationCommandOptionType.String, value: option.value };
+    case 'integer':
+      return { name: option.name, type: ApplicationCommandOptionType.Integer, value: option.value };
+    case 'number':
+      return { name: option.name, type: ApplicationCommandOptionType.Number, value: option.value };
+    case 'boolean':
+      return { name: option.name, type: ApplicationCommandOptionType.Boolean, value: option.value };
+    case 'attachment':
+      return { name: option.name, type: ApplicationCommandOptionType.Attachment, value: option.attachment.id };
   }
 }
 
@@ -84,15 +111,22 @@ export type InteractionInput = {
 };
 
 export function makeInteraction(input: InteractionInput): APIChatInputApplicationCommandInteraction {
-  const attachments = Object.fromEntries(
-    input.options.flatMap((o) => (o.type === 'attachment' ? [[o.attachment.id, o.attachment]] : [])),
-  );
+  const attachments = Object.fromEntries(input.options.flatMap((o) => (o.type === 'attachment' ? [[o.attachment.id, o.attachment]] : [])));
   const base = {
-    id: snowflake(input.createdAt), application_id: input.applicationId, type: InteractionType.ApplicationCommand as const,
-    token: `fake-interaction-token-${snowflake()}`, version: 1 as const, locale: Locale.EnglishUS,
-    entitlements: [], attachment_size_limit: 10 * 1024 * 1024, app_permissions: BOT_PERMISSIONS, channel_id: input.channelId,
+    id: snowflake(input.createdAt),
+    application_id: input.applicationId,
+    type: InteractionType.ApplicationCommand as const,
+    token: `fake-interaction-token-${snowflake()}`,
+    version: 1 as const,
+    locale: Locale.EnglishUS,
+    entitlements: [],
+    attachment_size_limit: 10 * 1024 * 1024,
+    app_permissions: BOT_PERMISSIONS,
+    channel_id: input.channelId,
     data: {
-      id: input.commandId, name: input.commandName, type: ApplicationCommandType.ChatInput as const,
+      id: input.commandId,
+      name: input.commandName,
+      type: ApplicationCommandType.ChatInput as const,
       options: input.options.map(toApiOption),
       ...(Object.keys(attachments).length > 0 ? { resolved: { attachments } } : {}),
       ...(input.guildId ? { guild_id: input.guildId } : {}),
@@ -100,13 +134,20 @@ export function makeInteraction(input: InteractionInput): APIChatInputApplicatio
   };
   if (input.guildId === undefined) {
     return {
-      ...base, user: input.user, context: InteractionContextType.BotDM, authorizing_integration_owners: { 1: input.user.id },
+      ...base,
+      user: input.user,
+      context: InteractionContextType.BotDM,
+      authorizing_integration_owners: { 1: input.user.id },
       channel: { id: input.channelId, type: ChannelType.DM, recipients: [input.user] },
     };
   }
   const member: APIInteractionGuildMember = { ...makeMember(input.user), permissions: input.memberPermissions ?? MEMBER_PERMISSIONS };
   return {
-    ...base, guild_id: input.guildId, member, context: InteractionContextType.Guild, guild_locale: Locale.EnglishUS,
+    ...base,
+    guild_id: input.guildId,
+    member,
+    context: InteractionContextType.Guild,
+    guild_locale: Locale.EnglishUS,
     guild: { id: input.guildId, locale: Locale.EnglishUS, features: [] },
     authorizing_integration_owners: { 0: input.guildId },
     channel: { id: input.channelId, type: ChannelType.GuildText, guild_id: input.guildId, name: 'general' },
@@ -127,9 +168,20 @@ export type MessageInput = {
 
 export function makeMessage(input: MessageInput): APIMessage {
   const message: APIMessage = {
-    id: snowflake(), channel_id: input.channelId, author: input.author, content: input.content,
-    timestamp: isoNow(), edited_timestamp: null, tts: false, mention_everyone: false, mention_roles: [],
-    mentions: input.mentions ?? [], attachments: input.attachments ?? [], embeds: [], components: [], pinned: false,
+    id: snowflake(),
+    channel_id: input.channelId,
+    author: input.author,
+    content: input.content,
+    timestamp: isoNow(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mention_roles: [],
+    mentions: input.mentions ?? [],
+    attachments: input.attachments ?? [],
+    embeds: [],
+    components: [],
+    pinned: false,
     type: input.replyTo ? MessageType.Reply : MessageType.Default,
   };
   if (input.webhookId) message.webhook_id = input.webhookId;
@@ -143,23 +195,76 @@ export function makeMessage(input: MessageInput): APIMessage {
 /** A small guild with one text channel, in which the bot is a member. */
 export function makeGuildCreate(guildId: string, channelId: string, bot: APIUser, owner: APIUser): GatewayGuildCreateDispatchData {
   const everyone = {
-    id: guildId, name: '@everyone', color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-    hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: MEMBER_PERMISSIONS, managed: false, mentionable: false, flags: 0,
+    id: guildId,
+    name: '@everyone',
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position: 0,
+    permissions: MEMBER_PERMISSIONS,
+    managed: false,
+    mentionable: false,
+    flags: 0,
   };
   return {
-    id: guildId, name: 'Fake Guild', icon: null, splash: null, discovery_splash: null, owner_id: owner.id,
-    afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0,
-    explicit_content_filter: 0, roles: [everyone], emojis: [], features: [], mfa_level: 0, application_id: null,
-    system_channel_id: channelId, system_channel_flags: NO_SYSTEM_CHANNEL_FLAGS, rules_channel_id: null, vanity_url_code: null,
-    description: null, banner: null, premium_tier: 0, preferred_locale: Locale.EnglishUS,
-    public_updates_channel_id: null, nsfw_level: 0, stickers: [], premium_progress_bar_enabled: false,
-    hub_type: null, safety_alerts_channel_id: null, incidents_data: null,
-    joined_at: isoNow(), large: false, unavailable: false, member_count: 2, voice_states: [],
-    members: [makeMember(bot), makeMember(owner)], presences: [], stage_instances: [], guild_scheduled_events: [],
-    soundboard_sounds: [], threads: [],
-    channels: [{
-      id: channelId, type: ChannelType.GuildText, guild_id: guildId, name: 'general', position: 0,
-      permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null,
-    }],
+    id: guildId,
+    name: 'Fake Guild',
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: owner.id,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [everyone],
+    emojis: [],
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: channelId,
+    system_channel_flags: NO_SYSTEM_CHANNEL_FLAGS,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    preferred_locale: Locale.EnglishUS,
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    stickers: [],
+    premium_progress_bar_enabled: false,
+    hub_type: null,
+    safety_alerts_channel_id: null,
+    incidents_data: null,
+    joined_at: isoNow(),
+    large: false,
+    unavailable: false,
+    member_count: 2,
+    voice_states: [],
+    members: [makeMember(bot), makeMember(owner)],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+    threads: [],
+    channels: [
+      {
+        id: channelId,
+        type: ChannelType.GuildText,
+        guild_id: guildId,
+        name: 'general',
+        position: 0,
+        permission_overwrites: [],
+        nsfw: false,
+        topic: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        parent_id: null,
+      },
+    ],
   };
 }

@@ -33,4 +33,3 @@ export const INTERACTION_TOKEN_MS = 15 * 60_000;
 export type Request = { body: unknown; files: UploadedFile[]; query: URLSearchParams };
 export type Reply = { status: number; body?: unknown };
 export type Route = { method: string; pattern: RegExp; auth: boolean; handle: (params: string[], req: Request) => Reply };
-

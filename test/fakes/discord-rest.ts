@@ -9,7 +9,14 @@ import { FaultQueue, type Fault } from './faults.js';
 import { readBody, sendJson, type UploadedFile } from './http-util.js';
 import { makeMessage, snowflake } from './discord-model.js';
 import {
-  INTERACTION_TOKEN_MS, type DiscordRestCall, type Interaction, type MessageBody, type Reply, type Request, type Route, type StoredMessage,
+  INTERACTION_TOKEN_MS,
+  type DiscordRestCall,
+  type Interaction,
+  type MessageBody,
+  type Reply,
+  type Request,
+  type Route,
+  type StoredMessage,
 } from './discord-rest-types.js';
 
 export { INTERACTION_TOKEN_MS, type DiscordRestCall } from './discord-rest-types.js';
@@ -20,7 +27,11 @@ const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
 
 class RestError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -94,7 +105,12 @@ export class DiscordRest {
     // Real CDN links carry signed query parameters; keeping them catches code that parses URLs naively.
     const url = `${this.config.httpRoot}/attachments/${id}/${encodeURIComponent(filename)}?ex=${randomBytes(4).toString('hex')}&is=00&hm=${randomBytes(8).toString('hex')}`;
     const attachment: APIAttachment = {
-      id, filename, size: bytes.length, url, proxy_url: url, content_type: contentType,
+      id,
+      filename,
+      size: bytes.length,
+      url,
+      proxy_url: url,
+      content_type: contentType,
       ...(size ? { width: size.width, height: size.height } : {}),
     };
     this.attachments.set(id, { attachment, bytes });
@@ -111,7 +127,7 @@ export class DiscordRest {
     if (!decoded.startsWith(`${this.config.apiPrefix}/`)) return sendJson(res, 404, { code: 0, message: '404: Not Found' });
     const path = decoded.slice(this.config.apiPrefix.length);
     const parsed = await readBody(req);
-    const body = parsed.fields.payload_json !== undefined ? JSON.parse(parsed.fields.payload_json) as unknown : parsed.json;
+    const body = parsed.fields.payload_json !== undefined ? (JSON.parse(parsed.fields.payload_json) as unknown) : parsed.json;
     const request: Request = { body, files: parsed.files, query: url.searchParams };
     const query = Object.fromEntries(url.searchParams);
     const fault = this.faults.take(req.method ?? 'GET', path);
@@ -168,9 +184,15 @@ export class DiscordRest {
         throw new RestError(400, 50035, 'Invalid Form Body');
       }
       return {
-        ...input, id: previous.find((c) => c.name === input.name)?.id ?? snowflake(), application_id: this.config.applicationId,
-        ...(scope === 'global' ? {} : { guild_id: scope }), name: input.name ?? '', description: input.description ?? '',
-        type, default_member_permissions: input.default_member_permissions ?? null, version: snowflake(),
+        ...input,
+        id: previous.find((c) => c.name === input.name)?.id ?? snowflake(),
+        application_id: this.config.applicationId,
+        ...(scope === 'global' ? {} : { guild_id: scope }),
+        name: input.name ?? '',
+        description: input.description ?? '',
+        type,
+        default_member_permissions: input.default_member_permissions ?? null,
+        version: snowflake(),
       };
     });
     this.commands.set(scope, commands);
@@ -187,7 +209,8 @@ export class DiscordRest {
   private editFollowUp(token: string, messageId: string, req: Request): APIMessage {
     const interaction = this.interaction(token);
     const message = this.messages.get(messageId);
-    if (!message || message.channel_id !== interaction.channelId || message.webhook_id !== this.config.applicationId) throw new RestError(404, 10008, 'Unknown Message');
+    if (!message || message.channel_id !== interaction.channelId || message.webhook_id !== this.config.applicationId)
+      throw new RestError(404, 10008, 'Unknown Message');
     return this.applyEdit(message, req);
   }
 
@@ -213,14 +236,21 @@ export class DiscordRest {
     if (interaction.acknowledged) throw new RestError(400, 40060, 'Interaction has already been acknowledged.');
     if (type !== 4 && type !== 5) throw new RestError(400, 50035, `Invalid Form Body (fake supports callback types 4 and 5, got ${type})`);
     const flags = (data?.flags ?? 0) | (type === 5 ? LOADING : 0);
-    const original = type === 4
-      ? this.buildMessage(interaction.channelId, { ...data, flags }, req.files)
-      : makeMessage({ channelId: interaction.channelId, guildId: this.channels.get(interaction.channelId), author: this.config.bot, content: '' });
+    const original =
+      type === 4
+        ? this.buildMessage(interaction.channelId, { ...data, flags }, req.files)
+        : makeMessage({ channelId: interaction.channelId, guildId: this.channels.get(interaction.channelId), author: this.config.bot, content: '' });
     Object.assign(original, { flags, webhook_id: this.config.applicationId, application_id: this.config.applicationId });
     Object.assign(interaction, { acknowledged: true, original });
     if (req.query.get('with_response') !== 'true') return noContent;
     return ok({
-      interaction: { id, type: 2, response_message_id: original.id, response_message_loading: type === 5, response_message_ephemeral: (flags & EPHEMERAL) !== 0 },
+      interaction: {
+        id,
+        type: 2,
+        response_message_id: original.id,
+        response_message_loading: type === 5,
+        response_message_ephemeral: (flags & EPHEMERAL) !== 0,
+      },
       resource: { type, message: original },
     });
   }
@@ -236,11 +266,15 @@ export class DiscordRest {
     const body = req.body as MessageBody;
     const kept = body.attachments
       ? original.attachments.filter((a) => body.attachments?.some((k) => String(k.id) === a.id))
-      : req.files.length > 0 ? [] : original.attachments;
+      : req.files.length > 0
+        ? []
+        : original.attachments;
     // Built as a separate message only to validate the edit and store its new files.
     const edited = this.buildMessage(original.channel_id, { content: original.content, ...body }, req.files);
     Object.assign(original, {
-      content: edited.content, attachments: [...kept, ...edited.attachments], edited_timestamp: new Date().toISOString(),
+      content: edited.content,
+      attachments: [...kept, ...edited.attachments],
+      edited_timestamp: new Date().toISOString(),
       flags: (original.flags ?? 0) & ~LOADING, // Editing a deferred reply ends the "thinking..." state.
     });
     return original;

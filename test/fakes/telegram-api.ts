@@ -8,8 +8,20 @@ import { CallLog } from './call-log.js';
 import { FaultQueue, FloodControl, type Fault } from './faults.js';
 import { closeServer, listenLocal, readBody, sendJson, type UploadedFile } from './http-util.js';
 import {
-  BotApiError, chatFor, describeCall, entitiesOf, FLOOD_COUNTED, type AddFileOptions, type StartOptions, type StoredFile, type StoredMessage,
-  type TelegramCall, type TelegramParams, type UserMessageOptions, type UserUpdate, toParams,
+  BotApiError,
+  chatFor,
+  describeCall,
+  entitiesOf,
+  FLOOD_COUNTED,
+  type AddFileOptions,
+  type StartOptions,
+  type StoredFile,
+  type StoredMessage,
+  type TelegramCall,
+  type TelegramParams,
+  type UserMessageOptions,
+  type UserUpdate,
+  toParams,
 } from './telegram-model.js';
 
 export type { AddFileOptions, StartOptions, StoredMessage, TelegramCall, UserMessageOptions, UserUpdate } from './telegram-model.js';
@@ -51,8 +63,13 @@ export class FakeTelegramServer {
     this.token = token;
     const id = Number(token.split(':')[0]);
     this.bot = {
-      id: Number.isFinite(id) ? id : 1, is_bot: true, first_name: 'Lookalike', username: 'lookalike_test_bot',
-      can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false,
+      id: Number.isFinite(id) ? id : 1,
+      is_bot: true,
+      first_name: 'Lookalike',
+      username: 'lookalike_test_bot',
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
     };
   }
 
@@ -61,7 +78,11 @@ export class FakeTelegramServer {
     const port = await listenLocal(server);
     const prefix = options.pathPrefix?.replace(/\/+$/, '') ?? '';
     const fake = new FakeTelegramServer(
-      server, `http://127.0.0.1:${port}${prefix ? `${prefix}/` : ''}`, options.token ?? '123456:TEST-token', options.maxPollMs ?? 500, prefix,
+      server,
+      `http://127.0.0.1:${port}${prefix ? `${prefix}/` : ''}`,
+      options.token ?? '123456:TEST-token',
+      options.maxPollMs ?? 500,
+      prefix,
     );
     if (options.floodControl) fake.flood = new FloodControl(options.floodControl);
     server.on('request', (req, res) => {
@@ -95,7 +116,9 @@ export class FakeTelegramServer {
       file_unique_id: `AQAD${n}`,
       file_size: options.fileSize ?? bytes.length,
       file_path: `files/file_${n}${extension}`,
-      bytes, width: options.width ?? 640, height: options.height ?? 480,
+      bytes,
+      width: options.width ?? 640,
+      height: options.height ?? 480,
     };
     this.files.set(file.file_id, file);
     return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size };
@@ -119,8 +142,11 @@ export class FakeTelegramServer {
     if (options.document) {
       const file = this.requireFile(options.document.fileId);
       message.document = {
-        file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size,
-        file_name: options.document.fileName, mime_type: options.document.mimeType,
+        file_id: file.file_id,
+        file_unique_id: file.file_unique_id,
+        file_size: file.file_size,
+        file_name: options.document.fileName,
+        mime_type: options.document.mimeType,
       };
     }
     this.userMessages.add(`${chat.id}:${message.message_id}`);
@@ -177,7 +203,7 @@ export class FakeTelegramServer {
     // Recorded once answered, so a test that waited for a call can also look at what the bot got back.
     try {
       if (fault === 500) throw new BotApiError(500, 'Internal Server Error');
-      const retryAfter = FLOOD_COUNTED.has(method) ? this.flood?.take(Number(params.chat_id)) ?? 0 : 0;
+      const retryAfter = FLOOD_COUNTED.has(method) ? (this.flood?.take(Number(params.chat_id)) ?? 0) : 0;
       if (retryAfter > 0) throw new BotApiError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
       call.result = await this.dispatch(method, params, body.files, res);
       this.log.record(call);
@@ -193,15 +219,26 @@ export class FakeTelegramServer {
 
   private dispatch(method: string, p: TelegramParams, files: UploadedFile[], res: http.ServerResponse): unknown {
     switch (method) {
-      case 'getMe': return this.bot;
-      case 'deleteWebhook': case 'setMyCommands': case 'sendChatAction': return true;
-      case 'getUpdates': return this.getUpdates(p, res);
-      case 'getFile': return this.getFile(String(p.file_id));
-      case 'sendMessage': return this.sendMessage(p);
-      case 'sendPhoto': return this.sendMedia(p, files, 'photo');
-      case 'sendDocument': return this.sendMedia(p, files, 'document');
-      case 'editMessageText': return this.editMessageText(p);
-      default: throw new BotApiError(404, 'Not Found');
+      case 'getMe':
+        return this.bot;
+      case 'deleteWebhook':
+      case 'setMyCommands':
+      case 'sendChatAction':
+        return true;
+      case 'getUpdates':
+        return this.getUpdates(p, res);
+      case 'getFile':
+        return this.getFile(String(p.file_id));
+      case 'sendMessage':
+        return this.sendMessage(p);
+      case 'sendPhoto':
+        return this.sendMedia(p, files, 'photo');
+      case 'sendDocument':
+        return this.sendMedia(p, files, 'document');
+      case 'editMessageText':
+        return this.editMessageText(p);
+      default:
+        throw new BotApiError(404, 'Not Found');
     }
   }
 
@@ -267,9 +304,7 @@ export class FakeTelegramServer {
     if (caption !== undefined && caption.length > 1024) throw new BotApiError(400, 'Bad Request: message caption is too long');
     // The media is either a multipart upload in the field of the same name or an existing file_id.
     const upload = files.find((file) => file.field === field);
-    const stored = upload
-      ? this.files.get(this.addFile(upload.bytes, { fileName: upload.fileName }).file_id)
-      : this.files.get(String(p[field]));
+    const stored = upload ? this.files.get(this.addFile(upload.bytes, { fileName: upload.fileName }).file_id) : this.files.get(String(p[field]));
     if (!stored) throw new BotApiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
     const ids = { file_id: stored.file_id, file_unique_id: stored.file_unique_id, file_size: stored.file_size };
     const message = Object.assign(this.newBotMessage(p), caption === undefined ? {} : { caption });
@@ -286,7 +321,10 @@ export class FakeTelegramServer {
     if (message.text === undefined) throw new BotApiError(400, 'Bad Request: there is no text in the message to edit');
     // A classic bug source: the real API refuses an edit that changes nothing.
     if (message.text === p.text) {
-      throw new BotApiError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw new BotApiError(
+        400,
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     message.text = String(p.text);
     message.edit_date = nowSeconds();

@@ -54,7 +54,11 @@ export type UserMessageOptions = {
 
 /** Thrown by method handlers; becomes the API's error JSON with this HTTP status. */
 export class BotApiError extends Error {
-  constructor(readonly code: number, readonly description: string, /** Seconds, for 429. */ readonly retryAfter?: number) {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    /** Seconds, for 429. */ readonly retryAfter?: number,
+  ) {
     super(description);
   }
 }

@@ -30,8 +30,19 @@ export const bytesImage = (bytes: Uint8Array = new Uint8Array([1, 2, 3])): Incom
 
 export function prediction(names: string[][]): Prediction {
   return {
-    model: 'stub', width: 400, height: 300, detectedFaces: names.length, detectionPass: 'direct', timings: { decodeMs: 0, detectMs: 0, embedMs: 0, headMs: 0 },
-    faces: names.map((matches, i) => ({ box: [10 + i * 100, 10, 80, 80], score: 0.9, quality: { sizePx: 80, sharpness: 100, brightness: 0.5 }, warnings: [], matches: matches.map((name, k) => ({ name, confidence: [0.87, 0.06, 0.03][k] ?? 0.01 })) })),
+    model: 'stub',
+    width: 400,
+    height: 300,
+    detectedFaces: names.length,
+    detectionPass: 'direct',
+    timings: { decodeMs: 0, detectMs: 0, embedMs: 0, headMs: 0 },
+    faces: names.map((matches, i) => ({
+      box: [10 + i * 100, 10, 80, 80],
+      score: 0.9,
+      quality: { sizePx: 80, sharpness: 100, brightness: 0.5 },
+      warnings: [],
+      matches: matches.map((name, k) => ({ name, confidence: [0.87, 0.06, 0.03][k] ?? 0.01 })),
+    })),
   };
 }
 

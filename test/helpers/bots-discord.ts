@@ -5,7 +5,12 @@ import type { DiscordRestCall, FakeCommandOption, FakeDiscordServer } from '../f
 export type Interaction = APIChatInputApplicationCommandInteraction;
 
 /** `/name option:value` in the fake guild (or in a DM with `dm: true`). */
-export function command(fake: FakeDiscordServer, commandName: string, options: FakeCommandOption[] = [], extra: { user?: APIUser; dm?: boolean } = {}): Interaction {
+export function command(
+  fake: FakeDiscordServer,
+  commandName: string,
+  options: FakeCommandOption[] = [],
+  extra: { user?: APIUser; dm?: boolean } = {},
+): Interaction {
   return fake.dispatchInteraction({ commandName, options, user: extra.user, guildId: extra.dm ? undefined : fake.guildId });
 }
 
@@ -25,11 +30,21 @@ export const answerOf = (fake: FakeDiscordServer, i: Interaction, timeoutMs = 15
 export const contentOf = (call: DiscordRestCall): string => (call.body as { content?: string }).content ?? '';
 
 /** A user message with attachments, in a DM (default) or in the guild channel. */
-export function post(fake: FakeDiscordServer, content: string, attachments: APIAttachment[], extra: { guild?: boolean; author?: APIUser } = {}): GatewayMessageCreateDispatchData {
+export function post(
+  fake: FakeDiscordServer,
+  content: string,
+  attachments: APIAttachment[],
+  extra: { guild?: boolean; author?: APIUser } = {},
+): GatewayMessageCreateDispatchData {
   return fake.dispatchMessage({ content, attachments, author: extra.author, guildId: extra.guild ? fake.guildId : undefined });
 }
 
 /** The bot's reply to a user message (a channel message referencing it). */
 export const replyTo = (fake: FakeDiscordServer, message: { id: string; channel_id: string }, timeoutMs = 15_000): Promise<DiscordRestCall> =>
-  fake.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${message.channel_id}/messages`
-    && (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id, timeoutMs);
+  fake.waitForCall(
+    (c) =>
+      c.method === 'POST' &&
+      c.path === `/channels/${message.channel_id}/messages` &&
+      (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id,
+    timeoutMs,
+  );

@@ -6,7 +6,12 @@ let nextUser = 5000;
 /** A fresh, non-admin Telegram user id. */
 export const newUserId = (): number => nextUser++;
 
-export function sendPhoto(fake: FakeTelegramServer, userId: number, bytes: Buffer, options: { chatId?: number; caption?: string; fileName?: string } = {}): UserUpdate {
+export function sendPhoto(
+  fake: FakeTelegramServer,
+  userId: number,
+  bytes: Buffer,
+  options: { chatId?: number; caption?: string; fileName?: string } = {},
+): UserUpdate {
   const file = fake.addFile(bytes, { fileName: options.fileName ?? 'photo.jpg' });
   return fake.sendUserMessage({ chatId: options.chatId ?? userId, userId, photo: [file.file_id], caption: options.caption });
 }
@@ -16,8 +21,7 @@ export function sendDocument(fake: FakeTelegramServer, userId: number, bytes: Bu
   return fake.sendUserMessage({ chatId: userId, userId, document: { fileId: file.file_id, fileName, mimeType } });
 }
 
-export const sendText = (fake: FakeTelegramServer, userId: number, text: string, chatId = userId): UserUpdate =>
-  fake.sendUserMessage({ chatId, userId, text });
+export const sendText = (fake: FakeTelegramServer, userId: number, text: string, chatId = userId): UserUpdate => fake.sendUserMessage({ chatId, userId, text });
 
 /** The message id a bot call answers (reply_parameters), if any. */
 export function repliesTo(call: TelegramCall): number | undefined {
@@ -32,7 +36,12 @@ export const answersTo = (fake: FakeTelegramServer, update: UserUpdate): Telegra
   fake.calls.filter((c) => ANSWERS.has(c.method) && !c.error && repliesTo(c) === update.message.message_id);
 
 /** Waits for the first answer of `method` to this update. */
-export function answerTo(fake: FakeTelegramServer, update: UserUpdate, method: 'sendMessage' | 'sendPhoto' = 'sendMessage', timeoutMs = 15_000): Promise<TelegramCall> {
+export function answerTo(
+  fake: FakeTelegramServer,
+  update: UserUpdate,
+  method: 'sendMessage' | 'sendPhoto' = 'sendMessage',
+  timeoutMs = 15_000,
+): Promise<TelegramCall> {
   return fake.waitForCall(method, (c) => !c.error && repliesTo(c) === update.message.message_id, timeoutMs);
 }
 

@@ -66,11 +66,14 @@ export function workspaceEnv(tmp: string): Record<string, string> {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const tmp = options.tmp ?? tempWorkspace();
-  const telegram = options.telegram ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl }) : null;
+  const telegram = options.telegram
+    ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl })
+    : null;
   const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath }) : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
   const env: Record<string, string> = {
-    ...workspaceEnv(tmp), BOT_PROGRESS_SECONDS: '0.3',
+    ...workspaceEnv(tmp),
+    BOT_PROGRESS_SECONDS: '0.3',
     ...(telegram ? { TELEGRAM_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_ADMIN_IDS: String(TG_ADMIN) } : {}),
     ...(discord ? { DISCORD_TOKEN: discord.token, DISCORD_API_ROOT: `${discord.restRoot}/`, DISCORD_ADMIN_IDS: discordAdmin!.id } : {}),
     ...options.env,
@@ -83,7 +86,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = await startApp({ config, bots: loadBotConfig(env, config.workers), log, trainingOverrides: options.trainingOverrides });
   let stopped = false;
   return {
-    app, config, tmp, telegram, discord, discordAdmin, logs, rawLogs,
+    app,
+    config,
+    tmp,
+    telegram,
+    discord,
+    discordAdmin,
+    logs,
+    rawLogs,
     async stop() {
       if (stopped) return;
       stopped = true;

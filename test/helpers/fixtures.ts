@@ -21,11 +21,15 @@ export function truncatedJpeg(): Buffer {
 
 /** A 7000x7000 PNG of one colour: ~50 kB on disk, 147 MB decoded — a decompression bomb. */
 export function bombPng(): Promise<Buffer> {
-  return sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#808080' } }).png({ compressionLevel: 9 }).toBuffer();
+  return sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#808080' } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }
 
 export function solidJpeg(colour = '#3366aa', width = 640, height = 480): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .jpeg()
+    .toBuffer();
 }
 
 /** Random noise: an image with texture but no face. */
@@ -33,9 +37,13 @@ export function noiseJpeg(width = 400, height = 300, seed = 7): Promise<Buffer> 
   let s = seed;
   const data = Buffer.alloc(width * height * 3);
   for (let i = 0; i < data.length; i++) data[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
-  return sharp(data, { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .jpeg()
+    .toBuffer();
 }
 
 export function tiff(): Promise<Buffer> {
-  return sharp(readFileSync(face('ai-face'))).tiff().toBuffer();
+  return sharp(readFileSync(face('ai-face')))
+    .tiff()
+    .toBuffer();
 }

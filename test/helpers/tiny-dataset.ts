@@ -18,7 +18,8 @@ const PEOPLE: Record<string, string[]> = {
 
 async function variants(file: string): Promise<Buffer[]> {
   const { width = 0, height = 0 } = await sharp(file).metadata();
-  const crop = (l: number, t: number) => sharp(file).extract({ left: Math.floor(width * l), top: Math.floor(height * t), width: Math.floor(width * 0.84), height: Math.floor(height * 0.84) });
+  const crop = (l: number, t: number) =>
+    sharp(file).extract({ left: Math.floor(width * l), top: Math.floor(height * t), width: Math.floor(width * 0.84), height: Math.floor(height * 0.84) });
   return Promise.all([
     sharp(file).jpeg({ quality: 90 }).toBuffer(),
     sharp(file).flop().jpeg().toBuffer(),
@@ -51,7 +52,12 @@ export async function makeTinyDataset(root: string): Promise<TinyDataset> {
   const duplicate = path.join(dir, 'Ben', 'zz-copy-of-01.jpg');
   copyFileSync(path.join(dir, 'Ben', '01.jpg'), duplicate);
   const noFace = path.join(dir, 'Cleo', 'zz-blank.jpg');
-  writeFileSync(noFace, await sharp({ create: { width: 300, height: 300, channels: 3, background: '#777' } }).jpeg().toBuffer());
+  writeFileSync(
+    noFace,
+    await sharp({ create: { width: 300, height: 300, channels: 3, background: '#777' } })
+      .jpeg()
+      .toBuffer(),
+  );
   const notAnImage = path.join(dir, 'Dan', 'zz-notes.jpg');
   writeFileSync(notAnImage, 'not a photo');
   return { dir, people: Object.keys(PEOPLE), duplicate, noFace, notAnImage };

@@ -13,19 +13,36 @@ import type { WeightEntry } from '../../src/engine/runtime/onnx/weights.js';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const ints = (...v: number[]) => ({ list: { i: v.map(String) } });
 
-export const conv = (name: string, input: string, filter: string, opts: { op?: string; padding?: string; strides?: number; fused?: string[]; args?: string[] } = {}): TfNode => ({
-  name, op: opts.op ?? 'Conv2D', input: [input, filter, ...(opts.args ?? [])],
+export const conv = (
+  name: string,
+  input: string,
+  filter: string,
+  opts: { op?: string; padding?: string; strides?: number; fused?: string[]; args?: string[] } = {},
+): TfNode => ({
+  name,
+  op: opts.op ?? 'Conv2D',
+  input: [input, filter, ...(opts.args ?? [])],
   attr: {
-    padding: { s: b64(opts.padding ?? 'SAME') }, strides: ints(1, opts.strides ?? 1, opts.strides ?? 1, 1), dilations: ints(1, 1, 1, 1), data_format: { s: b64('NHWC') },
+    padding: { s: b64(opts.padding ?? 'SAME') },
+    strides: ints(1, opts.strides ?? 1, opts.strides ?? 1, 1),
+    dilations: ints(1, 1, 1, 1),
+    data_format: { s: b64('NHWC') },
     ...(opts.fused ? { fused_ops: { list: { s: opts.fused.map(b64) } }, num_args: { i: String(opts.args?.length ?? 0) } } : {}),
   },
 });
 export const op = (name: string, kind: string, input: string[], attr: TfNode['attr'] = {}): TfNode => ({ name, op: kind, input, attr });
 export const placeholder = (name: string, size: number, channels = 3): TfNode => ({
-  name, op: 'Placeholder', attr: { shape: { shape: { dim: [{ size: -1 }, { size }, { size }, { size: channels }] } }, dtype: { type: 'DT_FLOAT' } },
+  name,
+  op: 'Placeholder',
+  attr: { shape: { shape: { dim: [{ size: -1 }, { size }, { size }, { size: channels }] } }, dtype: { type: 'DT_FLOAT' } },
 });
 export const keepDims = (keep: boolean) => ({ keep_dims: { b: keep } });
-export const windowAttrs = (k: number, s: number, padding: string) => ({ ksize: ints(1, k, k, 1), strides: ints(1, s, s, 1), padding: { s: b64(padding) }, data_format: { s: b64('NHWC') } });
+export const windowAttrs = (k: number, s: number, padding: string) => ({
+  ksize: ints(1, k, k, 1),
+  strides: ints(1, s, s, 1),
+  padding: { s: b64(padding) },
+  data_format: { s: b64('NHWC') },
+});
 
 /** Seeded values in -1..1, so tests are reproducible. */
 export function seeded(n: number, seed = 1): Float32Array {
@@ -46,14 +63,23 @@ export function graphModel(nodes: TfNode[], consts: Const[]): { json: GraphModel
   const all = Buffer.concat(parts);
   const constNodes: TfNode[] = consts.map((c) => ({ name: c.name, op: 'Const', attr: {} }));
   return {
-    json: { format: 'graph-model', modelTopology: { node: [...constNodes, ...nodes], versions: { producer: 1 } }, weightsManifest: [{ paths: ['weights.bin'], weights }] },
+    json: {
+      format: 'graph-model',
+      modelTopology: { node: [...constNodes, ...nodes], versions: { producer: 1 } },
+      weightsManifest: [{ paths: ['weights.bin'], weights }],
+    },
     weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
   };
 }
 
 /** Runs the graph model on tfjs: the reference for the ONNX conversion. */
 export async function runOnTfjs(model: { json: GraphModelJson; weightData: ArrayBuffer }, input: tf.Tensor, output: string): Promise<Float32Array> {
-  const artifacts: tf.io.ModelArtifacts = { modelTopology: model.json.modelTopology, format: 'graph-model', weightSpecs: model.json.weightsManifest[0].weights as tf.io.WeightsManifestEntry[], weightData: model.weightData };
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: model.json.modelTopology,
+    format: 'graph-model',
+    weightSpecs: model.json.weightsManifest[0].weights as tf.io.WeightsManifestEntry[],
+    weightData: model.weightData,
+  };
   const graph = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
   const out = graph.execute(input, output) as tf.Tensor;
   const data = (await out.data()) as Float32Array;

@@ -78,14 +78,29 @@ export class BotCore {
       route({
         help: handler(async (ctx) => void (await ctx.chat.reply(helpText(PLATFORMS[ctx.actor.platform].syntax, engine.model.manifest.labels)))),
         hint: handler(async (ctx) => void (await ctx.chat.reply(hintText(PLATFORMS[ctx.actor.platform].syntax)))),
-        photo: compose(perUser, recognize({
-          engine, queue: this.queue, queueNotice: limits.queueNotice, thumbnails: new Thumbnails(path.resolve(options.defaultModelDir)), ...failureLimits,
-        })),
+        photo: compose(
+          perUser,
+          recognize({
+            engine,
+            queue: this.queue,
+            queueNotice: limits.queueNotice,
+            thumbnails: new Thumbnails(path.resolve(options.defaultModelDir)),
+            ...failureLimits,
+          }),
+        ),
         leaderboard: compose(perUser, showLeaderboard(options.db)),
-        train: compose(adminsOnly(options.admins, log), train({
-          training: options.training, db: options.db, models: options.models, progressIntervalMs: options.progressIntervalMs,
-          overrides: options.trainingOverrides ?? {}, log, track: (task) => void this.track(this.background, task),
-        })),
+        train: compose(
+          adminsOnly(options.admins, log),
+          train({
+            training: options.training,
+            db: options.db,
+            models: options.models,
+            progressIntervalMs: options.progressIntervalMs,
+            overrides: options.trainingOverrides ?? {},
+            log,
+            track: (task) => void this.track(this.background, task),
+          }),
+        ),
       }),
     );
   }
@@ -93,8 +108,12 @@ export class BotCore {
   /** Handles one request to its end (answer or failure sentence sent). Never rejects. */
   handle(input: IncomingRequest): Promise<void> {
     const ctx: BotContext = {
-      id: `${input.actor.platform[0]}${(this.nextId++).toString(36)}`, actor: input.actor, chat: input.chat, request: input.request,
-      receivedAt: input.receivedAt ?? Date.now(), facts: {},
+      id: `${input.actor.platform[0]}${(this.nextId++).toString(36)}`,
+      actor: input.actor,
+      chat: input.chat,
+      request: input.request,
+      receivedAt: input.receivedAt ?? Date.now(),
+      facts: {},
     };
     const task = this.stack(ctx, () => Promise.resolve()).catch((error: unknown) => this.options.log.error('core.unhandled', error, { id: ctx.id }));
     return this.track(this.inFlight, task);

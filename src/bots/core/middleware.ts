@@ -25,4 +25,7 @@ export function route(routes: Routes): Middleware<BotContext> {
 }
 
 /** Middleware that ends the chain (a handler). */
-export const handler = <C>(fn: (ctx: C) => Promise<void>): Middleware<C> => (ctx) => fn(ctx);
+export const handler =
+  <C>(fn: (ctx: C) => Promise<void>): Middleware<C> =>
+  (ctx) =>
+    fn(ctx);

@@ -52,12 +52,14 @@ export class ProgressEditor {
 
   private push(text: RichText): void {
     const key = JSON.stringify(text);
-    this.chain = this.chain.then(async () => {
-      if (key === this.shown) return;
-      const message = await this.message;
-      await message.edit(text);
-      this.shown = key;
-      this.edits++;
-    }).catch(this.onError);
+    this.chain = this.chain
+      .then(async () => {
+        if (key === this.shown) return;
+        const message = await this.message;
+        await message.edit(text);
+        this.shown = key;
+        this.edits++;
+      })
+      .catch(this.onError);
   }
 }

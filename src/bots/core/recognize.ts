@@ -42,7 +42,12 @@ export interface PhotoReply {
 const fileName = (person: string) => `${personSlug(person)}.jpg`;
 
 /** One face: the answer and the celebrity's thumbnail. Several: one line per face (the largest three) and the photo with numbered boxes. */
-export async function photoReply(photo: Uint8Array, prediction: Prediction, model: ModelWithThumbnails, options: Pick<RecognizeOptions, 'thumbnails' | 'maxImagePixels'>): Promise<PhotoReply> {
+export async function photoReply(
+  photo: Uint8Array,
+  prediction: Prediction,
+  model: ModelWithThumbnails,
+  options: Pick<RecognizeOptions, 'thumbnails' | 'maxImagePixels'>,
+): Promise<PhotoReply> {
   if (prediction.faces.length === 1) {
     const [face] = prediction.faces;
     const name = face.matches[0].name;
@@ -51,7 +56,12 @@ export async function photoReply(photo: Uint8Array, prediction: Prediction, mode
   }
   // Numbered as a person reads the picture (rows top to bottom, left to right), not by size.
   const faces = readingOrder(prediction.faces.map((f) => f.box)).map((i) => prediction.faces[i]);
-  const annotated = await drawNumberedBoxes(photo, faces.map((f) => f.box), prediction, options.maxImagePixels);
+  const annotated = await drawNumberedBoxes(
+    photo,
+    faces.map((f) => f.box),
+    prediction,
+    options.maxImagePixels,
+  );
   return { text: manyFacesText(faces, prediction.detectedFaces), picture: { bytes: annotated, filename: 'faces.jpg' } };
 }
 

@@ -37,7 +37,9 @@ export function followRun(run: RunningTraining, title: string, chat: Chat, ack: 
       if (outcome.runId !== run.runId) return;
       offProgress();
       offFinished();
-      report(outcome, title, chat, editor, options).catch((e: unknown) => runLog.error('train.report_failed', e)).finally(resolve);
+      report(outcome, title, chat, editor, options)
+        .catch((e: unknown) => runLog.error('train.report_failed', e))
+        .finally(resolve);
     });
   });
 }
@@ -45,8 +47,13 @@ export function followRun(run: RunningTraining, title: string, chat: Chat, ack: 
 async function report(outcome: TrainingOutcome, title: string, chat: Chat, editor: ProgressEditor, options: ReportOptions): Promise<void> {
   const { db, log } = options;
   log.info('train.finished', {
-    runId: outcome.runId, preset: outcome.preset, status: outcome.status, testAccuracy: outcome.testAccuracy, seconds: outcome.seconds,
-    promoted: outcome.promoted, edits: editor.edits,
+    runId: outcome.runId,
+    preset: outcome.preset,
+    status: outcome.status,
+    testAccuracy: outcome.testAccuracy,
+    seconds: outcome.seconds,
+    promoted: outcome.promoted,
+    edits: editor.edits,
   });
   if (outcome.status === 'done' && outcome.promoted) await options.models.refresh();
   await editor.finish(finishedText(title, outcome));

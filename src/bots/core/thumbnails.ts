@@ -23,7 +23,10 @@ export class Thumbnails {
   async find(model: ModelWithThumbnails, person: string): Promise<Buffer | null> {
     const own = await this.read(model, person);
     if (own) return own;
-    this.fallback ??= readManifest(this.defaultModelDir).then((manifest) => ({ dir: this.defaultModelDir, manifest }), () => null);
+    this.fallback ??= readManifest(this.defaultModelDir).then(
+      (manifest) => ({ dir: this.defaultModelDir, manifest }),
+      () => null,
+    );
     const fallback = await this.fallback;
     return fallback && fallback.dir !== model.dir ? this.read(fallback, person) : null;
   }

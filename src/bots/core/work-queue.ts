@@ -77,7 +77,8 @@ export class WorkQueue {
       if (done) return;
       done = true;
       const nextInLine = this.waiting.shift();
-      if (nextInLine) nextInLine(); // the slot passes straight on; `running` stays the same
+      if (nextInLine)
+        nextInLine(); // the slot passes straight on; `running` stays the same
       else this.running--;
     };
   }

@@ -41,7 +41,9 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
       // "The application did not respond"; the owner should run `npm run discord:register`.
       log.warn('discord.unknown_command', { command: interaction.commandName, hint: 'run npm run discord:register' });
       const content = toMarkdown(unknownCommandText(interaction.commandName, PLATFORMS.discord.syntax));
-      await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch((e: unknown) => log.error('discord.reply_failed', e, { command: interaction.commandName }));
+      await interaction
+        .reply({ content, flags: MessageFlags.Ephemeral })
+        .catch((e: unknown) => log.error('discord.reply_failed', e, { command: interaction.commandName }));
       return;
     }
     try {

@@ -4,23 +4,31 @@
  * (server admins can change that in Server Settings > Integrations); the bot still checks
  * DISCORD_ADMIN_IDS itself, which also covers DMs.
  */
-import {
-  PermissionFlagsBits, SlashCommandBuilder,
-  type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import { PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS } from '../../engine/train/presets.js';
 import { DESCRIPTIONS } from '../core/commands.js';
 import type { BotRequest } from '../core/types.js';
 import { discordImage } from './files.js';
 
 export function commandData(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  const lookalike = new SlashCommandBuilder().setName('lookalike').setDescription(DESCRIPTIONS.lookalike)
+  const lookalike = new SlashCommandBuilder()
+    .setName('lookalike')
+    .setDescription(DESCRIPTIONS.lookalike)
     .addAttachmentOption((o) => o.setName('image').setDescription('A photo with a face').setRequired(true));
-  const train = new SlashCommandBuilder().setName('train').setDescription(DESCRIPTIONS.train)
+  const train = new SlashCommandBuilder()
+    .setName('train')
+    .setDescription(DESCRIPTIONS.train)
     .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
-    .addIntegerOption((o) => o.setName('run').setDescription('Training preset').setRequired(true)
-      .addChoices(...PRESET_IDS.map((id) => ({ name: `${id}: ${describePreset(PRESETS[id])}`, value: id }))));
-  const cancel = new SlashCommandBuilder().setName('train-cancel').setDescription(DESCRIPTIONS.trainCancel)
+    .addIntegerOption((o) =>
+      o
+        .setName('run')
+        .setDescription('Training preset')
+        .setRequired(true)
+        .addChoices(...PRESET_IDS.map((id) => ({ name: `${id}: ${describePreset(PRESETS[id])}`, value: id }))),
+    );
+  const cancel = new SlashCommandBuilder()
+    .setName('train-cancel')
+    .setDescription(DESCRIPTIONS.trainCancel)
     .setDefaultMemberPermissions(PermissionFlagsBits.Administrator);
   const leaderboard = new SlashCommandBuilder().setName('leaderboard').setDescription(DESCRIPTIONS.leaderboard);
   const help = new SlashCommandBuilder().setName('help').setDescription(DESCRIPTIONS.help);
@@ -30,14 +38,19 @@ export function commandData(): RESTPostAPIChatInputApplicationCommandsJSONBody[]
 /** The core request for a slash command; null for a command this bot does not have. */
 export function requestFor(interaction: ChatInputCommandInteraction): BotRequest | null {
   switch (interaction.commandName) {
-    case 'lookalike': return { kind: 'photo', image: discordImage(interaction.options.getAttachment('image', true)) };
+    case 'lookalike':
+      return { kind: 'photo', image: discordImage(interaction.options.getAttachment('image', true)) };
     case 'train': {
       const run = interaction.options.getInteger('run', true);
       return { kind: 'train', action: isPresetId(run) ? { type: 'start', preset: run } : { type: 'usage', problem: `There is no preset ${run}.` } };
     }
-    case 'train-cancel': return { kind: 'train', action: { type: 'cancel' } };
-    case 'leaderboard': return { kind: 'leaderboard' };
-    case 'help': return { kind: 'help' };
-    default: return null;
+    case 'train-cancel':
+      return { kind: 'train', action: { type: 'cancel' } };
+    case 'leaderboard':
+      return { kind: 'leaderboard' };
+    case 'help':
+      return { kind: 'help' };
+    default:
+      return null;
   }
 }

@@ -10,8 +10,12 @@
  * token found dead earlier (401 Invalid Webhook Token) is handled the same way.
  */
 import {
-  AttachmentBuilder, DiscordAPIError, RESTJSONErrorCodes,
-  type ChatInputCommandInteraction, type InteractionReplyOptions, type Message,
+  AttachmentBuilder,
+  DiscordAPIError,
+  RESTJSONErrorCodes,
+  type ChatInputCommandInteraction,
+  type InteractionReplyOptions,
+  type Message,
 } from 'discord.js';
 import type { RichText } from '../core/text.js';
 import type { Chat, Picture, SentMessage } from '../core/types.js';
@@ -27,14 +31,21 @@ const TOKEN_MARGIN_MS = 60_000;
 
 /** The interaction's webhook is gone (expired token, or it was never acknowledged). */
 export function isExpiredInteraction(error: unknown): boolean {
-  return error instanceof DiscordAPIError
-    && (error.code === RESTJSONErrorCodes.InvalidWebhookToken || error.code === RESTJSONErrorCodes.UnknownWebhook || error.code === RESTJSONErrorCodes.UnknownInteraction);
+  return (
+    error instanceof DiscordAPIError &&
+    (error.code === RESTJSONErrorCodes.InvalidWebhookToken ||
+      error.code === RESTJSONErrorCodes.UnknownWebhook ||
+      error.code === RESTJSONErrorCodes.UnknownInteraction)
+  );
 }
 
 export class InteractionChat implements Chat {
   private originalFilled = false;
 
-  constructor(private readonly interaction: ChatInputCommandInteraction, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly interaction: ChatInputCommandInteraction,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   reply(text: RichText): Promise<SentMessage> {
     return this.send({ content: toMarkdown(text) });

@@ -20,7 +20,9 @@ export class MessageChat implements Chat {
   }
 
   async replyWithPicture(picture: Picture, caption: RichText): Promise<void> {
-    await withRetry(() => this.message.reply({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })], ...QUIET }));
+    await withRetry(() =>
+      this.message.reply({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })], ...QUIET }),
+    );
   }
 
   async showWorking(): Promise<void> {

@@ -41,7 +41,8 @@ async function readLocalFile(url: URL, maxBytes: number): Promise<Uint8Array> {
  * asking. With a self-hosted server the server decides (it lifts the limit in --local mode).
  */
 export function telegramImage(telegram: Telegram, file: TelegramFileRef, officialApi: boolean): IncomingImage {
-  const tooBigForTelegram = () => new DownloadError('platform_limit', 'Telegram refuses bot downloads over 20 MB', TELEGRAM_DOWNLOAD_LIMIT, file.file_size, 'telegram');
+  const tooBigForTelegram = () =>
+    new DownloadError('platform_limit', 'Telegram refuses bot downloads over 20 MB', TELEGRAM_DOWNLOAD_LIMIT, file.file_size, 'telegram');
   return {
     size: file.file_size,
     async download(maxBytes) {

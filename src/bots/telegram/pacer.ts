@@ -26,7 +26,10 @@ export class SendPacer {
   private readonly overall: Bucket;
   private calls = 0;
 
-  constructor(private readonly pace: SendPace, private readonly clock: PacerClock = realClock) {
+  constructor(
+    private readonly pace: SendPace,
+    private readonly clock: PacerClock = realClock,
+  ) {
     this.overall = { tokens: pace.overallPerSecond, at: clock.now(), readyAt: 0 };
   }
 
@@ -37,7 +40,10 @@ export class SendPacer {
     const perChatMs = chatId < 0 ? 60_000 / this.pace.perGroupPerMinute : 1000 / this.pace.perChatPerSecond;
     let chat = this.chats.get(chatId);
     if (!chat) this.chats.set(chatId, (chat = { tokens: this.pace.burst, at: now, readyAt: 0 }));
-    const at = Math.max(this.reserve(chat, now, perChatMs, this.pace.burst), this.reserve(this.overall, now, 1000 / this.pace.overallPerSecond, this.pace.overallPerSecond));
+    const at = Math.max(
+      this.reserve(chat, now, perChatMs, this.pace.burst),
+      this.reserve(this.overall, now, 1000 / this.pace.overallPerSecond, this.pace.overallPerSecond),
+    );
     if (at > now) await this.clock.sleep(at - now);
   }
 

@@ -73,7 +73,15 @@ export async function detectFaceCrops(detector: FaceDetector, image: DecodedImag
     const pixels = pass.prepare(photo);
     const crops = await detectInPass(detector, pass, pixels, image);
     if (crops.length === 0) continue;
-    const tiled = options.tiles !== false && pass.id === 'direct' && worthTiling(image.width, image.height, crops.map((c) => c.box), image.originalWidth);
+    const tiled =
+      options.tiles !== false &&
+      pass.id === 'direct' &&
+      worthTiling(
+        image.width,
+        image.height,
+        crops.map((c) => c.box),
+        image.originalWidth,
+      );
     return { crops: tiled ? await addTiledFaces(detector, pass, pixels, image, crops) : crops, pass: pass.id, tiled };
   }
   return { crops: [], pass: null, tiled: false };

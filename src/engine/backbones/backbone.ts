@@ -77,7 +77,10 @@ export function preprocessCrop(crops01: tf.Tensor4D, p: Preprocess): tf.Tensor4D
   return tf.tidy(() => {
     let x: tf.Tensor4D = tf.mul(crops01, 255);
     if (p.channelOrder === 'bgr') x = tf.reverse(x, 3);
-    return tf.div<tf.Tensor4D>(tf.sub(x, tf.tensor1d(typeof p.mean === 'number' ? [p.mean] : p.mean)), tf.tensor1d(typeof p.std === 'number' ? [p.std] : p.std));
+    return tf.div<tf.Tensor4D>(
+      tf.sub(x, tf.tensor1d(typeof p.mean === 'number' ? [p.mean] : p.mean)),
+      tf.tensor1d(typeof p.std === 'number' ? [p.std] : p.std),
+    );
   });
 }
 
@@ -122,7 +125,8 @@ export class Backbone {
     const input = tf.tidy(() => {
       const m = this.spec.preprocess.cropMargin ?? 0;
       // Half-pixel centres make resizing commute with mirroring, so a `+flip` embedding of a mirrored crop is the same.
-      const fit = (c: tf.Tensor4D) => (m > 0 ? tf.image.cropAndResize(c, [[m, m, 1 - m, 1 - m]], [0], [size, size]) : tf.image.resizeBilinear(c, [size, size], false, mirror));
+      const fit = (c: tf.Tensor4D) =>
+        m > 0 ? tf.image.cropAndResize(c, [[m, m, 1 - m, 1 - m]], [0], [size, size]) : tf.image.resizeBilinear(c, [size, size], false, mirror);
       const fitted = tf.concat<tf.Tensor4D>(crops.map(fit));
       return preprocessCrop(mirror ? tf.concat<tf.Tensor4D>([fitted, tf.image.flipLeftRight(fitted)]) : fitted, this.spec.preprocess);
     });

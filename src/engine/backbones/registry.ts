@@ -14,14 +14,46 @@ type BuiltIn = Omit<BackboneSpec, 'modelPath'> & { file: string };
 
 // Preprocessing follows how Human itself feeds each model (faceres.ts, mobilefacenet.ts, insightface.ts).
 const BUILT_INS: BuiltIn[] = [
-  { id: 'faceres', file: 'faceres.json', format: 'graph', inputSize: 224, preprocess: RAW_0_255, output: 'global_pooling/Mean', dim: 1024,
-    description: 'HSE FaceRes (MobileNet-based), 1024-d; 99.6% top-1 on celebrity-faces-17 with a linear head' },
-  { id: 'faceres-deep', file: 'faceres-deep.json', format: 'graph', inputSize: 224, preprocess: RAW_0_255, output: 'global_pooling/Mean', dim: 1024,
-    description: 'HSE FaceRes, deeper variant (2x the weights), 1024-d' },
-  { id: 'mobilefacenet', file: 'mobilefacenet.json', format: 'graph', inputSize: 112, preprocess: UNIT_0_1, output: 'embeddings', dim: 192,
-    description: 'MobileFaceNet, 112 px input; marked obsolete by Human, measured far below faceres' },
-  { id: 'mobileface', file: 'mobileface.json', format: 'graph', inputSize: 112, preprocess: UNIT_0_1, output: 'batchnorm0/add_1', dim: 256,
-    description: 'MobileFace (insightface-style), 256-d, smallest and fastest' },
+  {
+    id: 'faceres',
+    file: 'faceres.json',
+    format: 'graph',
+    inputSize: 224,
+    preprocess: RAW_0_255,
+    output: 'global_pooling/Mean',
+    dim: 1024,
+    description: 'HSE FaceRes (MobileNet-based), 1024-d; 99.6% top-1 on celebrity-faces-17 with a linear head',
+  },
+  {
+    id: 'faceres-deep',
+    file: 'faceres-deep.json',
+    format: 'graph',
+    inputSize: 224,
+    preprocess: RAW_0_255,
+    output: 'global_pooling/Mean',
+    dim: 1024,
+    description: 'HSE FaceRes, deeper variant (2x the weights), 1024-d',
+  },
+  {
+    id: 'mobilefacenet',
+    file: 'mobilefacenet.json',
+    format: 'graph',
+    inputSize: 112,
+    preprocess: UNIT_0_1,
+    output: 'embeddings',
+    dim: 192,
+    description: 'MobileFaceNet, 112 px input; marked obsolete by Human, measured far below faceres',
+  },
+  {
+    id: 'mobileface',
+    file: 'mobileface.json',
+    format: 'graph',
+    inputSize: 112,
+    preprocess: UNIT_0_1,
+    output: 'batchnorm0/add_1',
+    dim: 256,
+    description: 'MobileFace (insightface-style), 256-d, smallest and fastest',
+  },
 ];
 
 export const BUILT_IN_BACKBONES: readonly string[] = BUILT_INS.map((b) => b.id);
@@ -68,7 +100,9 @@ export function resolveBackbone(id: string): BackboneSpec {
   if (id.startsWith('custom:')) return customSpec(id);
   const builtIn = BUILT_INS.find((b) => b.id === id);
   if (!builtIn) {
-    throw new UnknownBackboneError(`Unknown backbone "${id}". Choose one of ${BUILT_IN_BACKBONES.join(', ')} or custom:<path to model.json>, optionally followed by ${MIRROR_SUFFIX}.`);
+    throw new UnknownBackboneError(
+      `Unknown backbone "${id}". Choose one of ${BUILT_IN_BACKBONES.join(', ')} or custom:<path to model.json>, optionally followed by ${MIRROR_SUFFIX}.`,
+    );
   }
   const { file, ...spec } = builtIn;
   return { ...spec, modelPath: path.join(humanModelsDirectory(), file) };

@@ -54,7 +54,8 @@ export function splitCounts(splits: Record<SplitName, FeatureSplit>) {
 
 /** One thumbnail per person: the training photo whose embedding is closest to the person's centroid. */
 export async function referenceThumbnails(
-  head: CentroidHead, train: readonly (LabelledEmbedding & { file: string; box: Box })[],
+  head: CentroidHead,
+  train: readonly (LabelledEmbedding & { file: string; box: Box })[],
 ): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
   for (const [i, person] of head.labels.entries()) {
@@ -82,7 +83,13 @@ export interface IndexReport {
 }
 
 export async function buildCentroidModel(options: {
-  data: string; out: string; pool: EmbedderPool; db: Database; backbone: string; assumeCrop?: boolean; onProgress?: (p: ExtractionProgress) => void;
+  data: string;
+  out: string;
+  pool: EmbedderPool;
+  db: Database;
+  backbone: string;
+  assumeCrop?: boolean;
+  onProgress?: (p: ExtractionProgress) => void;
 }): Promise<IndexReport> {
   const { splits, stats } = await embedDataset(options.data, options);
   const head = CentroidHead.fit(splits.train.samples);
@@ -111,5 +118,16 @@ export async function buildCentroidModel(options: {
   for (const [person, jpeg] of Object.entries(thumbnails)) files[thumbnailPath(person)] = jpeg;
   await writeModelDir(options.out, manifest, files);
   const skipped = SPLITS.reduce((n, s) => n + splits[s].skipped, 0);
-  return { out: options.out, backbone: options.backbone, people: head.labels.length, counts: images, test, temperature, eceBefore, eceAfter, extraction: stats, skipped };
+  return {
+    out: options.out,
+    backbone: options.backbone,
+    people: head.labels.length,
+    counts: images,
+    test,
+    temperature,
+    eceBefore,
+    eceAfter,
+    extraction: stats,
+    skipped,
+  };
 }

@@ -60,12 +60,26 @@ export async function importDataset(options: ImportOptions): Promise<ImportRepor
   const all = scanPeopleFolder(source);
   if (all.length === 0) throw new DatasetError(`${source} has no images in per-person folders (<dir>/<Name>/*.jpg)`);
   const { features, stats } = await extractFileFeatures({
-    pool: options.pool, db: options.db, backbone: options.backbone, files: all.map((f) => f.file), assumeCrop: options.assumeCrop, onProgress: options.onProgress,
+    pool: options.pool,
+    db: options.db,
+    backbone: options.backbone,
+    files: all.map((f) => f.file),
+    assumeCrop: options.assumeCrop,
+    onProgress: options.onProgress,
   });
 
   const report: ImportReport = {
-    source, out, people: 0, images: 0, exactDuplicates: [], nearDuplicateGroups: [], noFace: [], unusable: [],
-    counts: { train: 0, val: 0, test: 0 }, perPerson: {}, extraction: stats,
+    source,
+    out,
+    people: 0,
+    images: 0,
+    exactDuplicates: [],
+    nearDuplicateGroups: [],
+    noFace: [],
+    unusable: [],
+    counts: { train: 0, val: 0, test: 0 },
+    perPerson: {},
+    extraction: stats,
   };
   const firstByHash = new Map<string, string>();
   const usable = new Map<string, number[]>(); // person -> indices into `all`
@@ -81,9 +95,16 @@ export async function importDataset(options: ImportOptions): Promise<ImportRepor
 
   const assignment: { file: string; person: string; split: SplitName }[] = [];
   for (const [person, indices] of usable) {
-    const groups = nearDuplicateGroups(indices.map((i) => features[i].embedding!), options.nearDuplicateThreshold ?? 0.98);
+    const groups = nearDuplicateGroups(
+      indices.map((i) => features[i].embedding!),
+      options.nearDuplicateThreshold ?? 0.98,
+    );
     for (const g of groups) if (g.length > 1) report.nearDuplicateGroups.push(g.map((k) => all[indices[k]].file));
-    const splits = assignGroups(groups.map((g) => g.length), options.ratios, options.seed);
+    const splits = assignGroups(
+      groups.map((g) => g.length),
+      options.ratios,
+      options.seed,
+    );
     report.perPerson[person] = { train: 0, val: 0, test: 0 };
     groups.forEach((g, gi) => {
       for (const k of g) assignment.push({ file: all[indices[k]].file, person, split: splits[gi] });

@@ -41,7 +41,10 @@ export function nearDuplicateGroups(embeddings: readonly Float32Array[], thresho
  * each group goes to the split furthest below its target share. Returns one split per group.
  */
 export function assignGroups(groupSizes: readonly number[], ratios: SplitRatios, seed: number): SplitName[] {
-  const order = shuffle(groupSizes.map((_, i) => i), seededRandom(seed));
+  const order = shuffle(
+    groupSizes.map((_, i) => i),
+    seededRandom(seed),
+  );
   const total = groupSizes.reduce((a, b) => a + b, 0);
   const filled: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
   const out = new Array<SplitName>(groupSizes.length);

@@ -26,7 +26,11 @@ export interface FaceDetector {
 
 /** Human's own pipeline on its tfjs backend. */
 export class HumanDetector implements FaceDetector {
-  constructor(private readonly human: Human, readonly runtime: string, private readonly defaultMinConfidence: number) {}
+  constructor(
+    private readonly human: Human,
+    readonly runtime: string,
+    private readonly defaultMinConfidence: number,
+  ) {}
 
   async detect(pixels: PassImage, minConfidence?: number): Promise<RawFace[]> {
     const input = tf.tensor4d(pixels.data, [1, pixels.height, pixels.width, 3], 'int32');

@@ -26,7 +26,14 @@ export interface DetectionPass {
   minConfidence?: number;
 }
 
-export const fromDecoded = (image: DecodedImage): PassImage => ({ data: image.data, width: image.width, height: image.height, offsetX: 0, offsetY: 0, scale: 1 });
+export const fromDecoded = (image: DecodedImage): PassImage => ({
+  data: image.data,
+  width: image.width,
+  height: image.height,
+  offsetX: 0,
+  offsetY: 0,
+  scale: 1,
+});
 
 /** A border of `fraction` of the longer side on every side, in mid grey. */
 export function pad(image: PassImage, fraction = 0.25): PassImage {

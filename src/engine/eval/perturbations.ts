@@ -6,7 +6,7 @@
 import sharp, { type Sharp } from 'sharp';
 
 export type PerturbationId =
-  | 'clean' | 'grey' | 'dim' | 'small-64' | 'jpeg-10' | 'blur-2' | 'rotate-20' | 'rotate-45' | 'tiny-on-canvas' | 'upscale-4000' | 'mirror';
+  'clean' | 'grey' | 'dim' | 'small-64' | 'jpeg-10' | 'blur-2' | 'rotate-20' | 'rotate-45' | 'tiny-on-canvas' | 'upscale-4000' | 'mirror';
 
 export interface Perturbation {
   id: PerturbationId;

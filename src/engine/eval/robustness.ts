@@ -82,7 +82,9 @@ const share = (n: number, of: number): number => (of === 0 ? NaN : n / of);
 
 /** Pure: the table from every (image, condition) outcome. */
 export function summarise(
-  perturbations: readonly Perturbation[], truth: readonly string[], outcomes: ReadonlyMap<PerturbationId, readonly Outcome[]>,
+  perturbations: readonly Perturbation[],
+  truth: readonly string[],
+  outcomes: ReadonlyMap<PerturbationId, readonly Outcome[]>,
 ): RobustnessRow[] {
   const rows = perturbations.map((p): RobustnessRow => {
     const list = outcomes.get(p.id) ?? [];
@@ -90,14 +92,21 @@ export function summarise(
     const passes: Record<string, number> = {};
     for (const o of found) if (o.pass) passes[o.pass] = (passes[o.pass] ?? 0) + 1;
     return {
-      id: p.id, description: p.description, images: list.length, faceFound: share(found.length, list.length),
-      top1: share(list.filter((o, i) => o.name === truth[i]).length, list.length), relativeToClean: NaN, passes,
+      id: p.id,
+      description: p.description,
+      images: list.length,
+      faceFound: share(found.length, list.length),
+      top1: share(list.filter((o, i) => o.name === truth[i]).length, list.length),
+      relativeToClean: NaN,
+      passes,
       medianMs: median(found.map((o) => o.ms)),
       warned: share(found.filter((o) => o.warned).length, found.length),
-      quality: Object.fromEntries((['sizePx', 'sharpness', 'brightness'] as const).map((k) => {
-        const values = found.map((o) => o.quality![k]);
-        return [k, { p2: quantile(values, 0.02), median: median(values) }];
-      })) as RobustnessRow['quality'],
+      quality: Object.fromEntries(
+        (['sizePx', 'sharpness', 'brightness'] as const).map((k) => {
+          const values = found.map((o) => o.quality![k]);
+          return [k, { p2: quantile(values, 0.02), median: median(values) }];
+        }),
+      ) as RobustnessRow['quality'],
     };
   });
   const clean = rows.find((r) => r.id === 'clean')?.top1 ?? NaN; // NaN ratios when the clean row was not run
@@ -121,7 +130,10 @@ export async function evaluateRobustness(options: RobustnessOptions): Promise<Ro
     ...strangers.flatMap((file, index) => [clean, mirror].map((p) => ({ file, index, p, stranger: true }))),
   ];
   const known = new Map<PerturbationId, Outcome[]>(perturbations.map((p) => [p.id, []]));
-  const unknown = new Map<PerturbationId, Outcome[]>([['clean', []], ['mirror', []]]);
+  const unknown = new Map<PerturbationId, Outcome[]>([
+    ['clean', []],
+    ['mirror', []],
+  ]);
   let done = 0;
   // Two photos per worker keep every worker busy while the next photo is perturbed.
   await mapLimited(jobs, options.engine.workers * 2, async (job) => {
@@ -130,7 +142,9 @@ export async function evaluateRobustness(options: RobustnessOptions): Promise<Ro
     options.onProgress?.(++done, jobs.length);
   });
   const truth = options.files.map((f) => f.person);
-  const knownMirror = known.get('mirror') ?? (await mapLimited(options.files, options.engine.workers * 2, async (f) => answer(options.engine, await mirror.apply(await readFile(f.file)))));
+  const knownMirror =
+    known.get('mirror') ??
+    (await mapLimited(options.files, options.engine.workers * 2, async (f) => answer(options.engine, await mirror.apply(await readFile(f.file)))));
   return {
     rows: summarise(perturbations, truth, known),
     flipAgreementKnown: flipAgreement(known.get('clean') ?? [], knownMirror),

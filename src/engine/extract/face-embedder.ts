@@ -104,8 +104,9 @@ export class FaceEmbedder {
     const onnxCacheDir = options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR;
     const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), { onnx, onnxThreads, onnxCacheDir });
     // Detection follows the backbone: when it runs on ONNX, so do BlazeFace and FaceMesh.
-    const detector = (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, choice === 'onnx') : null)
-      ?? new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
+    const detector =
+      (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, choice === 'onnx') : null) ??
+      new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
     const runtime = runtimeInfo(backend, backbone.runtime, backbone.onnxFallback, detector.runtime === 'onnx' ? 'onnx' : 'tfjs');
     return new FaceEmbedder(backend, runtime, backbone, detector, options.limits ?? DEFAULT_IMAGE_LIMITS);
   }

@@ -55,14 +55,21 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
   const started = Date.now();
   const { pool, db, backbone, files } = options;
   const view = cleanView(options.assumeCrop ?? false);
-  const hashes = await Promise.all(files.map(async (file) => {
-    try {
-      return contentHash(await readFile(file));
-    } catch {
-      return null;
-    }
-  }));
-  const cache = getFeatures(db, backbone, view, hashes.filter((h): h is string => h !== null));
+  const hashes = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return contentHash(await readFile(file));
+      } catch {
+        return null;
+      }
+    }),
+  );
+  const cache = getFeatures(
+    db,
+    backbone,
+    view,
+    hashes.filter((h): h is string => h !== null),
+  );
   const features = new Array<FileFeature>(files.length);
   const progress: ExtractionProgress = { done: 0, total: files.length, cached: 0 };
   const todo: number[] = [];

@@ -79,7 +79,11 @@ export class EmbedderPool {
 
   static async start(options: Partial<PoolOptions> = {}): Promise<EmbedderPool> {
     const embedder: Partial<EmbedderOptions> = {
-      backbone: options.backbone, backend: options.backend, limits: options.limits, onnxThreads: options.onnxThreads, onnxCacheDir: options.onnxCacheDir,
+      backbone: options.backbone,
+      backend: options.backend,
+      limits: options.limits,
+      onnxThreads: options.onnxThreads,
+      onnxCacheDir: options.onnxCacheDir,
     };
     const count = Math.max(1, options.workers ?? 2);
     const workers = Array.from({ length: count }, () => spawnWorker(embedder));
@@ -165,22 +169,27 @@ export class EmbedderPool {
     if (this.closed) return;
     slot.ready = false;
     slot.worker = spawnWorker(this.options);
-    waitReady(slot.worker).then(() => {
-      slot.worker.removeAllListeners();
-      this.listen(slot);
-      slot.ready = true;
-      this.dispatch();
-    }, () => undefined);
+    waitReady(slot.worker).then(
+      () => {
+        slot.worker.removeAllListeners();
+        this.listen(slot);
+        slot.ready = true;
+        this.dispatch();
+      },
+      () => undefined,
+    );
   }
 
   /** Finish the photos in workers, refuse the queued ones, stop the threads. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the extraction pool is closing'));
-    await Promise.all(this.slots.map(async (slot) => {
-      while (slot.job) await new Promise((r) => setTimeout(r, 10));
-      slot.worker.removeAllListeners('exit');
-      await slot.worker.terminate();
-    }));
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        while (slot.job) await new Promise((r) => setTimeout(r, 10));
+        slot.worker.removeAllListeners('exit');
+        await slot.worker.terminate();
+      }),
+    );
   }
 }

@@ -8,9 +8,7 @@ export interface WorkerInit {
   options: Partial<EmbedderOptions>;
 }
 
-export type ToWorker =
-  | { type: 'embed'; id: number; bytes: Uint8Array; request: EmbedRequest }
-  | { type: 'pair'; id: number; a: Uint8Array; b: Uint8Array };
+export type ToWorker = { type: 'embed'; id: number; bytes: Uint8Array; request: EmbedRequest } | { type: 'pair'; id: number; a: Uint8Array; b: Uint8Array };
 
 export type FromWorker =
   | { type: 'ready'; backend: BackendInfo; runtime: RuntimeInfo; backbone: string; dim: number }

@@ -9,7 +9,10 @@ import type { Head } from './head.js';
 export class CentroidHead implements Head {
   readonly kind = 'centroid' as const;
 
-  constructor(readonly labels: readonly string[], readonly centroids: readonly Float32Array[]) {
+  constructor(
+    readonly labels: readonly string[],
+    readonly centroids: readonly Float32Array[],
+  ) {
     if (labels.length !== centroids.length) throw new Error('one centroid per label');
   }
 
@@ -42,7 +45,10 @@ export class CentroidHead implements Head {
     const aligned = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const dim = aligned.length / labels.length;
     if (!Number.isInteger(dim)) throw new Error(`centroids.bin holds ${aligned.length} floats, not a multiple of ${labels.length} labels`);
-    return new CentroidHead(labels, labels.map((_, i) => aligned.slice(i * dim, (i + 1) * dim)));
+    return new CentroidHead(
+      labels,
+      labels.map((_, i) => aligned.slice(i * dim, (i + 1) * dim)),
+    );
   }
 
   dispose(): void {}

@@ -8,7 +8,11 @@ import type { Head, TrainableHeadKind } from './head.js';
 
 /** A trained head in use: embeddings -> logits. */
 export class LayersHead implements Head {
-  constructor(readonly kind: TrainableHeadKind, readonly labels: readonly string[], private readonly model: tf.LayersModel) {}
+  constructor(
+    readonly kind: TrainableHeadKind,
+    readonly labels: readonly string[],
+    private readonly model: tf.LayersModel,
+  ) {}
 
   async scores(embeddings: readonly Float32Array[]): Promise<Float32Array[]> {
     if (embeddings.length === 0) return [];

@@ -42,8 +42,19 @@ export function fitTemperature(samples: readonly Scored[], lo = 1e-3, hi = 100):
   let fc = f(c);
   let fd = f(d);
   for (let i = 0; i < 80; i++) {
-    if (fc < fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(c); }
-    else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(d); }
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
   }
   return Math.exp((a + b) / 2);
 }

@@ -88,7 +88,14 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAU
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, format, originalWidth: width, originalHeight: height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      format,
+      originalWidth: width,
+      originalHeight: height,
+    };
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new InputError('corrupt', `The ${format.toUpperCase()} file is damaged and cannot be decoded (${detail}).`);

@@ -9,7 +9,7 @@ export async function readImageFile(file: string): Promise<Uint8Array> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError('not_found', `There is no file at ${file}.`);
-    const why = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? 'unknown reason';
+    const why = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unknown reason');
     throw new InputError('unreadable', `The file ${file} cannot be read (${why}).`);
   }
 }

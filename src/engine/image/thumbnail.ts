@@ -16,5 +16,9 @@ export async function faceThumbnail(input: string | Uint8Array, box: Box, size =
   const top = Math.max(0, Math.round(cy - side / 2));
   const width = Math.min(side, info.width - left);
   const height = Math.min(side, info.height - top);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).extract({ left, top, width, height }).resize(size, size, { fit: 'cover' }).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .extract({ left, top, width, height })
+    .resize(size, size, { fit: 'cover' })
+    .jpeg({ quality: 80, mozjpeg: true })
+    .toBuffer();
 }

@@ -59,14 +59,20 @@ export function lineChartSvg(title: string, series: readonly Series[], xLabel = 
   const sx = (x: number) => m.left + ((width - m.left - m.right) * (x - 1)) / Math.max(1, xMax - 1);
   const sy = (y: number) => height - m.bottom - ((height - m.top - m.bottom) * y) / yMax;
   const lines = series.map((s) => {
-    const d = s.points.filter((p) => Number.isFinite(p.y)).map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+    const d = s.points
+      .filter((p) => Number.isFinite(p.y))
+      .map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`)
+      .join(' ');
     return `<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2"/>`;
   });
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((t) => {
     const y = sy(t * yMax);
     return `<line x1="${m.left}" y1="${y}" x2="${width - m.right}" y2="${y}" stroke="#eee"/><text x="${m.left - 8}" y="${y + 4}" text-anchor="end" font-size="11" ${FONT}>${(t * yMax).toFixed(yMax < 1 ? 3 : 2)}</text>`;
   });
-  const legend = series.map((s, i) => `<rect x="${width - 190}" y="${m.top + 4 + i * 20}" width="14" height="4" fill="${s.colour}"/><text x="${width - 170}" y="${m.top + 10 + i * 20}" font-size="12" ${FONT}>${escape(s.name)}</text>`);
+  const legend = series.map(
+    (s, i) =>
+      `<rect x="${width - 190}" y="${m.top + 4 + i * 20}" width="14" height="4" fill="${s.colour}"/><text x="${width - 170}" y="${m.top + 10 + i * 20}" font-size="12" ${FONT}>${escape(s.name)}</text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="${width / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold" ${FONT}>${escape(title)}</text>

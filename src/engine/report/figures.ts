@@ -5,16 +5,18 @@ import { barChartSvg, lineChartSvg, svgToPng } from './charts.js';
 export function leaderboardPng(rows: readonly LeaderboardRow[]): Promise<Buffer> {
   const bars = rows.map((r, i) => ({
     label: `#${r.runId} ${r.preset === null ? 'custom' : `preset ${r.preset}`} (${r.head}, ${r.loss}${r.samplePairing ? ', SP' : ''})`,
-    value: r.testTop1, highlight: i === 0,
+    value: r.testTop1,
+    highlight: i === 0,
   }));
   return svgToPng(barChartSvg('Test accuracy (top-1) by training run', bars));
 }
 
 export function lossCurvePng(run: RunWithEpochs): Promise<Buffer> {
-  const points = (pick: (e: RunWithEpochs['history'][number]) => number | null) =>
-    run.history.map((e) => ({ x: e.epoch, y: pick(e) ?? NaN }));
-  return svgToPng(lineChartSvg(`Run #${run.id}: ${run.head}, ${run.loss}${run.samplePairing ? ', sample pairing' : ''}`, [
-    { name: 'train loss', colour: '#4c6ef5', points: points((e) => e.trainLoss) },
-    { name: 'validation loss (NLL)', colour: '#e8590c', points: points((e) => e.valLoss) },
-  ]));
+  const points = (pick: (e: RunWithEpochs['history'][number]) => number | null) => run.history.map((e) => ({ x: e.epoch, y: pick(e) ?? NaN }));
+  return svgToPng(
+    lineChartSvg(`Run #${run.id}: ${run.head}, ${run.loss}${run.samplePairing ? ', sample pairing' : ''}`, [
+      { name: 'train loss', colour: '#4c6ef5', points: points((e) => e.trainLoss) },
+      { name: 'validation loss (NLL)', colour: '#e8590c', points: points((e) => e.valLoss) },
+    ]),
+  );
 }

@@ -4,33 +4,63 @@ import type { LeaderboardRow } from '../../store/index.js';
 
 const num = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
 
-export const LEADERBOARD_COLUMNS = ['run', 'preset', 'head', 'loss', 'pairing', 'epochs', 'best', 'val loss', 'test top-1', 'top-3', 'backend', 'time', 'date'] as const;
+export const LEADERBOARD_COLUMNS = [
+  'run',
+  'preset',
+  'head',
+  'loss',
+  'pairing',
+  'epochs',
+  'best',
+  'val loss',
+  'test top-1',
+  'top-3',
+  'backend',
+  'time',
+  'date',
+] as const;
 
 export type LeaderboardColumn = (typeof LEADERBOARD_COLUMNS)[number];
 
 /** One row's cells by column name, so callers pick columns by name and a new column cannot shift them. */
 export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn, string> {
   return {
-    run: `#${row.runId}`, preset: row.preset === null ? '-' : String(row.preset), head: row.head, loss: row.loss,
-    pairing: row.samplePairing ? 'yes' : 'no', epochs: String(row.epochs), best: row.bestEpoch === null ? '-' : String(row.bestEpoch),
-    'val loss': num(row.valLoss), 'test top-1': percent(row.testTop1, 2), 'top-3': percent(row.testTop3, 2),
-    backend: row.backend, time: formatDuration(row.seconds), date: row.createdAt.slice(0, 10),
+    run: `#${row.runId}`,
+    preset: row.preset === null ? '-' : String(row.preset),
+    head: row.head,
+    loss: row.loss,
+    pairing: row.samplePairing ? 'yes' : 'no',
+    epochs: String(row.epochs),
+    best: row.bestEpoch === null ? '-' : String(row.bestEpoch),
+    'val loss': num(row.valLoss),
+    'test top-1': percent(row.testTop1, 2),
+    'top-3': percent(row.testTop3, 2),
+    backend: row.backend,
+    time: formatDuration(row.seconds),
+    date: row.createdAt.slice(0, 10),
   };
 }
 
 /** The rows as a table of the given columns, in that order. */
 export function leaderboardTable(rows: readonly LeaderboardRow[], columns: readonly LeaderboardColumn[] = LEADERBOARD_COLUMNS): string {
-  return formatTable(columns, rows.map((row) => {
-    const cells = leaderboardCells(row);
-    return columns.map((column) => cells[column]);
-  }));
+  return formatTable(
+    columns,
+    rows.map((row) => {
+      const cells = leaderboardCells(row);
+      return columns.map((column) => cells[column]);
+    }),
+  );
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function formatTable(header: readonly string[], rows: readonly string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[-#]?[\d.%]+[%s]?$|^-$/.test(r[c])));
-  const line = (cells: readonly string[]) => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

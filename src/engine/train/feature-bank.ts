@@ -88,7 +88,11 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
   const started = Date.now();
   const { pool, db, backbone, augment } = options;
   const { splits, stats: cleanStats } = await embedDataset(options.data, {
-    pool, db, backbone, assumeCrop: options.assumeCrop, checkpoint: options.checkpoint,
+    pool,
+    db,
+    backbone,
+    assumeCrop: options.assumeCrop,
+    checkpoint: options.checkpoint,
     onProgress: (p) => options.onProgress?.({ phase: 'clean', done: p.done, total: p.total }),
   });
   const labels = [...new Set(splits.train.samples.map((s) => s.person))].sort();
@@ -171,15 +175,20 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
     });
   }
 
-  const labelled = (split: SplitName): LabelledFeature[] => (splits[split]).samples
-    .filter((s) => labelOf(s.person) >= 0)
-    .map((s) => ({ person: s.person, label: labelOf(s.person), embedding: s.embedding }));
+  const labelled = (split: SplitName): LabelledFeature[] =>
+    splits[split].samples.filter((s) => labelOf(s.person) >= 0).map((s) => ({ person: s.person, label: labelOf(s.person), embedding: s.embedding }));
   stats.seconds = (Date.now() - started) / 1000;
   return {
     labels,
     train: train.map((s, i) => ({
-      person: s.person, label: labelOf(s.person), contentHash: s.contentHash, file: s.file, box: s.box, clean: s.embedding,
-      views: views[i].filter(Boolean), pairs: pairs[i].filter((p): p is Float32Array => p !== null),
+      person: s.person,
+      label: labelOf(s.person),
+      contentHash: s.contentHash,
+      file: s.file,
+      box: s.box,
+      clean: s.embedding,
+      views: views[i].filter(Boolean),
+      pairs: pairs[i].filter((p): p is Float32Array => p !== null),
     })),
     val: labelled('val'),
     test: labelled('test'),

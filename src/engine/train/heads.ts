@@ -26,14 +26,22 @@ export function buildHeadModel(kind: TrainableHeadKind, inputDim: number, classe
 /** `head/model.json` + `head/weights.bin` inside a model directory, as bytes to write atomically. */
 export async function serialiseHeadModel(model: tf.LayersModel): Promise<Record<string, Uint8Array | string>> {
   let files: Record<string, Uint8Array | string> = {};
-  await model.save(tf.io.withSaveHandler((artifacts) => {
-    const weights = artifacts.weightData instanceof ArrayBuffer ? new Uint8Array(artifacts.weightData) : new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData ?? []));
-    const json = {
-      format: 'layers-model', generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`, convertedBy: null,
-      modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    };
-    files = { 'head/model.json': JSON.stringify(json), 'head/weights.bin': weights };
-    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const } });
-  }));
+  await model.save(
+    tf.io.withSaveHandler((artifacts) => {
+      const weights =
+        artifacts.weightData instanceof ArrayBuffer
+          ? new Uint8Array(artifacts.weightData)
+          : new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData ?? []));
+      const json = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      };
+      files = { 'head/model.json': JSON.stringify(json), 'head/weights.bin': weights };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const } });
+    }),
+  );
   return files;
 }

@@ -61,8 +61,14 @@ export function runConfig(preset: PresetId, data: string, overrides: RunOverride
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<RunConfig>;
   const { id: _id, ...fromPreset } = PRESETS[preset];
   const config: RunConfig = {
-    ...fromPreset, ...TRAINING_DEFAULTS, backbone: DEFAULT_BACKBONE, data, assumeCrop: false, ...defined,
-    preset, augment: { ...DEFAULT_AUGMENT, ...augment },
+    ...fromPreset,
+    ...TRAINING_DEFAULTS,
+    backbone: DEFAULT_BACKBONE,
+    data,
+    assumeCrop: false,
+    ...defined,
+    preset,
+    augment: { ...DEFAULT_AUGMENT, ...augment },
   };
   if (!['fc1', 'fc2'].includes(config.head)) throw new PresetError(`the head must be fc1 or fc2, got "${config.head}"`);
   if (!['nll', 'focal'].includes(config.loss)) throw new PresetError(`the loss must be nll or focal, got "${config.loss}"`);

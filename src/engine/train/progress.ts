@@ -4,9 +4,17 @@ import type { PresetId } from './presets.js';
 export type TrainingProgress =
   | { runId: number; phase: 'extract'; step: 'clean' | 'views' | 'pairs'; done: number; total: number }
   | {
-    runId: number; phase: 'train'; epoch: number; epochs: number; trainLoss: number; valLoss: number; valAccuracy: number;
-    bestEpoch: number; samplePairing: boolean; etaSeconds: number;
-  }
+      runId: number;
+      phase: 'train';
+      epoch: number;
+      epochs: number;
+      trainLoss: number;
+      valLoss: number;
+      valAccuracy: number;
+      bestEpoch: number;
+      samplePairing: boolean;
+      etaSeconds: number;
+    }
   | { runId: number; phase: 'evaluate' | 'save' };
 
 export interface TrainingOutcome {

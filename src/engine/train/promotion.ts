@@ -12,7 +12,9 @@ import { readManifest } from '../model/model-dir.js';
 const samePeople = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export async function promoteIfBetter(
-  db: Database, run: { runId: number; modelPath: string; testAccuracy: number; labels: readonly string[] }, defaultModelDir: string,
+  db: Database,
+  run: { runId: number; modelPath: string; testAccuracy: number; labels: readonly string[] },
+  defaultModelDir: string,
 ): Promise<{ promoted: boolean; reason: string }> {
   if (!getActiveModel(db)) {
     const fallback: ModelManifest | null = await readManifest(defaultModelDir).catch(() => null);

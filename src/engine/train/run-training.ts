@@ -5,9 +5,7 @@
  * its id at once).
  */
 import path from 'node:path';
-import {
-  cancelRun, failRun, finishRun, markRunning, recordEpoch, saveResult, type Database,
-} from '../../store/index.js';
+import { cancelRun, failRun, finishRun, markRunning, recordEpoch, saveResult, type Database } from '../../store/index.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { evaluateScores, calibrationReport } from '../heads/evaluate.js';
 import { MIN_TEMPERATURE } from '../heads/head.js';
@@ -56,20 +54,33 @@ async function thumbnails(bank: FeatureBank): Promise<Record<string, Uint8Array>
   return Object.fromEntries(Object.entries(jpegs).map(([person, jpeg]) => [thumbnailPath(person), jpeg]));
 }
 
-function manifestFor(ctx: RunContext, bank: FeatureBank, temperature: number, metrics: ModelManifest['metrics'], thumbs: Record<string, string>): ModelManifest {
+function manifestFor(
+  ctx: RunContext,
+  bank: FeatureBank,
+  temperature: number,
+  metrics: ModelManifest['metrics'],
+  thumbs: Record<string, string>,
+): ModelManifest {
   const perPerson: ModelManifest['data']['perPerson'] = {};
-  const count = (split: 'train' | 'val' | 'test', person: string) => ((perPerson[person] ??= { train: 0, val: 0, test: 0 })[split]++);
+  const count = (split: 'train' | 'val' | 'test', person: string) => (perPerson[person] ??= { train: 0, val: 0, test: 0 })[split]++;
   bank.train.forEach((s) => count('train', s.person));
   bank.val.forEach((s) => count('val', s.person));
   bank.test.forEach((s) => count('test', s.person));
   const { config } = ctx;
   const source = path.relative(process.cwd(), config.data) || '.';
   return {
-    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: new Date().toISOString(), backbone: config.backbone,
-    dim: bank.train[0].clean.length, head: { kind: config.head, file: 'head/model.json', config: { ...config, data: source } },
-    labels: bank.labels, temperature, thumbnails: thumbs,
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    created: new Date().toISOString(),
+    backbone: config.backbone,
+    dim: bank.train[0].clean.length,
+    head: { kind: config.head, file: 'head/model.json', config: { ...config, data: source } },
+    labels: bank.labels,
+    temperature,
+    thumbnails: thumbs,
     data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
-    metrics, run: { id: ctx.runId, preset: config.preset },
+    metrics,
+    run: { id: ctx.runId, preset: config.preset },
   };
 }
 
@@ -81,7 +92,12 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
   try {
     markRunning(db, runId, ctx.backend);
     const bank = await buildFeatureBank({
-      data: config.data, pool: ctx.pool, db, backbone: config.backbone, augment: config.augment, samplePairing: config.samplePairing,
+      data: config.data,
+      pool: ctx.pool,
+      db,
+      backbone: config.backbone,
+      augment: config.augment,
+      samplePairing: config.samplePairing,
       assumeCrop: config.assumeCrop,
       // Between photos, so a cancel takes effect within about one photo's embedding in every phase.
       checkpoint: () => {
@@ -102,8 +118,16 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
         if (e.valLoss < bestLoss) [bestLoss, bestEpoch] = [e.valLoss, e.epoch];
         recordEpoch(db, runId, { epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, seconds: e.seconds });
         ctx.onProgress({
-          runId, phase: 'train', epoch: e.epoch, epochs: e.epochs, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy,
-          bestEpoch, samplePairing: e.samplePairing, etaSeconds: estimateEta(epochSeconds, e.epochs - e.epoch),
+          runId,
+          phase: 'train',
+          epoch: e.epoch,
+          epochs: e.epochs,
+          trainLoss: e.trainLoss,
+          valLoss: e.valLoss,
+          valAccuracy: e.valAccuracy,
+          bestEpoch,
+          samplePairing: e.samplePairing,
+          etaSeconds: estimateEta(epochSeconds, e.epochs - e.epoch),
         });
       },
     });
@@ -130,8 +154,16 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
     const promotion = await promoteIfBetter(db, { runId, modelPath, testAccuracy: test.top1, labels: bank.labels }, path.join(ctx.modelDir, 'default'));
     return {
-      ...base, status: 'done', testAccuracy: test.top1, top3Accuracy: test.top3, bestEpoch: trained.bestEpoch, valLoss: trained.bestValLoss,
-      seconds: seconds(), modelPath, promoted: promotion.promoted, promotion: promotion.reason,
+      ...base,
+      status: 'done',
+      testAccuracy: test.top1,
+      top3Accuracy: test.top3,
+      bestEpoch: trained.bestEpoch,
+      valLoss: trained.bestValLoss,
+      seconds: seconds(),
+      modelPath,
+      promoted: promotion.promoted,
+      promotion: promotion.reason,
       features: { computed: bank.stats.computed, cached: bank.stats.cached, seconds: bank.stats.seconds },
     };
   } catch (error) {

@@ -22,7 +22,10 @@ export interface EpochData {
 
 /** One view per image (clean or one of its K augmented views; a paired view when pairing is on), shuffled. */
 export function drawEpoch(bank: readonly BankImage[], random: () => number, pairing: boolean): EpochData {
-  const order = shuffle(bank.map((_, i) => i), random);
+  const order = shuffle(
+    bank.map((_, i) => i),
+    random,
+  );
   const dim = bank[0].clean.length;
   const features = new Float32Array(bank.length * dim);
   const labels = new Int32Array(bank.length);

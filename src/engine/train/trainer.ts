@@ -93,12 +93,16 @@ export async function trainHead(bank: FeatureBank, config: TrainConfig, hooks: T
         const batchLoss = tf.tidy(() => {
           const x = tf.tensor2d(data.features.subarray(from * dim, to * dim), [to - from, dim]);
           const y = tf.tensor1d(data.labels.subarray(from, to), 'int32');
-          return optimizer.minimize(() => {
-            const logProbs = tf.logSoftmax(model.apply(x, { training: true }) as tf.Tensor2D);
-            // PyTorch's Adam weight_decay adds wd * w to the gradient: the gradient of wd/2 * |w|^2.
-            const decay = tf.mul(config.weightDecay / 2, tf.addN(weights.map((w) => tf.sum(tf.square(w)))));
-            return tf.add<tf.Scalar>(loss(logProbs, y), decay);
-          }, true, weights)!;
+          return optimizer.minimize(
+            () => {
+              const logProbs = tf.logSoftmax(model.apply(x, { training: true }) as tf.Tensor2D);
+              // PyTorch's Adam weight_decay adds wd * w to the gradient: the gradient of wd/2 * |w|^2.
+              const decay = tf.mul(config.weightDecay / 2, tf.addN(weights.map((w) => tf.sum(tf.square(w)))));
+              return tf.add<tf.Scalar>(loss(logProbs, y), decay);
+            },
+            true,
+            weights,
+          )!;
         });
         lossSum += (await batchLoss.data())[0] * (to - from);
         batchLoss.dispose();
@@ -106,8 +110,13 @@ export async function trainHead(bank: FeatureBank, config: TrainConfig, hooks: T
       if (stopped) break;
       const { loss: valLoss, accuracy } = evaluateLoss(model, val.x, val.y);
       const report: EpochReport = {
-        epoch: epoch + 1, epochs: config.epochs, trainLoss: lossSum / data.labels.length, valLoss, valAccuracy: accuracy,
-        samplePairing: pairing, seconds: (Date.now() - started) / 1000,
+        epoch: epoch + 1,
+        epochs: config.epochs,
+        trainLoss: lossSum / data.labels.length,
+        valLoss,
+        valAccuracy: accuracy,
+        samplePairing: pairing,
+        seconds: (Date.now() - started) / 1000,
       };
       history.push(report);
       if (!best || valLoss < best.loss) {

@@ -81,13 +81,25 @@ export class TrainingService {
     if (this.active) throw new TrainingBusyError(this.current!);
     const config = runConfig(preset, overrides.data ?? `${this.options.dataDir}/face_data`, overrides);
     const runId = createRun(this.options.db, {
-      preset, config: { ...config }, backbone: config.backbone, backend: plannedRuntimeLabel(this.options.backend),
-      head: config.head, loss: config.loss, samplePairing: config.samplePairing, epochs: config.epochs,
+      preset,
+      config: { ...config },
+      backbone: config.backbone,
+      backend: plannedRuntimeLabel(this.options.backend),
+      head: config.head,
+      loss: config.loss,
+      samplePairing: config.samplePairing,
+      epochs: config.epochs,
     });
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const data: TrainingWorkerData = {
-      runId, config, dbPath: this.options.dbPath, modelDir: this.options.modelDir, backend: this.options.backend, onnxThreads: this.options.onnxThreads ?? 1,
-      workers: this.options.workers, cancelFlag: cancelFlag.buffer,
+      runId,
+      config,
+      dbPath: this.options.dbPath,
+      modelDir: this.options.modelDir,
+      backend: this.options.backend,
+      onnxThreads: this.options.onnxThreads ?? 1,
+      workers: this.options.workers,
+      cancelFlag: cancelFlag.buffer,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
     let settle: (outcome: TrainingOutcome) => void = () => undefined;
@@ -119,7 +131,14 @@ export class TrainingService {
           if (active.interrupting) interruptRun(this.options.db, runId, error);
           else failRun(this.options.db, runId, error);
         }
-        outcome = { runId, preset, status: active.interrupting ? 'interrupted' : 'failed', error, backend: plannedRuntimeLabel(this.options.backend), seconds: (Date.now() - active.startedAt) / 1000 };
+        outcome = {
+          runId,
+          preset,
+          status: active.interrupting ? 'interrupted' : 'failed',
+          error,
+          backend: plannedRuntimeLabel(this.options.backend),
+          seconds: (Date.now() - active.startedAt) / 1000,
+        };
       }
       this.active = null;
       for (const listener of this.finishListeners) listener(outcome);

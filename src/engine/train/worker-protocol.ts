@@ -17,6 +17,4 @@ export interface TrainingWorkerData {
   cancelFlag: SharedArrayBuffer;
 }
 
-export type FromTrainingWorker =
-  | { type: 'progress'; progress: TrainingProgress }
-  | { type: 'outcome'; outcome: TrainingOutcome };
+export type FromTrainingWorker = { type: 'progress'; progress: TrainingProgress } | { type: 'outcome'; outcome: TrainingOutcome };

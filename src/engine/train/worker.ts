@@ -23,7 +23,12 @@ try {
   await selectBackend(data.backend); // the head trains on this thread's tfjs backend
   pool = await EmbedderPool.start({ backbone: data.config.backbone, backend: data.backend, onnxThreads: data.onnxThreads, workers: data.workers });
   outcome = await runTraining({
-    runId: data.runId, config: data.config, db, pool, backend: runtimeLabel(pool.runtime), modelDir: data.modelDir,
+    runId: data.runId,
+    config: data.config,
+    db,
+    pool,
+    backend: runtimeLabel(pool.runtime),
+    modelDir: data.modelDir,
     onProgress: (progress) => send({ type: 'progress', progress }),
     shouldStop: () => Atomics.load(cancelFlag, 0) === 1,
   });

@@ -24,7 +24,8 @@ export interface FailureLimits {
 const INPUT_SENTENCES: Record<InputErrorCode, (limits: FailureLimits) => string> = {
   not_an_image: () => "That doesn't look like an image. Send me a photo (JPEG, PNG, WebP or GIF).",
   unsupported_format: () => "I can't read that image format. Please send a JPEG, PNG, WebP or GIF.",
-  too_large: (l) => `That image is too large for me (up to ${mb(l.maxImageBytes)} and ${Math.round(l.maxImagePixels / 1e6)} megapixels). Please send a smaller one.`,
+  too_large: (l) =>
+    `That image is too large for me (up to ${mb(l.maxImageBytes)} and ${Math.round(l.maxImagePixels / 1e6)} megapixels). Please send a smaller one.`,
   corrupt: () => "That image seems to be damaged: I couldn't decode it. Try sending it again.",
   not_found: () => "I couldn't get that file. Please send it again.",
   unreadable: () => "I couldn't read that file. Please send it again.",
@@ -37,7 +38,8 @@ function platformLimit(error: DownloadError): Failure {
   const size = error.sizeBytes ? `, and this one is ${mb(error.sizeBytes)}` : '';
   const limit = error.limitBytes ? ` up to ${mb(error.limitBytes)}` : ' this large';
   return {
-    code: 'platform_limit', expected: true,
+    code: 'platform_limit',
+    expected: true,
     text: [`${label} only lets bots download files${limit}${size}. Send it as a photo instead of a file (${label} makes it smaller), or send a smaller file.`],
   };
 }

@@ -24,7 +24,9 @@ export const unknownCommandText = (name: string, syntax: Syntax): RichText => [
   `The /${name} command is gone: I was updated and no longer have it. ${syntax.help} lists what I can do; to find your look-alike, ${syntax.photo}.`,
 ];
 
-export const hintText = (syntax: Syntax): RichText => [`Send me a photo with a face and I'll tell you which celebrity you look most like. ${syntax.help} tells more.`];
+export const hintText = (syntax: Syntax): RichText => [
+  `Send me a photo with a face and I'll tell you which celebrity you look most like. ${syntax.help} tells more.`,
+];
 
 /** Leaderboard columns for chat: all but top-3 and the date, to stay narrow enough for a phone. */
 const COLUMNS = LEADERBOARD_COLUMNS.filter((c) => c !== 'top-3' && c !== 'date');

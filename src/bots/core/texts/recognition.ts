@@ -34,13 +34,17 @@ export function singleFaceText(face: FaceAnswer): RichText {
 
 /** Several faces: one numbered line per face, in the order given (reading order), matching the numbers drawn on the picture. */
 export function manyFacesText(faces: readonly FaceAnswer[], detected: number): RichText {
-  const intro = detected > faces.length
-    ? `I see ${detected} faces; here are the ${faces.length} largest, numbered on the picture:`
-    : `I see ${faces.length} faces, numbered on the picture:`;
-  return lines([intro], ...faces.map((face, i): RichText => {
-    const note = face.warnings.length ? ` (${face.warnings.map((w) => WARNING_PHRASES[w].replace(/^the (photo|face) is /, '')).join(', ')})` : '';
-    return [`${i + 1}. `, ...matchLine(face.matches), note];
-  }));
+  const intro =
+    detected > faces.length
+      ? `I see ${detected} faces; here are the ${faces.length} largest, numbered on the picture:`
+      : `I see ${faces.length} faces, numbered on the picture:`;
+  return lines(
+    [intro],
+    ...faces.map((face, i): RichText => {
+      const note = face.warnings.length ? ` (${face.warnings.map((w) => WARNING_PHRASES[w].replace(/^the (photo|face) is /, '')).join(', ')})` : '';
+      return [`${i + 1}. `, ...matchLine(face.matches), note];
+    }),
+  );
 }
 
 export const QUEUED = (position: number): RichText => [`I'm busy with other photos right now: you are number ${position} in line. Your answer will follow.`];

@@ -19,11 +19,17 @@ export function runTitle(runId: number, preset: PresetId | null, config?: Parame
 export function progressSummary(p: TrainingProgress | null): string {
   if (!p) return 'starting…';
   switch (p.phase) {
-    case 'extract': return `preparing features (${p.step}) ${p.done}/${p.total}`;
-    case 'train': return `epoch ${p.epoch}/${p.epochs} · train loss ${p.trainLoss.toFixed(4)} · val loss ${p.valLoss.toFixed(4)} · `
-      + `val acc ${pct(p.valAccuracy)} · best epoch ${p.bestEpoch} · ETA ${formatDuration(p.etaSeconds)}`;
-    case 'evaluate': return 'evaluating on the test split…';
-    case 'save': return 'saving the model…';
+    case 'extract':
+      return `preparing features (${p.step}) ${p.done}/${p.total}`;
+    case 'train':
+      return (
+        `epoch ${p.epoch}/${p.epochs} · train loss ${p.trainLoss.toFixed(4)} · val loss ${p.valLoss.toFixed(4)} · ` +
+        `val acc ${pct(p.valAccuracy)} · best epoch ${p.bestEpoch} · ETA ${formatDuration(p.etaSeconds)}`
+      );
+    case 'evaluate':
+      return 'evaluating on the test split…';
+    case 'save':
+      return 'saving the model…';
   }
 }
 
@@ -52,7 +58,10 @@ export function notAdminText(platform: Platform, userId: string): RichText {
 
 /** The run's leaderboard row, as the table's header and that one row. */
 export function resultRow(row: LeaderboardRow): string {
-  return leaderboardTable([row], LEADERBOARD_COLUMNS.filter((c) => c !== 'date')); // every column but the date
+  return leaderboardTable(
+    [row],
+    LEADERBOARD_COLUMNS.filter((c) => c !== 'date'),
+  ); // every column but the date
 }
 
 /** The last edit of the progress message. */
@@ -64,13 +73,20 @@ export function finishedText(title: string, o: TrainingOutcome): RichText {
 /** The result message: a caption under the loss curve, or a text when there is no curve. */
 export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardRow | null): RichText {
   switch (o.status) {
-    case 'done': return lines(
-      [bold(title), ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`],
-      ...(row ? [[pre(resultRow(row))]] : []),
-      [o.promoted ? 'It is now the active model: photos are answered by it.' : endSentence(`Not made the active model: ${o.promotion ?? 'no reason given'}`)],
-    );
-    case 'cancelled': return [bold(title), ' was cancelled; the active model is unchanged.'];
-    case 'interrupted': return [bold(title), ' was interrupted because the bot is shutting down; the active model is unchanged.'];
-    case 'failed': return [bold(title), ` failed: ${(o.error ?? 'unknown error').split('\n')[0].slice(0, 300)}`];
+    case 'done':
+      return lines(
+        [
+          bold(title),
+          ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`,
+        ],
+        ...(row ? [[pre(resultRow(row))]] : []),
+        [o.promoted ? 'It is now the active model: photos are answered by it.' : endSentence(`Not made the active model: ${o.promotion ?? 'no reason given'}`)],
+      );
+    case 'cancelled':
+      return [bold(title), ' was cancelled; the active model is unchanged.'];
+    case 'interrupted':
+      return [bold(title), ' was interrupted because the bot is shutting down; the active model is unchanged.'];
+    case 'failed':
+      return [bold(title), ` failed: ${(o.error ?? 'unknown error').split('\n')[0].slice(0, 300)}`];
   }
 }

@@ -25,7 +25,8 @@ export function generateAnchors(inputSize: number): Point[] {
   const anchors: Point[] = [];
   spec.strides.forEach((stride, i) => {
     const cells = Math.floor((inputSize + stride - 1) / stride);
-    for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) for (let n = 0; n < spec.anchors[i]; n++) anchors.push([stride * (x + 0.5), stride * (y + 0.5)]);
+    for (let y = 0; y < cells; y++)
+      for (let x = 0; x < cells; x++) for (let n = 0; n < spec.anchors[i]; n++) anchors.push([stride * (x + 0.5), stride * (y + 0.5)]);
   });
   return anchors;
 }
@@ -79,7 +80,13 @@ export function iou(a: Corners, b: Corners): number {
  * `scoreThreshold`, best first (ties by index), each dropped when it overlaps a kept one by
  * more than `iouThreshold`. Returns indices.
  */
-export function nonMaxSuppression(boxes: readonly Corners[], scores: ArrayLike<number>, maxOutput: number, iouThreshold: number, scoreThreshold: number): number[] {
+export function nonMaxSuppression(
+  boxes: readonly Corners[],
+  scores: ArrayLike<number>,
+  maxOutput: number,
+  iouThreshold: number,
+  scoreThreshold: number,
+): number[] {
   const order: number[] = [];
   for (let i = 0; i < boxes.length; i++) if (scores[i] > scoreThreshold) order.push(i);
   order.sort((a, b) => scores[b] - scores[a] || a - b);
@@ -122,8 +129,14 @@ export function decodeFaces(raw: Float32Array, anchors: readonly Point[], o: Dec
   return faces;
 }
 
-export const boxSize = (b: Pick<DetectBox, 'startPoint' | 'endPoint'>): Point => [Math.abs(b.endPoint[0] - b.startPoint[0]), Math.abs(b.endPoint[1] - b.startPoint[1])];
-export const boxCenter = (b: Pick<DetectBox, 'startPoint' | 'endPoint'>): Point => [b.startPoint[0] + (b.endPoint[0] - b.startPoint[0]) / 2, b.startPoint[1] + (b.endPoint[1] - b.startPoint[1]) / 2];
+export const boxSize = (b: Pick<DetectBox, 'startPoint' | 'endPoint'>): Point => [
+  Math.abs(b.endPoint[0] - b.startPoint[0]),
+  Math.abs(b.endPoint[1] - b.startPoint[1]),
+];
+export const boxCenter = (b: Pick<DetectBox, 'startPoint' | 'endPoint'>): Point => [
+  b.startPoint[0] + (b.endPoint[0] - b.startPoint[0]) / 2,
+  b.startPoint[1] + (b.endPoint[1] - b.startPoint[1]) / 2,
+];
 const endSize = boxSize;
 
 export function enlarge(box: DetectBox, factor: number): DetectBox {

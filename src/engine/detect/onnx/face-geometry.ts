@@ -24,20 +24,46 @@ export function faceRoll(box: DetectBox): number {
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
 
-const multiply = (a: Matrix, b: Matrix): Matrix => a.map((row) => b[0].map((_, c) => dot(row, b.map((r) => r[c]))));
+const multiply = (a: Matrix, b: Matrix): Matrix =>
+  a.map((row) =>
+    b[0].map((_, c) =>
+      dot(
+        row,
+        b.map((r) => r[c]),
+      ),
+    ),
+  );
 
-const translation = (x: number, y: number): Matrix => [[1, 0, x], [0, 1, y], [0, 0, 1]];
+const translation = (x: number, y: number): Matrix => [
+  [1, 0, x],
+  [0, 1, y],
+  [0, 0, 1],
+];
 
 /** Rotation by `angle` about `center`, as a 3x3 homogeneous matrix. */
 export function rotationMatrix(angle: number, center: Point): Matrix {
   const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  return multiply(multiply(translation(center[0], center[1]), [[c, -s, 0], [s, c, 0], [0, 0, 1]]), translation(-center[0], -center[1]));
+  return multiply(
+    multiply(translation(center[0], center[1]), [
+      [c, -s, 0],
+      [s, c, 0],
+      [0, 0, 1],
+    ]),
+    translation(-center[0], -center[1]),
+  );
 }
 
 export function invertTransform(m: Matrix): Matrix {
-  const r = [[m[0][0], m[1][0]], [m[0][1], m[1][1]]];
+  const r = [
+    [m[0][0], m[1][0]],
+    [m[0][1], m[1][1]],
+  ];
   const t = [m[0][2], m[1][2]];
-  return [[...r[0], -dot(r[0], t)], [...r[1], -dot(r[1], t)], [0, 0, 1]];
+  return [
+    [...r[0], -dot(r[0], t)],
+    [...r[1], -dot(r[1], t)],
+    [0, 0, 1],
+  ];
 }
 
 /**
@@ -48,7 +74,13 @@ export function meshToImage(raw: Float32Array, box: DetectBox, angle: number, in
   const [w, h] = boxSize(box);
   const rotate = angle !== 0;
   const spin = rotationMatrix(angle, [0, 0]);
-  const inverse = rotate ? invertTransform(rotationMatrix(-angle, boxCenter(box))) : [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  const inverse = rotate
+    ? invertTransform(rotationMatrix(-angle, boxCenter(box)))
+    : [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ];
   const center = [...boxCenter(box), 1];
   const offset = [dot(center, inverse[0]), dot(center, inverse[1])];
   const points: Point[] = [];

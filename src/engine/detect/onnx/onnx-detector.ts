@@ -37,7 +37,11 @@ export class OnnxFaceDetector implements FaceDetector {
   readonly runtime = 'onnx';
   private readonly anchors = generateAnchors(DETECTOR.size);
 
-  private constructor(private readonly detector: OnnxSession, private readonly mesh: OnnxSession, private readonly options: OnnxDetectorOptions) {}
+  private constructor(
+    private readonly detector: OnnxSession,
+    private readonly mesh: OnnxSession,
+    private readonly options: OnnxDetectorOptions,
+  ) {}
 
   static async create(options: OnnxDetectorOptions): Promise<OnnxFaceDetector> {
     try {
@@ -64,7 +68,13 @@ export class OnnxFaceDetector implements FaceDetector {
     const data = resizeBilinear(pixels, size, 1 / 127.5, -1); // Human feeds -1..1
     const outputs = await this.detector.runOutputs(data, [1, size, size, 3], DETECTOR.outputs.map(onnxOutputName));
     return decodeFaces(mergeOutputs(outputs), this.anchors, {
-      inputSize: size, width: pixels.width, height: pixels.height, maxFaces: this.options.maxFaces, minConfidence, iouThreshold: 0.1, enlarge: 1.4,
+      inputSize: size,
+      width: pixels.width,
+      height: pixels.height,
+      maxFaces: this.options.maxFaces,
+      minConfidence,
+      iouThreshold: 0.1,
+      enlarge: 1.4,
     });
   }
 

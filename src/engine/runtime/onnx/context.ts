@@ -45,7 +45,10 @@ export class Context {
   private readonly values = new Map<string, Value>();
   private counter = 0;
 
-  constructor(readonly weights: Map<string, Weight>, private readonly constNames: Set<string>) {}
+  constructor(
+    readonly weights: Map<string, Weight>,
+    private readonly constNames: Set<string>,
+  ) {}
 
   /** A tfjs input reference without the `^` control marker and `:0` suffix. */
   static ref(input: string): string {

@@ -64,7 +64,10 @@ export function convertGraphModel(model: GraphModelJson, weightData: ArrayBuffer
   const inputs = needed.filter((n) => n.op === 'Placeholder');
   if (inputs.length !== 1) refuse(`expected one input (Placeholder), found ${inputs.length}`);
 
-  const weights = decodeWeights(model.weightsManifest.flatMap((g) => g.weights), weightData);
+  const weights = decodeWeights(
+    model.weightsManifest.flatMap((g) => g.weights),
+    weightData,
+  );
   const ctx = new Context(weights, new Set(nodes.filter((n) => n.op === 'Const').map((n) => n.name)));
   for (const n of needed) {
     if (n.op === 'Const') continue;

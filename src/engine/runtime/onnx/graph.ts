@@ -47,7 +47,10 @@ const INT64 = 7;
 const ATTR_TYPE = { float: 1, int: 2, string: 3, ints: 7 } as const;
 
 function tensorProto(name: string, t: Initializer): Message {
-  const m = new Message().ints(1, t.dims).int(2, t.data instanceof Float32Array ? FLOAT : INT64).string(8, name);
+  const m = new Message()
+    .ints(1, t.dims)
+    .int(2, t.data instanceof Float32Array ? FLOAT : INT64)
+    .string(8, name);
   return m.raw(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 }
 

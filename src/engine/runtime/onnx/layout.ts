@@ -7,8 +7,7 @@ export function hwioToOihw(w: Weight): { dims: number[]; data: Float32Array } {
   const out = new Float32Array(w.data.length);
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = w.data[((y * kw + x) * ci + i) * co + o];
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = w.data[((y * kw + x) * ci + i) * co + o];
   return { dims: [co, ci, kh, kw], data: out };
 }
 
@@ -18,8 +17,7 @@ export function depthwiseToOihw(w: Weight): { dims: number[]; data: Float32Array
   const out = new Float32Array(w.data.length);
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
-      for (let ch = 0; ch < c; ch++)
-        for (let k = 0; k < m; k++) out[(ch * m + k) * kh * kw + y * kw + x] = w.data[((y * kw + x) * c + ch) * m + k];
+      for (let ch = 0; ch < c; ch++) for (let k = 0; k < m; k++) out[(ch * m + k) * kh * kw + y * kw + x] = w.data[((y * kw + x) * c + ch) * m + k];
   return { dims: [c * m, 1, kh, kw], data: out };
 }
 
@@ -29,8 +27,7 @@ export function nhwcToNchw(w: Weight): { dims: number[]; data: Float32Array } {
   const out = new Float32Array(w.data.length);
   for (let b = 0; b < n; b++)
     for (let y = 0; y < h; y++)
-      for (let x = 0; x < wd; x++)
-        for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * wd + x] = w.data[((b * h + y) * wd + x) * c + ch];
+      for (let x = 0; x < wd; x++) for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * wd + x] = w.data[((b * h + y) * wd + x) * c + ch];
   return { dims: [n, c, h, wd], data: out };
 }
 

@@ -53,16 +53,21 @@ function conv(depthwise: boolean): Translate {
 /** The activation fused into a conv or matmul, applied to ONNX value `x` (rank 4 NCHW or rank 2). */
 function activation(ctx: Context, n: TfNode, kind: string | undefined, x: string, alphaInput?: string): string {
   switch (kind) {
-    case undefined: return x;
-    case 'Relu': return ctx.emit('Relu', [x], n.name);
-    case 'Relu6': return ctx.emit('Clip', [x, scalarInit(ctx, n.name, 0), scalarInit(ctx, n.name, 6)], n.name);
-    case 'LeakyRelu': return ctx.emit('LeakyRelu', [x], n.name, { alpha: { float: attrFloat(n, 'leakyrelu_alpha') ?? 0.2 } });
+    case undefined:
+      return x;
+    case 'Relu':
+      return ctx.emit('Relu', [x], n.name);
+    case 'Relu6':
+      return ctx.emit('Clip', [x, scalarInit(ctx, n.name, 0), scalarInit(ctx, n.name, 6)], n.name);
+    case 'LeakyRelu':
+      return ctx.emit('LeakyRelu', [x], n.name, { alpha: { float: attrFloat(n, 'leakyrelu_alpha') ?? 0.2 } });
     case 'Prelu': {
       const a = constForNchw(ctx.constant(alphaInput ?? '', `${n.op} ${n.name} prelu alpha`));
       if (!a) return refuse(`${n.op} ${n.name}: prelu alpha shape is not per-channel`);
       return ctx.emit('PRelu', [x, ctx.floatInit(`${n.name}/alpha`, a.dims, a.data)], n.name);
     }
-    default: return refuse(`${n.op} ${n.name}: fused activation ${kind} is not supported`);
+    default:
+      return refuse(`${n.op} ${n.name}: fused activation ${kind} is not supported`);
   }
 }
 
@@ -75,7 +80,11 @@ function binary(onnxOp: string): Translate {
     const operand = (input: string): Value => {
       if (!ctx.isConst(input)) {
         const v = ctx.value(input);
-        return layoutNchw && v.rank === 4 ? ctx.nchw(v) : layoutNchw ? refuse(`${n.op} ${n.name}: cannot broadcast rank ${v.rank} against a 4-d activation`) : v;
+        return layoutNchw && v.rank === 4
+          ? ctx.nchw(v)
+          : layoutNchw
+            ? refuse(`${n.op} ${n.name}: cannot broadcast rank ${v.rank} against a 4-d activation`)
+            : v;
       }
       const w = ctx.constant(input, n.name);
       if (!layoutNchw) return ctx.value(input);
@@ -176,10 +185,12 @@ const matmul: Translate = (ctx, n) => {
   return { name: activation(ctx, n, rest[0], out, args[1]), rank: 2, nchw: false };
 };
 
-const lastAxis = (onnxOp: string): Translate => (ctx, n) => {
-  const x = ctx.nhwc(ctx.value(inputs(n)[0]));
-  return { ...x, name: ctx.emit(onnxOp, [x.name], n.name, { axis: { int: -1 } }) };
-};
+const lastAxis =
+  (onnxOp: string): Translate =>
+  (ctx, n) => {
+    const x = ctx.nhwc(ctx.value(inputs(n)[0]));
+    return { ...x, name: ctx.emit(onnxOp, [x.name], n.name, { axis: { int: -1 } }) };
+  };
 
 export const OPS: Readonly<Record<string, Translate>> = {
   Identity: (ctx, n) => ctx.value(inputs(n)[0]),

@@ -128,7 +128,7 @@ function dropUnusedInitializers(g: OnnxGraph): void {
 /** Applies the rewrites until none applies; returns how many were made. */
 export function optimise(g: OnnxGraph): number {
   let rewrites = 0;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const node of [...g.nodes]) {
       if (!g.nodes.includes(node)) continue; // removed by an earlier rewrite in this sweep

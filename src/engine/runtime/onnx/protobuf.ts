@@ -47,7 +47,11 @@ class Writer {
   }
 }
 
-const enum Wire { Varint = 0, Fixed32 = 5, Delimited = 2 }
+const enum Wire {
+  Varint = 0,
+  Fixed32 = 5,
+  Delimited = 2,
+}
 
 /** Builds one message field by field; nested messages are encoded first and embedded as bytes. */
 export class Message {

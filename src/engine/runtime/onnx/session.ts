@@ -30,7 +30,7 @@ export function loadOnnxRuntime(): { ort: OrtModule } | { error: string } {
 /** The onnxruntime version when its binary loads, else null. */
 export function onnxRuntimeVersion(): string | null {
   const r = loadOnnxRuntime();
-  return 'ort' in r ? r.ort.env.versions.node ?? null : null;
+  return 'ort' in r ? (r.ort.env.versions.node ?? null) : null;
 }
 
 export interface SessionOptions {
@@ -39,7 +39,12 @@ export interface SessionOptions {
 }
 
 export class OnnxSession {
-  private constructor(private readonly ort: OrtModule, private readonly session: Ort.InferenceSession, readonly input: string, readonly output: string) {}
+  private constructor(
+    private readonly ort: OrtModule,
+    private readonly session: Ort.InferenceSession,
+    readonly input: string,
+    readonly output: string,
+  ) {}
 
   static async create(model: Uint8Array, input: string, output: string, options: SessionOptions): Promise<OnnxSession> {
     const r = loadOnnxRuntime();
