@@ -19,6 +19,12 @@ export interface PacerClock {
   sleep(ms: number): Promise<unknown>;
 }
 
+/**
+ * Telegram counts messages as they arrive and we as they leave: network and event-loop jitter
+ * can bring two paced messages closer than the limit. 10% slower than the limit absorbs that.
+ */
+const JITTER_MARGIN = 1.1;
+
 const realClock: PacerClock = { now: Date.now, sleep: (ms) => sleep(ms) };
 
 export class SendPacer {
@@ -37,12 +43,12 @@ export class SendPacer {
   async take(chatId: number): Promise<void> {
     const now = this.clock.now();
     if (++this.calls % 500 === 0) this.sweep(now);
-    const perChatMs = chatId < 0 ? 60_000 / this.pace.perGroupPerMinute : 1000 / this.pace.perChatPerSecond;
+    const perChatMs = JITTER_MARGIN * (chatId < 0 ? 60_000 / this.pace.perGroupPerMinute : 1000 / this.pace.perChatPerSecond);
     let chat = this.chats.get(chatId);
     if (!chat) this.chats.set(chatId, (chat = { tokens: this.pace.burst, at: now, readyAt: 0 }));
     const at = Math.max(
       this.reserve(chat, now, perChatMs, this.pace.burst),
-      this.reserve(this.overall, now, 1000 / this.pace.overallPerSecond, this.pace.overallPerSecond),
+      this.reserve(this.overall, now, (JITTER_MARGIN * 1000) / this.pace.overallPerSecond, this.pace.overallPerSecond),
     );
     if (at > now) await this.clock.sleep(at - now);
   }
