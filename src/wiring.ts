@@ -4,6 +4,7 @@
  */
 import type { AppConfig } from './config.js';
 import { createEngine, type EngineOptions } from './engine/create.js';
+import { EmbedderPool } from './engine/extract/pool.js';
 import type { LookalikeEngine } from './engine/lookalike.js';
 import { TrainingService } from './engine/train/training-service.js';
 import type { Database } from './store/index.js';
@@ -15,6 +16,7 @@ export function engineOptions(config: AppConfig, overrides: EngineOptions = {}):
     database: config.dbPath,
     backend: config.backend,
     workers: config.workers,
+    onnxThreads: config.onnxThreads,
     limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels },
     ...overrides,
   };
@@ -32,6 +34,12 @@ export function openTrainingService(config: AppConfig, db: Database): TrainingSe
     modelDir: config.modelDir,
     dataDir: config.dataDir,
     backend: config.backend,
+    onnxThreads: config.onnxThreads,
     workers: config.workers,
   });
+}
+
+/** A bare extraction pool for `backbone` (dataset import, indexing), with the configured runtime and workers. */
+export function openPool(config: AppConfig, backbone: string): Promise<EmbedderPool> {
+  return EmbedderPool.start({ backbone, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../src/config.js';
+import { engineOptions } from '../src/wiring.js';
 
 test('config defaults resolve relative to the working directory', () => {
   const config = loadConfig({}, 2);
@@ -41,4 +42,13 @@ test('CELEB_BACKEND=onnx and CELEB_ONNX_THREADS are read and validated here', ()
     () => loadConfig({ CELEB_ONNX_THREADS: 'two' }),
     (e: unknown) => e instanceof ConfigError && /CELEB_ONNX_THREADS/.test(e.message),
   );
+});
+
+test('the CLI and the bots pass every runtime setting on to the engine and to training', () => {
+  const config = loadConfig({ CELEB_BACKEND: 'onnx', CELEB_ONNX_THREADS: '2', CELEB_WORKERS: '3' }, 2);
+  const options = engineOptions(config);
+  assert.equal(options.backend, 'onnx');
+  assert.equal(options.onnxThreads, 2);
+  assert.equal(options.workers, 3);
+  assert.equal(engineOptions(config, { workers: 1 }).workers, 1, 'overrides win');
 });

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { importDataset, OutputExistsError } from '../engine/dataset/import.js';
 import { parseSplitRatios } from '../engine/dataset/split.js';
-import { EmbedderPool } from '../engine/extract/pool.js';
 import { DEFAULT_BACKBONE } from '../engine/backbones/registry.js';
 import { openDatabase } from '../store/index.js';
+import { openPool } from '../wiring.js';
 import { flagged, intOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
 
@@ -29,7 +29,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
   const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
   const seed = intOption(values.seed, 'seed', 42);
   const db = openDatabase(config.dbPath);
-  const pool = await EmbedderPool.start({ backbone: DEFAULT_BACKBONE, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
+  const pool = await openPool(config, DEFAULT_BACKBONE);
   try {
     const report = await importDataset({
       source: path.resolve(positionals[0]),

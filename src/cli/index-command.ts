@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { DEFAULT_BACKBONE, resolveBackbone } from '../engine/backbones/registry.js';
 import { buildCentroidModel } from '../engine/dataset/build-index.js';
-import { EmbedderPool } from '../engine/extract/pool.js';
 import { openDatabase } from '../store/index.js';
+import { openPool } from '../wiring.js';
 import { parse } from './args.js';
 import { percent } from '../format.js';
 import { extractionProgressBar } from './progress.js';
@@ -30,7 +30,7 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
   const data = path.resolve(values.data ?? path.join(config.dataDir, 'face_data'));
   const out = path.resolve(values.out ?? path.join(config.modelDir, `centroid-${backbone.replace(/[^a-z0-9-]+/gi, '_')}`));
   const db = openDatabase(config.dbPath);
-  const pool = await EmbedderPool.start({ backbone, backend: config.backend, onnxThreads: config.onnxThreads, workers: config.workers });
+  const pool = await openPool(config, backbone);
   try {
     const report = await buildCentroidModel({ data, out, pool, db, backbone, assumeCrop: values.crop, onProgress: extractionProgressBar('embedding') });
     // The confusion matrix is people x people (250,000 numbers for 500 people): only on request, to a file.
