@@ -142,12 +142,10 @@ export async function evaluateRobustness(options: RobustnessOptions): Promise<Ro
     options.onProgress?.(++done, jobs.length);
   });
   const truth = options.files.map((f) => f.person);
-  const knownMirror =
-    known.get('mirror') ??
-    (await mapLimited(options.files, options.engine.workers * 2, async (f) => answer(options.engine, await mirror.apply(await readFile(f.file)))));
   return {
     rows: summarise(perturbations, truth, known),
-    flipAgreementKnown: flipAgreement(known.get('clean') ?? [], knownMirror),
+    // NaN when --only left out the clean or the mirrored row.
+    flipAgreementKnown: flipAgreement(known.get('clean') ?? [], known.get('mirror') ?? []),
     flipAgreementStrangers: strangers.length ? flipAgreement(unknown.get('clean')!, unknown.get('mirror')!) : null,
     strangers: strangers.length,
   };
