@@ -13,6 +13,7 @@ export class ProgressEditor {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private inFlight = false;
   /** Edits made, for logs and tests. */
   edits = 0;
 
@@ -28,15 +29,29 @@ export class ProgressEditor {
   update(text: RichText): void {
     if (this.closed) return;
     this.latest = text;
-    if (this.timer) return;
+    this.schedule();
+  }
+
+  /**
+   * At most one edit in flight: while one is being sent (a paced or slow platform can take
+   * seconds), newer texts wait as `latest` instead of queueing up behind it.
+   */
+  private schedule(): void {
+    if (this.timer || this.inFlight) return;
     const wait = Math.max(0, this.lastEditAt + this.intervalMs - this.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       const next = this.latest;
       this.latest = null;
+      if (!next) return;
       // Counted from the start of this edit, so an update arriving while it is in flight still waits a full interval.
       this.lastEditAt = this.now();
-      if (next) this.push(next);
+      this.inFlight = true;
+      this.push(next);
+      void this.chain.then(() => {
+        this.inFlight = false;
+        if (this.latest && !this.closed) this.schedule();
+      });
     }, wait);
   }
 
