@@ -14,11 +14,17 @@ import { readImageFile } from './image/read-file.js';
 import type { RuntimeInfo } from './runtime/runtime.js';
 import { softmax, topK } from './math.js';
 import { loadModel, type LoadedModel } from './model/model-dir.js';
+import { similarityOf, type SimilarityScale } from './gallery/similarity.js';
 
 export interface Match {
   name: string;
-  /** Calibrated probability, 0..1. */
+  /** Calibrated probability that this is the right person among the model's people, 0..1. */
   confidence: number;
+  /**
+   * How alike the face and the person are, 0..1, on a scale that reads the same for any gallery
+   * size (gallery/similarity.ts). Only for models that carry a similarity scale (galleries).
+   */
+  similarity?: number;
 }
 
 export interface FaceAnswer {
@@ -62,10 +68,12 @@ export interface RecognitionOptions {
 /** A photo: its bytes (JPEG, PNG, WebP or GIF), or the path of a file holding them. */
 export type ImageInput = Uint8Array | string;
 
-/** Pure: calibrated confidences of the `top` best labels. */
-export function rankMatches(scores: ArrayLike<number>, labels: readonly string[], temperature: number, top: number): Match[] {
+/** Pure: calibrated confidences of the `top` best labels, and their similarity when the model has a scale. */
+export function rankMatches(scores: ArrayLike<number>, labels: readonly string[], temperature: number, top: number, scale?: SimilarityScale): Match[] {
   const p = softmax(scores, temperature);
-  return topK(p, top).map((i) => ({ name: labels[i], confidence: p[i] }));
+  return topK(p, top).map((i) =>
+    scale ? { name: labels[i], confidence: p[i], similarity: similarityOf(scale, scores[i]) } : { name: labels[i], confidence: p[i] },
+  );
 }
 
 export class LookalikeEngine {
@@ -136,7 +144,7 @@ export class LookalikeEngine {
     const faces = embedded.faces.map((f, i) => ({
       box: f.box,
       score: f.score,
-      matches: rankMatches(scores[i], model.head.labels, model.manifest.temperature, top),
+      matches: rankMatches(scores[i], model.head.labels, model.manifest.temperature, top, model.manifest.similarity),
       quality: f.quality,
       warnings: qualityWarnings(f.quality),
     }));

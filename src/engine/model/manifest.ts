@@ -3,7 +3,9 @@
  * small reference thumbnail per person. It never contains the photos it was built from.
  */
 import type { HeadKind } from '../heads/head.js';
+import type { PrototypeDtype } from '../heads/centroid.js';
 import { CelebError } from '../errors.js';
+import { validateScale, type SimilarityScale } from '../gallery/similarity.js';
 
 export const MODEL_FORMAT = 'celeb-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -38,6 +40,10 @@ export interface ModelManifest {
     file: string;
     /** Training settings, for fc heads. */
     config?: Record<string, unknown>;
+    /** Centroid heads: how `file` stores the prototypes. Default float32. */
+    dtype?: PrototypeDtype;
+    /** Centroid heads: float32 file of one hubness penalty per label, subtracted from its cosine (a gallery). */
+    penalties?: string;
   };
   /** Class order of the head's scores. */
   labels: string[];
@@ -52,8 +58,19 @@ export interface ModelManifest {
     perPerson: Record<string, SplitCounts>;
   };
   metrics: ModelMetrics | null;
+  /** Cosine -> "% similar" for centroid heads, measured by `gallery eval`; absent: only confidences are shown. */
+  similarity?: SimilarityScale;
+  /** Set for a gallery built by `celeb gallery build`: where its people came from. */
+  gallery?: GalleryInfo;
   /** Set when the model was produced by a training run. */
   run?: { id: number; preset: number | null };
+}
+
+export interface GalleryInfo {
+  /** Relative path of `people.json`: per person, the sources and photos used (`GalleryPerson[]`). */
+  people: string;
+  /** Per source id: people and photos it contributed. */
+  sources: Record<string, { people: number; photos: number }>;
 }
 
 /** A person's name as a file name: `Robert Downey Jr` -> `robert-downey-jr`. */
@@ -80,5 +97,8 @@ export function validateManifest(value: unknown, where: string): ModelManifest {
   if (!Array.isArray(m.labels) || m.labels.length < 2) fail('"labels" needs at least two people');
   if (!m.head || !['centroid', 'fc1', 'fc2'].includes(m.head.kind)) fail('"head.kind" must be centroid, fc1 or fc2');
   if (typeof m.temperature !== 'number' || !(m.temperature > 0)) fail('"temperature" must be a positive number');
+  const dtype = m.head?.dtype;
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float16') fail('"head.dtype" must be float32 or float16');
+  if (m.similarity !== undefined && !validateScale(m.similarity)) fail('"similarity.anchors" must be ascending [cosine, similarity] pairs');
   return m as ModelManifest;
 }

@@ -25,10 +25,19 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const manifest = await readManifest(abs);
-  const head: Head = manifest.head.kind === 'centroid'
-    ? CentroidHead.fromBytes(manifest.labels, await readFile(path.join(abs, manifest.head.file)))
-    : await loadLayersHead(abs, manifest);
+  const head: Head = manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest) : await loadLayersHead(abs, manifest);
   return { dir: abs, name: path.basename(abs), manifest, head };
+}
+
+async function loadCentroidHead(dir: string, manifest: ModelManifest): Promise<CentroidHead> {
+  const { file, dtype, penalties } = manifest.head;
+  let weights: Float32Array | undefined;
+  if (penalties) {
+    const bytes = await readFile(path.join(dir, penalties));
+    weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    if (weights.length !== manifest.labels.length) throw new ModelFormatError(`${penalties} holds ${weights.length} values for ${manifest.labels.length} labels`);
+  }
+  return CentroidHead.fromBytes(manifest.labels, await readFile(path.join(dir, file)), dtype, weights);
 }
 
 /** Files of a model directory, relative path -> bytes, written together. */
