@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
 import { dataImportCommand } from './cli/data-import.js';
 import { evalCommand } from './cli/eval.js';
+import { galleryCommand } from './cli/gallery.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
 import { indexCommand } from './cli/index-command.js';
 import { infoCommand } from './cli/info.js';
@@ -24,6 +25,9 @@ Commands:
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
   info                      backend, model, versions (--json)
+  gallery build <dir...>    a gallery model from folder-per-person trees: clean, merge, prototypes, thumbnails (--out, --backbone, --report)
+  gallery eval <dir...>     rank-1/rank-5 on held-out photos among all people, strangers' answers, similarity scale
+  gallery info | search <name>   who the answering gallery holds (--model DIR)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
@@ -40,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   index: indexCommand,
   info: infoCommand,
   eval: evalCommand,
+  gallery: galleryCommand,
   data: (argv, config) => {
     if (argv[0] !== 'import') throw new UsageError('Usage: celeb data import <dir> [options]');
     return dataImportCommand(argv.slice(1), config);

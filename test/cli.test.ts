@@ -26,7 +26,7 @@ test('which in text mode names the best match and the runners-up', async () => {
   const r = await celeb(['which', fixture('faces', 'group-1.jpg'), '--max-faces', '2'], env);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /2 faces/);
-  assert.match(r.stdout, /1\. at \d+,\d+ \d+x\d+: looks most like .+ \(\d+\.\d%\)\. Also: /);
+  assert.match(r.stdout, /1\. at \d+,\d+ \d+x\d+: looks most like .+ \(\d+% similar\)\. Also: /);
   assert.match(r.stdout, /smaller faces not shown/);
 });
 
@@ -118,6 +118,6 @@ test('info reports the runtime per stage, the onnxruntime version, the default m
   assert.equal(info.runtime.embedding, 'onnx');
   assert.match(info.runtime.onnxruntime ?? '', /^\d+\.\d+\.\d+$/);
   assert.equal(info.versions['onnxruntime-node'], info.runtime.onnxruntime);
-  assert.equal(info.model.manifest?.labels.length, 17);
+  assert.ok((info.model.manifest?.labels.length ?? 0) >= 1500, 'the shipped gallery');
   assert.match(info.versions['@vladmandic/human'], /^\d+\.\d+\.\d+$/);
 });

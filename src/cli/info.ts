@@ -93,7 +93,8 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
   console.log(`node ${process.version}, ${config.workers} extraction workers, onnxruntime ${runtime.onnxruntime ?? 'not loadable'}`);
   if ('manifest' in model) {
     const m = model.manifest;
-    const acc = m.metrics ? `test top-1 ${percent(m.metrics.testTop1)}, top-3 ${percent(m.metrics.testTop3)}` : 'not evaluated';
+    const split = m.gallery ? 'rank-1 on held-out photos among all people' : 'test top-1';
+    const acc = m.metrics ? `${split} ${percent(m.metrics.testTop1)}, top-3 ${percent(m.metrics.testTop3)}` : 'not evaluated';
     console.log(
       `model: ${path.relative(process.cwd(), model.dir)}: ${m.head.kind} head on ${m.backbone}, ${m.labels.length} people, ${acc}, created ${m.created}`,
     );

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config.js';
 import { mapLimited } from '../engine/concurrency.js';
 import { isInputError } from '../engine/errors.js';
 import { percent } from '../format.js';
-import type { Prediction } from '../engine/lookalike.js';
+import type { Match, Prediction } from '../engine/lookalike.js';
 import { openEngine } from '../wiring.js';
 import { intOption, parse, UsageError } from './args.js';
 
@@ -15,9 +15,11 @@ export function formatPrediction(image: string, p: Prediction): string {
   p.faces.forEach((face, i) => {
     const [x, y, w, h] = face.box;
     const [best, ...rest] = face.matches;
-    const also = rest.length ? `. Also: ${rest.map((m) => `${m.name} ${percent(m.confidence)}`).join(', ')}` : '';
+    // A gallery says how alike (a scale that reads the same for any gallery size); a small model, how sure.
+    const score = (m: Match) => (m.similarity === undefined ? percent(m.confidence) : `${Math.round(m.similarity * 100)}% similar`);
+    const also = rest.length ? `. Also: ${rest.map((m) => `${m.name} ${score(m)}`).join(', ')}` : '';
     const caveat = face.warnings.length ? ` [${face.warnings.join(', ')}: the answer may be off]` : '';
-    lines.push(`  ${i + 1}. at ${x},${y} ${w}x${h}: looks most like ${best.name} (${percent(best.confidence)})${also}${caveat}`);
+    lines.push(`  ${i + 1}. at ${x},${y} ${w}x${h}: looks most like ${best.name} (${score(best)})${also}${caveat}`);
   });
   if (p.detectedFaces > p.faces.length) lines.push(`  (${p.detectedFaces - p.faces.length} smaller faces not shown)`);
   return lines.join('\n');

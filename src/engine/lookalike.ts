@@ -15,6 +15,7 @@ import type { RuntimeInfo } from './runtime/runtime.js';
 import { softmax, topK } from './math.js';
 import { loadModel, type LoadedModel } from './model/model-dir.js';
 import { similarityOf, type SimilarityScale } from './gallery/similarity.js';
+import { DEFAULT_BACKBONE, resolveBackbone } from './backbones/registry.js';
 
 export interface Match {
   name: string;
@@ -63,10 +64,19 @@ export interface RecognitionOptions {
   assumeCrop?: boolean;
   /** Where the photo as it is shows no face, retry detection padded, equalised, upscaled... Default true. */
   detectionFallbacks?: boolean;
+  /** Detect in the photo and its mirror image and average, so both get the same answer. Default: on for mirror-averaging backbones (`+flip`). */
+  symmetric?: boolean;
 }
 
 /** A photo: its bytes (JPEG, PNG, WebP or GIF), or the path of a file holding them. */
 export type ImageInput = Uint8Array | string;
+
+const mirrorAveraging = new Map<string, boolean>();
+/** Whether the backbone averages mirror images (`+flip`); resolved once per id. */
+function mirrorsByDefault(backbone: string): boolean {
+  if (!mirrorAveraging.has(backbone)) mirrorAveraging.set(backbone, resolveBackbone(backbone).mirrorAverage === true);
+  return mirrorAveraging.get(backbone)!;
+}
 
 /** Pure: calibrated confidences of the `top` best labels, and their similarity when the model has a scale. */
 export function rankMatches(scores: ArrayLike<number>, labels: readonly string[], temperature: number, top: number, scale?: SimilarityScale): Match[] {
@@ -87,6 +97,12 @@ export class LookalikeEngine {
   static async open(modelDir: string, options: { pool?: EmbedderPool } & Partial<Omit<PoolOptions, 'backbone'>> = {}): Promise<LookalikeEngine> {
     const model = await loadModel(modelDir);
     const { pool: given, ...poolOptions } = options;
+    if (given && (given.backbone ?? DEFAULT_BACKBONE) !== model.manifest.backbone) {
+      throw new CelebError(
+        'model',
+        `Model ${model.name} uses backbone ${model.manifest.backbone}; the given workers embed with ${given.backbone ?? DEFAULT_BACKBONE}.`,
+      );
+    }
     const pool = given ?? (await EmbedderPool.start({ ...poolOptions, backbone: model.manifest.backbone }));
     return new LookalikeEngine(model, pool, !given);
   }
@@ -136,6 +152,8 @@ export class LookalikeEngine {
       assumeCrop: options.assumeCrop,
       maxFaces: options.maxFaces,
       detectionFallbacks: options.detectionFallbacks,
+      // A mirror-averaging backbone promises the same answer for a mirrored selfie: keep it exactly.
+      symmetric: options.symmetric ?? mirrorsByDefault(model.manifest.backbone),
     });
     if (embedded.faces.length === 0) throw new InputError('no_face', 'No face was found in the photo.');
     const t0 = performance.now();

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/bots/log.js';
 import { FakeDiscordServer } from '../fakes/discord-api.js';
 import { FakeTelegramServer } from '../fakes/telegram-api.js';
 import type { APIUser } from 'discord.js';
-import { DEFAULT_MODEL } from './fixtures.js';
+import { CELEBRITY_17_MODEL } from './fixtures.js';
 import { tempDir } from './temp.js';
 
 /** Telegram user ids used by the tests: one admin, everybody else is not. */
@@ -56,7 +56,7 @@ export interface HarnessOptions {
 export function tempWorkspace(prefix = 'celeb-bots-'): string {
   const tmp = tempDir(prefix);
   mkdirSync(path.join(tmp, 'models'), { recursive: true });
-  symlinkSync(DEFAULT_MODEL, path.join(tmp, 'models', 'default'), 'dir');
+  symlinkSync(CELEBRITY_17_MODEL, path.join(tmp, 'models', 'default'), 'dir');
   return tmp;
 }
 

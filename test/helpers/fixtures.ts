@@ -10,7 +10,11 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const fixture = (...parts: string[]): string => path.join(FIXTURES, ...parts);
 export const face = (name: string): string => fixture('faces', `${name}.jpg`);
 export const readFixture = (...parts: string[]): Buffer => readFileSync(fixture(...parts));
+/** The shipped default: the gallery of 1,700 celebrities (backbone faceres+flip). */
 export const DEFAULT_MODEL = path.join(ROOT, 'model', 'default');
+export const GALLERY_BACKBONE = 'faceres+flip';
+/** The 17-celebrity model (fc1 head on faceres), the original design's flow. */
+export const CELEBRITY_17_MODEL = path.join(ROOT, 'model', 'celebrity-17');
 
 export const textFile = (): Buffer => Buffer.from('This is a text file with a .jpg name.\n'.repeat(20));
 

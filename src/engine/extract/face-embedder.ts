@@ -4,8 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BackendChoice } from '../../config.js';
-import { decodeImage, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../image/decode.js';
-import { detectFaceCrops, wholeImageCrop, type DetectedFaces } from '../augment/face-crop.js';
+import { decodeImage, DEFAULT_IMAGE_LIMITS, type DecodedImage, type ImageLimits } from '../image/decode.js';
+import { detectFaceCrops, wholeImageCrop, type DetectedFaces, type FaceCrop } from '../augment/face-crop.js';
+import { mirrorImage, pairMirrorFaces, unmirrorBox } from '../detect/mirror.js';
+import { addVectors, l2normalise } from '../math.js';
 import type { Box } from '../box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import { measureQuality, type FaceQuality } from '../detect/quality.js';
@@ -43,6 +45,12 @@ export interface EmbedRequest {
   detectionFallbacks?: boolean;
   /** Also return the largest face's aligned crop as 8-bit RGB at the backbone's input size (for sample pairing). */
   returnCrop?: boolean;
+  /**
+   * Also detect in the mirrored photo and average each face's embedding with its mirror twin's,
+   * so a photo and its mirror image get the same answer (detect/mirror.ts). Costs a second
+   * detection and embedding; recognition asks for it with mirror-averaging backbones.
+   */
+  symmetric?: boolean;
 }
 
 export interface EmbeddedFace {
@@ -119,10 +127,11 @@ export class FaceEmbedder {
       ? { crops: [wholeImageCrop(image)], pass: null, tiled: false }
       : await detectFaceCrops(this.detector, image, { passes: request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES });
     const crops = detected.crops;
-    const t2 = performance.now();
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
+    const twins: FaceCrop[] = request.symmetric && !request.assumeCrop && kept.length > 0 ? await this.mirrorTwins(image, kept, request) : [];
+    const t2 = performance.now();
     try {
-      const embeddings = await this.backbone.embed(kept.map((c) => c.tensor));
+      const embeddings = await this.embedWithTwins(kept, twins);
       const largest = crops[0]?.tensor;
       const views = largest && request.views?.length ? await this.embedViews(largest, request.views) : undefined;
       const crop = largest && request.returnCrop ? await cropToBytes(largest, this.backbone.spec.inputSize) : undefined;
@@ -138,8 +147,35 @@ export class FaceEmbedder {
         ...(crop ? { crop } : {}),
       };
     } finally {
-      for (const c of crops) c.tensor.dispose();
+      for (const c of [...crops, ...twins]) c?.tensor.dispose();
     }
+  }
+
+  /** For each kept face, its crop in the mirrored photo (mirrored back), or a hole where the mirror shows no such face. */
+  private async mirrorTwins(image: DecodedImage, kept: readonly FaceCrop[], request: EmbedRequest): Promise<FaceCrop[]> {
+    const mirrored = await detectFaceCrops(this.detector, mirrorImage(image), {
+      passes: request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES,
+    });
+    const boxes = mirrored.crops.map((c) => unmirrorBox(c.box, image.originalWidth));
+    const pairs = pairMirrorFaces(
+      kept.map((c) => c.box),
+      boxes,
+    );
+    const twins: FaceCrop[] = [];
+    pairs.forEach((j, i) => {
+      if (j >= 0) twins[i] = { ...mirrored.crops[j], box: boxes[j] };
+    });
+    mirrored.crops.forEach((c, j) => !pairs.includes(j) && c.tensor.dispose());
+    return twins;
+  }
+
+  /** Embeddings of the kept faces, each averaged with its mirror twin's when it has one. */
+  private async embedWithTwins(kept: readonly FaceCrop[], twins: readonly FaceCrop[]): Promise<Float32Array[]> {
+    const paired = kept.map((_, i) => i).filter((i) => twins[i]);
+    const all = await this.backbone.embed([...kept.map((c) => c.tensor), ...paired.map((i) => twins[i].tensor)]);
+    const out = all.slice(0, kept.length);
+    paired.forEach((i, n) => (out[i] = l2normalise(addVectors(out[i], all[kept.length + n]))));
+    return out;
   }
 
   private async embedViews(crop: tf.Tensor4D, recipes: ViewRecipe[]): Promise<Float32Array[]> {

@@ -23,6 +23,8 @@ export interface FileFeature {
   box: Box | null;
   /** Set when the file could not be used at all (corrupt, not an image, too large...). */
   error?: { code: InputErrorCode; message: string };
+  /** With `secondFace`: the next largest face's box, or null when there is one face (or none). */
+  second?: Box | null;
 }
 
 export interface ExtractionProgress {
@@ -48,7 +50,12 @@ export interface ExtractOptions {
   onProgress?: (progress: ExtractionProgress) => void;
   /** Called before each photo is sent to the pool; throws to stop (a cancelled run). Photos done so far stay cached. */
   checkpoint?: () => void;
+  /** Also find the second largest face (gallery cleaning drops photos of several similar-sized faces); cached as view `<view>:face2`. */
+  secondFace?: boolean;
 }
+
+/** The cache's view for the second largest face of an image. */
+export const secondFaceView = (view: string): string => `${view}:face2`;
 
 /** Results in the order of `files`. Failures are reported per file, never thrown. */
 export async function extractFileFeatures(options: ExtractOptions): Promise<{ features: FileFeature[]; stats: ExtractionStats }> {
@@ -64,23 +71,22 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
       }
     }),
   );
-  const cache = getFeatures(
-    db,
-    backbone,
-    view,
-    hashes.filter((h): h is string => h !== null),
-  );
+  const known = hashes.filter((h): h is string => h !== null);
+  const cache = getFeatures(db, backbone, view, known);
+  const secondCache = options.secondFace ? getFeatures(db, backbone, secondFaceView(view), known) : null;
   const features = new Array<FileFeature>(files.length);
   const progress: ExtractionProgress = { done: 0, total: files.length, cached: 0 };
   const todo: number[] = [];
   files.forEach((file, i) => {
     const hash = hashes[i];
     const hit = hash ? cache.get(hash) : undefined;
+    const secondHit = hash && secondCache ? secondCache.get(hash) : undefined;
     if (hash === null) {
       features[i] = { file, contentHash: '', embedding: null, box: null, error: { code: 'unreadable', message: 'the file cannot be read' } };
       progress.done++;
-    } else if (hit) {
+    } else if (hit && (!secondCache || secondHit || hit.vector === null)) {
       features[i] = { file, contentHash: hash, embedding: hit.vector, box: hit.box };
+      if (secondCache) features[i].second = secondHit?.box ?? null;
       progress.done++;
       progress.cached++;
     } else {
@@ -98,10 +104,14 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
       const file = files[i];
       const hash = hashes[i]!;
       try {
-        const result = await pool.embed(await readFile(file), { assumeCrop: options.assumeCrop, maxFaces: 1 });
-        const face = result.faces[0];
+        const result = await pool.embed(await readFile(file), { assumeCrop: options.assumeCrop, maxFaces: options.secondFace ? 2 : 1 });
+        const [face, second] = result.faces;
         features[i] = { file, contentHash: hash, embedding: face?.embedding ?? null, box: face?.box ?? null };
         pending.push({ contentHash: hash, backbone, view, vector: face?.embedding ?? null, box: face?.box ?? null });
+        if (options.secondFace) {
+          features[i].second = second?.box ?? null;
+          if (face) pending.push({ contentHash: hash, backbone, view: secondFaceView(view), vector: second?.embedding ?? null, box: second?.box ?? null });
+        }
         if (pending.length >= 64) flush();
       } catch (error) {
         if (!isInputError(error)) throw error;

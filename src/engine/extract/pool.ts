@@ -108,6 +108,11 @@ export class EmbedderPool {
     return this.slots.length;
   }
 
+  /** The backbone every worker embeds with. */
+  get backbone(): string | undefined {
+    return this.options.backbone;
+  }
+
   /** Photos waiting for a free worker. */
   get queued(): number {
     return this.queue.length;

@@ -1,0 +1,177 @@
+/** `celeb gallery build|eval|info|search`: the gallery of celebrities that answers photos. */
+import { stat, writeFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { AppConfig } from '../config.js';
+import { resolveBackbone } from '../engine/backbones/registry.js';
+import { chooseModelDir } from '../engine/create.js';
+import { buildGallery, evalPeople, sourceCounts, type GalleryBuildReport } from '../engine/gallery/build.js';
+import { evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
+import { readGalleryPeople } from '../engine/gallery/people-file.js';
+import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
+import { readManifest } from '../engine/model/model-dir.js';
+import { openDatabase } from '../store/index.js';
+import { engineOptions, openPool } from '../wiring.js';
+import { percent } from '../format.js';
+import { intOption, parse, UsageError } from './args.js';
+import { extractionProgressBar } from './progress.js';
+
+/** The gallery's backbone unless told otherwise: mirror-averaged faceres (the answer does not change with a mirrored selfie). */
+export const GALLERY_BACKBONE = 'faceres+flip';
+
+const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${GALLERY_BACKBONE}] [--report FILE] [--candidates 16] [--cap 12] [--json]
+       celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--json]
+       celeb gallery info [--model DIR] [--json]
+       celeb gallery search <name> [--model DIR] [--json]`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  backbone: { type: 'string' },
+  report: { type: 'string' },
+  candidates: { type: 'string' },
+  cap: { type: 'string' },
+  model: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export async function galleryCommand(argv: string[], config: AppConfig): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse(rest, OPTIONS, USAGE);
+  switch (sub) {
+    case 'build':
+    case 'eval':
+      return prepareCommand(sub, positionals, values, config);
+    case 'info':
+      return infoCommand(values, config);
+    default:
+      throw new UsageError(`Usage: ${USAGE}`);
+  }
+}
+
+type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
+async function prepareCommand(sub: 'build' | 'eval', dirs: string[], values: Values, config: AppConfig): Promise<number> {
+  if (dirs.length === 0) throw new UsageError(`celeb gallery ${sub}: give at least one folder-per-person directory\n\nUsage: ${USAGE}`);
+  const backbone = values.backbone ?? GALLERY_BACKBONE;
+  resolveBackbone(backbone);
+  const db = openDatabase(config.dbPath);
+  const pool = await openPool(config, backbone);
+  try {
+    const common = {
+      sources: dirs.map((d) => path.resolve(d)),
+      pool,
+      db,
+      backbone,
+      candidates: intOption(values.candidates, 'candidates', 16, 1),
+      cap: intOption(values.cap, 'cap', 12, 1),
+      onProgress: extractionProgressBar('embedding'),
+    };
+    if (sub === 'eval') {
+      const { people, ...prepared } = await prepareGallery(common);
+      const evaluation = evaluateGallery(evalPeople(people));
+      if (values.json) console.log(JSON.stringify({ backbone, people: people.length, perSource: sourceCounts(people), dropped: prepared.dropped, evaluation }));
+      else printEvaluation(backbone, people.length, prepared, evaluation);
+      return 0;
+    }
+    const out = path.resolve(values.out ?? path.join(config.modelDir, 'gallery'));
+    const report = await buildGallery({ ...common, out });
+    const reportFile = path.resolve(values.report ?? path.join(config.dataDir, 'gallery-report.json'));
+    await writeFile(reportFile, JSON.stringify(report, null, 1));
+    if (values.json) console.log(JSON.stringify({ ...report, droppedPhotos: report.droppedPhotos.length, report: reportFile }));
+    else printBuild(report, reportFile);
+    return 0;
+  } finally {
+    await pool.close();
+    db.close();
+  }
+}
+
+function printDropped(prepared: Omit<PreparedGallery, 'people'>): void {
+  const d = prepared.dropped;
+  console.log(
+    `  dropped photos: ${d.no_face} no face, ${d.small_face} face under the size limit, ${d.several_faces} several faces, ${d.outlier} unlike the person's other photos, ${d.duplicate} duplicates, ${d.unreadable} unreadable; ${d.over_cap} over the per-person cap`,
+  );
+  const t = (x: number) => x.toFixed(3);
+  console.log(
+    `  thresholds from the data: outlier below cosine ${t(prepared.outlierCosine)}, merge similar names above ${t(prepared.mergeCosine)}, flag above ${t(prepared.flagCosine)}`,
+  );
+  if (prepared.emptyPeople.length) console.log(`  left out (no usable photo): ${prepared.emptyPeople.join(', ')}`);
+  for (const m of prepared.merged) console.log(`  merged: "${m.a}" and "${m.b}" (faces agree, cosine ${m.cosine.toFixed(2)})`);
+  for (const f of prepared.flagged.slice(0, 20)) console.log(`  check: "${f.a}" and "${f.b}" look like the same person (cosine ${f.cosine.toFixed(2)})`);
+  if (prepared.flagged.length > 20) console.log(`  ... ${prepared.flagged.length - 20} more pairs to check in the report`);
+}
+
+function printEvaluation(backbone: string, people: number, prepared: Omit<PreparedGallery, 'people'>, e: GalleryEvaluation): void {
+  console.log(`Gallery of ${people} people, backbone ${backbone}`);
+  printDropped(prepared);
+  console.log(
+    `  rank-1 ${percent(e.rank1)}, rank-3 ${percent(e.rank3)}, rank-5 ${percent(e.rank5)} on ${e.queries} held-out photos, ranked among all ${e.people} people`,
+  );
+  for (const [source, s] of Object.entries(e.perSource))
+    console.log(`    ${source}: rank-1 ${percent(s.rank1)}, rank-5 ${percent(s.rank5)} (${s.queries} photos)`);
+  const d = (x: GalleryEvaluation['trueMatch']) => `median ${x.median.toFixed(3)} (5-95%: ${x.p05.toFixed(3)}-${x.p95.toFixed(3)})`;
+  console.log(`  true match score ${d(e.trueMatch)}; best impostor ${d(e.bestImpostor)}`);
+  console.log(
+    `  hubness correction strength ${e.hubness.strength} (k=${e.hubness.k}); tried: ${e.hubness.tried.map((t) => `${t.strength}: rank-1 ${percent(t.rank1)}, top stranger answer ${percent(t.strangerTopShare)}`).join('; ')}`,
+  );
+  const answers = (list: { name: string; share: number }[]) => list.map((a) => `${a.name} ${percent(a.share)}`).join(', ');
+  console.log(
+    `  strangers (${e.strangers.people} people held out, ${e.strangers.queries} photos): most frequent answers before ${answers(e.strangers.before)}`,
+  );
+  console.log(`                                                           after ${answers(e.strangers.after)}`);
+  const a = e.strangers.atLeast;
+  console.log(`  strangers whose best match reads >= 50% similar: ${percent(a['50'])}, >= 70%: ${percent(a['70'])}, >= 90%: ${percent(a['90'])}`);
+  console.log(
+    `  similarity scale (score -> %): ${e.scale.anchors.map(([c, s]) => `${c.toFixed(3)} -> ${Math.round(s * 100)}%`).join(', ')}; temperature ${e.temperature.toFixed(4)}`,
+  );
+}
+
+function printBuild(report: GalleryBuildReport, reportFile: string): void {
+  console.log(
+    `Gallery model written to ${path.relative(process.cwd(), report.out) || '.'}: ${report.people} people, ${report.photos} photos (${report.seconds.toFixed(0)} s)`,
+  );
+  for (const [source, s] of Object.entries(report.perSource)) console.log(`  ${source}: ${s.people} people, ${s.photos} photos`);
+  const { embedded, cached } = report.prepared.extraction;
+  console.log(`  embeddings: ${embedded} computed, ${cached} from cache`);
+  printEvaluation(report.backbone, report.people, report.prepared, report.evaluation);
+  console.log(`  report (every dropped photo and why): ${reportFile}`);
+}
+
+async function modelDirOf(values: Values, config: AppConfig): Promise<{ dir: string; manifest: Awaited<ReturnType<typeof readManifest>> }> {
+  const dir = path.resolve(values.model ?? chooseModelDir(engineOptions(config)));
+  return { dir, manifest: await readManifest(dir) };
+}
+
+async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await directoryBytes(file) : (await stat(file)).size;
+  }
+  return total;
+}
+
+async function infoCommand(values: Values, config: AppConfig): Promise<number> {
+  const { dir, manifest } = await modelDirOf(values, config);
+  const people = await readGalleryPeople(dir, manifest);
+  const bytes = await directoryBytes(dir);
+  const info = {
+    model: dir,
+    people: people.length,
+    backbone: manifest.backbone,
+    sources: manifest.gallery?.sources ?? {},
+    photos: people.reduce((n, p) => n + p.photos, 0),
+    thumbnails: Object.keys(manifest.thumbnails).length,
+    bytes,
+    rank1: manifest.metrics?.testTop1 ?? null,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(info));
+    return 0;
+  }
+  console.log(
+    `${path.relative(process.cwd(), dir) || dir}: ${info.people} people (backbone ${info.backbone}), ${(bytes / 1e6).toFixed(1)} MB, ${info.thumbnails} thumbnails`,
+  );
+  for (const [source, s] of Object.entries(info.sources)) console.log(`  ${source}: ${s.people} people, ${s.photos} photos`);
+  if (info.rank1 !== null) console.log(`  ${manifest.gallery ? 'rank-1 on held-out photos' : 'test top-1'}: ${percent(info.rank1)}`);
+  return 0;
+}

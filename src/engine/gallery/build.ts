@@ -1,0 +1,111 @@
+/**
+ * `celeb gallery build`: a gallery model from folder-per-person trees. The prototypes (float16),
+ * their hubness penalties, the similarity scale and the temperature all come from the same
+ * cleaned photos; `gallery eval`'s protocol picks the hubness strength and fits the scale.
+ */
+import { CentroidHead } from '../heads/centroid.js';
+import { faceThumbnail } from '../image/thumbnail.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../model/manifest.js';
+import { writeModelDir, type ModelFiles } from '../model/model-dir.js';
+import { thumbnailPath } from '../dataset/build-index.js';
+import { mapLimited } from '../concurrency.js';
+import { evaluateGallery, DEFAULT_EVAL, type GalleryEvaluation, type EvalPerson } from './evaluate.js';
+import { hubnessPenalties, neighbourhoodDensity } from './hubness.js';
+import { prepareGallery, type PrepareOptions, type PreparedGallery, type PreparedPerson } from './prepare.js';
+import { GALLERY_PEOPLE_FILE, type GalleryPerson } from './people-file.js';
+
+/** Thumbnails of a gallery: one per person, small enough that 1,700 of them stay a few MB. */
+export const GALLERY_THUMBNAIL_PX = 96;
+
+export interface GalleryBuildOptions extends PrepareOptions {
+  out: string;
+  onThumbnail?: (done: number, total: number) => void;
+}
+
+export interface GalleryBuildReport {
+  out: string;
+  backbone: string;
+  people: number;
+  photos: number;
+  perSource: Record<string, { people: number; photos: number }>;
+  prepared: Omit<PreparedGallery, 'people'>;
+  evaluation: GalleryEvaluation;
+  /** Every dropped photo: file, person, reason. */
+  droppedPhotos: { person: string; file: string; reason: string }[];
+  seconds: number;
+}
+
+export const evalPeople = (people: readonly PreparedPerson[]): EvalPerson[] =>
+  people.map((p) => ({ name: p.name, photos: p.kept.map((v) => ({ source: v.photo.source, embedding: v.photo.embedding! })) }));
+
+export function sourceCounts(people: readonly PreparedPerson[]): Record<string, { people: number; photos: number }> {
+  const out: Record<string, { people: number; photos: number }> = {};
+  for (const p of people) {
+    for (const [source, n] of Object.entries(p.sources)) {
+      const s = (out[source] ??= { people: 0, photos: 0 });
+      s.people++;
+      s.photos += n;
+    }
+  }
+  return out;
+}
+
+export async function buildGallery(options: GalleryBuildOptions): Promise<GalleryBuildReport> {
+  const started = Date.now();
+  const { people, ...prepared } = await prepareGallery(options);
+  const evaluation = evaluateGallery(evalPeople(people), DEFAULT_EVAL);
+
+  const names = people.map((p) => p.name);
+  const plain = new CentroidHead(
+    names,
+    people.map((p) => CentroidHead.fit(p.kept.map((v) => ({ person: p.name, embedding: v.photo.embedding! }))).centroids[0]),
+  );
+  const reference = people.flatMap((p, owner) => p.kept.slice(0, 3).map((v) => ({ embedding: v.photo.embedding!, owner })));
+  const penalties = hubnessPenalties(neighbourhoodDensity(plain, reference, evaluation.hubness.k), evaluation.hubness.strength);
+
+  const files: ModelFiles = { 'prototypes.f16': plain.toBytes('float16'), 'penalties.f32': new Uint8Array(penalties.buffer) };
+  const thumbnails: Record<string, string> = {};
+  let done = 0;
+  await mapLimited(people, 4, async (p) => {
+    const best = p.kept[0].photo;
+    try {
+      files[thumbnailPath(p.name)] = await faceThumbnail(best.file, best.box!, GALLERY_THUMBNAIL_PX);
+      thumbnails[p.name] = thumbnailPath(p.name);
+    } catch {
+      // A photo that embedded but will not crop (should not happen) just leaves the person without a picture.
+    }
+    options.onThumbnail?.(++done, people.length);
+  });
+  const roster: GalleryPerson[] = people.map((p) => ({ name: p.name, sources: p.sources, photos: p.kept.length }));
+  files[GALLERY_PEOPLE_FILE] = JSON.stringify(roster);
+  const perSource = sourceCounts(people);
+  const photos = people.reduce((n, p) => n + p.kept.length, 0);
+  const manifest: ModelManifest = {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    created: new Date().toISOString(),
+    backbone: options.backbone,
+    dim: plain.dim,
+    head: { kind: 'centroid', file: 'prototypes.f16', dtype: 'float16', penalties: 'penalties.f32' },
+    labels: names,
+    temperature: evaluation.temperature,
+    thumbnails,
+    data: { source: `gallery: ${Object.keys(perSource).join(', ')}`, images: { train: photos, val: 0, test: evaluation.queries }, perPerson: {} },
+    metrics: { testTop1: evaluation.rank1, testTop3: evaluation.rank3 },
+    similarity: evaluation.scale,
+    gallery: { people: GALLERY_PEOPLE_FILE, sources: perSource },
+  };
+  await writeModelDir(options.out, manifest, files);
+  const droppedPhotos = people.flatMap((p) => p.verdicts.filter((v) => v.dropped).map((v) => ({ person: p.name, file: v.photo.file, reason: v.dropped! })));
+  return {
+    out: options.out,
+    backbone: options.backbone,
+    people: people.length,
+    photos,
+    perSource,
+    prepared,
+    evaluation,
+    droppedPhotos,
+    seconds: (Date.now() - started) / 1000,
+  };
+}

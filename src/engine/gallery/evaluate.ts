@@ -1,0 +1,232 @@
+/**
+ * `celeb gallery eval`: how well the gallery names people it knows, and what it tells people
+ * it does not know. Pure: embeddings in, numbers out.
+ *
+ * - Identification: 2 photos of every person with at least `minPhotos` are held out; every
+ *   person's prototype is built from the rest; each held-out photo is ranked among all people.
+ * - Strangers: a share of the people is removed from the gallery altogether; their photos are
+ *   the strangers. How often the most frequent answer comes up (hubness), and how similar the
+ *   best match reads, tell whether the bot says "you look like X" sensibly to anyone.
+ * The hubness strength is chosen here: the one that spreads strangers' answers most without
+ * lowering rank-1. The similarity scale and the softmax temperature are fitted here too.
+ */
+import { CentroidHead } from '../heads/centroid.js';
+import { MIN_TEMPERATURE } from '../heads/head.js';
+import { fitTemperature } from '../heads/metrics.js';
+import { quantile, seededRandom, shuffle } from '../math.js';
+import { hubnessPenalties, neighbourhoodDensity, type ReferenceFace } from './hubness.js';
+import { similarityOf, similarityScale, type SimilarityScale } from './similarity.js';
+
+export interface EvalPerson {
+  name: string;
+  photos: { source: string; embedding: Float32Array }[];
+}
+
+export interface EvalOptions {
+  holdout: number;
+  minPhotos: number;
+  /** Share of people held out entirely as strangers. */
+  strangerShare: number;
+  /** Hubness strengths tried (0 = no correction). */
+  strengths: number[];
+  /** Neighbours in the hubness density. */
+  k: number;
+  seed: number;
+}
+
+export const DEFAULT_EVAL: EvalOptions = { holdout: 2, minPhotos: 8, strangerShare: 0.1, strengths: [0, 0.5, 1, 1.5, 2], k: 10, seed: 42 };
+
+export interface Distribution {
+  n: number;
+  p05: number;
+  p25: number;
+  median: number;
+  p75: number;
+  p95: number;
+}
+
+export interface AnswerCount {
+  name: string;
+  share: number;
+}
+
+export interface GalleryEvaluation {
+  people: number;
+  queries: number;
+  rank1: number;
+  rank3: number;
+  rank5: number;
+  perSource: Record<string, { queries: number; rank1: number; rank5: number }>;
+  /** Scores (cosine minus hubness penalty) of a held-out photo with its own person, and with the best other person. */
+  trueMatch: Distribution;
+  bestImpostor: Distribution;
+  hubness: { strength: number; k: number; tried: { strength: number; rank1: number; strangerTopShare: number }[] };
+  strangers: {
+    people: number;
+    queries: number;
+    /** Most frequent answers without and with the chosen correction. */
+    before: AnswerCount[];
+    after: AnswerCount[];
+    /** Share of strangers whose best match reads at least 50, 70, 90% similar. */
+    atLeast: Record<'50' | '70' | '90', number>;
+  };
+  scale: SimilarityScale;
+  temperature: number;
+}
+
+export function distribution(values: readonly number[]): Distribution {
+  return {
+    n: values.length,
+    p05: quantile(values, 0.05),
+    p25: quantile(values, 0.25),
+    median: quantile(values, 0.5),
+    p75: quantile(values, 0.75),
+    p95: quantile(values, 0.95),
+  };
+}
+
+interface Query {
+  embedding: Float32Array;
+  label: number;
+  source: string;
+}
+
+/** Raw cosines of every query with every prototype, computed once; penalties are applied per strength. */
+function cosineRows(head: CentroidHead, queries: readonly { embedding: Float32Array }[]): Float32Array[] {
+  return queries.map((q) => head.cosines(q.embedding));
+}
+
+function rankOf(row: Float32Array, penalties: Float32Array, label: number): number {
+  const own = row[label] - penalties[label];
+  let above = 0;
+  for (let i = 0; i < row.length; i++) if (i !== label && row[i] - penalties[i] > own) above++;
+  return above;
+}
+
+function argmax(row: Float32Array, penalties: Float32Array, skip = -1): number {
+  let best = -1;
+  for (let i = 0; i < row.length; i++) if (i !== skip && (best < 0 || row[i] - penalties[i] > row[best] - penalties[best])) best = i;
+  return best;
+}
+
+function topAnswers(rows: readonly Float32Array[], penalties: Float32Array, labels: readonly string[], limit = 10): AnswerCount[] {
+  const counts = new Map<number, number>();
+  for (const row of rows) {
+    const i = argmax(row, penalties);
+    counts.set(i, (counts.get(i) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, limit)
+    .map(([i, n]) => ({ name: labels[i], share: n / Math.max(1, rows.length) }));
+}
+
+/** A head over `people`, with queries held out; `reference` is the prototypes' own photos (at most 3 per person) for hubness. */
+function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: number) => boolean) {
+  const queries: Query[] = [];
+  const reference: ReferenceFace[] = [];
+  const samples: { person: string; embedding: Float32Array }[] = [];
+  people.forEach((person, p) => {
+    let references = 0;
+    person.photos.forEach((photo, i) => {
+      if (holdout(p, i)) {
+        queries.push({ embedding: photo.embedding, label: p, source: photo.source });
+        return;
+      }
+      samples.push({ person: String(p).padStart(6, '0'), embedding: photo.embedding });
+      if (references++ < 3) reference.push({ embedding: photo.embedding, owner: p });
+    });
+  });
+  // fit() sorts labels; zero-padded indices keep the people's order.
+  const fitted = CentroidHead.fit(samples);
+  return {
+    head: new CentroidHead(
+      people.map((p) => p.name),
+      fitted.centroids,
+    ),
+    queries,
+    reference,
+  };
+}
+
+export function evaluateGallery(people: readonly EvalPerson[], options: EvalOptions = DEFAULT_EVAL): GalleryEvaluation {
+  const random = seededRandom(options.seed);
+  const held = people.map((person) =>
+    person.photos.length >= options.minPhotos ? new Set(shuffle([...person.photos.keys()], random).slice(0, options.holdout)) : new Set<number>(),
+  );
+  const id = splitGallery(people, (p, i) => held[p].has(i));
+  const idRows = cosineRows(id.head, id.queries);
+  const idDensity = neighbourhoodDensity(id.head, id.reference, options.k);
+
+  // Strangers: whole people out of the gallery; only people with a few photos, so their photos are many.
+  const candidates = people.map((_, p) => p).filter((p) => people[p].photos.length >= 3);
+  const strangerSet = new Set(shuffle(candidates, random).slice(0, Math.round(candidates.length * options.strangerShare)));
+  const known = people.filter((_, p) => !strangerSet.has(p));
+  const strangerGallery = splitGallery(known, () => false);
+  const strangerQueries = [...strangerSet].flatMap((p) => people[p].photos);
+  const strangerRows = cosineRows(strangerGallery.head, strangerQueries);
+  const strangerDensity = neighbourhoodDensity(strangerGallery.head, strangerGallery.reference, options.k);
+
+  const rankAt = (penalties: Float32Array) => id.queries.map((q, i) => rankOf(idRows[i], penalties, q.label));
+  const tried = options.strengths.map((strength) => {
+    const ranks = rankAt(hubnessPenalties(idDensity, strength));
+    const answers = topAnswers(strangerRows, hubnessPenalties(strangerDensity, strength), strangerGallery.head.labels, 1);
+    return { strength, rank1: ranks.filter((r) => r === 0).length / Math.max(1, ranks.length), strangerTopShare: answers[0]?.share ?? 0 };
+  });
+  const baseline = tried.find((t) => t.strength === 0) ?? tried[0];
+  const chosen = tried.filter((t) => t.rank1 >= baseline.rank1).sort((a, b) => a.strangerTopShare - b.strangerTopShare || a.strength - b.strength)[0];
+
+  const penalties = hubnessPenalties(idDensity, chosen.strength);
+  const ranks = rankAt(penalties);
+  const perSource: GalleryEvaluation['perSource'] = {};
+  id.queries.forEach((q, i) => {
+    const s = (perSource[q.source] ??= { queries: 0, rank1: 0, rank5: 0 });
+    s.queries++;
+    s.rank1 += ranks[i] === 0 ? 1 : 0;
+    s.rank5 += ranks[i] < 5 ? 1 : 0;
+  });
+  for (const s of Object.values(perSource)) {
+    s.rank1 /= s.queries;
+    s.rank5 /= s.queries;
+  }
+  const adjusted = (row: Float32Array, i: number, pen: Float32Array) => row[i] - pen[i];
+  const trueScores = id.queries.map((q, i) => adjusted(idRows[i], q.label, penalties));
+  const bestImpostors = id.queries.map((q, i) => adjusted(idRows[i], argmax(idRows[i], penalties, q.label), penalties));
+  // Random impostors (a face against one other person's prototype) do not depend on the gallery's size.
+  const randomImpostors = id.queries.flatMap((q, i) =>
+    Array.from({ length: 20 }, () => {
+      const other = Math.floor(random() * (people.length - 1));
+      return adjusted(idRows[i], other >= q.label ? other + 1 : other, penalties);
+    }),
+  );
+  const scale = similarityScale(randomImpostors, trueScores);
+
+  const strangerPenalties = hubnessPenalties(strangerDensity, chosen.strength);
+  const strangerBest = strangerRows.map((row) => similarityOf(scale, adjusted(row, argmax(row, strangerPenalties), strangerPenalties)));
+  const shareAtLeast = (s: number) => strangerBest.filter((x) => x >= s).length / Math.max(1, strangerBest.length);
+  const temperature = fitTemperature(
+    id.queries.map((q, i) => ({ scores: idRows[i].map((c, j) => c - penalties[j]), label: q.label })),
+    MIN_TEMPERATURE.centroid,
+  );
+
+  return {
+    people: people.length,
+    queries: id.queries.length,
+    rank1: ranks.filter((r) => r === 0).length / Math.max(1, ranks.length),
+    rank3: ranks.filter((r) => r < 3).length / Math.max(1, ranks.length),
+    rank5: ranks.filter((r) => r < 5).length / Math.max(1, ranks.length),
+    perSource,
+    trueMatch: distribution(trueScores),
+    bestImpostor: distribution(bestImpostors),
+    hubness: { strength: chosen.strength, k: options.k, tried },
+    strangers: {
+      people: strangerSet.size,
+      queries: strangerQueries.length,
+      before: topAnswers(strangerRows, hubnessPenalties(strangerDensity, 0), strangerGallery.head.labels, 5),
+      after: topAnswers(strangerRows, strangerPenalties, strangerGallery.head.labels, 5),
+      atLeast: { '50': shareAtLeast(0.5), '70': shareAtLeast(0.7), '90': shareAtLeast(0.9) },
+    },
+    scale,
+    temperature,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The people of a gallery, from folder-per-person trees to cleaned photos with embeddings:
+ * scan, group by name, embed a bounded set of candidates through the worker pool and the
+ * feature cache (an interrupted run resumes where it stopped), clean, merge typo'd names.
+ * Shared by `gallery build` and `gallery eval`.
+ */
+import type { Database } from '../../store/index.js';
+import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
+import type { EmbedderPool } from '../extract/pool.js';
+import { dot, quantile, seededRandom } from '../math.js';
+import { cleanPerson, DEFAULT_CLEANING, normalisedMean, prototypeOf, faceCheck, type DropReason, type EmbeddedPhoto, type PhotoVerdict } from './clean.js';
+import { comparePrototypes, mergeGroups, type NamePair } from './merge.js';
+import { groupPeople, pickCandidates, type GalleryCandidate } from './people.js';
+import { scanSourceTrees } from './tree.js';
+
+export interface PrepareOptions {
+  sources: readonly string[];
+  pool: EmbedderPool;
+  db: Database;
+  backbone: string;
+  /** Photos per person embedded before cleaning; the best `cap` of them are kept. Default 16. */
+  candidates?: number;
+  cap?: number;
+  minFacePx?: number;
+  onProgress?: (p: ExtractionProgress) => void;
+}
+
+export interface PreparedPerson {
+  key: string;
+  name: string;
+  /** Kept photos, most typical first. */
+  kept: PhotoVerdict[];
+  /** Every candidate photo's verdict. */
+  verdicts: PhotoVerdict[];
+  /** Photos kept per source. */
+  sources: Record<string, number>;
+}
+
+export interface PreparedGallery {
+  people: PreparedPerson[];
+  /** People left with no usable photo. */
+  emptyPeople: string[];
+  dropped: Record<DropReason, number>;
+  merged: NamePair[];
+  flagged: NamePair[];
+  /** Thresholds found in the data (see `thresholds`). */
+  outlierCosine: number;
+  mergeCosine: number;
+  flagCosine: number;
+  extraction: ExtractionStats;
+}
+
+/**
+ * Thresholds from the data itself, so they follow the backbone:
+ * - outlier: a photo less like its own person (leave-one-out prototype) than 1 in 20 photos
+ *   are like a random OTHER person's prototype (the impostor 95th percentile);
+ * - merge: two prototypes of similar names are one person when their cosine reaches what two
+ *   halves of one person's photos reach 99% of the time (split-half 1st percentile);
+ * - flag: two different names whose prototypes are as alike as two halves of one person's photos
+ *   typically are (split-half median) are reported as possible duplicates or mislabels.
+ */
+export function thresholds(groups: readonly EmbeddedPhoto[][], seed = 7): { outlierCosine: number; mergeCosine: number; flagCosine: number } {
+  const usable = groups.map((photos) => photos.filter((p) => faceCheck(p, DEFAULT_CLEANING) === null).map((p) => p.embedding!)).filter((g) => g.length > 0);
+  const prototypes = usable.map((g) => normalisedMean(g)!);
+  const random = seededRandom(seed);
+  const impostor: number[] = [];
+  for (let n = 0; n < 20000 && usable.length > 1; n++) {
+    const a = Math.floor(random() * usable.length);
+    const b = (a + 1 + Math.floor(random() * (usable.length - 1))) % usable.length;
+    const photos = usable[a];
+    impostor.push(dot(photos[Math.floor(random() * photos.length)], prototypes[b]));
+  }
+  const halves = usable
+    .filter((g) => g.length >= 6)
+    .map((g) => dot(normalisedMean(g.filter((_, i) => i % 2 === 0))!, normalisedMean(g.filter((_, i) => i % 2 === 1))!));
+  return { outlierCosine: quantile(impostor, 0.95), mergeCosine: quantile(halves, 0.01), flagCosine: quantile(halves, 0.5) };
+}
+
+function toPerson(key: string, name: string, verdicts: PhotoVerdict[]): PreparedPerson {
+  const kept = verdicts.filter((v) => v.dropped === null).sort((a, b) => b.typicality - a.typicality);
+  const sources: Record<string, number> = {};
+  for (const v of kept) sources[v.photo.source] = (sources[v.photo.source] ?? 0) + 1;
+  return { key, name, kept, verdicts, sources };
+}
+
+export async function prepareGallery(options: PrepareOptions): Promise<PreparedGallery> {
+  const candidates: GalleryCandidate[] = groupPeople(scanSourceTrees(options.sources));
+  const picked = candidates.map((c) => pickCandidates(c, options.candidates ?? 16));
+  const files = picked.flat().map((p) => p.file);
+  const { features, stats } = await extractFileFeatures({
+    pool: options.pool,
+    db: options.db,
+    backbone: options.backbone,
+    files,
+    secondFace: true,
+    onProgress: options.onProgress,
+  });
+  let next = 0;
+  const groups: EmbeddedPhoto[][] = picked.map((list) =>
+    list.map(({ source, file }) => {
+      const f = features[next++];
+      return { source, file, contentHash: f.contentHash, embedding: f.embedding, box: f.box, second: f.second ?? null, error: f.error?.message };
+    }),
+  );
+  const { outlierCosine, mergeCosine, flagCosine } = thresholds(groups);
+  const rules = { ...DEFAULT_CLEANING, cap: options.cap ?? DEFAULT_CLEANING.cap, minFacePx: options.minFacePx ?? DEFAULT_CLEANING.minFacePx, outlierCosine };
+  let people = candidates.map((c, i) => toPerson(c.key, c.name, cleanPerson(groups[i], rules)));
+
+  // Merge typo'd names whose faces agree; flag other near-identical pairs.
+  const withPrototype = people.flatMap((p) => {
+    const prototype = prototypeOf(p.kept);
+    return prototype ? [{ key: p.key, name: p.name, prototype }] : [];
+  });
+  const { merge, flag } = comparePrototypes(withPrototype, mergeCosine, flagCosine);
+  const byKey = new Map(people.map((p, i) => [p.key, i]));
+  const absorbed = new Set<string>();
+  for (const group of mergeGroups(
+    withPrototype.map((e) => e.key),
+    merge,
+  )) {
+    const members = group.map((k) => people[byKey.get(k)!]);
+    // The name found in more sources wins (`Henry Cavill` in two, `Henry Cavil` in one), then the one with more photos.
+    const main = [...members].sort((a, b) => Object.keys(b.sources).length - Object.keys(a.sources).length || b.kept.length - a.kept.length)[0];
+    const photos = members.flatMap((m) => m.verdicts.map((v) => v.photo));
+    people[byKey.get(main.key)!] = toPerson(main.key, main.name, cleanPerson(photos, rules));
+    for (const m of members) if (m !== main) absorbed.add(m.key);
+  }
+  people = people.filter((p) => !absorbed.has(p.key));
+  const dropped = { unreadable: 0, no_face: 0, small_face: 0, several_faces: 0, duplicate: 0, outlier: 0, over_cap: 0 } satisfies Record<DropReason, number>;
+  for (const p of people) for (const v of p.verdicts) if (v.dropped) dropped[v.dropped]++;
+  const emptyPeople = people.filter((p) => p.kept.length === 0).map((p) => p.name);
+  people = people.filter((p) => p.kept.length > 0);
+  return { people, emptyPeople, dropped, merged: merge, flagged: flag, outlierCosine, mergeCosine, flagCosine, extraction: stats };
+}
