@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { loadConfig, type AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
+import { dataFetchCommand } from './cli/data-fetch.js';
 import { dataImportCommand } from './cli/data-import.js';
 import { evalCommand } from './cli/eval.js';
 import { galleryCommand } from './cli/gallery.js';
@@ -19,6 +20,7 @@ const HELP = `celeb: which celebrity do you look like?
 Commands:
   which <image...>          who each face looks like (--top N, --max-faces N, --crop, --model DIR, --json)
   data import <dir>         per-person folders -> data/face_data/{train,val,test} (--out, --split 70,15,15, --seed, --force)
+  data fetch <id...|all>    download the gallery's public datasets, check them, lay out data/sources/<id>/<Person>/ (--list, --out, --force, --json)
   index                     build a centroid model from data/face_data and print its test accuracy (--backbone, --out)
   train --run <1-5> | --all the original design's five training processes (--epochs, --head, --loss, --sample-pairing, --lr, --seed, --json)
   leaderboard               accuracy table of all runs, best first (--json, --png chart.png)
@@ -31,7 +33,7 @@ Commands:
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
-Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS`;
+Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL`;
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
@@ -46,8 +48,9 @@ const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
   gallery: galleryCommand,
   data: (argv, config) => {
-    if (argv[0] !== 'import') throw new UsageError('Usage: celeb data import <dir> [options]');
-    return dataImportCommand(argv.slice(1), config);
+    if (argv[0] === 'import') return dataImportCommand(argv.slice(1), config);
+    if (argv[0] === 'fetch') return dataFetchCommand(argv.slice(1), config);
+    throw new UsageError('Usage: celeb data import <dir> [options] | celeb data fetch <source...|all> [options]');
   },
 };
 

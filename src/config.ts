@@ -32,7 +32,11 @@ export interface AppConfig {
   maxImageBytes: number;
   /** Largest accepted image area. `CELEB_MAX_MEGAPIXELS`, default 40. */
   maxImagePixels: number;
+  /** Host of the gallery sources' archives (`<url>/<owner>/<repo>/tar.gz/<commit>`). `CELEB_FETCH_BASE_URL`, default GitHub's codeload. */
+  fetchBaseUrl: string;
 }
+
+export const DEFAULT_FETCH_BASE_URL = 'https://codeload.github.com';
 
 export class ConfigError extends CelebError {
   override name = 'ConfigError';
@@ -79,6 +83,7 @@ export function loadConfig(env: Env = process.env, cores = 2): AppConfig {
     workers: positiveInteger(env, 'CELEB_WORKERS', defaultWorkerCount(cores)),
     maxImageBytes: Math.round(positiveNumber(env, 'CELEB_MAX_IMAGE_MB', 20) * 1024 * 1024),
     maxImagePixels: Math.round(positiveNumber(env, 'CELEB_MAX_MEGAPIXELS', 40) * 1_000_000),
+    fetchBaseUrl: urlRoot(env, 'CELEB_FETCH_BASE_URL') ?? DEFAULT_FETCH_BASE_URL,
   };
 }
 
