@@ -78,7 +78,7 @@ function manifestFor(
     labels: bank.labels,
     temperature,
     thumbnails: thumbs,
-    data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
+    data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson, testSplit: bank.testSplit },
     metrics,
     run: { id: ctx.runId, preset: config.preset },
   };
