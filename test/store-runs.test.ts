@@ -68,6 +68,7 @@ const RESULT: RunResult = {
   temperature: 1.7,
   eceBefore: 0.12,
   eceAfter: 0.03,
+  testSplit: '0123456789abcdef',
 };
 
 /** A run that went queued -> running -> done. */
@@ -249,8 +250,32 @@ test('leaderboard: best top-1 first, then lower val loss, then older run; only r
     seconds: 12.5,
     createdAt: rows[1].createdAt,
     status: 'done',
+    testSplit: '0123456789abcdef',
+    stillImproving: false,
   });
   assert.equal(rows[5]?.status, 'failed');
+});
+
+test('leaderboard: stillImproving when the best epoch is the last one actually run (also for a run that stopped early)', (t) => {
+  const db = open(t);
+  const run = (bestEpoch: number, epochsRun: number, planned = 10) => {
+    const id = createRun(db, { ...NEW_RUN, epochs: planned });
+    markRunning(db, id);
+    for (let epoch = 1; epoch <= epochsRun; epoch++) recordEpoch(db, id, { epoch, trainLoss: 1, valLoss: 1, valAccuracy: 0.5, seconds: 1 });
+    finishRun(db, id, { seconds: 1, modelPath: `model/run-${id}`, bestEpoch, bestValLoss: 0.5 });
+    saveResult(db, id, RESULT);
+    return id;
+  };
+  const lastOfPlanned = run(10, 10);
+  const earlier = run(6, 10);
+  const lastOfStoppedEarly = run(4, 4);
+  const noEpochs = createRun(db, NEW_RUN);
+  markRunning(db, noEpochs);
+  finishRun(db, noEpochs, { seconds: 1, modelPath: null, bestEpoch: null, bestValLoss: null });
+  saveResult(db, noEpochs, { ...RESULT, testSplit: null });
+  const flags = Object.fromEntries(leaderboard(db).map((r) => [r.runId, r.stillImproving]));
+  assert.deepEqual(flags, { [lastOfPlanned]: true, [earlier]: false, [lastOfStoppedEarly]: true, [noEpochs]: false });
+  assert.equal(getResult(db, noEpochs)?.testSplit, null);
 });
 
 test('active model: better run promoted, worse or equal not, pinned never replaced, unfinished never promoted', (t) => {

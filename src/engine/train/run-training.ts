@@ -150,7 +150,16 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     const thumbs = Object.fromEntries(bank.labels.filter((p) => pictures[thumbnailPath(p)]).map((p) => [p, thumbnailPath(p)]));
     await writeModelDir(modelPath, manifestFor(ctx, bank, temperature, metrics, thumbs), { ...(await serialiseHeadModel(trained.model)), ...pictures });
     head.dispose();
-    saveResult(db, runId, { testTop1: test.top1, testTop3: test.top3, perPerson: test.perPerson, confusion: test.confusion, temperature, eceBefore, eceAfter });
+    saveResult(db, runId, {
+      testTop1: test.top1,
+      testTop3: test.top3,
+      perPerson: test.perPerson,
+      confusion: test.confusion,
+      temperature,
+      eceBefore,
+      eceAfter,
+      testSplit: bank.testSplit,
+    });
     finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
     const promotion = await promoteIfBetter(db, { runId, modelPath, testAccuracy: test.top1, labels: bank.labels }, path.join(ctx.modelDir, 'default'));
     return {
