@@ -161,7 +161,11 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
       testSplit: bank.testSplit,
     });
     finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
-    const promotion = await promoteIfBetter(db, { runId, modelPath, testAccuracy: test.top1, labels: bank.labels }, path.join(ctx.modelDir, 'default'));
+    const promotion = await promoteIfBetter(
+      db,
+      { runId, modelPath, testTop1: test.top1, labels: bank.labels, testSplit: bank.testSplit },
+      path.join(ctx.modelDir, 'default'),
+    );
     return {
       ...base,
       status: 'done',
