@@ -14,6 +14,7 @@ export function helpText(syntax: Syntax, people: readonly string[]): RichText {
     [`${syntax.leaderboard} — ${DESCRIPTIONS.leaderboard.toLowerCase()}`],
     [`${syntax.train} — ${DESCRIPTIONS.train.toLowerCase()}`],
     [`${syntax.cancel} — ${DESCRIPTIONS.trainCancel.toLowerCase()}`],
+    [`${syntax.model} — ${DESCRIPTIONS.model.toLowerCase()}`],
     [`${syntax.help} — this message`],
     known,
   );

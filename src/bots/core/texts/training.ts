@@ -52,8 +52,8 @@ export function busyText(title: string, p: TrainingProgress | null, syntax: Synt
 export const cancellingText = (runId: number): RichText => [`Stopping run #${runId} after its current batch…`];
 export const NOTHING_TO_CANCEL: RichText = ['No training is running.'];
 
-export function notAdminText(platform: Platform, userId: string): RichText {
-  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${PLATFORMS[platform].env.admins}.)`];
+export function notAdminText(platform: Platform, userId: string, action = 'train models'): RichText {
+  return [`Sorry, only the bot's admins can ${action}. (Your user id is ${userId}; the bot's owner can add it to ${PLATFORMS[platform].env.admins}.)`];
 }
 
 /** The run's leaderboard row, as the table's header and that one row. */
