@@ -12,7 +12,7 @@ export function modelShowText(active: ActiveModel | null, people: number, syntax
     active === null
       ? 'the shipped default model'
       : `${active.runId === null ? 'a deleted run' : `run #${active.runId}`}'s model (test top-1 ${percent(active.testAccuracy)}${active.pinned ? ', pinned' : ''})`;
-  return lines([bold('Photos are answered by '), bold(which), `, which knows ${people.toLocaleString('en-US')} people.`], [choose(syntax)]);
+  return lines(['Photos are answered by ', bold(which), `, which knows ${people.toLocaleString('en-US')} people.`], [choose(syntax)]);
 }
 
 export function modelUsageText(syntax: Syntax, problem?: string): RichText {
