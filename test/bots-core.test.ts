@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { BotCore } from '../src/bots/core/bot-core.js';
-import { parseTrainArgs } from '../src/bots/core/commands.js';
+import { parseModelArgs, parseModelTarget, parseTrainArgs } from '../src/bots/core/commands.js';
 import { drawNumberedBoxes } from '../src/bots/core/annotate.js';
 import { compose, route } from '../src/bots/core/middleware.js';
 import { ProgressEditor } from '../src/bots/core/progress-editor.js';
@@ -30,6 +30,17 @@ test('/train arguments: a preset by number or run:N, cancel, and a usage answer 
   assert.deepEqual(parseTrainArgs(''), { type: 'usage' });
   assert.deepEqual(parseTrainArgs('9'), { type: 'usage', problem: 'There are five presets, 1 to 5; 9 is not one of them.' });
   assert.deepEqual(parseTrainArgs('fast please'), { type: 'usage', problem: 'I don\'t understand "fast please".' });
+});
+
+test('/model arguments: show, use <run|default> (Telegram payload or Discord use: option), a usage answer for anything else', () => {
+  for (const text of ['', ' show ']) assert.deepEqual(parseModelArgs(text), { type: 'show' }, text);
+  for (const text of ['use 12', 'use:12', 'USE = #12']) assert.deepEqual(parseModelArgs(text), { type: 'use', target: 12 }, text);
+  assert.deepEqual(parseModelArgs('use default'), { type: 'use', target: 'default' });
+  assert.deepEqual(parseModelArgs('use'), { type: 'usage' });
+  assert.deepEqual(parseModelArgs('use 0'), { type: 'usage', problem: '"0" is neither a run number nor "default".' });
+  assert.deepEqual(parseModelArgs('the best'), { type: 'usage', problem: 'I don\'t understand "the best".' });
+  assert.deepEqual(parseModelTarget(' Default'), { type: 'use', target: 'default' });
+  assert.deepEqual(parseModelTarget('7'), { type: 'use', target: 7 });
 });
 
 test('answers: percentages, the best match with two runners-up, numbered faces', () => {
@@ -154,6 +165,7 @@ test('middleware: composed in order, routed by request kind, next() at most once
       photo: compose(mark('limit'), end('photo')),
       leaderboard: end('leaderboard'),
       train: end('train'),
+      model: end('model'),
     }),
   );
   const ctx = (request: BotRequest) => ({ request }) as BotContext; // only `request` is read here

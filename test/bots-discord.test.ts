@@ -27,11 +27,12 @@ test('the slash commands register to a guild and globally, /train for administra
   const fake = h.discord!;
   const guild = await registerCommands({ token: fake.token, apiRoot: fake.restRoot, guildId: fake.guildId, adminIds: [] });
   assert.equal(guild.scope, `guild ${fake.guildId}`);
-  assert.deepEqual(guild.names, ['lookalike', 'train', 'train-cancel', 'leaderboard', 'help']);
+  assert.deepEqual(guild.names, ['lookalike', 'train', 'train-cancel', 'model', 'leaderboard', 'help']);
   const commands = fake.commands.get(fake.guildId)!;
   const byName = new Map(commands.map((c) => [c.name, c]));
   assert.equal(byName.get('train')?.default_member_permissions, PermissionFlagsBits.Administrator.toString());
   assert.equal(byName.get('train-cancel')?.default_member_permissions, PermissionFlagsBits.Administrator.toString());
+  assert.equal(byName.get('model')?.default_member_permissions, PermissionFlagsBits.Administrator.toString());
   assert.equal(byName.get('lookalike')?.default_member_permissions, null);
   const image = byName.get('lookalike')?.options?.[0];
   assert.deepEqual([image?.name, image?.type, image?.required], ['image', ApplicationCommandOptionType.Attachment, true]);
@@ -49,8 +50,8 @@ test('the slash commands register to a guild and globally, /train for administra
     env: { ...process.env, DISCORD_TOKEN: fake.token, DISCORD_API_ROOT: fake.restRoot, DISCORD_GUILD_ID: '' },
     timeout: 20_000,
   });
-  assert.match(stdout, /^Registered \/lookalike, \/train, \/train-cancel, \/leaderboard, \/help \(global\)/);
-  assert.equal(fake.commands.get('global')?.length, 5);
+  assert.match(stdout, /^Registered \/lookalike, \/train, \/train-cancel, \/model, \/leaderboard, \/help \(global\)/);
+  assert.equal(fake.commands.get('global')?.length, 6);
 });
 
 test('/help is deferred, then says what the bot does, that photos are not stored, and the commands', async () => {

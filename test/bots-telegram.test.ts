@@ -27,7 +27,7 @@ test('start-up registers the command menu with setMyCommands', () => {
   assert.deepEqual(call.params.commands, TELEGRAM_COMMANDS);
   assert.deepEqual(
     TELEGRAM_COMMANDS.map((c) => c.command),
-    ['start', 'help', 'lookalike', 'leaderboard', 'train'],
+    ['start', 'help', 'lookalike', 'leaderboard', 'train', 'model'],
   );
 });
 

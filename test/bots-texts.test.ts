@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plain, type RichText } from '../src/bots/core/text.js';
-import { helpText } from '../src/bots/core/texts/help.js';
+import { helpText, leaderboardText } from '../src/bots/core/texts/help.js';
+import { formatLeaderboard } from '../src/engine/report/table.js';
+import type { LeaderboardRow } from '../src/store/index.js';
 import { busyText, outcomeText } from '../src/bots/core/texts/training.js';
 import { PLATFORMS } from '../src/bots/platforms.js';
 
@@ -30,7 +32,42 @@ test('no doubled punctuation where a computed part ends a sentence (starting…,
     bestEpoch: 3,
     promoted: false,
   };
-  assertClean(outcomeText('Run #2', { ...done, promotion: 'the active model is better (95.0% > 90.0%).' }, null), 'a reason ending in a full stop');
+  assertClean(outcomeText('Run #2', { ...done, promotion: 'the active model is better (95.0% > 90.0%).' }, null, syntax), 'a reason ending in a full stop');
   assert.match(plain(busyText('Run #1', null, syntax)), /^Run #1 is still training: starting… Wait for it to finish/);
-  assert.match(plain(outcomeText('Run #2', { ...done, promotion: 'it knows other people' }, null)), /Not made the active model: it knows other people\.$/);
+  assert.match(
+    plain(outcomeText('Run #2', { ...done, promotion: 'it knows other people' }, null, syntax)),
+    /Not made the active model: it knows other people\. An admin can use it anyway with \/\S+ use[: ]2\.$/,
+  );
+  const promoted = plain(outcomeText('Run #2', { ...done, promoted: true, promotion: 'run 2 (90.00%) beats run 1' }, null, syntax));
+  assert.match(promoted, /It is now the active model, photos are answered by it: run 2 \(90\.00%\) beats run 1\.$/);
+});
+
+test('leaderboard: a run whose best epoch was its last gets a * and the footnote, in the CLI table and in chat', () => {
+  const row = (runId: number, stillImproving: boolean): LeaderboardRow => ({
+    runId,
+    preset: 5,
+    head: 'fc1',
+    loss: 'nll',
+    samplePairing: true,
+    epochs: 8,
+    bestEpoch: stillImproving ? 8 : 5,
+    valLoss: 0.1234,
+    testTop1: 0.9,
+    testTop3: 1,
+    backend: 'wasm',
+    seconds: 12,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    status: 'done',
+    testSplit: 'abc',
+    stillImproving,
+  });
+  const table = formatLeaderboard([row(1, true), row(2, false)]);
+  assert.match(table, /#1 +5 +fc1 +nll +yes +8 +8\* +0\.1234/);
+  assert.match(table, /#2 +5 +fc1 +nll +yes +8 +5 +0\.1234/);
+  assert.match(table, /\n\n\* best epoch was the last: more epochs may help$/);
+  assert.doesNotMatch(formatLeaderboard([row(2, false)]), /more epochs may help/);
+  const chat = plain(leaderboardText([row(1, true)], syntax));
+  assert.match(chat, / 8\* /);
+  assert.match(chat, /\* best epoch was the last: more epochs may help$/);
+  assert.doesNotMatch(plain(leaderboardText([row(2, false)], syntax)), /more epochs/);
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignGroups, nearDuplicateGroups, parseSplitRatios } from '../src/engine/dataset/split.js';
 import { l2normalise } from '../src/engine/math.js';
+import { testSplitFingerprint } from '../src/engine/dataset/test-split.js';
 
 test('split ratios parse and normalise; nonsense is refused', () => {
   assert.deepEqual(parseSplitRatios('70,15,15'), { train: 0.7, val: 0.15, test: 0.15 });
@@ -40,4 +41,17 @@ test('near-identical embeddings are grouped transitively; distinct ones are not'
     .map((g) => g.sort())
     .sort((a, b) => a[0] - b[0]);
   assert.deepEqual(groups, [[0, 1, 2], [3]]);
+});
+
+test('test-split fingerprint: order-free, 16 hex chars, changes with a photo or a person', () => {
+  const a = [
+    { person: 'Ava', contentHash: 'h1' },
+    { person: 'Ben', contentHash: 'h2' },
+  ];
+  const fp = testSplitFingerprint(a);
+  assert.match(fp, /^[0-9a-f]{16}$/);
+  assert.equal(testSplitFingerprint([...a].reverse()), fp);
+  assert.notEqual(testSplitFingerprint([a[0], { person: 'Ben', contentHash: 'h3' }]), fp);
+  assert.notEqual(testSplitFingerprint([a[0], { person: 'Cleo', contentHash: 'h2' }]), fp);
+  assert.notEqual(testSplitFingerprint([a[0]]), fp);
 });

@@ -31,7 +31,13 @@ import {
   type Database,
   type NewRun,
   type RunResult,
+  type ModelOffer,
 } from '../src/store/index.js';
+import { answeringModel, decidePromotion } from '../src/engine/train/promotion-rule.js';
+
+/** The real promotion rule, with the answering model known only from its row (no manifest: accuracy decides). */
+const offer = (db: Database, o: ModelOffer) =>
+  offerModel(db, o, (active) => decidePromotion({ runId: o.runId, testTop1: o.testAccuracy, labels: [], testSplit: null }, answeringModel(active, null)));
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'celeb-store-runs-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -68,6 +74,7 @@ const RESULT: RunResult = {
   temperature: 1.7,
   eceBefore: 0.12,
   eceAfter: 0.03,
+  testSplit: '0123456789abcdef',
 };
 
 /** A run that went queued -> running -> done. */
@@ -172,7 +179,7 @@ test('runs: deleting a run cascades to its epochs and result and unlinks the act
   for (const epoch of [1, 2, 3]) recordEpoch(db, id, { epoch, trainLoss: 1 / epoch, valLoss: 1, valAccuracy: 0.5, seconds: 1 });
   finishRun(db, id, { seconds: 3, modelPath: 'model/run-1', bestEpoch: 3, bestValLoss: 0.3 });
   saveResult(db, id, RESULT);
-  assert.equal(offerModel(db, { runId: id, modelPath: 'model/run-1', testAccuracy: 0.8 }).promoted, true);
+  assert.equal(offer(db, { runId: id, modelPath: 'model/run-1', testAccuracy: 0.8 }).promoted, true);
   const other = doneRun(db);
   assert.equal(epochCount(db, id), 3);
   assert.notEqual(getResult(db, id), null);
@@ -249,29 +256,53 @@ test('leaderboard: best top-1 first, then lower val loss, then older run; only r
     seconds: 12.5,
     createdAt: rows[1].createdAt,
     status: 'done',
+    testSplit: '0123456789abcdef',
+    stillImproving: false,
   });
   assert.equal(rows[5]?.status, 'failed');
+});
+
+test('leaderboard: stillImproving when the best epoch is the last one actually run (also for a run that stopped early)', (t) => {
+  const db = open(t);
+  const run = (bestEpoch: number, epochsRun: number, planned = 10) => {
+    const id = createRun(db, { ...NEW_RUN, epochs: planned });
+    markRunning(db, id);
+    for (let epoch = 1; epoch <= epochsRun; epoch++) recordEpoch(db, id, { epoch, trainLoss: 1, valLoss: 1, valAccuracy: 0.5, seconds: 1 });
+    finishRun(db, id, { seconds: 1, modelPath: `model/run-${id}`, bestEpoch, bestValLoss: 0.5 });
+    saveResult(db, id, RESULT);
+    return id;
+  };
+  const lastOfPlanned = run(10, 10);
+  const earlier = run(6, 10);
+  const lastOfStoppedEarly = run(4, 4);
+  const noEpochs = createRun(db, NEW_RUN);
+  markRunning(db, noEpochs);
+  finishRun(db, noEpochs, { seconds: 1, modelPath: null, bestEpoch: null, bestValLoss: null });
+  saveResult(db, noEpochs, { ...RESULT, testSplit: null });
+  const flags = Object.fromEntries(leaderboard(db).map((r) => [r.runId, r.stillImproving]));
+  assert.deepEqual(flags, { [lastOfPlanned]: true, [earlier]: false, [lastOfStoppedEarly]: true, [noEpochs]: false });
+  assert.equal(getResult(db, noEpochs)?.testSplit, null);
 });
 
 test('active model: better run promoted, worse or equal not, pinned never replaced, unfinished never promoted', (t) => {
   const db = open(t);
   assert.equal(getActiveModel(db), null);
   const first = doneRun(db);
-  const r1 = offerModel(db, { runId: first, modelPath: 'model/a', testAccuracy: 0.7 });
+  const r1 = offer(db, { runId: first, modelPath: 'model/a', testAccuracy: 0.7 });
   assert.equal(r1.promoted, true, r1.reason);
   assert.deepEqual({ ...getActiveModel(db), updatedAt: '' }, { runId: first, modelPath: 'model/a', testAccuracy: 0.7, pinned: false, updatedAt: '' });
 
   const worse = doneRun(db);
-  const r2 = offerModel(db, { runId: worse, modelPath: 'model/b', testAccuracy: 0.6 });
+  const r2 = offer(db, { runId: worse, modelPath: 'model/b', testAccuracy: 0.6 });
   assert.equal(r2.promoted, false);
   assert.match(r2.reason, /does not beat/);
-  assert.equal(offerModel(db, { runId: worse, modelPath: 'model/b', testAccuracy: 0.7 }).promoted, false, 'a tie is not a win');
+  assert.equal(offer(db, { runId: worse, modelPath: 'model/b', testAccuracy: 0.7 }).promoted, false, 'a tie is not a win');
   assert.equal(getActiveModel(db)?.runId, first);
 
   const better = doneRun(db);
-  assert.equal(offerModel(db, { runId: better, modelPath: 'model/c', testAccuracy: 0.75 }).promoted, true);
+  assert.equal(offer(db, { runId: better, modelPath: 'model/c', testAccuracy: 0.75 }).promoted, true);
   assert.equal(getActiveModel(db)?.runId, better);
-  assert.equal(offerModel(db, { runId: better, modelPath: 'model/c', testAccuracy: 0.75 }).promoted, false);
+  assert.equal(offer(db, { runId: better, modelPath: 'model/c', testAccuracy: 0.75 }).promoted, false);
 
   for (const status of ['failed', 'cancelled', 'interrupted', 'queued', 'running'] as const) {
     const id = createRun(db, NEW_RUN);
@@ -280,14 +311,14 @@ test('active model: better run promoted, worse or equal not, pinned never replac
     if (status === 'cancelled') cancelRun(db, id);
     if (status === 'interrupted') db.prepare("UPDATE runs SET status = 'interrupted' WHERE id = ?").run(id);
     assert.equal(getRun(db, id)?.status, status);
-    const outcome = offerModel(db, { runId: id, modelPath: 'model/bad', testAccuracy: 0.99 });
+    const outcome = offer(db, { runId: id, modelPath: 'model/bad', testAccuracy: 0.99 });
     assert.equal(outcome.promoted, false, `${status} run promoted`);
     assert.match(outcome.reason, new RegExp(`is ${status}`));
     assert.throws(() => pinActiveModel(db, id), /only a finished/);
   }
   assert.equal(getActiveModel(db)?.runId, better);
-  assert.throws(() => offerModel(db, { runId: 31337, modelPath: 'x', testAccuracy: 0.5 }), RunNotFoundError);
-  assert.throws(() => offerModel(db, { runId: better, modelPath: 'x', testAccuracy: 1.5 }), StoreValidationError);
+  assert.throws(() => offer(db, { runId: 31337, modelPath: 'x', testAccuracy: 0.5 }), RunNotFoundError);
+  assert.throws(() => offer(db, { runId: better, modelPath: 'x', testAccuracy: 1.5 }), StoreValidationError);
 
   // A user pins the worse run: it stays active even against a much better one.
   saveResult(db, worse, { ...RESULT, testTop1: 0.6, testTop3: 0.8 });
@@ -297,7 +328,7 @@ test('active model: better run promoted, worse or equal not, pinned never replac
     { runId: worse, modelPath: `model/run-${worse}`, testAccuracy: 0.6, pinned: true },
   );
   const best = doneRun(db);
-  const r3 = offerModel(db, { runId: best, modelPath: 'model/best', testAccuracy: 0.95 });
+  const r3 = offer(db, { runId: best, modelPath: 'model/best', testAccuracy: 0.95 });
   assert.equal(r3.promoted, false);
   assert.match(r3.reason, /pinned/);
   assert.equal(getActiveModel(db)?.runId, worse);
@@ -305,7 +336,7 @@ test('active model: better run promoted, worse or equal not, pinned never replac
   clearPin(db);
   assert.equal(getActiveModel(db)?.pinned, false);
   assert.equal(getActiveModel(db)?.runId, worse, 'unpinning does not by itself switch models');
-  const r4 = offerModel(db, { runId: best, modelPath: 'model/best', testAccuracy: 0.95 });
+  const r4 = offer(db, { runId: best, modelPath: 'model/best', testAccuracy: 0.95 });
   assert.equal(r4.promoted, true, r4.reason);
   assert.deepEqual([getActiveModel(db)?.runId, getActiveModel(db)?.modelPath, getActiveModel(db)?.testAccuracy], [best, 'model/best', 0.95]);
 });
@@ -315,9 +346,26 @@ test('active model: a model of unknown accuracy (pinned without a result) is bea
   const noResult = doneRun(db);
   assert.equal(pinActiveModel(db, noResult).testAccuracy, null);
   const next = doneRun(db);
-  assert.equal(offerModel(db, { runId: next, modelPath: 'model/n', testAccuracy: 0.1 }).promoted, false);
+  assert.equal(offer(db, { runId: next, modelPath: 'model/n', testAccuracy: 0.1 }).promoted, false);
   clearPin(db);
-  const outcome = offerModel(db, { runId: next, modelPath: 'model/n', testAccuracy: 0.1 });
+  const outcome = offer(db, { runId: next, modelPath: 'model/n', testAccuracy: 0.1 });
   assert.equal(outcome.promoted, true);
-  assert.match(outcome.reason, /unknown accuracy/);
+  assert.match(outcome.reason, /accuracy is unknown/);
+});
+
+test('offerModel: the rule sees the active row inside the transaction; only its decision is written; unfinished runs never reach it', (t) => {
+  const db = open(t);
+  const first = doneRun(db);
+  const seen: unknown[] = [];
+  const yes = (active: unknown) => (seen.push(active), { promoted: true, reason: 'yes' });
+  const no = (active: unknown) => (seen.push(active), { promoted: false, reason: 'no' });
+  assert.deepEqual(offerModel(db, { runId: first, modelPath: 'model/a', testAccuracy: 0.1 }, yes), { promoted: true, reason: 'yes' });
+  assert.equal(seen[0], null);
+  const second = doneRun(db);
+  assert.deepEqual(offerModel(db, { runId: second, modelPath: 'model/b', testAccuracy: 0.9 }, no), { promoted: false, reason: 'no' });
+  assert.equal((seen[1] as { runId: number }).runId, first);
+  assert.equal(getActiveModel(db)?.runId, first, 'a refusal writes nothing');
+  const queued = createRun(db, NEW_RUN);
+  assert.equal(offerModel(db, { runId: queued, modelPath: 'model/q', testAccuracy: 0.9 }, yes).promoted, false);
+  assert.equal(seen.length, 2, 'the rule is not asked about an unfinished run');
 });

@@ -16,6 +16,7 @@ import {
   migrate,
   readSchemaVersion,
   LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
   SchemaVersionError,
   StoreValidationError,
   getFeature,
@@ -28,6 +29,9 @@ import {
   finishRun,
   getRun,
   runningRun,
+  getResult,
+  saveResult,
+  leaderboard,
   type Database,
   type FeatureRecord,
   type Migration,
@@ -81,6 +85,24 @@ test('open: migrates an empty file, creates the parent directory, WAL + foreign 
   assert.ok(Number(db.pragma('busy_timeout', { simple: true })) >= 1000);
   // Foreign keys are actually enforced, not just reported.
   assert.throws(() => db.prepare('INSERT INTO epochs (run_id, epoch, train_loss, seconds) VALUES (999, 1, 0.5, 1)').run(), /FOREIGN KEY/);
+});
+
+test('migration 3: results of an older database get test_split NULL; new results keep theirs', (t) => {
+  const file = freshFile('v2');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const old = new BetterSqlite3(file);
+  migrate(old, MIGRATIONS.slice(0, 2));
+  old.exec(
+    `INSERT INTO runs (id, config, backbone, backend, head, loss, sample_pairing, epochs, status) VALUES (1, '{}', 'b', 'wasm', 'fc1', 'nll', 0, 3, 'done')`,
+  );
+  old.exec(`INSERT INTO results (run_id, test_top1, test_top3, per_person, confusion) VALUES (1, 0.5, 0.7, '{}', '{"labels":[],"matrix":[]}')`);
+  old.close();
+  const db = open(t, file);
+  assert.equal(readSchemaVersion(db), LATEST_SCHEMA_VERSION);
+  assert.equal(getResult(db, 1)?.testSplit, null);
+  assert.equal(leaderboard(db)[0].testSplit, null);
+  saveResult(db, 1, { ...getResult(db, 1)!, testSplit: 'abc' });
+  assert.equal(getResult(db, 1)?.testSplit, 'abc');
 });
 
 test('open: ":memory:" works and skips WAL', (t) => {

@@ -103,6 +103,7 @@ function syntheticBank(seed: number): FeatureBank {
     })),
     val: make(15),
     test: make(15),
+    testSplit: 'synthetic',
     stats: { trainImages: 60, computed: 0, cached: 0, seconds: 0 },
   };
 }

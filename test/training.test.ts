@@ -50,6 +50,7 @@ type RunJson = {
   backend: string;
   seconds: number;
   promoted: boolean;
+  promotion: string;
   features: { computed: number; cached: number };
 };
 
@@ -64,13 +65,17 @@ test('celeb train --json runs a preset end to end and the second run makes no ba
   assert.ok(a.bestEpoch >= 1 && a.bestEpoch <= 8);
   assert.equal(a.backend, 'onnx+wasm', 'the runtime it used: backbone on onnx, detection on wasm');
   assert.ok(a.features.computed > 0, 'first run embeds augmented and paired views');
-  assert.equal(a.promoted, true, 'another set of people than the default model: the first good run becomes active');
+  assert.equal(a.promoted, true, 'no default model in this workspace: the first run becomes active');
+  assert.match(a.promotion, /^run 1 \([\d.]+%\) is the first model to answer photos$/);
 
   const second = await celeb(['train', '--run', '3', ...fast, '--json'], env);
   assert.equal(second.code, 0, second.stderr);
   const [b] = jsonLines(second.stdout) as RunJson[];
   assert.equal(b.status, 'done');
   assert.equal(b.features.computed, 0, 'every view came from the feature cache');
+  // Same dataset, same split: the two runs' fingerprints match, so accuracy decides (a tie keeps run 1).
+  assert.match(b.promotion, /^run 2 \([\d.]+%\) (beats|does not beat) run 1's model \([\d.]+%\) on the same test split/);
+  assert.equal(b.promoted, b.testAccuracy > a.testAccuracy);
 });
 
 test('leaderboard and run figures: table, JSON, PNG charts', async () => {
@@ -115,6 +120,8 @@ test('a trained model directory loads and scores like the head that was trained'
   db = openDatabase(config.dbPath);
   const model = await loadModel(getRun(db, 1)!.modelPath!);
   assert.equal(model.manifest.head.kind, 'fc1');
+  assert.match(model.manifest.data.testSplit ?? '', /^[0-9a-f]{16}$/);
+  assert.equal(leaderboard(db).find((r) => r.runId === 1)?.testSplit, model.manifest.data.testSplit, 'the leaderboard row has the same fingerprint');
   assert.deepEqual(model.manifest.labels, ['Ava', 'Ben', 'Cleo', 'Dan', 'Eve']);
   assert.ok(model.manifest.temperature > 0);
   assert.ok(existsSync(path.join(model.dir, 'head', 'weights.bin')));

@@ -13,6 +13,10 @@ export interface Syntax {
   train: string;
   cancel: string;
   leaderboard: string;
+  /** Which model answers photos. */
+  model: string;
+  /** Choosing the model: followed by a run id or `default`. */
+  modelUse: string;
   help: string;
 }
 
@@ -71,6 +75,8 @@ export const PLATFORMS = {
       train: '/train run:<1-5>',
       cancel: '/train-cancel',
       leaderboard: '/leaderboard',
+      model: '/model',
+      modelUse: '/model use:',
       help: '/help',
     },
     limits: { text: 2000, caption: 2000, download: null },
@@ -89,6 +95,8 @@ export const PLATFORMS = {
       train: '/train <1-5>',
       cancel: '/train cancel',
       leaderboard: '/leaderboard',
+      model: '/model',
+      modelUse: '/model use ',
       help: '/help',
     },
     limits: { text: 4096, caption: 1024, download: 20 * MB },

@@ -39,6 +39,12 @@ export function progressLine(p: TrainingProgress): string {
   }
 }
 
+/** Promoted or not, always with the rule's reason; a run that was not can still be chosen by hand. */
+export function promotionLine(o: TrainingOutcome): string {
+  const reason = o.promotion ?? 'no reason given';
+  return o.promoted ? `now the active model: ${reason}` : `not promoted: ${reason}; use it anyway with \`celeb model use ${o.runId}\``;
+}
+
 export function outcomeLine(o: TrainingOutcome): string {
   if (o.status !== 'done') return `run #${o.runId} ${o.status}${o.error ? `: ${o.error}` : ''}`;
   const cache = !o.features
@@ -48,7 +54,7 @@ export function outcomeLine(o: TrainingOutcome): string {
       : `; features: ${o.features.computed} computed, ${o.features.cached} cached, in ${formatDuration(o.features.seconds)}`;
   return (
     `run #${o.runId} (preset ${o.preset}) done in ${formatDuration(o.seconds)}: test top-1 ${percent(o.testAccuracy!)}, top-3 ${percent(o.top3Accuracy!)}, ` +
-    `best epoch ${o.bestEpoch}, val loss ${o.valLoss!.toFixed(4)}${cache}\n  ${o.promoted ? 'now the active model' : `not promoted: ${o.promotion}`}`
+    `best epoch ${o.bestEpoch}, val loss ${o.valLoss!.toFixed(4)}${cache}\n  ${promotionLine(o)}`
   );
 }
 
@@ -134,6 +140,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
             backend: outcome.backend,
             seconds: outcome.seconds,
             promoted: outcome.promoted ?? false,
+            promotion: outcome.promotion ?? null,
             features: outcome.features ?? null,
             ...(outcome.error ? { error: outcome.error } : {}),
           }),

@@ -1,9 +1,8 @@
 /**
- * The model the bots answer with: a single row. It changes automatically only when a
- * finished run beats it on test accuracy and it is not pinned; a user's explicit
- * choice (`pinActiveModel`) pins it until `clearPin`.
+ * The model the bots answer with: a single row. It changes automatically only when the
+ * promotion rule (src/engine/train/promotion-rule.ts) says a finished run replaces it; a
+ * user's explicit choice (`pinActiveModel`) pins it until `clearPin`.
  */
-import { percent } from '../format.js';
 import { NOW_SQL, RunNotFoundError, StoreValidationError, requireFraction, requireText, type Database } from './shared.js';
 
 export interface ActiveModel {
@@ -91,39 +90,25 @@ export function clearPin(db: Database): void {
   db.prepare(`UPDATE active_model SET pinned = 0, updated_at = ${NOW_SQL} WHERE id = 1 AND pinned = 1`).run();
 }
 
+/** Decides, from the active model as it is inside the transaction, whether the offered run replaces it. */
+export type PromotionRule = (active: ActiveModel | null) => OfferOutcome;
+
 /**
- * Offers a run's model for promotion. It becomes active only if the run is `done`, the
- * active model is not pinned, and it is strictly more accurate on the test set than the
- * active model (an active model with unknown accuracy is always beaten; no active model
- * at all means any finished run is promoted). Throws `RunNotFoundError` for an unknown run.
+ * Offers a finished run's model for promotion. The store does not judge models: `decide` (the
+ * promotion rule, src/engine/train/promotion-rule.ts) sees the active model inside one IMMEDIATE
+ * transaction, and its decision is written in that same transaction. Only a `done` run is ever
+ * offered to the rule. Throws `RunNotFoundError` for an unknown run.
  */
-export function offerModel(db: Database, offer: ModelOffer): OfferOutcome {
+export function offerModel(db: Database, offer: ModelOffer, decide: PromotionRule): OfferOutcome {
   requireText(offer.modelPath, 'modelPath');
   requireFraction(offer.testAccuracy, 'testAccuracy');
-  const pct = (x: number | null) => percent(x, 2);
   return db
     .transaction((): OfferOutcome => {
       const { status } = runStatus(db, offer.runId);
       if (status !== 'done') return { promoted: false, reason: `run ${offer.runId} is ${status}; only finished runs are promoted` };
-      const active = getActiveModel(db);
-      if (active?.pinned) return { promoted: false, reason: `the active model (run ${active.runId ?? 'unknown'}) is pinned` };
-      if (active !== null && active.runId === offer.runId && active.modelPath === offer.modelPath) {
-        return { promoted: false, reason: `run ${offer.runId} is already the active model` };
-      }
-      if (active !== null && active.testAccuracy !== null && offer.testAccuracy <= active.testAccuracy) {
-        return {
-          promoted: false,
-          reason: `run ${offer.runId} (${pct(offer.testAccuracy)}) does not beat the active model (run ${active.runId ?? 'unknown'}, ${pct(active.testAccuracy)})`,
-        };
-      }
-      setActive(db, offer.runId, offer.modelPath, offer.testAccuracy, false);
-      const reason =
-        active === null
-          ? `run ${offer.runId} (${pct(offer.testAccuracy)}) is the first active model`
-          : active.testAccuracy === null
-            ? `run ${offer.runId} (${pct(offer.testAccuracy)}) replaces a model of unknown accuracy`
-            : `run ${offer.runId} (${pct(offer.testAccuracy)}) beats run ${active.runId ?? 'unknown'} (${pct(active.testAccuracy)})`;
-      return { promoted: true, reason };
+      const outcome = decide(getActiveModel(db));
+      if (outcome.promoted) setActive(db, offer.runId, offer.modelPath, offer.testAccuracy, false);
+      return outcome;
     })
     .immediate();
 }

@@ -34,4 +34,5 @@ export {
   type ActiveModel,
   type ModelOffer,
   type OfferOutcome,
+  type PromotionRule,
 } from './active-model.js';

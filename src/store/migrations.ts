@@ -95,6 +95,13 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE runs ADD COLUMN owner_pid INTEGER');
     },
   },
+  {
+    version: 3,
+    description: 'results.test_split: which test photos the accuracy was measured on (NULL for older results)',
+    up(db) {
+      db.exec('ALTER TABLE results ADD COLUMN test_split TEXT');
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1].version;

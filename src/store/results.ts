@@ -21,6 +21,8 @@ export interface RunResult {
   readonly temperature: number | null;
   readonly eceBefore: number | null;
   readonly eceAfter: number | null;
+  /** Fingerprint of the test split (src/engine/dataset/test-split.ts); null for results saved before it existed. */
+  readonly testSplit: string | null;
 }
 
 export interface LeaderboardRow {
@@ -40,6 +42,9 @@ export interface LeaderboardRow {
   readonly seconds: number | null;
   readonly createdAt: string;
   readonly status: RunStatus;
+  readonly testSplit: string | null;
+  /** The best epoch was the last one run: validation loss was still falling, more epochs may help. */
+  readonly stillImproving: boolean;
 }
 
 interface ResultRow {
@@ -50,6 +55,7 @@ interface ResultRow {
   temperature: number | null;
   ece_before: number | null;
   ece_after: number | null;
+  test_split: string | null;
 }
 
 interface LeaderboardSqlRow {
@@ -67,6 +73,8 @@ interface LeaderboardSqlRow {
   seconds: number | null;
   created_at: string;
   status: RunStatus;
+  test_split: string | null;
+  last_epoch: number | null;
 }
 
 function checkPerPerson(value: unknown, where: string): Record<string, number> {
@@ -104,6 +112,9 @@ function validate(runId: number, result: RunResult): void {
   }
   if (result.eceBefore !== null) requireFinite(result.eceBefore, `${where}: eceBefore`);
   if (result.eceAfter !== null) requireFinite(result.eceAfter, `${where}: eceAfter`);
+  if (result.testSplit !== null && (typeof result.testSplit !== 'string' || result.testSplit === '')) {
+    throw new StoreValidationError(`${where}: testSplit must be a non-empty string or null`);
+  }
 }
 
 /** Stores (or replaces, after a re-evaluation) the test result of a run. The run must exist. */
@@ -111,11 +122,11 @@ export function saveResult(db: Database, runId: number, result: RunResult): void
   validate(runId, result);
   db.prepare(
     `
-    INSERT INTO results (run_id, test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after)
-    VALUES (@runId, @testTop1, @testTop3, @perPerson, @confusion, @temperature, @eceBefore, @eceAfter)
+    INSERT INTO results (run_id, test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after, test_split)
+    VALUES (@runId, @testTop1, @testTop3, @perPerson, @confusion, @temperature, @eceBefore, @eceAfter, @testSplit)
     ON CONFLICT (run_id) DO UPDATE SET test_top1 = excluded.test_top1, test_top3 = excluded.test_top3,
       per_person = excluded.per_person, confusion = excluded.confusion, temperature = excluded.temperature,
-      ece_before = excluded.ece_before, ece_after = excluded.ece_after
+      ece_before = excluded.ece_before, ece_after = excluded.ece_after, test_split = excluded.test_split
   `,
   ).run({
     runId,
@@ -126,12 +137,15 @@ export function saveResult(db: Database, runId: number, result: RunResult): void
     temperature: result.temperature,
     eceBefore: result.eceBefore,
     eceAfter: result.eceAfter,
+    testSplit: result.testSplit,
   });
 }
 
 export function getResult(db: Database, runId: number): RunResult | null {
   const row = db
-    .prepare<[number], ResultRow>('SELECT test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after FROM results WHERE run_id = ?')
+    .prepare<[number], ResultRow>(
+      'SELECT test_top1, test_top3, per_person, confusion, temperature, ece_before, ece_after, test_split FROM results WHERE run_id = ?',
+    )
     .get(runId);
   if (row === undefined) return null;
   const where = `stored result of run ${runId}`;
@@ -143,7 +157,13 @@ export function getResult(db: Database, runId: number): RunResult | null {
     temperature: row.temperature,
     eceBefore: row.ece_before,
     eceAfter: row.ece_after,
+    testSplit: row.test_split,
   };
+}
+
+/** Whether the best epoch was the last one actually run (runs may stop early): the loss was still falling. */
+export function stillImproving(bestEpoch: number | null, lastEpoch: number | null): boolean {
+  return bestEpoch !== null && lastEpoch !== null && bestEpoch === lastEpoch;
 }
 
 /**
@@ -155,7 +175,8 @@ export function leaderboard(db: Database): LeaderboardRow[] {
     .prepare<[], LeaderboardSqlRow>(
       `
     SELECT r.id, r.preset, r.head, r.loss, r.sample_pairing, r.epochs, r.best_epoch, r.best_val_loss,
-           res.test_top1, res.test_top3, r.backend, r.seconds, r.created_at, r.status
+           res.test_top1, res.test_top3, r.backend, r.seconds, r.created_at, r.status, res.test_split,
+           (SELECT MAX(e.epoch) FROM epochs AS e WHERE e.run_id = r.id) AS last_epoch
     FROM results AS res JOIN runs AS r ON r.id = res.run_id
     ORDER BY res.test_top1 DESC, r.best_val_loss ASC NULLS LAST, r.created_at ASC, r.id ASC
   `,
@@ -176,5 +197,7 @@ export function leaderboard(db: Database): LeaderboardRow[] {
       seconds: row.seconds,
       createdAt: row.created_at,
       status: row.status,
+      testSplit: row.test_split,
+      stillImproving: stillImproving(row.best_epoch, row.last_epoch),
     }));
 }

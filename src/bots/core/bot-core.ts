@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { ModelSwitcher } from './active-model.js';
 import { PLATFORMS } from '../platforms.js';
 import { showLeaderboard } from './leaderboard.js';
+import { chooseModel } from './model.js';
 import { compose, handler, route } from './middleware.js';
 import { RateLimiter } from './rate-limit.js';
 import { recognize, type Recognizer } from './recognize.js';
@@ -100,6 +101,10 @@ export class BotCore {
             log,
             track: (task) => void this.track(this.background, task),
           }),
+        ),
+        model: compose(
+          adminsOnly(options.admins, log),
+          chooseModel({ db: options.db, models: options.models, people: () => engine.model.manifest.labels.length, log }),
         ),
       }),
     );

@@ -54,7 +54,7 @@ export function adminsOnly(admins: Readonly<Record<Platform, readonly string[]>>
     if (admins[ctx.actor.platform].includes(ctx.actor.id)) return next();
     ctx.facts.refused = 'not_admin';
     log.warn('refused', { ...who(ctx), name: ctx.actor.name, reason: 'not_admin' });
-    await ctx.chat.reply(notAdminText(ctx.actor.platform, ctx.actor.id));
+    await ctx.chat.reply(notAdminText(ctx.actor.platform, ctx.actor.id, ctx.request.kind === 'model' ? 'choose the model' : 'train models'));
   };
 }
 

@@ -8,6 +8,7 @@ import type { RunningTraining, TrainingService } from '../../engine/train/traini
 import type { TrainingOutcome } from '../../engine/train/progress.js';
 import { getRun, leaderboard, type Database } from '../../store/index.js';
 import type { Logger } from '../log.js';
+import type { Syntax } from '../platforms.js';
 import type { ModelSwitcher } from './active-model.js';
 import { ProgressEditor } from './progress-editor.js';
 import { finishedText, outcomeText, progressText } from './texts/training.js';
@@ -25,7 +26,7 @@ export interface ReportOptions {
 }
 
 /** Subscribes at once (call it in the same tick as `start`); resolves when the result has been posted. */
-export function followRun(run: RunningTraining, title: string, chat: Chat, ack: Promise<SentMessage>, options: ReportOptions): Promise<void> {
+export function followRun(run: RunningTraining, title: string, chat: Chat, ack: Promise<SentMessage>, options: ReportOptions, syntax: Syntax): Promise<void> {
   const { training, log } = options;
   const runLog = log.child({ runId: run.runId });
   const editor = new ProgressEditor(ack, options.progressIntervalMs, (e) => runLog.warn('train.progress_edit_failed', { error: String(e) }));
@@ -37,14 +38,14 @@ export function followRun(run: RunningTraining, title: string, chat: Chat, ack: 
       if (outcome.runId !== run.runId) return;
       offProgress();
       offFinished();
-      report(outcome, title, chat, editor, options)
+      report(outcome, title, chat, editor, options, syntax)
         .catch((e: unknown) => runLog.error('train.report_failed', e))
         .finally(resolve);
     });
   });
 }
 
-async function report(outcome: TrainingOutcome, title: string, chat: Chat, editor: ProgressEditor, options: ReportOptions): Promise<void> {
+async function report(outcome: TrainingOutcome, title: string, chat: Chat, editor: ProgressEditor, options: ReportOptions, syntax: Syntax): Promise<void> {
   const { db, log } = options;
   log.info('train.finished', {
     runId: outcome.runId,
@@ -59,7 +60,7 @@ async function report(outcome: TrainingOutcome, title: string, chat: Chat, edito
   await editor.finish(finishedText(title, outcome));
   const run = getRun(db, outcome.runId);
   const row = leaderboard(db).find((r) => r.runId === outcome.runId) ?? null;
-  const text = outcomeText(title, outcome, row);
+  const text = outcomeText(title, outcome, row, syntax);
   if (run && run.history.length > 0) await chat.replyWithPicture({ bytes: await lossCurvePng(run), filename: `run-${outcome.runId}-loss.png` }, text);
   else await chat.reply(text);
 }

@@ -77,13 +77,21 @@ export type TrainAction =
   /** `/train` without a valid preset: show the usage, with what was wrong. */
   | { readonly type: 'usage'; readonly problem?: string };
 
+export type ModelAction =
+  | { readonly type: 'show' }
+  /** Pin a finished run's model (a run id), or go back to the shipped default. */
+  | { readonly type: 'use'; readonly target: number | 'default' }
+  /** `/model` with arguments we do not understand. */
+  | { readonly type: 'usage'; readonly problem?: string };
+
 export type BotRequest =
   | { readonly kind: 'help' }
   /** A message with neither a photo nor a command we know: a short hint. */
   | { readonly kind: 'hint' }
   | { readonly kind: 'photo'; readonly image: IncomingImage }
   | { readonly kind: 'leaderboard' }
-  | { readonly kind: 'train'; readonly action: TrainAction };
+  | { readonly kind: 'train'; readonly action: TrainAction }
+  | { readonly kind: 'model'; readonly action: ModelAction };
 
 export type RequestKind = BotRequest['kind'];
 

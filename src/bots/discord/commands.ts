@@ -1,12 +1,12 @@
 /**
  * The slash commands, built with discord.js builders, and the mapping of an invocation to a
- * core request. `/train` and `/train-cancel` default to administrators only in servers
+ * core request. `/train`, `/train-cancel` and `/model` default to administrators only in servers
  * (server admins can change that in Server Settings > Integrations); the bot still checks
  * DISCORD_ADMIN_IDS itself, which also covers DMs.
  */
 import { PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS } from '../../engine/train/presets.js';
-import { DESCRIPTIONS } from '../core/commands.js';
+import { DESCRIPTIONS, parseModelTarget } from '../core/commands.js';
 import type { BotRequest } from '../core/types.js';
 import { discordImage } from './files.js';
 
@@ -30,9 +30,14 @@ export function commandData(): RESTPostAPIChatInputApplicationCommandsJSONBody[]
     .setName('train-cancel')
     .setDescription(DESCRIPTIONS.trainCancel)
     .setDefaultMemberPermissions(PermissionFlagsBits.Administrator);
+  const model = new SlashCommandBuilder()
+    .setName('model')
+    .setDescription(DESCRIPTIONS.model)
+    .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
+    .addStringOption((o) => o.setName('use').setDescription('A run number to pin, or "default" for the shipped model; empty: show').setRequired(false));
   const leaderboard = new SlashCommandBuilder().setName('leaderboard').setDescription(DESCRIPTIONS.leaderboard);
   const help = new SlashCommandBuilder().setName('help').setDescription(DESCRIPTIONS.help);
-  return [lookalike, train, cancel, leaderboard, help].map((command) => command.toJSON());
+  return [lookalike, train, cancel, model, leaderboard, help].map((command) => command.toJSON());
 }
 
 /** The core request for a slash command; null for a command this bot does not have. */
@@ -46,6 +51,10 @@ export function requestFor(interaction: ChatInputCommandInteraction): BotRequest
     }
     case 'train-cancel':
       return { kind: 'train', action: { type: 'cancel' } };
+    case 'model': {
+      const use = interaction.options.getString('use');
+      return { kind: 'model', action: use === null ? { type: 'show' } : parseModelTarget(use) };
+    }
     case 'leaderboard':
       return { kind: 'leaderboard' };
     case 'help':

@@ -9,7 +9,7 @@ import { message } from 'telegraf/filters';
 import type { Message, MessageEntity } from 'telegraf/types';
 import type { PlatformConfig } from '../../config.js';
 import type { BotCore } from '../core/bot-core.js';
-import { DESCRIPTIONS, parseTrainArgs } from '../core/commands.js';
+import { DESCRIPTIONS, parseModelArgs, parseTrainArgs } from '../core/commands.js';
 import type { BotRequest } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { PlatformBot } from '../platform.js';
@@ -24,6 +24,7 @@ export const TELEGRAM_COMMANDS = [
   { command: 'lookalike', description: `${DESCRIPTIONS.lookalike} (as the caption of a photo)` },
   { command: 'leaderboard', description: DESCRIPTIONS.leaderboard },
   { command: 'train', description: `${DESCRIPTIONS.train}; /train cancel stops it` },
+  { command: 'model', description: `${DESCRIPTIONS.model}: /model use <run|default>` },
 ];
 
 /**
@@ -60,6 +61,7 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
   bot.help((ctx) => dispatch(ctx, { kind: 'help' }));
   bot.command('leaderboard', (ctx) => dispatch(ctx, { kind: 'leaderboard' }));
   bot.command('train', (ctx) => dispatch(ctx, { kind: 'train', action: parseTrainArgs(ctx.payload) }));
+  bot.command('model', (ctx) => dispatch(ctx, { kind: 'model', action: parseModelArgs(ctx.payload) }));
   bot.on(message('photo'), (ctx) => {
     if (!addressedToBot(ctx.message, ctx.botInfo)) return;
     const largest = ctx.message.photo[ctx.message.photo.length - 1]; // sizes come smallest first

@@ -16,6 +16,7 @@ import { dot } from '../math.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, personSlug, type ModelManifest, type SplitCounts } from '../model/manifest.js';
 import { writeModelDir } from '../model/model-dir.js';
 import { readImageFolder, SPLITS, type LabelledFile, type SplitName } from './folders.js';
+import { testSplitFingerprint } from './test-split.js';
 
 export interface FeatureSplit {
   samples: (LabelledEmbedding & { file: string; contentHash: string; box: Box })[];
@@ -98,6 +99,7 @@ export async function buildCentroidModel(options: {
   const temperature = fitTemperature(await scoreSamples(head, calibration), MIN_TEMPERATURE.centroid);
   const testScored = await scoreSamples(head, splits.test.samples);
   const test = evaluateScores(head.labels, testScored);
+  const testSplit = testSplitFingerprint(splits.test.samples.filter((s) => head.labels.includes(s.person)));
   const { eceBefore, eceAfter } = calibrationReport(testScored, 1, temperature);
   const thumbnails = await referenceThumbnails(head, splits.train.samples);
   const { images, perPerson } = splitCounts(splits);
@@ -111,7 +113,7 @@ export async function buildCentroidModel(options: {
     labels: [...head.labels],
     temperature,
     thumbnails: Object.fromEntries(Object.keys(thumbnails).map((p) => [p, thumbnailPath(p)])),
-    data: { source: path.relative(process.cwd(), path.resolve(options.data)) || '.', images, perPerson },
+    data: { source: path.relative(process.cwd(), path.resolve(options.data)) || '.', images, perPerson, testSplit },
     metrics: { testTop1: test.top1, testTop3: test.top3, eceBefore, eceAfter },
   };
   const files: Record<string, Uint8Array> = { 'centroids.bin': head.toBytes() };

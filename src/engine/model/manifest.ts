@@ -56,6 +56,8 @@ export interface ModelManifest {
     source: string;
     images: SplitCounts;
     perPerson: Record<string, SplitCounts>;
+    /** `testSplitFingerprint` of the photos `metrics` were measured on; absent in older models. */
+    testSplit?: string;
   };
   metrics: ModelMetrics | null;
   /** Cosine -> "% similar" for centroid heads, measured by `gallery eval`; absent: only confidences are shown. */

@@ -22,6 +22,15 @@ export const LEADERBOARD_COLUMNS = [
 
 export type LeaderboardColumn = (typeof LEADERBOARD_COLUMNS)[number];
 
+/** Marks the best epoch of a run whose best epoch was its last: validation loss was still falling. */
+export const STILL_IMPROVING_MARK = '*';
+export const STILL_IMPROVING_NOTE = `${STILL_IMPROVING_MARK} best epoch was the last: more epochs may help`;
+
+/** The footnote for the marker, when one of these rows carries it. */
+export function leaderboardFootnote(rows: readonly LeaderboardRow[]): string | null {
+  return rows.some((r) => r.stillImproving && r.bestEpoch !== null) ? STILL_IMPROVING_NOTE : null;
+}
+
 /** One row's cells by column name, so callers pick columns by name and a new column cannot shift them. */
 export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn, string> {
   return {
@@ -31,7 +40,7 @@ export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn,
     loss: row.loss,
     pairing: row.samplePairing ? 'yes' : 'no',
     epochs: String(row.epochs),
-    best: row.bestEpoch === null ? '-' : String(row.bestEpoch),
+    best: row.bestEpoch === null ? '-' : `${row.bestEpoch}${row.stillImproving ? STILL_IMPROVING_MARK : ''}`,
     'val loss': num(row.valLoss),
     'test top-1': percent(row.testTop1, 2),
     'top-3': percent(row.testTop3, 2),
@@ -55,7 +64,7 @@ export function leaderboardTable(rows: readonly LeaderboardRow[], columns: reado
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function formatTable(header: readonly string[], rows: readonly string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[-#]?[\d.%]+[%s]?$|^-$/.test(r[c])));
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[-#]?[\d.%]+[%s*]?$|^-$/.test(r[c])));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
@@ -66,5 +75,6 @@ export function formatTable(header: readonly string[], rows: readonly string[][]
 
 export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
   if (rows.length === 0) return 'No finished training runs yet.';
-  return leaderboardTable(rows);
+  const note = leaderboardFootnote(rows);
+  return note ? `${leaderboardTable(rows)}\n\n${note}` : leaderboardTable(rows);
 }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { getFeature, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import { pairView, recipesFor, recipeView, viewSeed, type AugmentConfig, type ViewRecipe } from '../augment/recipe.js';
 import { embedDataset } from '../dataset/build-index.js';
+import { testSplitFingerprint } from '../dataset/test-split.js';
 import type { Box } from '../box.js';
 import type { SplitName } from '../dataset/folders.js';
 import type { EmbedderPool } from '../extract/pool.js';
@@ -49,6 +50,8 @@ export interface FeatureBank {
   train: BankImage[];
   val: LabelledFeature[];
   test: LabelledFeature[];
+  /** Fingerprint of `test` (see test-split.ts): which photos the run's accuracy is measured on. */
+  testSplit: string;
   stats: BankStats;
 }
 
@@ -192,6 +195,7 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
     })),
     val: labelled('val'),
     test: labelled('test'),
+    testSplit: testSplitFingerprint(splits.test.samples.filter((s) => labelOf(s.person) >= 0)),
     stats,
   };
 }

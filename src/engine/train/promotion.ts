@@ -1,29 +1,31 @@
 /**
- * When a finished run becomes the model that answers photos. The store's rule (better test
- * accuracy, never while pinned) applies against the active model; before any run was ever
- * promoted, the shipped default model is the one to beat, if it knows the same people.
+ * When a finished run becomes the model that answers photos: gathers the facts about the
+ * answering model (the active run's, else the shipped default) and lets the promotion rule
+ * (promotion-rule.ts) decide inside the store's transaction.
  */
 import path from 'node:path';
-import { percent } from '../../format.js';
-import { getActiveModel, offerModel, type Database } from '../../store/index.js';
+import { getActiveModel, offerModel, type ActiveModel, type Database, type OfferOutcome } from '../../store/index.js';
 import type { ModelManifest } from '../model/manifest.js';
 import { readManifest } from '../model/model-dir.js';
+import { answeringModel, decidePromotion, type CandidateModel } from './promotion-rule.js';
 
-const samePeople = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const ATTEMPTS = 3;
 
-export async function promoteIfBetter(
-  db: Database,
-  run: { runId: number; modelPath: string; testAccuracy: number; labels: readonly string[] },
-  defaultModelDir: string,
-): Promise<{ promoted: boolean; reason: string }> {
-  if (!getActiveModel(db)) {
-    const fallback: ModelManifest | null = await readManifest(defaultModelDir).catch(() => null);
-    const baseline = fallback?.metrics?.testTop1;
-    if (fallback && baseline !== undefined && samePeople(fallback.labels, [...run.labels].sort()) && run.testAccuracy <= baseline) {
-      return { promoted: false, reason: `the shipped default model is at least as accurate (${percent(baseline)} vs ${percent(run.testAccuracy)})` };
-    }
+export async function promoteIfBetter(db: Database, run: CandidateModel & { modelPath: string }, defaultModelDir: string): Promise<OfferOutcome> {
+  const offer = { runId: run.runId, modelPath: run.modelPath, testAccuracy: run.testTop1 };
+  // The manifest is read before the transaction (async I/O); if the active model changed in
+  // between (a `model use` from another process), read again rather than judge a stale model.
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const seen = getActiveModel(db);
+    const manifest: ModelManifest | null = await readManifest(seen?.modelPath ?? defaultModelDir).catch(() => null);
+    let stale = false;
+    const outcome = offerModel(db, offer, (active: ActiveModel | null) => {
+      stale = (active?.modelPath ?? null) !== (seen?.modelPath ?? null);
+      return stale ? { promoted: false, reason: 'the active model changed meanwhile' } : decidePromotion(run, answeringModel(active, manifest));
+    });
+    if (!stale) return outcome;
   }
-  return offerModel(db, run);
+  return { promoted: false, reason: 'the active model kept changing while this run was compared with it' };
 }
 
 /** The model directory that answers photos: the active run's, else `<modelDir>/default`. */

@@ -78,7 +78,7 @@ function manifestFor(
     labels: bank.labels,
     temperature,
     thumbnails: thumbs,
-    data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson },
+    data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson, testSplit: bank.testSplit },
     metrics,
     run: { id: ctx.runId, preset: config.preset },
   };
@@ -150,9 +150,22 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     const thumbs = Object.fromEntries(bank.labels.filter((p) => pictures[thumbnailPath(p)]).map((p) => [p, thumbnailPath(p)]));
     await writeModelDir(modelPath, manifestFor(ctx, bank, temperature, metrics, thumbs), { ...(await serialiseHeadModel(trained.model)), ...pictures });
     head.dispose();
-    saveResult(db, runId, { testTop1: test.top1, testTop3: test.top3, perPerson: test.perPerson, confusion: test.confusion, temperature, eceBefore, eceAfter });
+    saveResult(db, runId, {
+      testTop1: test.top1,
+      testTop3: test.top3,
+      perPerson: test.perPerson,
+      confusion: test.confusion,
+      temperature,
+      eceBefore,
+      eceAfter,
+      testSplit: bank.testSplit,
+    });
     finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
-    const promotion = await promoteIfBetter(db, { runId, modelPath, testAccuracy: test.top1, labels: bank.labels }, path.join(ctx.modelDir, 'default'));
+    const promotion = await promoteIfBetter(
+      db,
+      { runId, modelPath, testTop1: test.top1, labels: bank.labels, testSplit: bank.testSplit },
+      path.join(ctx.modelDir, 'default'),
+    );
     return {
       ...base,
       status: 'done',

@@ -1,5 +1,5 @@
 /** /help and /start, the hint for messages without a photo, and the leaderboard's text. */
-import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardFootnote, leaderboardTable } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
 import { bold, endSentence, lines, pre, type RichText } from '../text.js';
@@ -14,6 +14,7 @@ export function helpText(syntax: Syntax, people: readonly string[]): RichText {
     [`${syntax.leaderboard} — ${DESCRIPTIONS.leaderboard.toLowerCase()}`],
     [`${syntax.train} — ${DESCRIPTIONS.train.toLowerCase()}`],
     [`${syntax.cancel} — ${DESCRIPTIONS.trainCancel.toLowerCase()}`],
+    [`${syntax.model} — ${DESCRIPTIONS.model.toLowerCase()}`],
     [`${syntax.help} — this message`],
     known,
   );
@@ -37,5 +38,6 @@ export function leaderboardText(rows: readonly LeaderboardRow[], syntax: Syntax)
   const shown = rows.slice(0, LEADERBOARD_ROWS);
   const table = leaderboardTable(shown, COLUMNS);
   const more = rows.length > shown.length ? [[`…and ${rows.length - shown.length} more (celeb leaderboard on the server lists them all).`] as RichText] : [];
-  return lines([bold('Training runs'), ', best test accuracy first:'], [pre(table)], ...more);
+  const note = leaderboardFootnote(shown);
+  return lines([bold('Training runs'), ', best test accuracy first:'], [pre(table)], ...(note ? [[note]] : []), ...more);
 }

@@ -1,7 +1,7 @@
 /** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
-import { LEADERBOARD_COLUMNS, leaderboardTable } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardFootnote, leaderboardTable } from '../../../engine/report/table.js';
 import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
@@ -52,8 +52,8 @@ export function busyText(title: string, p: TrainingProgress | null, syntax: Synt
 export const cancellingText = (runId: number): RichText => [`Stopping run #${runId} after its current batch…`];
 export const NOTHING_TO_CANCEL: RichText = ['No training is running.'];
 
-export function notAdminText(platform: Platform, userId: string): RichText {
-  return [`Sorry, only the bot's admins can train models. (Your user id is ${userId}; the bot's owner can add it to ${PLATFORMS[platform].env.admins}.)`];
+export function notAdminText(platform: Platform, userId: string, action = 'train models'): RichText {
+  return [`Sorry, only the bot's admins can ${action}. (Your user id is ${userId}; the bot's owner can add it to ${PLATFORMS[platform].env.admins}.)`];
 }
 
 /** The run's leaderboard row, as the table's header and that one row. */
@@ -70,8 +70,17 @@ export function finishedText(title: string, o: TrainingOutcome): RichText {
   return [bold(title), ` ${how}.`];
 }
 
+/** Promoted or not, always with the rule's reason; a run that was not can still be chosen by an admin. */
+export function promotionText(o: TrainingOutcome, syntax: Syntax): string {
+  const reason = o.promotion ?? 'no reason given';
+  return o.promoted
+    ? endSentence(`It is now the active model, photos are answered by it: ${reason}`)
+    : `${endSentence(`Not made the active model: ${reason}`)} An admin can use it anyway with ${syntax.modelUse}${o.runId}.`;
+}
+
 /** The result message: a caption under the loss curve, or a text when there is no curve. */
-export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardRow | null): RichText {
+export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardRow | null, syntax: Syntax): RichText {
+  const note = row ? leaderboardFootnote([row]) : null;
   switch (o.status) {
     case 'done':
       return lines(
@@ -80,7 +89,8 @@ export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardR
           ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`,
         ],
         ...(row ? [[pre(resultRow(row))]] : []),
-        [o.promoted ? 'It is now the active model: photos are answered by it.' : endSentence(`Not made the active model: ${o.promotion ?? 'no reason given'}`)],
+        ...(note ? [[note]] : []),
+        [promotionText(o, syntax)],
       );
     case 'cancelled':
       return [bold(title), ' was cancelled; the active model is unchanged.'];
