@@ -13,6 +13,8 @@ export interface Syntax {
   train: string;
   cancel: string;
   leaderboard: string;
+  /** Checking whether the model knows someone, with `<name>` where the name goes. */
+  who: string;
   help: string;
 }
 
@@ -71,6 +73,7 @@ export const PLATFORMS = {
       train: '/train run:<1-5>',
       cancel: '/train-cancel',
       leaderboard: '/leaderboard',
+      who: '/who name:<name>',
       help: '/help',
     },
     limits: { text: 2000, caption: 2000, download: null },
@@ -89,6 +92,7 @@ export const PLATFORMS = {
       train: '/train <1-5>',
       cancel: '/train cancel',
       leaderboard: '/leaderboard',
+      who: '/who <name>',
       help: '/help',
     },
     limits: { text: 4096, caption: 1024, download: 20 * MB },
