@@ -164,6 +164,7 @@ test('middleware: composed in order, routed by request kind, next() at most once
       hint: end('hint'),
       photo: compose(mark('limit'), end('photo')),
       leaderboard: end('leaderboard'),
+      who: end('who'),
       train: end('train'),
       model: end('model'),
     }),

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApplicationCommandOptionType, PermissionFlagsBits, type APIApplicationCommandIntegerOption } from 'discord.js';
+import { ApplicationCommandOptionType, PermissionFlagsBits, type APIApplicationCommandIntegerOption, type APIApplicationCommandStringOption } from 'discord.js';
 import { registerCommands } from '../src/bots/discord/register.js';
 import { assertNoOpenSockets, eventually, startHarness, type Harness } from './helpers/bots.js';
 import { answerOf, command, contentOf, isCallback, isFollowUp, lookalike, post, replyTo } from './helpers/bots-discord.js';
@@ -27,7 +27,7 @@ test('the slash commands register to a guild and globally, /train for administra
   const fake = h.discord!;
   const guild = await registerCommands({ token: fake.token, apiRoot: fake.restRoot, guildId: fake.guildId, adminIds: [] });
   assert.equal(guild.scope, `guild ${fake.guildId}`);
-  assert.deepEqual(guild.names, ['lookalike', 'train', 'train-cancel', 'model', 'leaderboard', 'help']);
+  assert.deepEqual(guild.names, ['lookalike', 'who', 'train', 'train-cancel', 'model', 'leaderboard', 'help']);
   const commands = fake.commands.get(fake.guildId)!;
   const byName = new Map(commands.map((c) => [c.name, c]));
   assert.equal(byName.get('train')?.default_member_permissions, PermissionFlagsBits.Administrator.toString());
@@ -36,6 +36,8 @@ test('the slash commands register to a guild and globally, /train for administra
   assert.equal(byName.get('lookalike')?.default_member_permissions, null);
   const image = byName.get('lookalike')?.options?.[0];
   assert.deepEqual([image?.name, image?.type, image?.required], ['image', ApplicationCommandOptionType.Attachment, true]);
+  const name = byName.get('who')?.options?.[0] as APIApplicationCommandStringOption;
+  assert.deepEqual([name.name, name.type, name.required, name.autocomplete, name.max_length], ['name', ApplicationCommandOptionType.String, true, true, 100]);
   const run = byName.get('train')?.options?.[0] as APIApplicationCommandIntegerOption;
   assert.equal(run.name, 'run');
   assert.deepEqual(
@@ -50,7 +52,7 @@ test('the slash commands register to a guild and globally, /train for administra
     env: { ...process.env, DISCORD_TOKEN: fake.token, DISCORD_API_ROOT: fake.restRoot, DISCORD_GUILD_ID: '' },
     timeout: 20_000,
   });
-  assert.match(stdout, /^Registered \/lookalike, \/train, \/train-cancel, \/model, \/leaderboard, \/help \(global\)/);
+  assert.match(stdout, /^Registered \/lookalike, \/who, \/train, \/train-cancel, \/model, \/leaderboard, \/help \(global\)/);
   assert.equal(fake.commands.get('global')?.length, 6);
 });
 
@@ -61,7 +63,8 @@ test('/help is deferred, then says what the bot does, that photos are not stored
   assert.equal((fake.calls.find(isCallback(i))?.body as { type: number }).type, 5, 'deferred');
   const text = contentOf(answer);
   assert.match(text, /never stored/);
-  for (const c of ['/lookalike image:<photo>', '/leaderboard', '/train run:<1-5>', '/train-cancel', '/help']) assert.ok(text.includes(c), c);
+  for (const c of ['/lookalike image:<photo>', '/who name:<name>', '/leaderboard', '/train run:<1-5>', '/train-cancel', '/help'])
+    assert.ok(text.includes(c), c);
 });
 
 test('/lookalike with a selfie answers with the best match, the next two and the thumbnail', async () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { TelegramError } from 'telegraf';
+import { STRIP_GAP, STRIP_HEIGHT } from '../src/bots/core/strip.js';
 import { addressedToBot, TELEGRAM_COMMANDS } from '../src/bots/telegram/bot.js';
 import { withRetry as withRetryAfter } from '../src/bots/telegram/retry.js';
 import { assertNoOpenSockets, eventually, startHarness, TG_ADMIN, type Harness } from './helpers/bots.js';
@@ -27,7 +28,7 @@ test('start-up registers the command menu with setMyCommands', () => {
   assert.deepEqual(call.params.commands, TELEGRAM_COMMANDS);
   assert.deepEqual(
     TELEGRAM_COMMANDS.map((c) => c.command),
-    ['start', 'help', 'lookalike', 'leaderboard', 'train', 'model'],
+    ['start', 'help', 'lookalike', 'who', 'leaderboard', 'train', 'model'],
   );
 });
 
@@ -46,7 +47,7 @@ test('/start and /help say what the bot does, that photos are not stored, and th
   assert.match(textOf(hint), /Send me a photo with a face/);
 });
 
-test('a selfie gets the best match with its confidence, the next two, and the celebrity thumbnail', async () => {
+test("a selfie gets the best match with its confidence, the next two, and a strip of the three celebrities' thumbnails", async () => {
   const fake = h.telegram!;
   const update = sendPhoto(fake, newUserId(), readFixture('faces', 'ai-face.jpg'));
   const reply = await answerTo(fake, update, 'sendPhoto');
@@ -55,8 +56,16 @@ test('a selfie gets the best match with its confidence, the next two, and the ce
   assert.ok(m, `caption: ${caption}`);
   for (const name of [m[1], m[3], m[5]]) assert.ok(labels.includes(name), `${name} is one of the model's people`);
   assert.equal(new Set([m[1], m[3], m[5]]).size, 3);
-  const slug = m[1].toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  assert.ok(reply.files[0].bytes.equals(readFileSync(path.join(DEFAULT_MODEL, 'thumbnails', `${slug}.jpg`))), 'the reference thumbnail of the best match');
+  assert.equal(reply.files[0].fileName, 'lookalikes.jpg');
+  const strip = await sharp(reply.files[0].bytes).metadata();
+  const thumbnails = await Promise.all(
+    [m[1], m[3], m[5]].map((name) =>
+      sharp(readFileSync(path.join(DEFAULT_MODEL, 'thumbnails', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.jpg`))).metadata(),
+    ),
+  );
+  const scaled = thumbnails.map((t) => Math.round((t.width * Math.min(STRIP_HEIGHT, t.height)) / t.height));
+  assert.equal(strip.height, Math.min(STRIP_HEIGHT, Math.max(...thumbnails.map((t) => t.height))));
+  assert.ok(Math.abs(strip.width - (scaled[0] + scaled[1] + scaled[2] + 2 * STRIP_GAP)) <= 3, `the three thumbnails side by side: ${strip.width} px wide`);
   assert.equal(
     fake.callsTo('sendChatAction').some((c) => Number(c.params.chat_id) === update.message.chat.id),
     true,

@@ -1,11 +1,14 @@
-// The bots' sentences: joins of computed parts never double the punctuation (defect 5 of issue 7).
+// The bots' sentences: joins of computed parts never double the punctuation (defect 5 of issue 7); /help's list of people; /who's answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plain, type RichText } from '../src/bots/core/text.js';
+import { bold, plain, type RichText } from '../src/bots/core/text.js';
 import { helpText, leaderboardText } from '../src/bots/core/texts/help.js';
 import { formatLeaderboard } from '../src/engine/report/table.js';
 import type { LeaderboardRow } from '../src/store/index.js';
 import { busyText, outcomeText } from '../src/bots/core/texts/training.js';
+import { whoFoundText, whoNotFoundText, whoUsageText } from '../src/bots/core/texts/who.js';
+import { suggestPeople } from '../src/bots/core/who.js';
+import { whoChoices } from '../src/bots/discord/commands.js';
 import { PLATFORMS } from '../src/bots/platforms.js';
 
 const DOUBLED = /[.…!?]\.|\.\.(?!\.)/;
@@ -70,4 +73,34 @@ test('leaderboard: a run whose best epoch was its last gets a * and the footnote
   assert.match(chat, / 8\* /);
   assert.match(chat, /\* best epoch was the last: more epochs may help$/);
   assert.doesNotMatch(plain(leaderboardText([row(2, false)], syntax)), /more epochs/);
+});
+
+test("/help names a small model's people, and only counts a big one's", () => {
+  const small = plain(helpText(syntax, ['Ada Lovelace', 'Grace Hopper']));
+  assert.match(small, /The current model knows 2 people: Ada Lovelace, Grace Hopper\.$/);
+  const many = Array.from({ length: 1712 }, (_, i) => `Person ${i}`);
+  const big = plain(helpText(syntax, many));
+  assert.match(big, /I know 1,712 celebrities; ask \/who <name> to check someone\.$/);
+  assert.ok(!big.includes('Person 1'));
+  assert.match(plain(helpText(PLATFORMS.discord.syntax, many)), /ask \/who name:<name> to check/);
+});
+
+test('/who sentences: found, not found with suggestions in bold, a long query cut, and the usage', () => {
+  assert.equal(plain(whoFoundText('Tom Hanks', 1712)), 'Yes, Tom Hanks is one of the 1,712 celebrities I know.');
+  assert.deepEqual(whoFoundText('Tom Hanks', 2)[1], bold('Tom Hanks'));
+  const missing = whoNotFoundText('Tom Hamks', 1712, ['Tom Hanks', 'Tom Hardy']);
+  assert.equal(plain(missing), 'No one called "Tom Hamks" among the 1,712 celebrities I know. Did you mean: Tom Hanks, Tom Hardy?');
+  assert.equal(plain(whoNotFoundText('x'.repeat(200), 3, [])), `No one called "${'x'.repeat(59)}…" among the 3 celebrities I know.`);
+  assert.match(plain(whoUsageText(syntax, 17)), /^Which celebrity\? Ask \/who <name> .* among the 17 celebrities I know\.$/);
+});
+
+test('autocomplete suggestions: best first while typing, the first names alphabetically before', () => {
+  const labels = ['Will Smith', 'Tom Hanks', 'Angelina Jolie', 'Tom Hardy'];
+  assert.deepEqual(suggestPeople(labels, 'tom', 25), ['Tom Hanks', 'Tom Hardy']);
+  assert.deepEqual(suggestPeople(labels, '', 2), ['Angelina Jolie', 'Tom Hanks']);
+  assert.deepEqual(
+    whoChoices(['A'.repeat(150), ...labels]).map((c) => c.name.length),
+    [100, 10, 9, 14, 9],
+  );
+  assert.equal(whoChoices(Array.from({ length: 40 }, (_, i) => `P${i}`)).length, 25);
 });

@@ -17,6 +17,8 @@ export interface Syntax {
   model: string;
   /** Choosing the model: followed by a run id or `default`. */
   modelUse: string;
+  /** Checking whether the model knows someone, with `<name>` where the name goes. */
+  who: string;
   help: string;
 }
 
@@ -77,6 +79,7 @@ export const PLATFORMS = {
       leaderboard: '/leaderboard',
       model: '/model',
       modelUse: '/model use:',
+      who: '/who name:<name>',
       help: '/help',
     },
     limits: { text: 2000, caption: 2000, download: null },
@@ -97,6 +100,7 @@ export const PLATFORMS = {
       leaderboard: '/leaderboard',
       model: '/model',
       modelUse: '/model use ',
+      who: '/who <name>',
       help: '/help',
     },
     limits: { text: 4096, caption: 1024, download: 20 * MB },

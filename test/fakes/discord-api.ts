@@ -6,6 +6,8 @@ import http from 'node:http';
 import {
   ChannelType,
   GatewayDispatchEvents,
+  InteractionType,
+  type APIApplicationCommandAutocompleteInteraction,
   type APIAttachment,
   type APIChatInputApplicationCommandInteraction,
   type ApplicationFlags,
@@ -184,6 +186,30 @@ export class FakeDiscordServer {
       createdAt: input.createdAt,
     });
     this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId, createdAt: input.createdAt ?? Date.now() });
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
+    return interaction;
+  }
+
+  /** Sends INTERACTION_CREATE for autocomplete: the user has typed `value` so far into the string option `option` of `/commandName`. */
+  dispatchAutocomplete(commandName: string, option: string, value: string, extra: { user?: APIUser } = {}): APIApplicationCommandAutocompleteInteraction {
+    const user = extra.user ?? this.user;
+    const command = [...this.commands.values()].flat().find((c) => c.name === commandName);
+    const base = makeInteraction({
+      applicationId: this.applicationId,
+      commandId: command?.id ?? snowflake(),
+      commandName,
+      options: [{ name: option, type: 'string', value }],
+      user,
+      guildId: this.guildId,
+      channelId: this.channelId,
+    });
+    // The same payload as a command's, but of the autocomplete type and with the typed option marked as focused.
+    const interaction = {
+      ...base,
+      type: InteractionType.ApplicationCommandAutocomplete,
+      data: { ...base.data, options: base.data.options?.map((o) => ({ ...o, focused: true })) },
+    } as APIApplicationCommandAutocompleteInteraction;
+    this.rest.addInteraction({ id: interaction.id, token: interaction.token, channelId: this.channelId, createdAt: Date.now() });
     this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return interaction;
   }

@@ -234,7 +234,12 @@ export class DiscordRest {
     const interaction = this.interactions.get(token);
     if (interaction?.id !== id) throw new RestError(404, 10062, 'Unknown interaction');
     if (interaction.acknowledged) throw new RestError(400, 40060, 'Interaction has already been acknowledged.');
-    if (type !== 4 && type !== 5) throw new RestError(400, 50035, `Invalid Form Body (fake supports callback types 4 and 5, got ${type})`);
+    if (type === 8) {
+      // APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: the choices are in the call's body; no message is made.
+      interaction.acknowledged = true;
+      return noContent;
+    }
+    if (type !== 4 && type !== 5) throw new RestError(400, 50035, `Invalid Form Body (fake supports callback types 4, 5 and 8, got ${type})`);
     const flags = (data?.flags ?? 0) | (type === 5 ? LOADING : 0);
     const original =
       type === 4

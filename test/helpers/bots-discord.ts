@@ -19,7 +19,7 @@ export function lookalike(fake: FakeDiscordServer, bytes: Buffer, filename = 'me
   return command(fake, 'lookalike', [{ name: 'image', type: 'attachment', attachment }]);
 }
 
-export const isCallback = (i: Interaction) => (c: DiscordRestCall) => c.path === `/interactions/${i.id}/${i.token}/callback`;
+export const isCallback = (i: Pick<Interaction, 'id' | 'token'>) => (c: DiscordRestCall) => c.path === `/interactions/${i.id}/${i.token}/callback`;
 export const isOriginalEdit = (i: Interaction) => (c: DiscordRestCall) => c.method === 'PATCH' && c.path.endsWith(`/${i.token}/messages/@original`);
 export const isFollowUp = (i: Interaction) => (c: DiscordRestCall) => c.method === 'POST' && c.path.endsWith(`/${i.token}`);
 

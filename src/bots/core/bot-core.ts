@@ -22,6 +22,7 @@ import { Thumbnails } from './thumbnails.js';
 import { train } from './train.js';
 import type { Actor, BotContext, BotRequest, Chat, Middleware, Platform } from './types.js';
 import { WorkQueue } from './work-queue.js';
+import { suggestPeople, whoIs } from './who.js';
 
 export interface CoreOptions {
   engine: Recognizer;
@@ -72,6 +73,7 @@ export class BotCore {
     const limiter = new RateLimiter({ limit: limits.ratePerUser, windowMs: limits.rateWindowMs });
     const perUser = rateLimited(limiter, limits.ratePerUser, limits.rateWindowMs);
     const failureLimits = { maxImageBytes: options.maxImageBytes, maxImagePixels: options.maxImagePixels };
+    const thumbnails = new Thumbnails(path.resolve(options.defaultModelDir));
     this.stack = compose(
       logRequests(log),
       answerFailures(log, failureLimits),
@@ -85,10 +87,12 @@ export class BotCore {
             engine,
             queue: this.queue,
             queueNotice: limits.queueNotice,
-            thumbnails: new Thumbnails(path.resolve(options.defaultModelDir)),
+            thumbnails,
             ...failureLimits,
           }),
         ),
+        // A name lookup costs less than the rate limiter's bookkeeping; like /help it is not limited.
+        who: whoIs({ engine, thumbnails }),
         leaderboard: compose(perUser, showLeaderboard(options.db)),
         train: compose(
           adminsOnly(options.admins, log),
@@ -122,6 +126,11 @@ export class BotCore {
     };
     const task = this.stack(ctx, () => Promise.resolve()).catch((error: unknown) => this.options.log.error('core.unhandled', error, { id: ctx.id }));
     return this.track(this.inFlight, task);
+  }
+
+  /** Names of the answering model's people for a partly typed name (Discord's autocomplete), best first. */
+  suggestPeople(query: string, limit: number): string[] {
+    return suggestPeople(this.options.engine.model.manifest.labels, query, limit);
   }
 
   /** Requests being answered right now. */

@@ -8,6 +8,7 @@ import type { ModelAction, TrainAction } from './types.js';
 
 export const DESCRIPTIONS = {
   lookalike: 'Find the celebrity you look most like',
+  who: 'Check whether I know a celebrity',
   leaderboard: 'Accuracy of every training run, best first',
   train: 'Train a new model with preset 1-5 (admins only)',
   trainCancel: 'Stop the running training (admins only)',

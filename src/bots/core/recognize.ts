@@ -9,6 +9,7 @@ import { readingOrder } from '../../engine/detect/tiles.js';
 import { drawNumberedBoxes } from './annotate.js';
 import type { ContextOf } from './middleware.js';
 import type { RichText } from './text.js';
+import { thumbnailStrip } from './strip.js';
 import { manyFacesText, QUEUED, singleFaceText } from './texts/recognition.js';
 import type { ModelWithThumbnails, Thumbnails } from './thumbnails.js';
 import type { Middleware, Picture } from './types.js';
@@ -33,6 +34,8 @@ export interface RecognizeOptions {
 
 /** At most three faces are answered, largest first. */
 export const MAX_FACES = 3;
+/** Thumbnails in a one-face answer's strip. */
+export const STRIP_MATCHES = 3;
 
 export interface PhotoReply {
   text: RichText;
@@ -41,7 +44,17 @@ export interface PhotoReply {
 
 const fileName = (person: string) => `${personSlug(person)}.jpg`;
 
-/** One face: the answer and the celebrity's thumbnail. Several: one line per face (the largest three) and the photo with numbered boxes. */
+/** The top matches' thumbnails as one strip, best first; the thumbnail alone when only one exists; null without any. */
+async function matchesPicture(names: readonly string[], model: ModelWithThumbnails, thumbnails: Thumbnails): Promise<Picture | null> {
+  const found = await Promise.all(names.map(async (name) => ({ name, bytes: await thumbnails.find(model, name) })));
+  const present = found.filter((f): f is { name: string; bytes: Buffer } => f.bytes !== null);
+  if (present.length === 0) return null;
+  if (present.length === 1) return { bytes: present[0].bytes, filename: fileName(present[0].name) };
+  const strip = await thumbnailStrip(present.map((f) => f.bytes));
+  return strip ? { bytes: strip, filename: 'lookalikes.jpg' } : null;
+}
+
+/** One face: the answer and a strip of the top matches' thumbnails. Several: one line per face (the largest three) and the photo with numbered boxes. */
 export async function photoReply(
   photo: Uint8Array,
   prediction: Prediction,
@@ -50,9 +63,8 @@ export async function photoReply(
 ): Promise<PhotoReply> {
   if (prediction.faces.length === 1) {
     const [face] = prediction.faces;
-    const name = face.matches[0].name;
-    const thumbnail = await options.thumbnails.find(model, name);
-    return { text: singleFaceText(face), picture: thumbnail ? { bytes: thumbnail, filename: fileName(name) } : null };
+    const names = face.matches.slice(0, STRIP_MATCHES).map((m) => m.name);
+    return { text: singleFaceText(face), picture: await matchesPicture(names, model, options.thumbnails) };
   }
   // Numbered as a person reads the picture (rows top to bottom, left to right), not by size.
   const faces = readingOrder(prediction.faces.map((f) => f.box)).map((i) => prediction.faces[i]);

@@ -90,6 +90,8 @@ export type BotRequest =
   | { readonly kind: 'hint' }
   | { readonly kind: 'photo'; readonly image: IncomingImage }
   | { readonly kind: 'leaderboard' }
+  /** `/who <name>`: does the model know this person? `name` as typed (may be empty: usage). */
+  | { readonly kind: 'who'; readonly name: string }
   | { readonly kind: 'train'; readonly action: TrainAction }
   | { readonly kind: 'model'; readonly action: ModelAction };
 

@@ -8,13 +8,22 @@
  * delivers content and attachments of DMs and of messages that mention the bot without it.
  */
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, MessageFlags, Partials, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Message,
+} from 'discord.js';
 import type { PlatformConfig } from '../../config.js';
 import type { BotCore } from '../core/bot-core.js';
 import type { Actor } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { PlatformBot } from '../platform.js';
-import { requestFor } from './commands.js';
+import { AUTOCOMPLETE_CHOICES, requestFor, whoChoices } from './commands.js';
 import { discordImage } from './files.js';
 import { InteractionChat } from './interaction-chat.js';
 import { MessageChat } from './message-chat.js';
@@ -55,6 +64,13 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
     await core.handle({ actor: actorOf(interaction.user), chat: new InteractionChat(interaction), request, receivedAt });
   };
 
+  // Answered at once, outside the core's queue: Discord drops an autocomplete answer after 3 s, and a search takes milliseconds.
+  const onAutocomplete = async (interaction: AutocompleteInteraction): Promise<void> => {
+    const typed = interaction.commandName === 'who' ? interaction.options.getFocused() : null;
+    const choices = typed === null ? [] : whoChoices(core.suggestPeople(typed, AUTOCOMPLETE_CHOICES));
+    await interaction.respond(choices);
+  };
+
   const onMessage = async (message: Message): Promise<void> => {
     if (message.author.bot || !client.user) return;
     const inDm = message.guildId === null;
@@ -66,6 +82,7 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (interaction.isChatInputCommand()) onCommand(interaction).catch((e: unknown) => log.error('discord.handler_failed', e));
+    else if (interaction.isAutocomplete()) onAutocomplete(interaction).catch((e: unknown) => log.error('discord.autocomplete_failed', e));
   });
   client.on(Events.MessageCreate, (message) => {
     onMessage(message).catch((e: unknown) => log.error('discord.handler_failed', e));

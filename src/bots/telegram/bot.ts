@@ -22,6 +22,7 @@ export const TELEGRAM_COMMANDS = [
   { command: 'start', description: DESCRIPTIONS.start },
   { command: 'help', description: DESCRIPTIONS.help },
   { command: 'lookalike', description: `${DESCRIPTIONS.lookalike} (as the caption of a photo)` },
+  { command: 'who', description: `${DESCRIPTIONS.who}: /who Tom Hanks` },
   { command: 'leaderboard', description: DESCRIPTIONS.leaderboard },
   { command: 'train', description: `${DESCRIPTIONS.train}; /train cancel stops it` },
   { command: 'model', description: `${DESCRIPTIONS.model}: /model use <run|default>` },
@@ -59,6 +60,7 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
 
   bot.start((ctx) => dispatch(ctx, { kind: 'help' }));
   bot.help((ctx) => dispatch(ctx, { kind: 'help' }));
+  bot.command('who', (ctx) => dispatch(ctx, { kind: 'who', name: ctx.payload }));
   bot.command('leaderboard', (ctx) => dispatch(ctx, { kind: 'leaderboard' }));
   bot.command('train', (ctx) => dispatch(ctx, { kind: 'train', action: parseTrainArgs(ctx.payload) }));
   bot.command('model', (ctx) => dispatch(ctx, { kind: 'model', action: parseModelArgs(ctx.payload) }));

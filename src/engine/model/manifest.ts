@@ -75,9 +75,12 @@ export interface GalleryInfo {
   sources: Record<string, { people: number; photos: number }>;
 }
 
-/** A person's name as a file name: `Robert Downey Jr` -> `robert-downey-jr`. */
+/** A person's name as a file name: `Robert Downey Jr` -> `robert-downey-jr`, `Beyoncé` -> `beyonce` (accents dropped, not the letter). */
 export function personSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person';
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person';
 }
 
 export class ModelFormatError extends CelebError {

@@ -3,18 +3,32 @@ import { LEADERBOARD_COLUMNS, leaderboardFootnote, leaderboardTable } from '../.
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
 import { bold, endSentence, lines, pre, type RichText } from '../text.js';
+import { celebrities } from './who.js';
+
+/** Up to this many people /help names them all; a gallery's 1,700 would bury the help (and pass Discord's 2,000 characters). */
+export const HELP_LISTS_PEOPLE = 20;
+
+/** Who the model knows: every name for a small model, the count and a pointer to /who for a big one. */
+function knownText(syntax: Syntax, people: readonly string[]): string {
+  if (people.length > HELP_LISTS_PEOPLE) return `I know ${celebrities(people.length)}; ask ${syntax.who} to check someone.`;
+  return endSentence(`The current model knows ${people.length} people: ${people.join(', ')}`);
+}
+
+/** "Check whether I know..." -> "check whether I know...": a description after a dash, keeping the "I". */
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
 
 export function helpText(syntax: Syntax, people: readonly string[]): RichText {
-  const known = people.length > 0 ? [endSentence(`The current model knows ${people.length} people: ${people.join(', ')}`)] : [];
+  const known = people.length > 0 ? [knownText(syntax, people)] : [];
   return lines(
     [bold('Which celebrity do you look like?')],
     [`Send me a photo with a face: ${syntax.photo}. With several faces I answer for the 3 largest and number them on a copy of the photo.`],
     [bold('Privacy:'), ' your photo is only looked at in memory to answer you. It is never stored: not on disk, not in a database, not in logs.'],
     [bold('Commands')],
-    [`${syntax.leaderboard} — ${DESCRIPTIONS.leaderboard.toLowerCase()}`],
-    [`${syntax.train} — ${DESCRIPTIONS.train.toLowerCase()}`],
-    [`${syntax.cancel} — ${DESCRIPTIONS.trainCancel.toLowerCase()}`],
-    [`${syntax.model} — ${DESCRIPTIONS.model.toLowerCase()}`],
+    [`${syntax.who} — ${lowerFirst(DESCRIPTIONS.who)}`],
+    [`${syntax.leaderboard} — ${lowerFirst(DESCRIPTIONS.leaderboard)}`],
+    [`${syntax.train} — ${lowerFirst(DESCRIPTIONS.train)}`],
+    [`${syntax.cancel} — ${lowerFirst(DESCRIPTIONS.trainCancel)}`],
+    [`${syntax.model} — ${lowerFirst(DESCRIPTIONS.model)}`],
     [`${syntax.help} — this message`],
     known,
   );

@@ -10,11 +10,22 @@ export function percent(p: number): string {
   return rounded >= 100 && p < 1 ? '>99%' : `${rounded}%`;
 }
 
-/** "**Tom Hanks** (87%). Also: Will Smith 6%, Brad Pitt 3%" */
+/**
+ * With similarity (gallery models): "**Tom Hanks** (83% similar), then Will Smith (71%), Brad Pitt (70%)".
+ * Without: the softmax confidence, "**Tom Hanks** (87%). Also: Will Smith 6%, Brad Pitt 3%".
+ */
 export function matchLine(matches: readonly Match[]): RichText {
   const [best, ...rest] = matches;
+  if (best.similarity !== undefined) return similarityLine(best, rest);
   const also = rest.length ? `. Also: ${rest.map((m) => `${m.name} ${percent(m.confidence)}`).join(', ')}` : '';
   return [bold(best.name), ` (${percent(best.confidence)})${also}`];
+}
+
+/** Similarity reads the same for any gallery size, so it is what a gallery's answer shows (see engine/gallery/similarity.ts). */
+function similarityLine(best: Match, rest: readonly Match[]): RichText {
+  const similar = (m: Match) => percent(m.similarity ?? 0);
+  const then = rest.length ? `, then ${rest.map((m) => `${m.name} (${similar(m)})`).join(', ')}` : '';
+  return [bold(best.name), ` (${similar(best)} similar)${then}`];
 }
 
 const WARNING_PHRASES: Record<QualityWarning, string> = { dark: 'the photo is quite dark', blurry: 'the face is blurry', small: 'the face is very small' };
