@@ -162,7 +162,8 @@ async function runEngine(ctx: SectionContext): Promise<EngineResult> {
   const sampler = new RssSampler(50).start();
   const cpuMeter = new CpuMeter();
   const t0 = performance.now();
-  const modelDir = path.join(ctx.root, 'model', 'default');
+  // The 17-celebrity model on plain faceres, as in earlier results; the gallery's costs are in gallery.ts.
+  const modelDir = path.join(ctx.root, 'model', 'celebrity-17');
   const set = await loadPhotos(ctx.root, options.photos + options.warmup, options.dataset);
   const warm = set.photos.slice(0, Math.min(options.warmup, Math.max(0, set.photos.length - 1)));
   const photos = set.photos.slice(warm.length);

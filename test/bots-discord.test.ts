@@ -10,10 +10,10 @@ import { ApplicationCommandOptionType, PermissionFlagsBits, type APIApplicationC
 import { registerCommands } from '../src/bots/discord/register.js';
 import { assertNoOpenSockets, eventually, startHarness, type Harness } from './helpers/bots.js';
 import { answerOf, command, contentOf, isCallback, isFollowUp, lookalike, post, replyTo } from './helpers/bots-discord.js';
-import { DEFAULT_MODEL, readFixture, ROOT, textFile } from './helpers/fixtures.js';
+import { CELEBRITY_17_MODEL, readFixture, ROOT, textFile } from './helpers/fixtures.js';
 
 let h: Harness;
-const labels = (JSON.parse(readFileSync(path.join(DEFAULT_MODEL, 'model.json'), 'utf8')) as { labels: string[] }).labels;
+const labels = (JSON.parse(readFileSync(path.join(CELEBRITY_17_MODEL, 'model.json'), 'utf8')) as { labels: string[] }).labels;
 const ANSWER = /^You look most like \*\*(.+?)\*\* \((?:\d+%|>99%)\)\. Also: .+ (?:\d+%|<1%), .+ (?:\d+%|<1%)$/;
 
 before(async () => {
@@ -53,7 +53,7 @@ test('the slash commands register to a guild and globally, /train for administra
     timeout: 20_000,
   });
   assert.match(stdout, /^Registered \/lookalike, \/who, \/train, \/train-cancel, \/model, \/leaderboard, \/help \(global\)/);
-  assert.equal(fake.commands.get('global')?.length, 6);
+  assert.equal(fake.commands.get('global')?.length, 7);
 });
 
 test('/help is deferred, then says what the bot does, that photos are not stored, and the commands', async () => {

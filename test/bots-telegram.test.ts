@@ -11,10 +11,10 @@ import { addressedToBot, TELEGRAM_COMMANDS } from '../src/bots/telegram/bot.js';
 import { withRetry as withRetryAfter } from '../src/bots/telegram/retry.js';
 import { assertNoOpenSockets, eventually, startHarness, TG_ADMIN, type Harness } from './helpers/bots.js';
 import { answerTo, answersTo, anyAnswerTo, newUserId, sendDocument, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
-import { bombPng, DEFAULT_MODEL, readFixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
+import { bombPng, CELEBRITY_17_MODEL, readFixture, solidJpeg, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
 
 let h: Harness;
-const labels = (JSON.parse(readFileSync(path.join(DEFAULT_MODEL, 'model.json'), 'utf8')) as { labels: string[] }).labels;
+const labels = (JSON.parse(readFileSync(path.join(CELEBRITY_17_MODEL, 'model.json'), 'utf8')) as { labels: string[] }).labels;
 
 before(async () => {
   h = await startHarness({ telegram: true });
@@ -60,7 +60,7 @@ test("a selfie gets the best match with its confidence, the next two, and a stri
   const strip = await sharp(reply.files[0].bytes).metadata();
   const thumbnails = await Promise.all(
     [m[1], m[3], m[5]].map((name) =>
-      sharp(readFileSync(path.join(DEFAULT_MODEL, 'thumbnails', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.jpg`))).metadata(),
+      sharp(readFileSync(path.join(CELEBRITY_17_MODEL, 'thumbnails', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.jpg`))).metadata(),
     ),
   );
   const scaled = thumbnails.map((t) => Math.round((t.width * Math.min(STRIP_HEIGHT, t.height)) / t.height));

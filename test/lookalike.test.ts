@@ -115,8 +115,8 @@ test('the pool spreads photos over both workers and refuses beyond its queue bou
 });
 
 test('a worker that dies fails only its photo, is replaced, and the pool keeps answering', async (t) => {
-  // Its own pool of plain faceres: a replaced wasm worker of a mirror-averaging backbone hangs on its first photo (a known defect, see README).
-  const pool = await EmbedderPool.start({ workers: 2, backend: 'wasm' });
+  // Its own pool on the default runtime (onnx where it loads): a replaced wasm worker can hang on its first photo (a known defect, see README).
+  const pool = await EmbedderPool.start({ workers: 2, backend: 'auto' });
   t.after(() => pool.close());
   // Reach into the pool to kill a worker thread, as an out-of-memory or native crash would.
   const slots = (pool as unknown as { slots: { worker: import('node:worker_threads').Worker }[] }).slots;

@@ -13,7 +13,7 @@ import { selectBackend } from '../src/engine/runtime/backend.js';
 import { DEFAULT_DETECTOR_OPTIONS, loadHuman } from '../src/engine/runtime/human.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../src/engine/runtime/onnx/cache.js';
 import { facelessPhotos } from './helpers/faceless.js';
-import { DEFAULT_MODEL, fixture, readFixture } from './helpers/fixtures.js';
+import { CELEBRITY_17_MODEL, fixture, readFixture } from './helpers/fixtures.js';
 
 /**
  * Bound on the aligned crops' mean absolute difference, in 8-bit levels. Both sample the same
@@ -110,7 +110,7 @@ test('ONNX detection leaks no tensors over repeated photos', async () => {
 test('the same top-1 for every face of every fixture through the whole engine: ONNX detection + embedding vs wasm', async () => {
   const pools = [await EmbedderPool.start({ workers: 1, backend: 'onnx' }), await EmbedderPool.start({ workers: 1, backend: 'wasm' })];
   try {
-    const [a, b] = await Promise.all(pools.map((pool) => LookalikeEngine.open(DEFAULT_MODEL, { pool })));
+    const [a, b] = await Promise.all(pools.map((pool) => LookalikeEngine.open(CELEBRITY_17_MODEL, { pool })));
     assert.equal(a.runtime.detector, 'onnx');
     assert.equal(b.runtime.detector, 'wasm');
     for (const [file] of photos) {

@@ -8,6 +8,7 @@ import { buildGallery, evalPeople, sourceCounts, type GalleryBuildReport } from 
 import { evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
 import { readGalleryPeople } from '../engine/gallery/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
+import { searchPeople } from '../engine/gallery/search.js';
 import { readManifest } from '../engine/model/model-dir.js';
 import { openDatabase } from '../store/index.js';
 import { engineOptions, openPool } from '../wiring.js';
@@ -42,6 +43,8 @@ export async function galleryCommand(argv: string[], config: AppConfig): Promise
       return prepareCommand(sub, positionals, values, config);
     case 'info':
       return infoCommand(values, config);
+    case 'search':
+      return searchCommand(positionals.join(' '), values, config);
     default:
       throw new UsageError(`Usage: ${USAGE}`);
   }
@@ -174,4 +177,29 @@ async function infoCommand(values: Values, config: AppConfig): Promise<number> {
   for (const [source, s] of Object.entries(info.sources)) console.log(`  ${source}: ${s.people} people, ${s.photos} photos`);
   if (info.rank1 !== null) console.log(`  ${manifest.gallery ? 'rank-1 on held-out photos' : 'test top-1'}: ${percent(info.rank1)}`);
   return 0;
+}
+
+async function searchCommand(query: string, values: Values, config: AppConfig): Promise<number> {
+  if (!query.trim()) throw new UsageError(`celeb gallery search: give a name\n\nUsage: ${USAGE}`);
+  const { dir, manifest } = await modelDirOf(values, config);
+  const people = await readGalleryPeople(dir, manifest);
+  const byName = new Map(people.map((p) => [p.name, p]));
+  const rows = searchPeople(
+    people.map((p) => p.name),
+    query,
+    5,
+  ).map((hit) => ({ ...hit, ...byName.get(hit.name)! }));
+  if (values.json) console.log(JSON.stringify(rows));
+  else if (rows.length === 0) console.log(`No one like "${query}" among ${people.length} people.`);
+  else
+    for (const r of rows)
+      console.log(
+        `${r.exact ? 'yes' : 'maybe'}: ${r.name}, ${r.photos} photos (${
+          Object.entries(r.sources)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(', ') || 'sources not recorded'
+        })`,
+      );
+  // Exit 1 when the person is not in the gallery, so scripts can ask `celeb gallery search "X" && ...`.
+  return rows.some((r) => r.exact) ? 0 : 1;
 }

@@ -2,7 +2,8 @@
  * `celeb gallery eval`: how well the gallery names people it knows, and what it tells people
  * it does not know. Pure: embeddings in, numbers out.
  *
- * - Identification: 2 photos of every person with at least `minPhotos` are held out; every
+ * - Identification: 2 photos of every person with at least `minPhotos` are held out (in a small
+ *   gallery where no one has that many, 1 photo of everyone with 3); every
  *   person's prototype is built from the rest; each held-out photo is ranked among all people.
  * - Strangers: a share of the people is removed from the gallery altogether; their photos are
  *   the strangers. How often the most frequent answer comes up (hubness), and how similar the
@@ -10,6 +11,7 @@
  * The hubness strength is chosen here: the one that spreads strangers' answers most without
  * lowering rank-1. The similarity scale and the softmax temperature are fitted here too.
  */
+import { DatasetError } from '../dataset/folders.js';
 import { CentroidHead } from '../heads/centroid.js';
 import { MIN_TEMPERATURE } from '../heads/head.js';
 import { fitTemperature } from '../heads/metrics.js';
@@ -151,9 +153,15 @@ function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: num
 
 export function evaluateGallery(people: readonly EvalPerson[], options: EvalOptions = DEFAULT_EVAL): GalleryEvaluation {
   const random = seededRandom(options.seed);
+  // A small gallery (no one with `minPhotos`) still gets measured: one photo out of everyone with 3.
+  const small = !people.some((p) => p.photos.length >= options.minPhotos);
+  const [minPhotos, holdout] = small ? [3, 1] : [options.minPhotos, options.holdout];
   const held = people.map((person) =>
-    person.photos.length >= options.minPhotos ? new Set(shuffle([...person.photos.keys()], random).slice(0, options.holdout)) : new Set<number>(),
+    person.photos.length >= minPhotos ? new Set(shuffle([...person.photos.keys()], random).slice(0, holdout)) : new Set<number>(),
   );
+  if (people.length < 2 || !held.some((h) => h.size > 0)) {
+    throw new DatasetError(`A gallery needs at least 2 people and someone with 3 usable photos to be measured; it has ${people.length} people.`);
+  }
   const id = splitGallery(people, (p, i) => held[p].has(i));
   const idRows = cosineRows(id.head, id.queries);
   const idDensity = neighbourhoodDensity(id.head, id.reference, options.k);

@@ -1,0 +1,103 @@
+/**
+ * `celeb gallery build|info|search` end to end on two tiny folder-per-person trees made from the
+ * fixtures: name merging across sources, cleaning (no face, several faces), the float16 model
+ * written and loaded back, answers with a similarity, and a second build served from the cache.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { celeb, jsonLines } from './helpers/cli.js';
+import { face, fixture, solidJpeg } from './helpers/fixtures.js';
+import { tempDir } from './helpers/temp.js';
+
+const tmp = tempDir('celeb-gallery-');
+const env = { CELEB_DB: path.join(tmp, 'celeb.db'), CELEB_DATA_DIR: tmp, CELEB_WORKERS: '2' };
+
+/** A few different photos of one face: the original, smaller, brighter, and cropped. */
+async function variants(source: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const image = sharp(readFileSync(source));
+  const { width = 0, height = 0 } = await image.metadata();
+  copyFileSync(source, path.join(dir, '1.jpg'));
+  await sharp(readFileSync(source))
+    .resize(Math.round(width * 0.8))
+    .jpeg({ quality: 85 })
+    .toFile(path.join(dir, '2.jpg'));
+  await sharp(readFileSync(source)).modulate({ brightness: 1.15 }).jpeg({ quality: 90 }).toFile(path.join(dir, '3.jpg'));
+  await sharp(readFileSync(source))
+    .extract({ left: Math.round(width * 0.05), top: 0, width: Math.round(width * 0.9), height })
+    .jpeg({ quality: 90 })
+    .toFile(path.join(dir, '4.jpg'));
+}
+
+test('gallery build merges sources, cleans, writes a float16 model that answers; info and search read it', { timeout: 300_000 }, async () => {
+  const alpha = path.join(tmp, 'alpha');
+  const beta = path.join(tmp, 'beta');
+  await variants(face('cgi-model-1'), path.join(alpha, 'pins_Model_One'));
+  await variants(face('cgi-model-2'), path.join(alpha, 'Model Two'));
+  await variants(face('cgi-model-6'), path.join(alpha, 'Model Three'));
+  writeFileSync(path.join(alpha, 'Model Two', 'blank.jpg'), await solidJpeg('#777777', 320, 240));
+  mkdirSync(path.join(alpha, 'Crowd'));
+  copyFileSync(fixture('faces', 'group-1.jpg'), path.join(alpha, 'Crowd', 'group.jpg'));
+  mkdirSync(path.join(beta, 'model one'), { recursive: true });
+  await sharp(readFileSync(face('cgi-model-1')))
+    .flop()
+    .jpeg({ quality: 90 })
+    .toFile(path.join(beta, 'model one', 'mirrored.jpg'));
+
+  const out = path.join(tmp, 'model');
+  const report = path.join(tmp, 'report.json');
+  const r = await celeb(['gallery', 'build', alpha, beta, '--out', out, '--report', report, '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const [built] = jsonLines(r.stdout) as {
+    people: number;
+    perSource: Record<string, { people: number; photos: number }>;
+    prepared: { dropped: Record<string, number>; emptyPeople: string[]; extraction: { embedded: number; cached: number } };
+  }[];
+  assert.equal(built.people, 3);
+  assert.deepEqual(built.perSource.beta, { people: 1, photos: 1 }, '"model one" of beta merged into "Model One" of alpha');
+  assert.equal(built.prepared.dropped.no_face, 1);
+  assert.equal(built.prepared.dropped.several_faces, 1);
+  assert.deepEqual(built.prepared.emptyPeople, ['Crowd']);
+  const written = JSON.parse(readFileSync(report, 'utf8')) as { droppedPhotos: { person: string; reason: string }[] };
+  assert.ok(written.droppedPhotos.some((d) => d.person === 'Model Two' && d.reason === 'no_face'));
+
+  const manifest = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as {
+    labels: string[];
+    head: { dtype: string; file: string };
+    similarity: { anchors: number[][] };
+    thumbnails: Record<string, string>;
+  };
+  assert.deepEqual(manifest.labels, ['Model One', 'Model Three', 'Model Two']);
+  assert.equal(manifest.head.dtype, 'float16');
+  assert.equal(readFileSync(path.join(out, manifest.head.file)).length, 3 * 2048, '3 people x 1024 dims x 2 bytes');
+  assert.ok(manifest.similarity.anchors.length >= 2);
+  for (const rel of Object.values(manifest.thumbnails)) {
+    const { width = 0, height = 0 } = await sharp(path.join(out, rel)).metadata();
+    assert.ok(width <= 96 && height <= 96, `${rel} is ${width}x${height}`);
+  }
+
+  const which = await celeb(['which', face('cgi-model-2'), '--model', out, '--json'], env);
+  assert.equal(which.code, 0, which.stderr);
+  const [answer] = jsonLines(which.stdout) as { faces: { matches: { name: string; similarity: number }[] }[] }[];
+  assert.equal(answer.faces[0].matches[0].name, 'Model Two');
+  assert.ok(answer.faces[0].matches[0].similarity > answer.faces[0].matches[1].similarity);
+
+  const info = await celeb(['gallery', 'info', '--model', out, '--json'], env);
+  assert.equal(info.code, 0, info.stderr);
+  assert.equal((jsonLines(info.stdout)[0] as { people: number }).people, 3);
+  const found = await celeb(['gallery', 'search', 'model one', '--model', out], env);
+  assert.equal(found.code, 0, found.stderr);
+  assert.match(found.stdout, /^yes: Model One, 5 photos \(alpha 4, beta 1\)/);
+  const missing = await celeb(['gallery', 'search', 'Tom Hanks', '--model', out], env);
+  assert.equal(missing.code, 1);
+
+  // Interrupted or repeated: every photo comes from the feature cache the second time.
+  const again = await celeb(['gallery', 'build', alpha, beta, '--out', out, '--report', report, '--json'], env);
+  assert.equal(again.code, 0, again.stderr);
+  const [rebuilt] = jsonLines(again.stdout) as { prepared: { extraction: { embedded: number; cached: number } } }[];
+  assert.equal(rebuilt.prepared.extraction.embedded, 0);
+  assert.ok(rebuilt.prepared.extraction.cached >= 15);
+});
