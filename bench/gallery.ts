@@ -98,7 +98,7 @@ async function photoCosts({ root, options }: SectionContext): Promise<{ runtime:
       }
     }
     return {
-      runtime: `${engine.runtime.detection}/${engine.runtime.embedding}`,
+      runtime: `detector ${engine.runtime.detector}, embedding ${engine.runtime.embedding}`,
       photos: symmetric.length,
       symmetricMs: summarize(symmetric),
       plainMs: summarize(plain),
