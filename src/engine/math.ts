@@ -29,11 +29,17 @@ export function softmax(scores: ArrayLike<number>, temperature = 1): Float64Arra
   return out;
 }
 
-/** Indices of the k largest values, largest first. */
+/** Indices of the k largest values, largest first; ties keep the lower index first. One pass, for the small k of answers. */
 export function topK(values: ArrayLike<number>, k: number): number[] {
-  return Array.from({ length: values.length }, (_, i) => i)
-    .sort((a, b) => values[b] - values[a])
-    .slice(0, k);
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (best.length === k && values[i] <= values[best[k - 1]]) continue;
+    let at = best.length;
+    while (at > 0 && values[i] > values[best[at - 1]]) at--;
+    best.splice(at, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 /** Seeded PRNG (mulberry32): reproducible splits, shuffles and augmentations. */

@@ -50,11 +50,15 @@ export function encodeFloat16(values: ArrayLike<number>): Uint8Array {
   return out;
 }
 
+/** Every float16 bit pattern's value: 256 KB, made on first use; decoding is then one lookup per value. */
+let table: Float32Array | null = null;
+
 /** Little-endian float16 bytes -> Float32Array. */
 export function decodeFloat16(bytes: Uint8Array): Float32Array {
   if (bytes.byteLength % 2 !== 0) throw new Error(`float16 data has ${bytes.byteLength} bytes, not a multiple of 2`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  table ??= Float32Array.from({ length: 65536 }, (_, h) => fromFloat16Bits(h));
+  const lookup = table;
   const out = new Float32Array(bytes.byteLength / 2);
-  for (let i = 0; i < out.length; i++) out[i] = fromFloat16Bits(view.getUint16(i * 2, true));
+  for (let i = 0, b = 0; i < out.length; i++, b += 2) out[i] = lookup[bytes[b] | (bytes[b + 1] << 8)];
   return out;
 }
