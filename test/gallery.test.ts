@@ -206,3 +206,17 @@ test('gallery evaluation: rank-1 on held-out photos, strangers, scale and a stre
   assert.ok(e.temperature > 0);
   assert.deepEqual(Object.keys(e.perSource).sort(), ['a', 'b']);
 });
+
+test('ranking on onnxruntime gives the scores of the JavaScript loop', async () => {
+  const random = seededRandom(8);
+  const labels = Array.from({ length: 300 }, (_, i) => `P${i}`);
+  const prototypes = labels.map(() => randomUnit(random, 1024));
+  const penalties = Float32Array.from(labels, () => random() * 0.05);
+  const js = new CentroidHead(labels, prototypes, penalties);
+  const native = new CentroidHead(labels, prototypes, penalties);
+  assert.equal(await native.useNative(), true, 'onnxruntime-node is installed');
+  const faces = [randomUnit(random, 1024), randomUnit(random, 1024)];
+  const [a, b] = [await js.scores(faces), await native.scores(faces)];
+  for (let f = 0; f < faces.length; f++) for (let i = 0; i < labels.length; i++) assert.ok(Math.abs(a[f][i] - b[f][i]) < 1e-5);
+  native.dispose();
+});

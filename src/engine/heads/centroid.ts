@@ -7,6 +7,7 @@ import { l2normalise } from '../math.js';
 import { decodeFloat16, encodeFloat16 } from '../gallery/float16.js';
 import type { LabelledEmbedding } from './evaluate.js';
 import type { Head } from './head.js';
+import { nativeCosines, type NativeCosines } from './native-cosines.js';
 
 /** How prototypes are stored on disk: float32, or float16 for a large gallery (half the size). */
 export type PrototypeDtype = 'float32' | 'float16';
@@ -15,6 +16,7 @@ export class CentroidHead implements Head {
   readonly kind = 'centroid' as const;
   /** Row-major [labels x dim]: one pass over contiguous memory ranks a face against 1,500 people in about a millisecond. */
   private readonly matrix: Float32Array;
+  private native: NativeCosines | null = null;
   readonly dim: number;
 
   constructor(
@@ -67,14 +69,28 @@ export class CentroidHead implements Head {
     return out;
   }
 
-  scores(embeddings: readonly Float32Array[]): Promise<Float32Array[]> {
-    return Promise.resolve(
-      embeddings.map((e) => {
-        const out = this.cosines(e);
-        for (let i = 0; i < out.length; i++) out[i] -= this.penalties[i];
-        return out;
-      }),
-    );
+  /**
+   * Ranks with onnxruntime from now on when it loads (a large gallery: 10x faster than the
+   * JavaScript loop); returns whether it does. `cosines()` stays JavaScript (evaluation code).
+   */
+  async useNative(): Promise<boolean> {
+    this.native ??= await nativeCosines(this.matrix, this.labels.length, this.dim);
+    return this.native !== null;
+  }
+
+  async scores(embeddings: readonly Float32Array[]): Promise<Float32Array[]> {
+    const n = this.labels.length;
+    let rows: Float32Array[];
+    if (this.native && embeddings.length > 0) {
+      const batch = new Float32Array(embeddings.length * this.dim);
+      embeddings.forEach((e, i) => batch.set(e, i * this.dim));
+      const all = await this.native.run(batch, embeddings.length);
+      rows = embeddings.map((_, i) => all.slice(i * n, (i + 1) * n));
+    } else {
+      rows = embeddings.map((e) => this.cosines(e));
+    }
+    for (const row of rows) for (let i = 0; i < n; i++) row[i] -= this.penalties[i];
+    return rows;
   }
 
   /** Row-major [labels x dim], the `centroids.bin` file of a model directory. */
@@ -93,10 +109,8 @@ export class CentroidHead implements Head {
     );
   }
 
-  /** The same prototypes with hubness penalties. */
-  withPenalties(penalties: Float32Array): CentroidHead {
-    return new CentroidHead(this.labels, this.centroids, penalties);
+  dispose(): void {
+    void this.native?.dispose();
+    this.native = null;
   }
-
-  dispose(): void {}
 }

@@ -29,6 +29,9 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   return { dir: abs, name: path.basename(abs), manifest, head };
 }
 
+/** People from which a centroid head ranks on onnxruntime (below, the session costs more than it saves). */
+const NATIVE_RANKING_FROM = 200;
+
 async function loadCentroidHead(dir: string, manifest: ModelManifest): Promise<CentroidHead> {
   const { file, dtype, penalties } = manifest.head;
   let weights: Float32Array | undefined;
@@ -37,7 +40,10 @@ async function loadCentroidHead(dir: string, manifest: ModelManifest): Promise<C
     weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     if (weights.length !== manifest.labels.length) throw new ModelFormatError(`${penalties} holds ${weights.length} values for ${manifest.labels.length} labels`);
   }
-  return CentroidHead.fromBytes(manifest.labels, await readFile(path.join(dir, file)), dtype, weights);
+  const head = CentroidHead.fromBytes(manifest.labels, await readFile(path.join(dir, file)), dtype, weights);
+  // A gallery ranks on onnxruntime where it loads; a small model is as fast in JavaScript.
+  if (manifest.labels.length >= NATIVE_RANKING_FROM) await head.useNative();
+  return head;
 }
 
 /** Files of a model directory, relative path -> bytes, written together. */
