@@ -5,13 +5,12 @@
  * same run as the baseline. The photo pipeline (decode, detect, embed) is the `engine` and
  * `runtimes` sections' subject: it is the same for both models.
  */
-import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { rankMatches } from '../src/engine/lookalike.js';
 import { l2normalise, seededRandom } from '../src/engine/math.js';
-import { loadModel, type LoadedModel } from '../src/engine/model/model-dir.js';
+import { directoryBytes, loadModel, type LoadedModel } from '../src/engine/model/model-dir.js';
 import { ms, table } from './report.js';
 import { createEngine } from '../src/engine/create.js';
 import { loadPhotos } from './photos.js';
@@ -27,15 +26,6 @@ interface ModelCosts {
   rankMs: Summary;
   /** Resident memory added by loading the model once (MB). */
   rssDeltaMb: number;
-}
-
-async function directoryBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    total += entry.isDirectory() ? await directoryBytes(file) : (await stat(file)).size;
-  }
-  return total;
 }
 
 /** Faces to rank: random unit vectors (ranking cost does not depend on who the face is). */

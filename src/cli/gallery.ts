@@ -1,5 +1,5 @@
 /** `celeb gallery build|eval|info|search`: the gallery of celebrities that answers photos. */
-import { stat, writeFile, readdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { resolveBackbone } from '../engine/backbones/registry.js';
@@ -9,7 +9,7 @@ import { evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evalu
 import { readGalleryPeople } from '../engine/gallery/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
 import { searchPeople } from '../engine/gallery/search.js';
-import { readManifest } from '../engine/model/model-dir.js';
+import { directoryBytes, readManifest } from '../engine/model/model-dir.js';
 import { openDatabase } from '../store/index.js';
 import { engineOptions, openPool } from '../wiring.js';
 import { percent } from '../format.js';
@@ -142,15 +142,6 @@ function printBuild(report: GalleryBuildReport, reportFile: string): void {
 async function modelDirOf(values: Values, config: AppConfig): Promise<{ dir: string; manifest: Awaited<ReturnType<typeof readManifest>> }> {
   const dir = path.resolve(values.model ?? chooseModelDir(engineOptions(config)));
   return { dir, manifest: await readManifest(dir) };
-}
-
-async function directoryBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    total += entry.isDirectory() ? await directoryBytes(file) : (await stat(file)).size;
-  }
-  return total;
 }
 
 async function infoCommand(values: Values, config: AppConfig): Promise<number> {

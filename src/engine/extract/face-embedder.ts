@@ -165,7 +165,9 @@ export class FaceEmbedder {
     pairs.forEach((j, i) => {
       if (j >= 0) twins[i] = { ...mirrored.crops[j], box: boxes[j] };
     });
-    mirrored.crops.forEach((c, j) => !pairs.includes(j) && c.tensor.dispose());
+    mirrored.crops.forEach((c, j) => {
+      if (!pairs.includes(j)) c.tensor.dispose();
+    });
     return twins;
   }
 

@@ -13,6 +13,7 @@ import { evaluateGallery, DEFAULT_EVAL, type GalleryEvaluation, type EvalPerson 
 import { hubnessPenalties, neighbourhoodDensity } from './hubness.js';
 import { prepareGallery, type PrepareOptions, type PreparedGallery, type PreparedPerson } from './prepare.js';
 import { GALLERY_PEOPLE_FILE, type GalleryPerson } from './people-file.js';
+import { prototypeOf } from './clean.js';
 
 /** Thumbnails of a gallery: one per person, small enough that 1,700 of them stay a few MB. */
 export const GALLERY_THUMBNAIL_PX = 96;
@@ -58,7 +59,7 @@ export async function buildGallery(options: GalleryBuildOptions): Promise<Galler
   const names = people.map((p) => p.name);
   const plain = new CentroidHead(
     names,
-    people.map((p) => CentroidHead.fit(p.kept.map((v) => ({ person: p.name, embedding: v.photo.embedding! }))).centroids[0]),
+    people.map((p) => prototypeOf(p.kept)!),
   );
   const reference = people.flatMap((p, owner) => p.kept.slice(0, 3).map((v) => ({ embedding: v.photo.embedding!, owner })));
   const penalties = hubnessPenalties(neighbourhoodDensity(plain, reference, evaluation.hubness.k), evaluation.hubness.strength);

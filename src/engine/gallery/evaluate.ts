@@ -16,7 +16,8 @@ import { CentroidHead } from '../heads/centroid.js';
 import { MIN_TEMPERATURE } from '../heads/head.js';
 import { fitTemperature } from '../heads/metrics.js';
 import { quantile, seededRandom, shuffle } from '../math.js';
-import { hubnessPenalties, neighbourhoodDensity, type ReferenceFace } from './hubness.js';
+import { normalisedMean } from './clean.js';
+import { bestAnswer, topAnswerCounts, hubnessPenalties, neighbourhoodDensity, type ReferenceFace } from './hubness.js';
 import { similarityOf, similarityScale, type SimilarityScale } from './similarity.js';
 
 export interface EvalPerson {
@@ -105,20 +106,8 @@ function rankOf(row: Float32Array, penalties: Float32Array, label: number): numb
   return above;
 }
 
-function argmax(row: Float32Array, penalties: Float32Array, skip = -1): number {
-  let best = -1;
-  for (let i = 0; i < row.length; i++) if (i !== skip && (best < 0 || row[i] - penalties[i] > row[best] - penalties[best])) best = i;
-  return best;
-}
-
 function topAnswers(rows: readonly Float32Array[], penalties: Float32Array, labels: readonly string[], limit = 10): AnswerCount[] {
-  const counts = new Map<number, number>();
-  for (const row of rows) {
-    const i = argmax(row, penalties);
-    counts.set(i, (counts.get(i) ?? 0) + 1);
-  }
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  return topAnswerCounts(rows, penalties)
     .slice(0, limit)
     .map(([i, n]) => ({ name: labels[i], share: n / Math.max(1, rows.length) }));
 }
@@ -127,24 +116,19 @@ function topAnswers(rows: readonly Float32Array[], penalties: Float32Array, labe
 function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: number) => boolean) {
   const queries: Query[] = [];
   const reference: ReferenceFace[] = [];
-  const samples: { person: string; embedding: Float32Array }[] = [];
-  people.forEach((person, p) => {
-    let references = 0;
+  const prototypes = people.map((person, p) => {
+    const kept: Float32Array[] = [];
     person.photos.forEach((photo, i) => {
-      if (holdout(p, i)) {
-        queries.push({ embedding: photo.embedding, label: p, source: photo.source });
-        return;
-      }
-      samples.push({ person: String(p).padStart(6, '0'), embedding: photo.embedding });
-      if (references++ < 3) reference.push({ embedding: photo.embedding, owner: p });
+      if (holdout(p, i)) queries.push({ embedding: photo.embedding, label: p, source: photo.source });
+      else kept.push(photo.embedding);
     });
+    for (const embedding of kept.slice(0, 3)) reference.push({ embedding, owner: p });
+    return normalisedMean(kept)!;
   });
-  // fit() sorts labels; zero-padded indices keep the people's order.
-  const fitted = CentroidHead.fit(samples);
   return {
     head: new CentroidHead(
       people.map((p) => p.name),
-      fitted.centroids,
+      prototypes,
     ),
     queries,
     reference,
@@ -199,7 +183,7 @@ export function evaluateGallery(people: readonly EvalPerson[], options: EvalOpti
   }
   const adjusted = (row: Float32Array, i: number, pen: Float32Array) => row[i] - pen[i];
   const trueScores = id.queries.map((q, i) => adjusted(idRows[i], q.label, penalties));
-  const bestImpostors = id.queries.map((q, i) => adjusted(idRows[i], argmax(idRows[i], penalties, q.label), penalties));
+  const bestImpostors = id.queries.map((q, i) => adjusted(idRows[i], bestAnswer(idRows[i], penalties, q.label), penalties));
   // Random impostors (a face against one other person's prototype) do not depend on the gallery's size.
   const randomImpostors = id.queries.flatMap((q, i) =>
     Array.from({ length: 20 }, () => {
@@ -210,7 +194,7 @@ export function evaluateGallery(people: readonly EvalPerson[], options: EvalOpti
   const scale = similarityScale(randomImpostors, trueScores);
 
   const strangerPenalties = hubnessPenalties(strangerDensity, chosen.strength);
-  const strangerBest = strangerRows.map((row) => similarityOf(scale, adjusted(row, argmax(row, strangerPenalties), strangerPenalties)));
+  const strangerBest = strangerRows.map((row) => similarityOf(scale, adjusted(row, bestAnswer(row, strangerPenalties), strangerPenalties)));
   const shareAtLeast = (s: number) => strangerBest.filter((x) => x >= s).length / Math.max(1, strangerBest.length);
   const temperature = fitTemperature(
     id.queries.map((q, i) => ({ scores: idRows[i].map((c, j) => c - penalties[j]), label: q.label })),

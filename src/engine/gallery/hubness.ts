@@ -49,19 +49,27 @@ export function hubnessPenalties(density: Float32Array, strength: number): Float
 export function answerDistribution(
   head: CentroidHead,
   queries: readonly Float32Array[],
-  penalties?: Float32Array,
+  penalties: Float32Array = new Float32Array(head.labels.length),
 ): { label: string; count: number; share: number }[] {
+  return topAnswerCounts(
+    queries.map((q) => head.cosines(q)),
+    penalties,
+  ).map(([i, count]) => ({ label: head.labels[i], count, share: count / Math.max(1, queries.length) }));
+}
+
+/** The best person (highest cosine minus penalty, optionally skipping one), or -1 for an empty row. */
+export function bestAnswer(row: Float32Array, penalties: Float32Array, skip = -1): number {
+  let best = -1;
+  for (let i = 0; i < row.length; i++) if (i !== skip && (best < 0 || row[i] - penalties[i] > row[best] - penalties[best])) best = i;
+  return best;
+}
+
+/** [person index, how many rows it is the best answer of], most frequent first (ties: lower index). */
+export function topAnswerCounts(rows: readonly Float32Array[], penalties: Float32Array): [number, number][] {
   const counts = new Map<number, number>();
-  for (const q of queries) {
-    const scores = head.cosines(q);
-    let arg = 0;
-    for (let i = 0; i < scores.length; i++) {
-      const s = scores[i] - (penalties?.[i] ?? 0);
-      if (s > scores[arg] - (penalties?.[arg] ?? 0)) arg = i;
-    }
-    counts.set(arg, (counts.get(arg) ?? 0) + 1);
+  for (const row of rows) {
+    const i = bestAnswer(row, penalties);
+    counts.set(i, (counts.get(i) ?? 0) + 1);
   }
-  return [...counts.entries()]
-    .map(([i, count]) => ({ label: head.labels[i], count, share: count / Math.max(1, queries.length) }))
-    .sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }

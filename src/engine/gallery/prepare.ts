@@ -8,7 +8,17 @@ import type { Database } from '../../store/index.js';
 import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { dot, quantile, seededRandom } from '../math.js';
-import { cleanPerson, DEFAULT_CLEANING, normalisedMean, prototypeOf, faceCheck, type DropReason, type EmbeddedPhoto, type PhotoVerdict } from './clean.js';
+import {
+  cleanPerson,
+  DEFAULT_CLEANING,
+  normalisedMean,
+  prototypeOf,
+  faceCheck,
+  type CleaningRules,
+  type DropReason,
+  type EmbeddedPhoto,
+  type PhotoVerdict,
+} from './clean.js';
 import { comparePrototypes, mergeGroups, type NamePair } from './merge.js';
 import { groupPeople, pickCandidates, type GalleryCandidate } from './people.js';
 import { scanSourceTrees } from './tree.js';
@@ -59,8 +69,12 @@ export interface PreparedGallery {
  * - flag: two different names whose prototypes are as alike as two halves of one person's photos
  *   typically are (split-half median) are reported as possible duplicates or mislabels.
  */
-export function thresholds(groups: readonly EmbeddedPhoto[][], seed = 7): { outlierCosine: number; mergeCosine: number; flagCosine: number } {
-  const usable = groups.map((photos) => photos.filter((p) => faceCheck(p, DEFAULT_CLEANING) === null).map((p) => p.embedding!)).filter((g) => g.length > 0);
+export function thresholds(
+  groups: readonly EmbeddedPhoto[][],
+  faceRules: Pick<CleaningRules, 'minFacePx' | 'secondFaceRatio'> = DEFAULT_CLEANING,
+  seed = 7,
+): { outlierCosine: number; mergeCosine: number; flagCosine: number } {
+  const usable = groups.map((photos) => photos.filter((p) => faceCheck(p, faceRules) === null).map((p) => p.embedding!)).filter((g) => g.length > 0);
   const prototypes = usable.map((g) => normalisedMean(g)!);
   const random = seededRandom(seed);
   const impostor: number[] = [];
@@ -102,8 +116,9 @@ export async function prepareGallery(options: PrepareOptions): Promise<PreparedG
       return { source, file, contentHash: f.contentHash, embedding: f.embedding, box: f.box, second: f.second ?? null, error: f.error?.message };
     }),
   );
-  const { outlierCosine, mergeCosine, flagCosine } = thresholds(groups);
-  const rules = { ...DEFAULT_CLEANING, cap: options.cap ?? DEFAULT_CLEANING.cap, minFacePx: options.minFacePx ?? DEFAULT_CLEANING.minFacePx, outlierCosine };
+  const faceRules = { ...DEFAULT_CLEANING, cap: options.cap ?? DEFAULT_CLEANING.cap, minFacePx: options.minFacePx ?? DEFAULT_CLEANING.minFacePx };
+  const { outlierCosine, mergeCosine, flagCosine } = thresholds(groups, faceRules);
+  const rules = { ...faceRules, outlierCosine };
   let people = candidates.map((c, i) => toPerson(c.key, c.name, cleanPerson(groups[i], rules)));
 
   // Merge typo'd names whose faces agree; flag other near-identical pairs.

@@ -5,8 +5,7 @@
  * without onnxruntime the head stays on JavaScript.
  */
 import { emptyGraph, encodeModel } from '../runtime/onnx/graph.js';
-import { loadOnnxRuntime } from '../runtime/onnx/session.js';
-import { OnnxSession } from '../runtime/onnx/session.js';
+import { loadOnnxRuntime, OnnxSession } from '../runtime/onnx/session.js';
 
 export interface NativeCosines {
   /** Row-major [faces x people]. */

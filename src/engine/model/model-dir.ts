@@ -1,6 +1,6 @@
 /** Reading and writing model directories; writes are atomic (temp dir, then rename). */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CentroidHead } from '../heads/centroid.js';
 import type { Head } from '../heads/head.js';
@@ -72,6 +72,16 @@ export async function writeModelDir(dir: string, manifest: ModelManifest, files:
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Bytes on disk of a directory and everything under it (a model's size). */
+export async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await directoryBytes(file) : (await stat(file)).size;
+  }
+  return total;
 }
 
 /** Every file of a model directory except model.json, relative path -> bytes. */
