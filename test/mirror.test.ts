@@ -1,7 +1,7 @@
 /** Mirror-invariant embeddings (`+flip` backbones) and the detection fallbacks on faceless photos, on the real networks. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { resolveBackbone } from '../src/engine/backbones/registry.js';
 import { dot } from '../src/engine/math.js';
@@ -59,18 +59,24 @@ test('photos with no face still get no_face after every fallback pass', { timeou
 });
 
 /** The face of a fixture cut tight (the inner 80% of its detected box) and shrunk: a dataset-style crop with no margin. */
-async function tightCrop(name: string, side: number | null, quality = 80): Promise<Buffer> {
+async function tightCrop(name: string, side: number | null, quality = 80, edit: (image: Sharp) => Sharp = (i) => i): Promise<Buffer> {
   const bytes = readFixture('faces', `${name}.jpg`);
   const [x, y, w, h] = (await mirrored.embedImage(bytes)).faces[0].box;
   const inner = { left: x + Math.round(w * 0.1), top: y + Math.round(h * 0.1), width: Math.round(w * 0.8), height: Math.round(h * 0.8) };
   const cut = sharp(bytes).extract(inner);
-  return (side ? cut.resize(side, side) : cut).jpeg({ quality }).toBuffer();
+  return edit(side ? cut.resize(side, side) : cut)
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 test('each fallback pass finds a face the passes before it miss, and boxes stay inside the photo', { timeout: 300_000 }, async () => {
   const cases: [string, Buffer, string][] = [
     ['a 24 px tight crop', await tightCrop('cgi-model-6', 24), 'padded'],
     ['a 32 px tight crop', await tightCrop('cgi-model-1', 32), 'equalised'],
+    // Found by a search over the fixtures (sizes, tints, darkness, blur) for photos each later pass is the first to find.
+    ['a 20 px tight crop', await tightCrop('cgi-model-1', 20, 85), 'grey-world'],
+    ['a dark 16 px tight crop', await tightCrop('cgi-model-1', 16, 85, (i) => i.linear(0.25, 0)), 'upscaled'],
+    ['a heavily blurred photo', await sharp(readFixture('faces', 'cgi-model-6.jpg')).blur(3.1).jpeg({ quality: 85 }).toBuffer(), 'low-threshold'],
   ];
   for (const [what, bytes, pass] of cases) {
     const direct = await mirrored.embedImage(bytes, { detectionFallbacks: false });

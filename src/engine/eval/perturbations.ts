@@ -44,7 +44,8 @@ export const PERTURBATIONS: readonly Perturbation[] = [
   { id: 'rotate-45', description: 'rotated 45 degrees', apply: (p) => jpeg(sharp(p).rotate().rotate(45, { background: '#000' })) },
   { id: 'tiny-on-canvas', description: 'small (64 px) on a 1024 px canvas', apply: tinyOnCanvas },
   { id: 'upscale-4000', description: 'upscaled to 4000 px', apply: (p) => jpeg(sharp(p).rotate().resize(4000, 4000, { fit: 'inside' }), 85) },
-  { id: 'mirror', description: 'mirrored (a front camera)', apply: (p) => jpeg(sharp(p).rotate().flop()) },
+  // Lossless, so the row measures mirroring alone: a JPEG re-encode would add its own noise.
+  { id: 'mirror', description: 'mirrored (a front camera)', apply: (p) => sharp(p).rotate().flop().png().toBuffer() },
 ];
 
 export function perturbation(id: string): Perturbation | undefined {
