@@ -15,13 +15,14 @@ import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { botsSection } from './bots.js';
 import { engineSection } from './engine.js';
+import { fallbacksSection } from './fallbacks.js';
 import { gallerySection } from './gallery.js';
 import { runtimesSection } from './runtimes.js';
 import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection, runtimesSection, gallerySection, trainingSection, botsSection];
+const SECTIONS: readonly Section[] = [engineSection, runtimesSection, fallbacksSection, gallerySection, trainingSection, botsSection];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;
