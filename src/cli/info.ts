@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
-import { BUILT_IN_BACKBONES, resolveBackbone } from '../engine/backbones/registry.js';
+import { BUILT_IN_BACKBONES, CONCATENATED_BACKBONES, resolveBackbone, UnknownBackboneError } from '../engine/backbones/registry.js';
 import { readManifest } from '../engine/model/model-dir.js';
 import { selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
@@ -76,9 +76,14 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
       maxImagePixels: config.maxImagePixels,
     },
     model,
-    backbones: BUILT_IN_BACKBONES.map((id) => {
-      const s = resolveBackbone(id);
-      return { id, dim: s.dim, inputSize: s.inputSize, description: s.description };
+    backbones: [...BUILT_IN_BACKBONES, ...CONCATENATED_BACKBONES].flatMap((id) => {
+      try {
+        const s = resolveBackbone(id);
+        return [{ id, dim: s.dim, inputSize: s.inputSize, description: s.description }];
+      } catch (error) {
+        if (error instanceof UnknownBackboneError) return []; // faceapi's package is a devDependency: absent from a production install
+        throw error;
+      }
     }),
     humanModels: humanModelsDirectory(),
   };

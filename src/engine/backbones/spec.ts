@@ -17,12 +17,19 @@ export interface Preprocess {
 }
 
 export interface BackboneSpec {
-  /** Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface` or `custom:<path>`, each optionally with `+flip`. */
+  /**
+   * Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface`, `faceapi` or `custom:<path>`,
+   * or built-ins joined by `+` (a concatenation), each optionally with `+flip`.
+   */
   id: string;
-  /** Absolute path of the tfjs model.json. */
+  /** Absolute path of the tfjs model.json (face-api: its weights manifest; a concatenation: none, ''). */
   modelPath: string;
-  /** `graph` for converted SavedModels (execute by node name), `layers` for Keras-style models. */
-  format: 'graph' | 'layers';
+  /**
+   * `graph` for converted SavedModels (execute by node name), `layers` for Keras-style models,
+   * `faceapi` for @vladmandic/face-api's weights manifest (built into a graph: faceapi-graph.ts),
+   * `concat` for a concatenation of `parts`.
+   */
+  format: 'graph' | 'layers' | 'faceapi' | 'concat';
   /** Square input side in pixels. */
   inputSize: number;
   preprocess: Preprocess;
@@ -37,6 +44,12 @@ export interface BackboneSpec {
    * person gets the same answer whether or not the phone mirrored the selfie.
    */
   mirrorAverage?: boolean;
+  /**
+   * A concatenation's parts: each part's unit embedding is multiplied by its weight, the parts are
+   * concatenated and the result L2-normalised again. The cosine of two such embeddings is the
+   * weighted mean of the parts' cosines (weights squared), so the weight sets each part's say.
+   */
+  parts?: { spec: BackboneSpec; weight: number }[];
 }
 
 /** The JSON file beside a custom model.json (`backbone.json`) that describes how to run it. */

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { getFeatures, putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
+import { putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
+import { cachedFeatures } from './composed-cache.js';
 import { isInputError, type InputErrorCode } from '../errors.js';
 import type { Box } from '../box.js';
 import { mapLimited } from '../concurrency.js';
@@ -72,8 +73,8 @@ export async function extractFileFeatures(options: ExtractOptions): Promise<{ fe
     }),
   );
   const known = hashes.filter((h): h is string => h !== null);
-  const cache = getFeatures(db, backbone, view, known);
-  const secondCache = options.secondFace ? getFeatures(db, backbone, secondFaceView(view), known) : null;
+  const cache = cachedFeatures(db, backbone, view, known);
+  const secondCache = options.secondFace ? cachedFeatures(db, backbone, secondFaceView(view), known) : null;
   const features = new Array<FileFeature>(files.length);
   const progress: ExtractionProgress = { done: 0, total: files.length, cached: 0 };
   const todo: number[] = [];

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONVERTER_VERSION, convertGraphModel, type GraphModelJson } from './convert.js';
+import { CONVERTER_VERSION, convertGraphModel, type GraphModelJson, type GraphSource } from './convert.js';
 
 /** `<package root>/model/.onnx-cache`: beside the shipped models, independent of the working directory. */
 export const DEFAULT_ONNX_CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..', 'model', '.onnx-cache');
@@ -64,15 +64,30 @@ async function writeAtomic(file: string, data: Uint8Array | string): Promise<voi
 /** The ONNX conversion of a tfjs graph model, from the cache or converted now (refused ops throw). */
 export async function cachedOnnxModel(modelJsonPath: string, outputs: string[], cacheDir = DEFAULT_ONNX_CACHE_DIR): Promise<CachedModel> {
   const { json, jsonBytes, shards } = await readSource(modelJsonPath);
-  const source = sha256(jsonBytes, ...shards, JSON.stringify(outputs), `converter ${CONVERTER_VERSION}`);
-  const base = `${path.basename(modelJsonPath, '.json')}-${source.slice(0, 16)}`;
+  return cachedConversion(path.basename(modelJsonPath, '.json'), { json, weightData: Buffer.concat(shards) }, [jsonBytes, ...shards], outputs, cacheDir);
+}
+
+/** The same for a graph model built in memory (face-api's network), cached under `name`. */
+export async function cachedOnnxGraph(name: string, model: GraphSource, outputs: string[], cacheDir = DEFAULT_ONNX_CACHE_DIR): Promise<CachedModel> {
+  return cachedConversion(name, model, [JSON.stringify(model.json), model.weightData], outputs, cacheDir);
+}
+
+async function cachedConversion(
+  name: string,
+  model: GraphSource,
+  identity: (Uint8Array | string)[],
+  outputs: string[],
+  cacheDir: string,
+): Promise<CachedModel> {
+  const source = sha256(...identity, JSON.stringify(outputs), `converter ${CONVERTER_VERSION}`);
+  const base = `${name}-${source.slice(0, 16)}`;
   const file = path.join(cacheDir, `${base}.onnx`);
   const sidecarFile = path.join(cacheDir, `${base}.json`);
   const hit = await readCached(file, sidecarFile, source);
   if (hit) return { ...hit, path: file, converted: false };
 
-  const all = Buffer.concat(shards);
-  const converted = convertGraphModel(json, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength), outputs);
+  const w = model.weightData;
+  const converted = convertGraphModel(model.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, outputs);
   const sidecar: Sidecar = { source, sha256: sha256(converted.onnx), input: converted.input, outputs, converter: CONVERTER_VERSION };
   try {
     await mkdir(cacheDir, { recursive: true });

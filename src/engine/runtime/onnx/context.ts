@@ -24,6 +24,8 @@ export interface TfAttr {
   list?: { i?: (string | number)[]; s?: string[]; f?: number[] };
   type?: string;
   shape?: { dim?: { size: string | number }[] };
+  /** A Const's value; its data is in the weights, only dtype and shape are here. */
+  tensor?: { dtype: string; tensorShape: { dim?: { size: string | number }[] } };
 }
 
 /** An ONNX value; rank-4 values carry their layout. */

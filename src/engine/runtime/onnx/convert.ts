@@ -18,6 +18,12 @@ export interface GraphModelJson {
   weightsManifest: { paths: string[]; weights: WeightEntry[] }[];
 }
 
+/** A graph model in memory: model.json's content and its weight bytes (all shards, in order). */
+export interface GraphSource {
+  json: GraphModelJson;
+  weightData: Uint8Array;
+}
+
 export interface Converted {
   onnx: Uint8Array;
   /** The ONNX graph input (NHWC, same name as the tfjs Placeholder). */
