@@ -47,7 +47,10 @@ test('no doubled punctuation where a computed part ends a sentence (starting…,
 
 test('leaderboard: a run whose best epoch was its last gets a * and the footnote, in the CLI table and in chat', () => {
   const row = (runId: number, stillImproving: boolean): LeaderboardRow => ({
+    kind: 'run',
     runId,
+    model: null,
+    description: null,
     preset: 5,
     head: 'fc1',
     loss: 'nll',

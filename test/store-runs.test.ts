@@ -242,7 +242,10 @@ test('leaderboard: best top-1 first, then lower val loss, then older run; only r
     false,
   );
   assert.deepEqual(rows[1], {
+    kind: 'run',
     runId: olderTie,
+    model: null,
+    description: null,
     preset: 1,
     head: 'linear',
     loss: 'ce',
@@ -279,7 +282,7 @@ test('leaderboard: stillImproving when the best epoch is the last one actually r
   markRunning(db, noEpochs);
   finishRun(db, noEpochs, { seconds: 1, modelPath: null, bestEpoch: null, bestValLoss: null });
   saveResult(db, noEpochs, { ...RESULT, testSplit: null });
-  const flags = Object.fromEntries(leaderboard(db).map((r) => [r.runId, r.stillImproving]));
+  const flags = Object.fromEntries(leaderboard(db).map((r) => [String(r.runId), r.stillImproving]));
   assert.deepEqual(flags, { [lastOfPlanned]: true, [earlier]: false, [lastOfStoppedEarly]: true, [noEpochs]: false });
   assert.equal(getResult(db, noEpochs)?.testSplit, null);
 });

@@ -1,4 +1,4 @@
-/** `celeb gallery build|eval|info|search`: the gallery of celebrities that answers photos. */
+/** `celeb gallery build|eval|split|info|search`: the gallery of celebrities that answers photos. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
@@ -9,18 +9,21 @@ import { evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evalu
 import { readGalleryPeople } from '../engine/gallery/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
 import { searchPeople } from '../engine/gallery/search.js';
+import { recordGallery } from '../engine/gallery/leaderboard-row.js';
 import { directoryBytes, readManifest } from '../engine/model/model-dir.js';
 import { openDatabase } from '../store/index.js';
 import { engineOptions, openPool } from '../wiring.js';
 import { percent } from '../format.js';
 import { intOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
+import { checkSplitOutput, printSplit, writeGallerySplit } from './gallery-split.js';
 
 /** The gallery's backbone unless told otherwise: mirror-averaged faceres (the answer does not change with a mirrored selfie). */
 export const GALLERY_BACKBONE = 'faceres+flip';
 
 const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${GALLERY_BACKBONE}] [--report FILE] [--candidates 16] [--cap 12] [--json]
        celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--json]
+       celeb gallery split <dir...> [--out data/face_data] [--backbone ${GALLERY_BACKBONE}] [--force] [--json]
        celeb gallery info [--model DIR] [--json]
        celeb gallery search <name> [--model DIR] [--json]`;
 
@@ -31,6 +34,7 @@ const OPTIONS = {
   candidates: { type: 'string' },
   cap: { type: 'string' },
   model: { type: 'string' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -40,6 +44,7 @@ export async function galleryCommand(argv: string[], config: AppConfig): Promise
   switch (sub) {
     case 'build':
     case 'eval':
+    case 'split':
       return prepareCommand(sub, positionals, values, config);
     case 'info':
       return infoCommand(values, config);
@@ -52,10 +57,12 @@ export async function galleryCommand(argv: string[], config: AppConfig): Promise
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
-async function prepareCommand(sub: 'build' | 'eval', dirs: string[], values: Values, config: AppConfig): Promise<number> {
+async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], values: Values, config: AppConfig): Promise<number> {
   if (dirs.length === 0) throw new UsageError(`celeb gallery ${sub}: give at least one folder-per-person directory\n\nUsage: ${USAGE}`);
   const backbone = values.backbone ?? GALLERY_BACKBONE;
   resolveBackbone(backbone);
+  const splitOut = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
+  if (sub === 'split') checkSplitOutput(splitOut, values.force);
   const db = openDatabase(config.dbPath);
   const pool = await openPool(config, backbone);
   try {
@@ -68,6 +75,19 @@ async function prepareCommand(sub: 'build' | 'eval', dirs: string[], values: Val
       cap: intOption(values.cap, 'cap', 12, 1),
       onProgress: extractionProgressBar('embedding'),
     };
+    if (sub === 'split') {
+      const outcome = await writeGallerySplit(await prepareGallery(common), {
+        out: splitOut,
+        sources: common.sources,
+        backbone,
+        force: values.force,
+        db,
+        config,
+      });
+      if (values.json) console.log(JSON.stringify(outcome));
+      else printSplit(outcome);
+      return 0;
+    }
     if (sub === 'eval') {
       const { people, ...prepared } = await prepareGallery(common);
       const evaluation = evaluateGallery(evalPeople(people));
@@ -77,6 +97,8 @@ async function prepareCommand(sub: 'build' | 'eval', dirs: string[], values: Val
     }
     const out = path.resolve(values.out ?? path.join(config.modelDir, 'gallery'));
     const report = await buildGallery({ ...common, out });
+    // Its prototype head on the leaderboard, measured on the test photos of its split.
+    await recordGallery(db, out);
     const reportFile = path.resolve(values.report ?? path.join(config.dataDir, 'gallery-report.json'));
     await writeFile(reportFile, JSON.stringify(report, null, 1));
     if (values.json) console.log(JSON.stringify({ ...report, droppedPhotos: report.droppedPhotos.length, report: reportFile }));
@@ -136,6 +158,8 @@ function printBuild(report: GalleryBuildReport, reportFile: string): void {
   const { embedded, cached } = report.prepared.extraction;
   console.log(`  embeddings: ${embedded} computed, ${cached} from cache`);
   printEvaluation(report.backbone, report.people, report.prepared, report.evaluation);
+  const { train, val, test } = report.split;
+  console.log(`  split: train ${train}, val ${val}, test ${test} photos; test split ${report.testSplit} (\`celeb gallery split\` lays it out for training)`);
   console.log(`  report (every dropped photo and why): ${reportFile}`);
 }
 

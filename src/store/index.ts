@@ -25,6 +25,7 @@ export {
   type FinishRun,
 } from './runs.js';
 export { saveResult, getResult, leaderboard, type RunResult, type ConfusionMatrix, type LeaderboardRow } from './results.js';
+export { recordGalleryResult, listGalleryResults, forgetGalleryResult, type GalleryResult } from './gallery-results.js';
 export {
   getActiveModel,
   pinActiveModel,

@@ -102,6 +102,27 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE results ADD COLUMN test_split TEXT');
     },
   },
+  {
+    version: 4,
+    description: 'gallery_results: a gallery model measured on the test photos of its own split, a leaderboard row beside the runs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE gallery_results (
+          model_path  TEXT PRIMARY KEY,
+          head        TEXT NOT NULL,
+          backbone    TEXT NOT NULL,
+          people      INTEGER NOT NULL CHECK (people > 0),
+          test_photos INTEGER NOT NULL CHECK (test_photos > 0),
+          test_top1   REAL NOT NULL CHECK (test_top1 BETWEEN 0 AND 1),
+          test_top3   REAL NOT NULL CHECK (test_top3 BETWEEN test_top1 AND 1),
+          test_split  TEXT NOT NULL CHECK (test_split <> ''),
+          description TEXT NOT NULL,
+          built_at    TEXT NOT NULL,
+          recorded_at TEXT NOT NULL DEFAULT (${NOW_SQL})
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -25,13 +25,24 @@ export interface RunResult {
   readonly testSplit: string | null;
 }
 
+/**
+ * A row of the leaderboard: a training run's test result, or a gallery's (its prototype head
+ * measured on the test photos of its own split, see gallery-results.ts). Rows with the same
+ * `testSplit` were measured on the same test photos.
+ */
 export interface LeaderboardRow {
-  readonly runId: number;
+  readonly kind: 'run' | 'gallery';
+  /** The run; null for a gallery. */
+  readonly runId: number | null;
+  /** A gallery's model directory; null for a run. */
+  readonly model: string | null;
+  /** For a gallery, what its numbers measure; null for a run. */
+  readonly description: string | null;
   readonly preset: number | null;
   readonly head: string;
   readonly loss: string;
   readonly samplePairing: boolean;
-  /** Planned epochs. */
+  /** Planned epochs; 0 for a gallery (no training). */
   readonly epochs: number;
   readonly bestEpoch: number | null;
   /** The run's best validation loss. */
@@ -59,7 +70,10 @@ interface ResultRow {
 }
 
 interface LeaderboardSqlRow {
-  id: number;
+  kind: 'run' | 'gallery';
+  id: number | null;
+  model: string | null;
+  description: string | null;
   preset: number | null;
   head: string;
   loss: string;
@@ -167,23 +181,32 @@ export function stillImproving(bestEpoch: number | null, lastEpoch: number | nul
 }
 
 /**
- * One row per run that has a result: best test top-1 first; ties go to the lower best
- * validation loss (runs without one last), then to the older run.
+ * One row per run that has a result and per recorded gallery: best test top-1 first; ties go
+ * to the lower best validation loss (galleries and runs without one last), then to the older.
  */
 export function leaderboard(db: Database): LeaderboardRow[] {
   return db
     .prepare<[], LeaderboardSqlRow>(
       `
-    SELECT r.id, r.preset, r.head, r.loss, r.sample_pairing, r.epochs, r.best_epoch, r.best_val_loss,
-           res.test_top1, res.test_top3, r.backend, r.seconds, r.created_at, r.status, res.test_split,
+    SELECT 'run' AS kind, r.id AS id, NULL AS model, NULL AS description, r.preset AS preset, r.head AS head, r.loss AS loss,
+           r.sample_pairing AS sample_pairing, r.epochs AS epochs, r.best_epoch AS best_epoch, r.best_val_loss AS best_val_loss,
+           res.test_top1 AS test_top1, res.test_top3 AS test_top3, r.backend AS backend, r.seconds AS seconds,
+           r.created_at AS created_at, r.status AS status, res.test_split AS test_split,
            (SELECT MAX(e.epoch) FROM epochs AS e WHERE e.run_id = r.id) AS last_epoch
     FROM results AS res JOIN runs AS r ON r.id = res.run_id
-    ORDER BY res.test_top1 DESC, r.best_val_loss ASC NULLS LAST, r.created_at ASC, r.id ASC
+    UNION ALL
+    SELECT 'gallery', NULL, g.model_path, g.description, NULL, g.head, '-', 0, 0, NULL, NULL,
+           g.test_top1, g.test_top3, '-', NULL, g.built_at, 'done', g.test_split, NULL
+    FROM gallery_results AS g
+    ORDER BY test_top1 DESC, best_val_loss ASC NULLS LAST, created_at ASC, id ASC NULLS LAST
   `,
     )
     .all()
     .map((row) => ({
+      kind: row.kind,
       runId: row.id,
+      model: row.model,
+      description: row.description,
       preset: row.preset,
       head: row.head,
       loss: row.loss,

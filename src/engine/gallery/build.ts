@@ -5,7 +5,7 @@
  */
 import { CentroidHead } from '../heads/centroid.js';
 import { faceThumbnail } from '../image/thumbnail.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../model/manifest.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type GallerySplitInfo, type ModelManifest } from '../model/manifest.js';
 import { writeModelDir, type ModelFiles } from '../model/model-dir.js';
 import { thumbnailPath } from '../dataset/build-index.js';
 import { mapLimited } from '../concurrency.js';
@@ -14,6 +14,7 @@ import { hubnessPenalties, neighbourhoodDensity } from './hubness.js';
 import { prepareGallery, type PrepareOptions, type PreparedGallery, type PreparedPerson } from './prepare.js';
 import { GALLERY_PEOPLE_FILE, type GalleryPerson } from './people-file.js';
 import { prototypeOf } from './clean.js';
+import { DEFAULT_SPLIT, gallerySplit, gallerySplitFingerprint, splitPhotos, type GallerySplit, type GallerySplitRules, type SplitPhoto } from './split.js';
 
 /** Thumbnails of a gallery: one per person, small enough that 1,700 of them stay a few MB. */
 export const GALLERY_THUMBNAIL_PX = 96;
@@ -31,6 +32,9 @@ export interface GalleryBuildReport {
   perSource: Record<string, { people: number; photos: number }>;
   prepared: Omit<PreparedGallery, 'people'>;
   evaluation: GalleryEvaluation;
+  /** Fingerprint of the gallery split's test photos (the ones `evaluation` held out), and the split's counts. */
+  testSplit: string;
+  split: GallerySplitInfo;
   /** Every dropped photo: file, person, reason. */
   droppedPhotos: { person: string; file: string; reason: string }[];
   seconds: number;
@@ -38,6 +42,22 @@ export interface GalleryBuildReport {
 
 export const evalPeople = (people: readonly PreparedPerson[]): EvalPerson[] =>
   people.map((p) => ({ name: p.name, photos: p.kept.map((v) => ({ source: v.photo.source, embedding: v.photo.embedding! })) }));
+
+/** The gallery split of prepared people: which kept photo is train, val or test, and the test split's fingerprint. */
+export function preparedSplit(
+  people: readonly PreparedPerson[],
+  rules: GallerySplitRules = DEFAULT_SPLIT,
+): { split: GallerySplit; photos: SplitPhoto[]; testSplit: string } {
+  const split = gallerySplit(
+    people.map((p) => p.kept.length),
+    rules,
+  );
+  const photos = splitPhotos(
+    people.map((p) => ({ name: p.name, photos: p.kept.map((v) => v.photo) })),
+    split,
+  );
+  return { split, photos, testSplit: gallerySplitFingerprint(photos) };
+}
 
 export function sourceCounts(people: readonly PreparedPerson[]): Record<string, { people: number; photos: number }> {
   const out: Record<string, { people: number; photos: number }> = {};
@@ -51,10 +71,19 @@ export function sourceCounts(people: readonly PreparedPerson[]): Record<string, 
   return out;
 }
 
+export const splitInfo = (split: GallerySplit, rules: GallerySplitRules): GallerySplitInfo => ({
+  seed: rules.seed,
+  holdout: split.small ? 1 : rules.holdout,
+  minPhotos: split.small ? 3 : rules.minPhotos,
+  ...split.counts,
+});
+
 export async function buildGallery(options: GalleryBuildOptions): Promise<GalleryBuildReport> {
   const started = Date.now();
   const { people, ...prepared } = await prepareGallery(options);
   const evaluation = evaluateGallery(evalPeople(people), DEFAULT_EVAL);
+  // The photos evaluation held out are this split's test photos (same rules, same seed).
+  const { split, testSplit } = preparedSplit(people, DEFAULT_EVAL);
 
   const names = people.map((p) => p.name);
   const plain = new CentroidHead(
@@ -91,10 +120,11 @@ export async function buildGallery(options: GalleryBuildOptions): Promise<Galler
     labels: names,
     temperature: evaluation.temperature,
     thumbnails,
-    data: { source: `gallery: ${Object.keys(perSource).join(', ')}`, images: { train: photos, val: 0, test: evaluation.queries }, perPerson: {} },
+    data: { source: `gallery: ${Object.keys(perSource).join(', ')}`, images: { train: photos, val: 0, test: evaluation.queries }, perPerson: {}, testSplit },
+    // Measured with prototypes built without the test photos; the shipped prototypes use every photo.
     metrics: { testTop1: evaluation.rank1, testTop3: evaluation.rank3 },
     similarity: evaluation.scale,
-    gallery: { people: GALLERY_PEOPLE_FILE, sources: perSource },
+    gallery: { people: GALLERY_PEOPLE_FILE, sources: perSource, split: splitInfo(split, DEFAULT_EVAL) },
   };
   await writeModelDir(options.out, manifest, files);
   const droppedPhotos = people.flatMap((p) => p.verdicts.filter((v) => v.dropped).map((v) => ({ person: p.name, file: v.photo.file, reason: v.dropped! })));
@@ -106,6 +136,8 @@ export async function buildGallery(options: GalleryBuildOptions): Promise<Galler
     perSource,
     prepared,
     evaluation,
+    testSplit,
+    split: splitInfo(split, DEFAULT_EVAL),
     droppedPhotos,
     seconds: (Date.now() - started) / 1000,
   };

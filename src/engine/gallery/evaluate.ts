@@ -2,9 +2,10 @@
  * `celeb gallery eval`: how well the gallery names people it knows, and what it tells people
  * it does not know. Pure: embeddings in, numbers out.
  *
- * - Identification: 2 photos of every person with at least `minPhotos` are held out (in a small
- *   gallery where no one has that many, 1 photo of everyone with 3); every
- *   person's prototype is built from the rest; each held-out photo is ranked among all people.
+ * - Identification: the test photos of the gallery split (split.ts: 2 photos of every person
+ *   with at least `minPhotos`; in a small gallery where no one has that many, 1 photo of
+ *   everyone with 3) are held out; every person's prototype is built from the rest (train and
+ *   val); each held-out photo is ranked among all people.
  * - Strangers: a share of the people is removed from the gallery altogether; their photos are
  *   the strangers. How often the most frequent answer comes up (hubness), and how similar the
  *   best match reads, tell whether the bot says "you look like X" sensibly to anyone.
@@ -19,25 +20,24 @@ import { quantile, seededRandom, shuffle } from '../math.js';
 import { normalisedMean } from './clean.js';
 import { bestAnswer, topAnswerCounts, hubnessPenalties, neighbourhoodDensity, type ReferenceFace } from './hubness.js';
 import { similarityOf, similarityScale, type SimilarityScale } from './similarity.js';
+import { DEFAULT_SPLIT, gallerySplit, type GallerySplitRules } from './split.js';
 
 export interface EvalPerson {
   name: string;
   photos: { source: string; embedding: Float32Array }[];
 }
 
-export interface EvalOptions {
-  holdout: number;
-  minPhotos: number;
+/** `holdout`, `minPhotos` and `seed` are the gallery split's rules (split.ts). */
+export interface EvalOptions extends GallerySplitRules {
   /** Share of people held out entirely as strangers. */
   strangerShare: number;
   /** Hubness strengths tried (0 = no correction). */
   strengths: number[];
   /** Neighbours in the hubness density. */
   k: number;
-  seed: number;
 }
 
-export const DEFAULT_EVAL: EvalOptions = { holdout: 2, minPhotos: 8, strangerShare: 0.1, strengths: [0, 0.5, 1, 1.5, 2], k: 10, seed: 42 };
+export const DEFAULT_EVAL: EvalOptions = { ...DEFAULT_SPLIT, strangerShare: 0.1, strengths: [0, 0.5, 1, 1.5, 2], k: 10 };
 
 export interface Distribution {
   n: number;
@@ -137,16 +137,16 @@ function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: num
 
 export function evaluateGallery(people: readonly EvalPerson[], options: EvalOptions = DEFAULT_EVAL): GalleryEvaluation {
   const random = seededRandom(options.seed);
-  // A small gallery (no one with `minPhotos`) still gets measured: one photo out of everyone with 3.
-  const small = !people.some((p) => p.photos.length >= options.minPhotos);
-  const [minPhotos, holdout] = small ? [3, 1] : [options.minPhotos, options.holdout];
-  const held = people.map((person) =>
-    person.photos.length >= minPhotos ? new Set(shuffle([...person.photos.keys()], random).slice(0, holdout)) : new Set<number>(),
+  // The test photos of the gallery split, drawn from `random`, which then picks the strangers.
+  const split = gallerySplit(
+    people.map((p) => p.photos.length),
+    options,
+    random,
   );
-  if (people.length < 2 || !held.some((h) => h.size > 0)) {
+  if (people.length < 2 || split.counts.test === 0) {
     throw new DatasetError(`A gallery needs at least 2 people and someone with 3 usable photos to be measured; it has ${people.length} people.`);
   }
-  const id = splitGallery(people, (p, i) => held[p].has(i));
+  const id = splitGallery(people, (p, i) => split.assignment[p][i] === 'test');
   const idRows = cosineRows(id.head, id.queries);
   const idDensity = neighbourhoodDensity(id.head, id.reference, options.k);
 

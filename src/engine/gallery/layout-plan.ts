@@ -9,7 +9,7 @@ export interface LayoutPlan {
 }
 
 /** One path component that stays where it is put: not empty, not `.`/`..`, no separators or NUL. */
-const isPlainName = (name: string): boolean => name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+export const isPlainName = (name: string): boolean => name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 
 export function planLayout(sourceId: string, placements: readonly PhotoPlacement[]): LayoutPlan {
   const targets = new Set<string>();

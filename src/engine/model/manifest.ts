@@ -73,6 +73,18 @@ export interface GalleryInfo {
   people: string;
   /** Per source id: people and photos it contributed. */
   sources: Record<string, { people: number; photos: number }>;
+  /**
+   * The gallery split (src/engine/gallery/split.ts) that `metrics` and `data.testSplit` come from:
+   * prototypes built from its train and val photos, its test photos ranked among all people. The
+   * shipped prototypes use every photo. Absent in galleries built before the split existed.
+   */
+  split?: GallerySplitInfo;
+}
+
+export interface GallerySplitInfo extends SplitCounts {
+  seed: number;
+  holdout: number;
+  minPhotos: number;
 }
 
 /** A person's name as a file name: `Robert Downey Jr` -> `robert-downey-jr`, `Beyoncé` -> `beyonce` (accents dropped, not the letter). */

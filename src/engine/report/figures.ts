@@ -1,14 +1,18 @@
 /** The two figures the CLI and the bots send: the leaderboard bars and a run's loss curves. */
+import path from 'node:path';
 import type { LeaderboardRow, RunWithEpochs } from '../../store/index.js';
 import { barChartSvg, lineChartSvg, svgToPng } from './charts.js';
 
 export function leaderboardPng(rows: readonly LeaderboardRow[]): Promise<Buffer> {
   const bars = rows.map((r, i) => ({
-    label: `#${r.runId} ${r.preset === null ? 'custom' : `preset ${r.preset}`} (${r.head}, ${r.loss}${r.samplePairing ? ', SP' : ''})`,
+    label:
+      r.kind === 'gallery'
+        ? `gallery ${path.basename(r.model ?? '')} (${r.head}, no training)`
+        : `#${r.runId} ${r.preset === null ? 'custom' : `preset ${r.preset}`} (${r.head}, ${r.loss}${r.samplePairing ? ', SP' : ''})`,
     value: r.testTop1,
     highlight: i === 0,
   }));
-  return svgToPng(barChartSvg('Test accuracy (top-1) by training run', bars));
+  return svgToPng(barChartSvg('Test accuracy (top-1) by training run and gallery', bars));
 }
 
 export function lossCurvePng(run: RunWithEpochs): Promise<Buffer> {

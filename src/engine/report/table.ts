@@ -18,6 +18,7 @@ export const LEADERBOARD_COLUMNS = [
   'backend',
   'time',
   'date',
+  'split',
 ] as const;
 
 export type LeaderboardColumn = (typeof LEADERBOARD_COLUMNS)[number];
@@ -26,20 +27,32 @@ export type LeaderboardColumn = (typeof LEADERBOARD_COLUMNS)[number];
 export const STILL_IMPROVING_MARK = '*';
 export const STILL_IMPROVING_NOTE = `${STILL_IMPROVING_MARK} best epoch was the last: more epochs may help`;
 
-/** The footnote for the marker, when one of these rows carries it. */
+export const SPLIT_NOTE = 'split: which test photos a row was measured on; only rows with the same split compare';
+/** The split column shows this many characters of the test-split fingerprint. */
+const SPLIT_CHARS = 8;
+
+/**
+ * The footnotes these rows need, one per line: the still-improving marker, what a gallery row
+ * measures, and that rows on different test splits do not compare. Null when none applies.
+ */
 export function leaderboardFootnote(rows: readonly LeaderboardRow[]): string | null {
-  return rows.some((r) => r.stillImproving && r.bestEpoch !== null) ? STILL_IMPROVING_NOTE : null;
+  const notes: string[] = [];
+  if (rows.some((r) => r.stillImproving && r.bestEpoch !== null)) notes.push(STILL_IMPROVING_NOTE);
+  for (const r of rows) if (r.kind === 'gallery' && r.description) notes.push(`gallery: ${r.description}`);
+  if (new Set(rows.map((r) => r.testSplit)).size > 1) notes.push(SPLIT_NOTE);
+  return notes.length > 0 ? notes.join('\n') : null;
 }
 
 /** One row's cells by column name, so callers pick columns by name and a new column cannot shift them. */
 export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn, string> {
+  const gallery = row.kind === 'gallery';
   return {
-    run: `#${row.runId}`,
+    run: gallery ? 'gallery' : `#${row.runId}`,
     preset: row.preset === null ? '-' : String(row.preset),
     head: row.head,
     loss: row.loss,
-    pairing: row.samplePairing ? 'yes' : 'no',
-    epochs: String(row.epochs),
+    pairing: gallery ? '-' : row.samplePairing ? 'yes' : 'no',
+    epochs: gallery ? '-' : String(row.epochs),
     best: row.bestEpoch === null ? '-' : `${row.bestEpoch}${row.stillImproving ? STILL_IMPROVING_MARK : ''}`,
     'val loss': num(row.valLoss),
     'test top-1': percent(row.testTop1, 2),
@@ -47,6 +60,7 @@ export function leaderboardCells(row: LeaderboardRow): Record<LeaderboardColumn,
     backend: row.backend,
     time: formatDuration(row.seconds),
     date: row.createdAt.slice(0, 10),
+    split: row.testSplit === null ? '-' : row.testSplit.slice(0, SPLIT_CHARS),
   };
 }
 

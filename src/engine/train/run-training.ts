@@ -22,6 +22,7 @@ import { estimateEta, type TrainingOutcome, type TrainingProgress } from './prog
 import { promoteIfBetter } from './promotion.js';
 import { trainHead } from './trainer.js';
 import { CelebError } from '../errors.js';
+import { recordGallery } from '../gallery/leaderboard-row.js';
 
 export interface RunContext {
   runId: number;
@@ -161,11 +162,10 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
       testSplit: bank.testSplit,
     });
     finishRun(db, runId, { seconds: seconds(), modelPath, bestEpoch: trained.bestEpoch, bestValLoss: trained.bestValLoss });
-    const promotion = await promoteIfBetter(
-      db,
-      { runId, modelPath, testTop1: test.top1, labels: bank.labels, testSplit: bank.testSplit },
-      path.join(ctx.modelDir, 'default'),
-    );
+    const defaultDir = path.join(ctx.modelDir, 'default');
+    // The shipped gallery on the leaderboard beside this run (a no-op for a model that is no gallery).
+    await recordGallery(db, defaultDir).catch(() => null);
+    const promotion = await promoteIfBetter(db, { runId, modelPath, testTop1: test.top1, labels: bank.labels, testSplit: bank.testSplit }, defaultDir);
     return {
       ...base,
       status: 'done',

@@ -43,8 +43,8 @@ export const hintText = (syntax: Syntax): RichText => [
   `Send me a photo with a face and I'll tell you which celebrity you look most like. ${syntax.help} tells more.`,
 ];
 
-/** Leaderboard columns for chat: all but top-3 and the date, to stay narrow enough for a phone. */
-const COLUMNS = LEADERBOARD_COLUMNS.filter((c) => c !== 'top-3' && c !== 'date');
+/** Leaderboard columns for chat: all but top-3, the backend and the date, to stay narrow enough for a phone. */
+const COLUMNS = LEADERBOARD_COLUMNS.filter((c) => c !== 'top-3' && c !== 'backend' && c !== 'date');
 export const LEADERBOARD_ROWS = 10;
 
 export function leaderboardText(rows: readonly LeaderboardRow[], syntax: Syntax): RichText {
@@ -53,5 +53,6 @@ export function leaderboardText(rows: readonly LeaderboardRow[], syntax: Syntax)
   const table = leaderboardTable(shown, COLUMNS);
   const more = rows.length > shown.length ? [[`…and ${rows.length - shown.length} more (celeb leaderboard on the server lists them all).`] as RichText] : [];
   const note = leaderboardFootnote(shown);
-  return lines([bold('Training runs'), ', best test accuracy first:'], [pre(table)], ...(note ? [[note]] : []), ...more);
+  const title = shown.some((r) => r.kind === 'gallery') ? 'Training runs and the gallery' : 'Training runs';
+  return lines([bold(title), ', best test accuracy first:'], [pre(table)], ...(note ? note.split('\n').map((n) => [n]) : []), ...more);
 }

@@ -60,8 +60,8 @@ export function notAdminText(platform: Platform, userId: string, action = 'train
 export function resultRow(row: LeaderboardRow): string {
   return leaderboardTable(
     [row],
-    LEADERBOARD_COLUMNS.filter((c) => c !== 'date'),
-  ); // every column but the date
+    LEADERBOARD_COLUMNS.filter((c) => c !== 'date' && c !== 'split'),
+  ); // every column but the date and the test split (one row compares with nothing)
 }
 
 /** The last edit of the progress message. */
