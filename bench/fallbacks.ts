@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { facelessPhotos } from '../test/helpers/faceless.js'; // the same generated photos the tests call faceless
+import { shortMachineLine } from './machine.js';
 import { loadPhotos } from './photos.js';
 import { ms, table } from './report.js';
 import type { Section } from './section.js';
@@ -114,7 +115,7 @@ export const fallbacksSection: Section = {
           ]),
         ),
         '',
-        `Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}.`,
+        `Machine: ${shortMachineLine()}.`,
       ].join('\n');
       return {
         name: 'fallbacks',

@@ -13,6 +13,7 @@ import { l2normalise, seededRandom } from '../src/engine/math.js';
 import { directoryBytes, loadModel, type LoadedModel } from '../src/engine/model/model-dir.js';
 import { ms, table } from './report.js';
 import { createEngine } from '../src/engine/create.js';
+import { shortMachineLine } from './machine.js';
 import { loadPhotos } from './photos.js';
 import type { Section, SectionContext } from './section.js';
 import { round, summarize, type Summary } from './stats.js';
@@ -121,7 +122,7 @@ export const gallerySection: Section = {
     const markdown = [
       `# Gallery benchmark (${new Date().toISOString().slice(0, 10)})`,
       '',
-      `Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}. Medians; load over 5 loads, ranking over 1,800 faces (random unit vectors).`,
+      `Machine: ${shortMachineLine()}. Medians; load over 5 loads, ranking over 1,800 faces (random unit vectors).`,
       '',
       table(
         ['model', 'people', 'head', 'on disk', 'load (ms)', 'rank one face (ms)', 'p95 rank (ms)', 'RSS added (MB)'],

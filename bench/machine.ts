@@ -54,3 +54,8 @@ export function machineLine(m: MachineInfo): string {
     `load avg at start ${m.loadAverageAtStart.join(' / ')}, ${m.date}`
   );
 }
+
+/** "AMD EPYC, 2 cores, Node v20.20.2": the machine in one phrase, for sections that need no backend details. */
+export function shortMachineLine(): string {
+  return `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+}

@@ -11,6 +11,10 @@ import { extractionProgressBar } from './progress.js';
 
 const USAGE = 'celeb data import <dir with one folder per person> [--out data/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]';
 
+/** An output folder that holds data, as the command line says it: a usage error naming --force. */
+export const asForceHint = (error: unknown): unknown =>
+  error instanceof OutputExistsError ? new UsageError(`${error.out} already exists and is not empty; pass --force to replace it`) : error;
+
 export async function dataImportCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values, positionals } = parse(
     argv,
@@ -43,7 +47,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
       backbone: DEFAULT_BACKBONE,
       onProgress: extractionProgressBar('embedding'),
     }).catch((error: unknown) => {
-      throw error instanceof OutputExistsError ? new UsageError(`${error.out} already exists and is not empty; pass --force to replace it`) : error;
+      throw asForceHint(error);
     });
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));

@@ -3,7 +3,6 @@
  * presets, so `celeb train --run N` (or /train run:N) trains on the gallery's people and is
  * measured on the gallery's own test photos; the shipped gallery goes on the leaderboard.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { preparedSplit } from '../engine/gallery/build.js';
@@ -15,11 +14,16 @@ import { readManifest } from '../engine/model/model-dir.js';
 import { activeModelDir } from '../engine/train/promotion.js';
 import type { Database } from '../store/index.js';
 import { percent } from '../format.js';
-import { UsageError } from './args.js';
+import { refuseNonEmptyOutput } from '../engine/dataset/import.js';
+import { asForceHint } from './data-import.js';
 
 /** Refuses an output folder that holds data before the (long) preparation starts. */
 export function checkSplitOutput(out: string, force: boolean | undefined): void {
-  if (!force && existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${out} already exists and is not empty; pass --force to replace it`);
+  try {
+    refuseNonEmptyOutput(out, force);
+  } catch (error) {
+    throw asForceHint(error);
+  }
 }
 
 /** How the answering model relates to this split: runs on it are promoted over that model only on the same test photos. */

@@ -52,11 +52,14 @@ export class OutputExistsError extends DatasetError {
   }
 }
 
+/** Throws OutputExistsError when `out` holds data and replacing it was not allowed. */
+export function refuseNonEmptyOutput(out: string, force: boolean | undefined): void {
+  if (!force && existsSync(out) && readdirSync(out).length > 0) throw new OutputExistsError(out);
+}
+
 export async function importDataset(options: ImportOptions): Promise<ImportReport> {
   const { source, out } = options;
-  if (existsSync(out) && readdirSync(out).length > 0 && !options.force) {
-    throw new OutputExistsError(out);
-  }
+  refuseNonEmptyOutput(out, options.force);
   const all = scanPeopleFolder(source);
   if (all.length === 0) throw new DatasetError(`${source} has no images in per-person folders (<dir>/<Name>/*.jpg)`);
   const { features, stats } = await extractFileFeatures({

@@ -5,11 +5,10 @@
  * photos' bytes, hence the test split's fingerprint, are the gallery's own. The plan is pure;
  * writing it is atomic (a temp directory renamed into place).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, SPLITS, type SplitName } from '../dataset/folders.js';
-import { OutputExistsError } from '../dataset/import.js';
+import { refuseNonEmptyOutput } from '../dataset/import.js';
 import { isPlainName } from './layout-plan.js';
 import type { SplitPhoto } from './split.js';
 
@@ -72,7 +71,7 @@ export async function writeSplitLayout(
   options: { force?: boolean } = {},
 ): Promise<{ linked: number; copied: number }> {
   const target = path.resolve(out);
-  if (existsSync(target) && readdirSync(target).length > 0 && !options.force) throw new OutputExistsError(target);
+  refuseNonEmptyOutput(target, options.force);
   const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
   const made = { linked: 0, copied: 0 };
   try {

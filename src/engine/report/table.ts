@@ -32,15 +32,15 @@ export const SPLIT_NOTE = 'split: which test photos a row was measured on; only 
 const SPLIT_CHARS = 8;
 
 /**
- * The footnotes these rows need, one per line: the still-improving marker, what a gallery row
- * measures, and that rows on different test splits do not compare. Null when none applies.
+ * The footnotes these rows need, one line each: the still-improving marker, what a gallery row
+ * measures, and that rows on different test splits do not compare. Empty when none applies.
  */
-export function leaderboardFootnote(rows: readonly LeaderboardRow[]): string | null {
+export function leaderboardFootnotes(rows: readonly LeaderboardRow[]): string[] {
   const notes: string[] = [];
   if (rows.some((r) => r.stillImproving && r.bestEpoch !== null)) notes.push(STILL_IMPROVING_NOTE);
   for (const r of rows) if (r.kind === 'gallery' && r.description) notes.push(`gallery: ${r.description}`);
   if (new Set(rows.map((r) => r.testSplit)).size > 1) notes.push(SPLIT_NOTE);
-  return notes.length > 0 ? notes.join('\n') : null;
+  return notes;
 }
 
 /** One row's cells by column name, so callers pick columns by name and a new column cannot shift them. */
@@ -89,6 +89,6 @@ export function formatTable(header: readonly string[], rows: readonly string[][]
 
 export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
   if (rows.length === 0) return 'No finished training runs yet.';
-  const note = leaderboardFootnote(rows);
-  return note ? `${leaderboardTable(rows)}\n\n${note}` : leaderboardTable(rows);
+  const notes = leaderboardFootnotes(rows);
+  return notes.length > 0 ? `${leaderboardTable(rows)}\n\n${notes.join('\n')}` : leaderboardTable(rows);
 }

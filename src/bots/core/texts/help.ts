@@ -1,5 +1,5 @@
 /** /help and /start, the hint for messages without a photo, and the leaderboard's text. */
-import { LEADERBOARD_COLUMNS, leaderboardFootnote, leaderboardTable } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../engine/report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
 import { bold, endSentence, lines, pre, type RichText } from '../text.js';
@@ -52,7 +52,7 @@ export function leaderboardText(rows: readonly LeaderboardRow[], syntax: Syntax)
   const shown = rows.slice(0, LEADERBOARD_ROWS);
   const table = leaderboardTable(shown, COLUMNS);
   const more = rows.length > shown.length ? [[`…and ${rows.length - shown.length} more (celeb leaderboard on the server lists them all).`] as RichText] : [];
-  const note = leaderboardFootnote(shown);
+  const notes = leaderboardFootnotes(shown).map((n): RichText => [n]);
   const title = shown.some((r) => r.kind === 'gallery') ? 'Training runs and the gallery' : 'Training runs';
-  return lines([bold(title), ', best test accuracy first:'], [pre(table)], ...(note ? note.split('\n').map((n) => [n]) : []), ...more);
+  return lines([bold(title), ', best test accuracy first:'], [pre(table)], ...notes, ...more);
 }

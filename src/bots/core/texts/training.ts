@@ -1,7 +1,7 @@
 /** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
-import { LEADERBOARD_COLUMNS, leaderboardFootnote, leaderboardTable } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../engine/report/table.js';
 import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
@@ -80,7 +80,7 @@ export function promotionText(o: TrainingOutcome, syntax: Syntax): string {
 
 /** The result message: a caption under the loss curve, or a text when there is no curve. */
 export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardRow | null, syntax: Syntax): RichText {
-  const note = row ? leaderboardFootnote([row]) : null;
+  const notes = row ? leaderboardFootnotes([row]).map((n): RichText => [n]) : [];
   switch (o.status) {
     case 'done':
       return lines(
@@ -89,7 +89,7 @@ export function outcomeText(title: string, o: TrainingOutcome, row: LeaderboardR
           ` done in ${formatDuration(o.seconds)}: test top-1 ${pct(o.testAccuracy ?? NaN)}, top-3 ${pct(o.top3Accuracy ?? NaN)}, best epoch ${o.bestEpoch ?? '-'}.`,
         ],
         ...(row ? [[pre(resultRow(row))]] : []),
-        ...(note ? [[note]] : []),
+        ...notes,
         [promotionText(o, syntax)],
       );
     case 'cancelled':
