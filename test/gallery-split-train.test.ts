@@ -164,7 +164,7 @@ test('a run on other data (the same photos imported with another split) never re
   const other = path.join(tmp, 'other_data');
   const imported = await celeb(['data', 'import', source, '--out', other, '--split', '50,25,25', '--seed', '9'], env);
   assert.equal(imported.code, 0, imported.stderr);
-  const r = await celeb(['train', '--run', '2', '--data', other, ...fast], env);
+  const r = await celeb(['train', '--run', '5', '--data', other, ...fast], env); // preset 5: sample pairing through the feature bank too
   const [c] = jsonLines(r.stdout) as Run[];
   assert.equal(c.status, 'done', r.stderr);
   assert.equal(c.promoted, false);

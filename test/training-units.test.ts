@@ -7,7 +7,8 @@ import { drawEpoch, samplePairingActive } from '../src/engine/train/schedule.js'
 import { PRESETS, runConfig } from '../src/engine/train/presets.js';
 import { evaluateLoss, trainHead } from '../src/engine/train/trainer.js';
 import type { Box } from '../src/engine/box.js';
-import type { BankImage, FeatureBank } from '../src/engine/train/feature-bank.js';
+import { pairBlocks, pairPartners, PAIR_BLOCK, type BankImage, type FeatureBank } from '../src/engine/train/feature-bank.js';
+import { viewSeed } from '../src/engine/augment/recipe.js';
 import { l2normalise, seededRandom } from '../src/engine/math.js';
 
 before(async () => {
@@ -147,4 +148,42 @@ test('same seed, same training; shouldStop ends it early', async () => {
   const stopped = await trainHead(syntheticBank(5), { ...runConfig(2, 'x'), epochs: 50, batchSize: 16 }, { shouldStop: () => ++calls > 8 });
   assert.ok(stopped.stopped && stopped.history.length < 50);
   for (const t of [a, b, stopped]) t.model.dispose();
+});
+
+test('sample-pairing partners stay within blocks of at most 2,048 images (bounded crops in memory); up to that, as before', () => {
+  assert.deepEqual(pairBlocks(1195), [[0, 1195]]);
+  const blocks = pairBlocks(10319);
+  assert.equal(blocks.length, 6);
+  assert.ok(
+    blocks.every(([a, z]) => z - a <= PAIR_BLOCK && z - a >= 1700),
+    JSON.stringify(blocks),
+  );
+  assert.deepEqual(
+    blocks.map(([a]) => a),
+    [0, ...blocks.slice(0, -1).map(([, z]) => z)],
+    'contiguous',
+  );
+  assert.equal(blocks.at(-1)?.[1], 10319);
+
+  const hashes = Array.from({ length: 1195 }, (_, i) => `h${i}`);
+  // The partners drawn over all images before blocks existed: a dataset within one block keeps its cached paired views.
+  const before = (index: number) => {
+    const random = seededRandom(viewSeed(hashes[index], 1000));
+    return [0, 1].map(() => {
+      const j = Math.floor(random() * (hashes.length - 1));
+      return j >= index ? j + 1 : j;
+    });
+  };
+  for (const i of [0, 17, 600, 1194]) assert.deepEqual(pairPartners(i, hashes, 2), before(i));
+
+  const many = Array.from({ length: 10319 }, (_, i) => `g${i}`);
+  for (const i of [0, 2047, 5000, 10318]) {
+    const [a, z] = blocks.find(([x, y]) => i >= x && i < y)!;
+    const partners = pairPartners(i, many, 4);
+    assert.ok(
+      partners.every((p) => p >= a && p < z && p !== i),
+      `${i}: ${partners.join(', ')} within [${a}, ${z})`,
+    );
+  }
+  assert.deepEqual(pairPartners(0, ['only'], 2), []);
 });
