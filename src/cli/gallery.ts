@@ -18,8 +18,8 @@ import { intOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
 import { checkSplitOutput, printSplit, writeGallerySplit } from './gallery-split.js';
 
-/** The gallery's backbone unless told otherwise: mirror-averaged faceres (the answer does not change with a mirrored selfie). */
-export const GALLERY_BACKBONE = 'faceres+flip';
+/** The gallery's backbone unless told otherwise: faceres and face-api's net side by side, each mirror-averaged (best rank-1 on `gallery eval`; a mirrored selfie gets the same answer). */
+export const GALLERY_BACKBONE = 'faceres+faceapi+flip';
 
 const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${GALLERY_BACKBONE}] [--report FILE] [--candidates 16] [--cap 12] [--json]
        celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--json]

@@ -10,9 +10,9 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const fixture = (...parts: string[]): string => path.join(FIXTURES, ...parts);
 export const face = (name: string): string => fixture('faces', `${name}.jpg`);
 export const readFixture = (...parts: string[]): Buffer => readFileSync(fixture(...parts));
-/** The shipped default: the gallery of 1,700 celebrities (backbone faceres+flip). */
+/** The shipped default: the gallery of 1,734 celebrities (backbone faceres+faceapi+flip). */
 export const DEFAULT_MODEL = path.join(ROOT, 'model', 'default');
-export const GALLERY_BACKBONE = 'faceres+flip';
+export const GALLERY_BACKBONE = 'faceres+faceapi+flip';
 /** The 17-celebrity model (fc1 head on faceres), the original design's flow. */
 export const CELEBRITY_17_MODEL = path.join(ROOT, 'model', 'celebrity-17');
 
