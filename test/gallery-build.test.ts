@@ -72,7 +72,7 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   };
   assert.deepEqual(manifest.labels, ['Model One', 'Model Three', 'Model Two']);
   assert.equal(manifest.head.dtype, 'float16');
-  assert.equal(readFileSync(path.join(out, manifest.head.file)).length, 3 * 2048, '3 people x 1024 dims x 2 bytes');
+  assert.equal(readFileSync(path.join(out, manifest.head.file)).length, 3 * 1152 * 2, '3 people x 1152 dims (faceres 1024 + faceapi 128) x 2 bytes');
   assert.ok(manifest.similarity.anchors.length >= 2);
   for (const rel of Object.values(manifest.thumbnails)) {
     const { width = 0, height = 0 } = await sharp(path.join(out, rel)).metadata();
