@@ -16,7 +16,7 @@ import { ms, table } from './report.js';
 import { createEngine } from '../src/engine/create.js';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { shortMachineLine } from './machine.js';
-import { loadPhotos } from './photos.js';
+import { loadPhotos, type PhotoSet } from './photos.js';
 import type { Section, SectionContext } from './section.js';
 import { round, summarize, type Summary } from './stats.js';
 
@@ -77,8 +77,10 @@ async function measure(dir: string, loads: number, ranks: number): Promise<Model
  * with symmetric detection (the default for the `+flip` gallery: photo and mirror detected and
  * averaged) and without it, interleaved on the same photos.
  */
-async function photoCosts({ root, options }: SectionContext): Promise<{ runtime: string; photos: number; symmetricMs: Summary; plainMs: Summary }> {
-  const set = await loadPhotos(root, options.photos + options.warmup, options.dataset);
+async function photoCosts(
+  { root, options }: SectionContext,
+  set: PhotoSet,
+): Promise<{ runtime: string; photos: number; symmetricMs: Summary; plainMs: Summary }> {
   const engine = await createEngine({ model: path.join(root, 'model', 'default'), workers: 1 });
   try {
     const symmetric: number[] = [];
@@ -113,8 +115,7 @@ interface BackboneCost {
   embedMs: Summary;
 }
 
-async function backboneCosts({ root, options }: SectionContext): Promise<BackboneCost[]> {
-  const set = await loadPhotos(root, options.photos + options.warmup, options.dataset);
+async function backboneCosts({ options }: SectionContext, set: PhotoSet): Promise<BackboneCost[]> {
   const embedders = await Promise.all(BACKBONES.map((backbone) => FaceEmbedder.create({ backbone })));
   try {
     const photo = embedders.map((): number[] => []);
@@ -157,9 +158,10 @@ export const gallerySection: Section = {
       }
     }
     const [base, big] = results;
-    const photo = await photoCosts(context);
+    const set = await loadPhotos(root, context.options.photos + context.options.warmup, context.options.dataset);
+    const photo = await photoCosts(context, set);
     log(`photo: symmetric ${ms(photo.symmetricMs.median)} ms, plain ${ms(photo.plainMs.median)} ms (${photo.runtime})`);
-    const backbones = await backboneCosts(context);
+    const backbones = await backboneCosts(context, set);
     for (const b of backbones) log(`backbone ${b.backbone}: photo ${ms(b.photoMs.median)} ms, embed ${ms(b.embedMs.median)} ms`);
     const ratio = (a: number, b: number, digits = 1) => `${(a / b).toFixed(digits)}x`;
     const markdown = [

@@ -82,7 +82,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
         const s = resolveBackbone(id);
         return [{ id, dim: s.dim, inputSize: s.inputSize, description: s.description }];
       } catch (error) {
-        if (error instanceof UnknownBackboneError) return []; // faceapi's package is a devDependency: absent from a production install
+        if (error instanceof UnknownBackboneError) return []; // its model package is missing from this install: listed as unavailable by leaving it out
         throw error;
       }
     }),

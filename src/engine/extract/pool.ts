@@ -208,13 +208,13 @@ export class EmbedderPool {
         console.warn(JSON.stringify({ event: 'pool.replacement_failed', attempt, reason }));
         if (this.closed) return;
         if (attempt < REPLACEMENT_ATTEMPTS) setTimeout(() => this.closed || this.replace(slot, attempt + 1), 500 * attempt).unref();
-        else this.failQueuedIfNoWorkers(slot, reason);
+        else this.giveUp(slot, reason);
       },
     );
   }
 
-  /** With every worker given up on, queued photos would wait for ever: refuse them, and any later one. */
-  private failQueuedIfNoWorkers(slot: Slot, reason: string): void {
+  /** Marks the slot dead; with every slot dead, queued photos would wait for ever: refuse them, and any later one. */
+  private giveUp(slot: Slot, reason: string): void {
     slot.dead = true;
     if (!this.slots.every((s) => s.dead)) return;
     this.noWorkers = new CelebError('backend', `no extraction worker could be started: ${reason}`);
