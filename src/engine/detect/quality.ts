@@ -21,7 +21,8 @@ export type QualityWarning = 'small' | 'blurry' | 'dark';
  * Below these a face gets a warning, set from `celeb eval robustness` on the 17-celebrity test
  * split (257 photos; README, "Hard photos"). Warn only where answers were measured to go wrong:
  * - sharpness 20: clean photos' 2nd percentile is 287 and blur sigma 2 (still 99% right) has a
- *   median of 139, while photos shrunk to 32 px and back (34% right) have a median of 12.6;
+ *   median of 139; faces shrunk to 32 px and back (97% right) have a median of 38, faces shrunk
+ *   to 24 px (81% right) a median of 20, so about half of those are warned;
  * - size 40 px: clean photos' 2nd percentile is 90 px; faces on a far canvas (50% right) have a median of 45 px;
  * - brightness 0.12: a room at x0.4 brightness was still 99% right with a median of 0.22 and a
  *   2nd percentile of 0.12, so only darker than that is called dark.

@@ -120,27 +120,39 @@ export function flipAgreement(clean: readonly Outcome[], mirrored: readonly Outc
   return share(pairs.filter(([c, m]) => c.name === m.name).length, pairs.length);
 }
 
+/** A face-relative condition on a photo whose clean version shows no face: there is no face to shrink, so none is found. */
+const NOT_PERTURBED: Outcome = { found: false, name: null, pass: null, ms: NaN, quality: null, warned: false };
+
 export async function evaluateRobustness(options: RobustnessOptions): Promise<RobustnessReport> {
   const perturbations = options.perturbations ?? PERTURBATIONS;
   const mirror = PERTURBATIONS.find((p) => p.id === 'mirror')!;
   const clean = PERTURBATIONS.find((p) => p.id === 'clean')!;
   const strangers = options.strangers ?? [];
-  const jobs = [
-    ...options.files.flatMap((f, index) => perturbations.map((p) => ({ file: f.file, index, p, stranger: false }))),
+  // The clean photos go first: the face-relative conditions need their face sizes.
+  const needsClean = perturbations.some((p) => p.id === 'clean' || p.relativeToFace);
+  const first = needsClean ? options.files.map((f, index) => ({ file: f.file, index, p: clean, stranger: false })) : [];
+  const then = [
+    ...options.files.flatMap((f, index) => perturbations.filter((p) => p.id !== 'clean').map((p) => ({ file: f.file, index, p, stranger: false }))),
     ...strangers.flatMap((file, index) => [clean, mirror].map((p) => ({ file, index, p, stranger: true }))),
   ];
-  const known = new Map<PerturbationId, Outcome[]>(perturbations.map((p) => [p.id, []]));
+  const known = new Map<PerturbationId, Outcome[]>([clean, ...perturbations].map((p) => [p.id, []]));
   const unknown = new Map<PerturbationId, Outcome[]>([
     ['clean', []],
     ['mirror', []],
   ]);
+  const total = first.length + then.length;
   let done = 0;
-  // Two photos per worker keep every worker busy while the next photo is perturbed.
-  await mapLimited(jobs, options.engine.workers * 2, async (job) => {
-    const bytes = await job.p.apply(await readFile(job.file));
-    (job.stranger ? unknown : known).get(job.p.id)![job.index] = await answer(options.engine, bytes);
-    options.onProgress?.(++done, jobs.length);
-  });
+  const run = (jobs: typeof then) =>
+    // Two photos per worker keep every worker busy while the next photo is perturbed.
+    mapLimited(jobs, options.engine.workers * 2, async (job) => {
+      const outcomes = (job.stranger ? unknown : known).get(job.p.id)!;
+      const faceSizePx = job.stranger ? null : (known.get('clean')![job.index]?.quality?.sizePx ?? null);
+      outcomes[job.index] =
+        job.p.relativeToFace && faceSizePx === null ? NOT_PERTURBED : await answer(options.engine, await job.p.apply(await readFile(job.file), { faceSizePx }));
+      options.onProgress?.(++done, total);
+    });
+  await run(first);
+  await run(then);
   const truth = options.files.map((f) => f.person);
   return {
     rows: summarise(perturbations, truth, known),
