@@ -118,12 +118,13 @@ test('eval robustness prints the table for a folder of people, with flip agreeme
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as {
     images: number;
-    rows: { id: string; top1: number; faceFound: number }[];
+    rows: { id: string; top1: number; faceFound: number; images: number }[];
     flipAgreementKnown: number;
     flipAgreementStrangers: number;
   };
   assert.equal(report.images, 5);
-  assert.equal(report.rows.length, 11);
+  assert.equal(report.rows.length, 14);
+  assert.equal(report.rows.find((row) => row.id === 'face-32')?.images, 5, 'the face-relative rows run on every photo');
   assert.equal(report.rows.find((row) => row.id === 'clean')?.faceFound, 1);
   assert.ok(report.rows.find((row) => row.id === 'clean')!.top1 >= 0.8);
   assert.ok(report.flipAgreementKnown >= 0 && report.flipAgreementKnown <= 1);
