@@ -89,6 +89,8 @@ test('index builds a centroid model that recognises held-out photos', async () =
     testTop1: number;
     temperature: number;
     extraction: { embedded: number };
+    counts: { train: number };
+    twins: { photos: number; found: number };
     test?: unknown;
     confusion?: unknown;
   };
@@ -100,6 +102,8 @@ test('index builds a centroid model that recognises held-out photos', async () =
   assert.equal(index.people, 5);
   assert.ok(index.testTop1 >= 0.8, `test top-1 ${index.testTop1}`);
   assert.equal(index.extraction.embedded, 0, 'features reused from import');
+  assert.equal(index.twins.photos, index.counts.train, 'every training photo gets a small-face twin');
+  assert.ok(index.twins.found > 0 && index.twins.found <= index.twins.photos);
   assert.ok(readdirSync(path.join(modelDir, 'thumbnails')).length === 5);
   for (const t of readdirSync(path.join(modelDir, 'thumbnails'))) assert.ok(statSync(path.join(modelDir, 'thumbnails', t)).size < 20_000);
   // A photo of Ava the index never saw (a fresh pose variant is not in the dataset: use the original file).

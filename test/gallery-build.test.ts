@@ -54,9 +54,18 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   const [built] = jsonLines(r.stdout) as {
     people: number;
     perSource: Record<string, { people: number; photos: number }>;
-    prepared: { dropped: Record<string, number>; emptyPeople: string[]; extraction: { embedded: number; cached: number } };
+    prepared: {
+      dropped: Record<string, number>;
+      emptyPeople: string[];
+      extraction: { embedded: number; cached: number };
+      twins: { photos: number; found: number; cached: number };
+    };
   }[];
   assert.equal(built.people, 3);
+  const kept = Object.values(built.perSource).reduce((n, s) => n + s.photos, 0);
+  assert.equal(built.prepared.twins.photos, kept, 'every kept photo gets a small-face twin');
+  assert.ok(built.prepared.twins.found >= kept / 2, `most twins still show a face (${built.prepared.twins.found} of ${kept})`);
+  assert.equal(built.prepared.twins.cached, 0);
   assert.deepEqual(built.perSource.beta, { people: 1, photos: 1 }, '"model one" of beta merged into "Model One" of alpha');
   assert.equal(built.prepared.dropped.no_face, 1);
   assert.equal(built.prepared.dropped.several_faces, 1);
@@ -97,7 +106,8 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   // Interrupted or repeated: every photo comes from the feature cache the second time.
   const again = await celeb(['gallery', 'build', alpha, beta, '--out', out, '--report', report, '--json'], env);
   assert.equal(again.code, 0, again.stderr);
-  const [rebuilt] = jsonLines(again.stdout) as { prepared: { extraction: { embedded: number; cached: number } } }[];
+  const [rebuilt] = jsonLines(again.stdout) as { prepared: { extraction: { embedded: number; cached: number }; twins: { photos: number; cached: number } } }[];
   assert.equal(rebuilt.prepared.extraction.embedded, 0);
+  assert.equal(rebuilt.prepared.twins.cached, rebuilt.prepared.twins.photos, 'the twins too');
   assert.ok(rebuilt.prepared.extraction.cached >= 15);
 });

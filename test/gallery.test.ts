@@ -10,6 +10,7 @@ import { cleanFolderName, displayName, maybeSamePerson, nameKey } from '../src/e
 import { groupPeople, pickCandidates } from '../src/engine/gallery/people.js';
 import { similarityOf, similarityScale } from '../src/engine/gallery/similarity.js';
 import { dot, l2normalise, seededRandom } from '../src/engine/math.js';
+import { prototypeWithTwins, TWIN_WEIGHT } from '../src/engine/heads/prototype.js';
 
 /** A random unit vector, and one at about `cosine` from `base`. */
 function randomUnit(random: () => number, dim = 64): Float32Array {
@@ -205,6 +206,47 @@ test('gallery evaluation: rank-1 on held-out photos, strangers, scale and a stre
   assert.ok(similarityOf(e.scale, e.trueMatch.median) > 0.85);
   assert.ok(e.temperature > 0);
   assert.deepEqual(Object.keys(e.perSource).sort(), ['a', 'b']);
+  assert.equal(e.smallFaces, null, 'no twins, no small-face row');
+});
+
+test('a prototype averages the photos and, at half weight, the twins that exist', () => {
+  const a = l2normalise(Float32Array.from([1, 0, 0]));
+  const b = l2normalise(Float32Array.from([0, 1, 0]));
+  const twin = l2normalise(Float32Array.from([0, 0, 1]));
+  assert.equal(TWIN_WEIGHT, 0.5);
+  const p = prototypeWithTwins([{ embedding: a, twin }, { embedding: b, twin: null }, { embedding: b }])!;
+  const expected = l2normalise(Float32Array.from([1, 2, 0.5]));
+  p.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `component ${i}: ${v} vs ${expected[i]}`));
+  assert.equal(prototypeWithTwins([]), null);
+  const head = CentroidHead.fit([
+    { person: 'X', embedding: a, twin },
+    { person: 'X', embedding: b },
+    { person: 'Y', embedding: b },
+  ]);
+  assert.deepEqual(Array.from(head.centroids[0]), Array.from(prototypeWithTwins([{ embedding: a, twin }, { embedding: b }])!));
+});
+
+test("gallery evaluation ranks the held-out photos' twins as small-face queries, against prototypes that include the others' twins", () => {
+  const random = seededRandom(9);
+  // A twin is its photo pulled towards one direction shared by everyone: what blur does to every face.
+  const blur = randomUnit(random);
+  const twinOf = (e: Float32Array) => l2normalise(e.map((x, i) => x + 1.5 * blur[i]));
+  const people: EvalPerson[] = Array.from({ length: 40 }, (_, p) => {
+    const centre = randomUnit(random);
+    return {
+      name: `P${p}`,
+      photos: Array.from({ length: 8 }, () => {
+        const embedding = near(centre, random, 0.3);
+        return { source: 'a', embedding, twin: twinOf(embedding) };
+      }),
+    };
+  });
+  const withTwins = evaluateGallery(people);
+  const without = evaluateGallery(people.map((p) => ({ ...p, photos: p.photos.map(({ source, embedding }) => ({ source, embedding })) })));
+  assert.equal(without.smallFaces, null);
+  assert.equal(withTwins.smallFaces!.queries, withTwins.queries, 'one small-face query per held-out photo');
+  assert.ok(withTwins.smallFaces!.rank1 > 0 && withTwins.smallFaces!.rank1 <= 1);
+  assert.equal(withTwins.rank1, without.rank1, 'clean photos are ranked as well as without twins');
 });
 
 test('ranking on onnxruntime gives the scores of the JavaScript loop', async () => {

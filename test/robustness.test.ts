@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { evaluateRobustness, flipAgreement, summarise } from '../src/engine/eval/robustness.js';
-import { perturbation, PERTURBATIONS, shrinkSideForFace } from '../src/engine/eval/perturbations.js';
+import { perturbation, PERTURBATIONS } from '../src/engine/eval/perturbations.js';
+import { shrinkSideForFace } from '../src/engine/image/shrink.js';
 import { LookalikeEngine } from '../src/engine/lookalike.js';
 import { CELEBRITY_17_MODEL, face, readFixture, solidJpeg } from './helpers/fixtures.js';
 

@@ -30,6 +30,14 @@ export function intOption(value: string | undefined, name: string, fallback: num
   return n;
 }
 
+export function numberOption(value: string | undefined, name: string, fallback: number, min = 0, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
 /** Runs an engine parser on a flag's value; its usage error gets the flag's name in front. */
 export function flagged<T>(flag: string, parse: () => T): T {
   try {

@@ -5,7 +5,8 @@ import type { AppConfig } from '../config.js';
 import { resolveBackbone } from '../engine/backbones/registry.js';
 import { chooseModelDir } from '../engine/create.js';
 import { buildGallery, evalPeople, sourceCounts, type GalleryBuildReport } from '../engine/gallery/build.js';
-import { evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
+import { DEFAULT_EVAL, evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
+import { TWIN_WEIGHT } from '../engine/heads/prototype.js';
 import { readGalleryPeople } from '../engine/gallery/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
 import { searchPeople } from '../engine/gallery/search.js';
@@ -14,15 +15,15 @@ import { directoryBytes, readManifest } from '../engine/model/model-dir.js';
 import { openDatabase } from '../store/index.js';
 import { engineOptions, openPool } from '../wiring.js';
 import { percent } from '../format.js';
-import { intOption, parse, UsageError } from './args.js';
+import { intOption, numberOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
 import { checkSplitOutput, printSplit, writeGallerySplit } from './gallery-split.js';
 
 /** The gallery's backbone unless told otherwise: faceres and face-api's net side by side, each mirror-averaged (best rank-1 on `gallery eval`; a mirrored selfie gets the same answer). */
 export const GALLERY_BACKBONE = 'faceres+faceapi+flip';
 
-const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${GALLERY_BACKBONE}] [--report FILE] [--candidates 16] [--cap 12] [--json]
-       celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--json]
+const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${GALLERY_BACKBONE}] [--report FILE] [--candidates 16] [--cap 12] [--no-twins] [--json]
+       celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--twin-weight 0.5] [--json]
        celeb gallery split <dir...> [--out data/face_data] [--backbone ${GALLERY_BACKBONE}] [--force] [--json]
        celeb gallery info [--model DIR] [--json]
        celeb gallery search <name> [--model DIR] [--json]`;
@@ -35,6 +36,9 @@ const OPTIONS = {
   cap: { type: 'string' },
   model: { type: 'string' },
   force: { type: 'boolean' },
+  // Prototypes without small-face twins (extract/twins.ts); eval measures any weight (0: none), twins still queried.
+  'no-twins': { type: 'boolean' },
+  'twin-weight': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -74,6 +78,9 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
       candidates: intOption(values.candidates, 'candidates', 16, 1),
       cap: intOption(values.cap, 'cap', 12, 1),
       onProgress: extractionProgressBar('embedding'),
+      // A split only lays out files: it needs no twins.
+      twins: sub !== 'split' && !values['no-twins'],
+      onTwinProgress: extractionProgressBar('small-face twins'),
     };
     if (sub === 'split') {
       const outcome = await writeGallerySplit(await prepareGallery(common), {
@@ -90,7 +97,10 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
     }
     if (sub === 'eval') {
       const { people, ...prepared } = await prepareGallery(common);
-      const evaluation = evaluateGallery(evalPeople(people));
+      const evaluation = evaluateGallery(evalPeople(people), {
+        ...DEFAULT_EVAL,
+        twinWeight: numberOption(values['twin-weight'], 'twin-weight', TWIN_WEIGHT, 0, 10),
+      });
       if (values.json) console.log(JSON.stringify({ backbone, people: people.length, perSource: sourceCounts(people), dropped: prepared.dropped, evaluation }));
       else printEvaluation(backbone, people.length, prepared, evaluation);
       return 0;
@@ -133,6 +143,10 @@ function printEvaluation(backbone: string, people: number, prepared: Omit<Prepar
   );
   for (const [source, s] of Object.entries(e.perSource))
     console.log(`    ${source}: rank-1 ${percent(s.rank1)}, rank-5 ${percent(s.rank5)} (${s.queries} photos)`);
+  if (e.smallFaces)
+    console.log(
+      `  the same photos with the face shrunk to 24 px: rank-1 ${percent(e.smallFaces.rank1)}, rank-5 ${percent(e.smallFaces.rank5)} (${e.smallFaces.queries} photos)`,
+    );
   const d = (x: GalleryEvaluation['trueMatch']) => `median ${x.median.toFixed(3)} (5-95%: ${x.p05.toFixed(3)}-${x.p95.toFixed(3)})`;
   console.log(`  true match score ${d(e.trueMatch)}; best impostor ${d(e.bestImpostor)}`);
   console.log(
@@ -157,6 +171,8 @@ function printBuild(report: GalleryBuildReport, reportFile: string): void {
   for (const [source, s] of Object.entries(report.perSource)) console.log(`  ${source}: ${s.people} people, ${s.photos} photos`);
   const { embedded, cached } = report.prepared.extraction;
   console.log(`  embeddings: ${embedded} computed, ${cached} from cache`);
+  const twins = report.prepared.twins;
+  if (twins.photos > 0) console.log(`  small-face twins: ${twins.found} of ${twins.photos} show a face (${twins.photos - twins.cached} computed)`);
   printEvaluation(report.backbone, report.people, report.prepared, report.evaluation);
   const { train, val, test } = report.split;
   console.log(`  split: train ${train}, val ${val}, test ${test} photos; test split ${report.testSplit} (\`celeb gallery split\` lays it out for training)`);

@@ -10,7 +10,7 @@ import { parse } from './args.js';
 import { percent } from '../format.js';
 import { extractionProgressBar } from './progress.js';
 
-const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--confusion FILE.json] [--json]';
+const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--no-twins] [--confusion FILE.json] [--json]';
 
 export async function indexCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values } = parse(
@@ -20,6 +20,7 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
       backbone: { type: 'string' },
       out: { type: 'string' },
       crop: { type: 'boolean' },
+      'no-twins': { type: 'boolean' },
       json: { type: 'boolean' },
       confusion: { type: 'string' },
     },
@@ -32,7 +33,17 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
   const db = openDatabase(config.dbPath);
   const pool = await openPool(config, backbone);
   try {
-    const report = await buildCentroidModel({ data, out, pool, db, backbone, assumeCrop: values.crop, onProgress: extractionProgressBar('embedding') });
+    const report = await buildCentroidModel({
+      data,
+      out,
+      pool,
+      db,
+      backbone,
+      assumeCrop: values.crop,
+      twins: !values['no-twins'],
+      onProgress: extractionProgressBar('embedding'),
+      onTwinProgress: extractionProgressBar('small-face twins'),
+    });
     // The confusion matrix is people x people (250,000 numbers for 500 people): only on request, to a file.
     if (values.confusion) await writeFile(values.confusion, JSON.stringify(report.test.confusion));
     if (values.json) {

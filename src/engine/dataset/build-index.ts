@@ -7,6 +7,7 @@ import type { Database } from '../../store/index.js';
 import type { Box } from '../box.js';
 import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
 import type { EmbedderPool } from '../extract/pool.js';
+import { extractTwins, type TwinStats } from '../extract/twins.js';
 import { CentroidHead } from '../heads/centroid.js';
 import { MIN_TEMPERATURE } from '../heads/head.js';
 import { calibrationReport, evaluateScores, scoreSamples, type Evaluation, type LabelledEmbedding } from '../heads/evaluate.js';
@@ -80,6 +81,8 @@ export interface IndexReport {
   eceBefore: number;
   eceAfter: number;
   extraction: ExtractionStats;
+  /** Small-face twins of the training photos. */
+  twins: TwinStats;
   skipped: number;
 }
 
@@ -90,10 +93,19 @@ export async function buildCentroidModel(options: {
   db: Database;
   backbone: string;
   assumeCrop?: boolean;
+  /** Also embed the training photos' small-face twins into the prototypes (extract/twins.ts). Default true, except for face crops. */
+  twins?: boolean;
   onProgress?: (p: ExtractionProgress) => void;
+  onTwinProgress?: (p: ExtractionProgress) => void;
 }): Promise<IndexReport> {
   const { splits, stats } = await embedDataset(options.data, options);
-  const head = CentroidHead.fit(splits.train.samples);
+  const train = splits.train.samples;
+  // A face crop is already small (often 64 px): shrinking it further says nothing about the photos users send.
+  const twins =
+    options.twins !== false && !options.assumeCrop
+      ? await extractTwins({ pool: options.pool, db: options.db, backbone: options.backbone, photos: train, onProgress: options.onTwinProgress })
+      : { byHash: new Map<string, Float32Array | null>(), stats: { photos: 0, found: 0, cached: 0 } };
+  const head = CentroidHead.fit(train.map((s) => ({ ...s, twin: twins.byHash.get(s.contentHash) })));
   // Without a validation split, calibrate on train: over-confident, but better than nothing.
   const calibration = splits.val.samples.length > 0 ? splits.val.samples : splits.train.samples;
   const temperature = fitTemperature(await scoreSamples(head, calibration), MIN_TEMPERATURE.centroid);
@@ -130,6 +142,7 @@ export async function buildCentroidModel(options: {
     eceBefore,
     eceAfter,
     extraction: stats,
+    twins: twins.stats,
     skipped,
   };
 }

@@ -41,7 +41,7 @@ export interface GalleryBuildReport {
 }
 
 export const evalPeople = (people: readonly PreparedPerson[]): EvalPerson[] =>
-  people.map((p) => ({ name: p.name, photos: p.kept.map((v) => ({ source: v.photo.source, embedding: v.photo.embedding! })) }));
+  people.map((p) => ({ name: p.name, photos: p.kept.map((v) => ({ source: v.photo.source, embedding: v.photo.embedding!, twin: v.photo.twin })) }));
 
 /** The gallery split of prepared people: which kept photo is train, val or test, and the test split's fingerprint. */
 export function preparedSplit(

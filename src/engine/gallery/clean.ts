@@ -5,6 +5,7 @@
  */
 import type { Box } from '../box.js';
 import { dot, l2normalise } from '../math.js';
+import { prototypeWithTwins } from '../heads/prototype.js';
 
 export type DropReason = 'unreadable' | 'no_face' | 'small_face' | 'several_faces' | 'duplicate' | 'outlier' | 'over_cap';
 
@@ -17,6 +18,8 @@ export interface EmbeddedPhoto {
   box: Box | null;
   /** The second largest face, if any. */
   second: Box | null;
+  /** The embedding of its small-face twin (extract/twins.ts); absent or null: none. */
+  twin?: Float32Array | null;
   error?: string;
 }
 
@@ -100,7 +103,7 @@ export function normalisedMean(vectors: readonly Float32Array[]): Float32Array |
   return l2normalise(sum);
 }
 
-/** The person's prototype: the normalised mean of the kept photos' embeddings. */
+/** The person's prototype: the kept photos' embeddings, with their twins when they have them. */
 export function prototypeOf(verdicts: readonly PhotoVerdict[]): Float32Array | null {
-  return normalisedMean(verdicts.filter((v) => v.dropped === null).map((v) => v.photo.embedding!));
+  return prototypeWithTwins(verdicts.filter((v) => v.dropped === null).map((v) => ({ embedding: v.photo.embedding!, twin: v.photo.twin })));
 }

@@ -17,14 +17,15 @@ import { CentroidHead } from '../heads/centroid.js';
 import { MIN_TEMPERATURE } from '../heads/head.js';
 import { fitTemperature } from '../heads/metrics.js';
 import { quantile, seededRandom, shuffle } from '../math.js';
-import { normalisedMean } from './clean.js';
+import { prototypeWithTwins, TWIN_WEIGHT } from '../heads/prototype.js';
 import { bestAnswer, topAnswerCounts, hubnessPenalties, neighbourhoodDensity, type ReferenceFace } from './hubness.js';
 import { similarityOf, similarityScale, type SimilarityScale } from './similarity.js';
 import { DEFAULT_SPLIT, gallerySplit, type GallerySplitRules } from './split.js';
 
 export interface EvalPerson {
   name: string;
-  photos: { source: string; embedding: Float32Array }[];
+  /** `twin`: the photo's small-face twin (extract/twins.ts), in prototypes and as a small-face query. */
+  photos: { source: string; embedding: Float32Array; twin?: Float32Array | null }[];
 }
 
 /** `holdout`, `minPhotos` and `seed` are the gallery split's rules (split.ts). */
@@ -35,9 +36,11 @@ export interface EvalOptions extends GallerySplitRules {
   strengths: number[];
   /** Neighbours in the hubness density. */
   k: number;
+  /** Weight of the photos' small-face twins in the prototypes (0: left out; they are still small-face queries). */
+  twinWeight: number;
 }
 
-export const DEFAULT_EVAL: EvalOptions = { ...DEFAULT_SPLIT, strangerShare: 0.1, strengths: [0, 0.5, 1, 1.5, 2], k: 10 };
+export const DEFAULT_EVAL: EvalOptions = { ...DEFAULT_SPLIT, strangerShare: 0.1, strengths: [0, 0.5, 1, 1.5, 2], k: 10, twinWeight: TWIN_WEIGHT };
 
 export interface Distribution {
   n: number;
@@ -60,6 +63,8 @@ export interface GalleryEvaluation {
   rank3: number;
   rank5: number;
   perSource: Record<string, { queries: number; rank1: number; rank5: number }>;
+  /** The held-out photos' small-face twins (face shrunk to 24 px), ranked the same way; null when the photos have no twins. */
+  smallFaces: { queries: number; rank1: number; rank5: number } | null;
   /** Scores (cosine minus hubness penalty) of a held-out photo with its own person, and with the best other person. */
   trueMatch: Distribution;
   bestImpostor: Distribution;
@@ -113,17 +118,20 @@ function topAnswers(rows: readonly Float32Array[], penalties: Float32Array, labe
 }
 
 /** A head over `people`, with queries held out; `reference` is the prototypes' own photos (at most 3 per person) for hubness. */
-function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: number) => boolean) {
+function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: number) => boolean, twinWeight: number) {
   const queries: Query[] = [];
+  const smallQueries: Query[] = [];
   const reference: ReferenceFace[] = [];
   const prototypes = people.map((person, p) => {
-    const kept: Float32Array[] = [];
+    const kept: EvalPerson['photos'] = [];
     person.photos.forEach((photo, i) => {
-      if (holdout(p, i)) queries.push({ embedding: photo.embedding, label: p, source: photo.source });
-      else kept.push(photo.embedding);
+      if (holdout(p, i)) {
+        queries.push({ embedding: photo.embedding, label: p, source: photo.source });
+        if (photo.twin) smallQueries.push({ embedding: photo.twin, label: p, source: photo.source });
+      } else kept.push(photo);
     });
-    for (const embedding of kept.slice(0, 3)) reference.push({ embedding, owner: p });
-    return normalisedMean(kept)!;
+    for (const { embedding } of kept.slice(0, 3)) reference.push({ embedding, owner: p });
+    return prototypeWithTwins(kept, twinWeight)!;
   });
   return {
     head: new CentroidHead(
@@ -131,6 +139,7 @@ function splitGallery(people: readonly EvalPerson[], holdout: (p: number, i: num
       prototypes,
     ),
     queries,
+    smallQueries,
     reference,
   };
 }
@@ -146,7 +155,7 @@ export function evaluateGallery(people: readonly EvalPerson[], options: EvalOpti
   if (people.length < 2 || split.counts.test === 0) {
     throw new DatasetError(`A gallery needs at least 2 people and someone with 3 usable photos to be measured; it has ${people.length} people.`);
   }
-  const id = splitGallery(people, (p, i) => split.assignment[p][i] === 'test');
+  const id = splitGallery(people, (p, i) => split.assignment[p][i] === 'test', options.twinWeight);
   const idRows = cosineRows(id.head, id.queries);
   const idDensity = neighbourhoodDensity(id.head, id.reference, options.k);
 
@@ -154,7 +163,7 @@ export function evaluateGallery(people: readonly EvalPerson[], options: EvalOpti
   const candidates = people.map((_, p) => p).filter((p) => people[p].photos.length >= 3);
   const strangerSet = new Set(shuffle(candidates, random).slice(0, Math.round(candidates.length * options.strangerShare)));
   const known = people.filter((_, p) => !strangerSet.has(p));
-  const strangerGallery = splitGallery(known, () => false);
+  const strangerGallery = splitGallery(known, () => false, options.twinWeight);
   const strangerQueries = [...strangerSet].flatMap((p) => people[p].photos);
   const strangerRows = cosineRows(strangerGallery.head, strangerQueries);
   const strangerDensity = neighbourhoodDensity(strangerGallery.head, strangerGallery.reference, options.k);
@@ -181,6 +190,14 @@ export function evaluateGallery(people: readonly EvalPerson[], options: EvalOpti
     s.rank1 /= s.queries;
     s.rank5 /= s.queries;
   }
+  const smallRanks = cosineRows(id.head, id.smallQueries).map((row, i) => rankOf(row, penalties, id.smallQueries[i].label));
+  const smallFaces = smallRanks.length
+    ? {
+        queries: smallRanks.length,
+        rank1: smallRanks.filter((r) => r === 0).length / smallRanks.length,
+        rank5: smallRanks.filter((r) => r < 5).length / smallRanks.length,
+      }
+    : null;
   const adjusted = (row: Float32Array, i: number, pen: Float32Array) => row[i] - pen[i];
   const trueScores = id.queries.map((q, i) => adjusted(idRows[i], q.label, penalties));
   const bestImpostors = id.queries.map((q, i) => adjusted(idRows[i], bestAnswer(idRows[i], penalties, q.label), penalties));
@@ -208,6 +225,7 @@ export function evaluateGallery(people: readonly EvalPerson[], options: EvalOpti
     rank3: ranks.filter((r) => r < 3).length / Math.max(1, ranks.length),
     rank5: ranks.filter((r) => r < 5).length / Math.max(1, ranks.length),
     perSource,
+    smallFaces,
     trueMatch: distribution(trueScores),
     bestImpostor: distribution(bestImpostors),
     hubness: { strength: chosen.strength, k: options.k, tried },

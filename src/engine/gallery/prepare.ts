@@ -7,6 +7,7 @@
 import type { Database } from '../../store/index.js';
 import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
 import type { EmbedderPool } from '../extract/pool.js';
+import { extractTwins, type TwinStats } from '../extract/twins.js';
 import { dot, quantile, seededRandom } from '../math.js';
 import {
   cleanPerson,
@@ -32,7 +33,11 @@ export interface PrepareOptions {
   candidates?: number;
   cap?: number;
   minFacePx?: number;
+  /** Also embed each kept photo's small-face twin (extract/twins.ts) for the prototypes. Default true. */
+  twins?: boolean;
   onProgress?: (p: ExtractionProgress) => void;
+  /** Progress of the twins' pass, after `onProgress`'s. */
+  onTwinProgress?: (p: ExtractionProgress) => void;
 }
 
 export interface PreparedPerson {
@@ -58,6 +63,8 @@ export interface PreparedGallery {
   mergeCosine: number;
   flagCosine: number;
   extraction: ExtractionStats;
+  /** Small-face twins of the kept photos (all 0 without twins). */
+  twins: TwinStats;
 }
 
 /**
@@ -145,5 +152,18 @@ export async function prepareGallery(options: PrepareOptions): Promise<PreparedG
   for (const p of people) for (const v of p.verdicts) if (v.dropped) dropped[v.dropped]++;
   const emptyPeople = people.filter((p) => p.kept.length === 0).map((p) => p.name);
   people = people.filter((p) => p.kept.length > 0);
-  return { people, emptyPeople, dropped, merged: merge, flagged: flag, outlierCosine, mergeCosine, flagCosine, extraction: stats };
+  let twinStats: TwinStats = { photos: 0, found: 0, cached: 0 };
+  if (options.twins !== false) {
+    const kept = people.flatMap((p) => p.kept.map((v) => v.photo));
+    const twins = await extractTwins({
+      pool: options.pool,
+      db: options.db,
+      backbone: options.backbone,
+      photos: kept.map((photo) => ({ file: photo.file, contentHash: photo.contentHash, box: photo.box! })),
+      onProgress: options.onTwinProgress,
+    });
+    for (const photo of kept) photo.twin = twins.byHash.get(photo.contentHash) ?? null;
+    twinStats = twins.stats;
+  }
+  return { people, emptyPeople, dropped, merged: merge, flagged: flag, outlierCosine, mergeCosine, flagCosine, extraction: stats, twins: twinStats };
 }

@@ -3,7 +3,7 @@
  * (a prototype); a face's score for a person is the cosine similarity to that mean, minus
  * the person's hubness penalty when the model has one (a gallery, see gallery/hubness.ts).
  */
-import { l2normalise } from '../math.js';
+import { prototypeWithTwins } from './prototype.js';
 import { decodeFloat16, encodeFloat16 } from '../gallery/float16.js';
 import type { LabelledEmbedding } from './evaluate.js';
 import type { Head } from './head.js';
@@ -32,18 +32,14 @@ export class CentroidHead implements Head {
     centroids.forEach((c, i) => this.matrix.set(c, i * this.dim));
   }
 
-  /** Builds centroids from labelled embeddings; labels are sorted for a stable order. */
-  static fit(samples: readonly LabelledEmbedding[]): CentroidHead {
+  /** Builds centroids from labelled embeddings (with their small-face twins, if given); labels are sorted for a stable order. */
+  static fit(samples: readonly (LabelledEmbedding & { twin?: Float32Array | null })[]): CentroidHead {
     const labels = [...new Set(samples.map((s) => s.person))].sort();
     if (labels.length === 0) throw new Error('no training samples');
-    const dim = samples[0].embedding.length;
-    const index = new Map(labels.map((l, i) => [l, i]));
-    const sums = labels.map(() => new Float32Array(dim));
-    for (const s of samples) {
-      const sum = sums[index.get(s.person)!];
-      for (let i = 0; i < dim; i++) sum[i] += s.embedding[i];
-    }
-    return new CentroidHead(labels, sums.map(l2normalise));
+    return new CentroidHead(
+      labels,
+      labels.map((label) => prototypeWithTwins(samples.filter((s) => s.person === label))!),
+    );
   }
 
   /** Cosine of one embedding with every prototype, without the penalties. */
