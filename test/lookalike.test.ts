@@ -8,7 +8,9 @@ import { copyModelDir } from '../src/engine/model/model-dir.js';
 import { InputError } from '../src/engine/errors.js';
 import { EmbedderPool, PoolBusyError } from '../src/engine/extract/pool.js';
 import { LookalikeEngine } from '../src/engine/lookalike.js';
-import { DEFAULT_MODEL, GALLERY_BACKBONE, readFixture, solidJpeg, textFile, truncatedJpeg } from './helpers/fixtures.js';
+import { DEFAULT_MODEL, FIXTURES, GALLERY_BACKBONE, readFixture, solidJpeg, textFile, truncatedJpeg } from './helpers/fixtures.js';
+import { extractTwins } from '../src/engine/extract/twins.js';
+import { openDatabase } from '../src/store/index.js';
 import { tempDir } from './helpers/temp.js';
 
 const require = createRequire(import.meta.url);
@@ -181,4 +183,30 @@ test('switching models keeps the workers; a model for another backbone is refuse
   await copyModelDir(DEFAULT_MODEL, other, { backbone: 'mobileface' });
   await assert.rejects(engine.useModel(other), /uses backbone mobileface/);
   assert.equal(engine.model.name, 'default', 'the running model stays');
+});
+
+test('small-face twins: a twin for a good photo, none (and no error) for a file gone or no longer an image; cached the second time', async () => {
+  const dir = tempDir('twins-');
+  const good = path.join(dir, 'good.jpg');
+  copyFileSync(path.join(FIXTURES, 'faces', 'cgi-model-10.jpg'), good);
+  const { faces } = await pool.embed(readFixture('faces', 'cgi-model-10.jpg'), { maxFaces: 1 });
+  const changed = path.join(dir, 'changed.jpg');
+  writeFileSync(changed, textFile());
+  const photos = [
+    { file: good, contentHash: 'a', box: faces[0].box },
+    { file: changed, contentHash: 'b', box: faces[0].box },
+    { file: path.join(dir, 'gone.jpg'), contentHash: 'c', box: faces[0].box },
+  ];
+  const db = openDatabase(':memory:');
+  try {
+    const first = await extractTwins({ pool, db, backbone: GALLERY_BACKBONE, photos });
+    assert.deepEqual(first.stats, { photos: 3, found: 1, cached: 0 });
+    assert.equal(first.byHash.get('a')?.length, 1152);
+    assert.equal(first.byHash.get('b'), null);
+    const again = await extractTwins({ pool, db, backbone: GALLERY_BACKBONE, photos });
+    assert.deepEqual(again.stats, { photos: 3, found: 1, cached: 3 });
+    assert.deepEqual(Array.from(again.byHash.get('a')!), Array.from(first.byHash.get('a')!));
+  } finally {
+    db.close();
+  }
 });

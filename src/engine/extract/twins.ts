@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import type { Box } from '../box.js';
 import { mapLimited } from '../concurrency.js';
-import { InputError, isInputError } from '../errors.js';
+import { isInputError } from '../errors.js';
 import { shrinkFace } from '../image/shrink.js';
 import { cachedFeatures } from './composed-cache.js';
 import type { ExtractionProgress } from './features.js';
@@ -49,6 +49,25 @@ export interface TwinStats {
   cached: number;
 }
 
+const NO_TWIN = { vector: null, box: null } as const;
+
+/** One photo's twin. The photo embedded as it is, so a twin that cannot be made (the file gone or changed since, no face left at that size) is simply missing. */
+async function embedTwin(pool: EmbedderPool, photo: TwinSource, facePx: number): Promise<{ vector: Float32Array | null; box: Box | null }> {
+  let shrunk: Uint8Array;
+  try {
+    shrunk = await shrinkFace(await readFile(photo.file), Math.min(photo.box[2], photo.box[3]), facePx);
+  } catch {
+    return NO_TWIN;
+  }
+  try {
+    const face = (await pool.embed(shrunk, { maxFaces: 1 })).faces[0];
+    return face ? { vector: face.embedding, box: face.box } : NO_TWIN;
+  } catch (error) {
+    if (isInputError(error)) return NO_TWIN;
+    throw error;
+  }
+}
+
 export async function extractTwins(options: TwinOptions): Promise<Twins> {
   const { pool, db, backbone } = options;
   const facePx = options.facePx ?? TWIN_FACE_PX;
@@ -69,19 +88,7 @@ export async function extractTwins(options: TwinOptions): Promise<Twins> {
   const flush = () => putFeatures(db, pending.splice(0));
   try {
     await mapLimited(todo, pool.size * 2, async (photo) => {
-      let vector: Float32Array | null = null;
-      let box: Box | null = null;
-      const bytes = await readFile(photo.file).catch(() => null); // gone since it was embedded: no twin
-      try {
-        if (!bytes) throw new InputError('unreadable', `${photo.file} cannot be read`);
-        const shrunk = await shrinkFace(bytes, Math.min(photo.box[2], photo.box[3]), facePx);
-        const face = (await pool.embed(shrunk, { maxFaces: 1 })).faces[0];
-        vector = face?.embedding ?? null;
-        box = face?.box ?? null;
-      } catch (error) {
-        // The photo embedded as it is; a twin that cannot be made is simply missing.
-        if (!isInputError(error)) throw error;
-      }
+      const { vector, box } = await embedTwin(pool, photo, facePx);
       twins.set(photo.contentHash, vector);
       pending.push({ contentHash: photo.contentHash, backbone, view, vector, box });
       if (pending.length >= 64) flush();

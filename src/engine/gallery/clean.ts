@@ -97,10 +97,7 @@ export function cleanPerson(photos: readonly EmbeddedPhoto[], rules: CleaningRul
 
 /** The normalised mean of vectors, or null for none. */
 export function normalisedMean(vectors: readonly Float32Array[]): Float32Array | null {
-  if (vectors.length === 0) return null;
-  const sum = new Float32Array(vectors[0].length);
-  for (const v of vectors) for (let i = 0; i < sum.length; i++) sum[i] += v[i];
-  return l2normalise(sum);
+  return prototypeWithTwins(vectors.map((embedding) => ({ embedding })));
 }
 
 /** The person's prototype: the kept photos' embeddings, with their twins when they have them. */

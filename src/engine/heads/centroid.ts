@@ -36,9 +36,12 @@ export class CentroidHead implements Head {
   static fit(samples: readonly (LabelledEmbedding & { twin?: Float32Array | null })[]): CentroidHead {
     const labels = [...new Set(samples.map((s) => s.person))].sort();
     if (labels.length === 0) throw new Error('no training samples');
+    type Sample = (typeof samples)[number];
+    const byLabel = new Map(labels.map((l) => [l, [] as Sample[]]));
+    for (const s of samples) byLabel.get(s.person)!.push(s);
     return new CentroidHead(
       labels,
-      labels.map((label) => prototypeWithTwins(samples.filter((s) => s.person === label))!),
+      labels.map((label) => prototypeWithTwins(byLabel.get(label)!)!),
     );
   }
 

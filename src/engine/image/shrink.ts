@@ -6,11 +6,17 @@
  */
 import sharp from 'sharp';
 
+/** Width and height as displayed: EXIF orientations 5 to 8 turn the picture a quarter. Reads the header only. */
+async function orientedSize(photo: Uint8Array): Promise<{ width: number; height: number }> {
+  const { width = 0, height = 0, orientation = 1 } = await sharp(photo).metadata();
+  return orientation >= 5 ? { width: height, height: width } : { width, height };
+}
+
 /** Down to `side` px on the long side and back to the photo's size (EXIF orientation applied), as JPEG. */
-export async function shrinkAndRestore(photo: Uint8Array, side: number): Promise<Uint8Array> {
-  const { info } = await sharp(photo).rotate().raw().toBuffer({ resolveWithObject: true });
+export async function shrinkAndRestore(photo: Uint8Array, side: number, size?: { width: number; height: number }): Promise<Uint8Array> {
+  const { width, height } = size ?? (await orientedSize(photo));
   const small = await sharp(photo).rotate().resize(side, side, { fit: 'inside' }).png().toBuffer();
-  return sharp(small).resize(info.width, info.height, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
+  return sharp(small).resize(width, height, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
 }
 
 /**
@@ -24,7 +30,7 @@ export function shrinkSideForFace(longSide: number, faceSizePx: number, targetPx
 
 /** The photo shrunk until a face of `faceSizePx` (a box's shorter side) is `targetPx`, and back; re-encoded as it is when the face is already that small. */
 export async function shrinkFace(photo: Uint8Array, faceSizePx: number, targetPx: number): Promise<Uint8Array> {
-  const { width = 0, height = 0 } = await sharp(photo).metadata(); // a quarter turn (EXIF) keeps the long side
-  const side = shrinkSideForFace(Math.max(width, height), faceSizePx, targetPx);
-  return side === null ? sharp(photo).rotate().jpeg({ quality: 92 }).toBuffer() : shrinkAndRestore(photo, side);
+  const size = await orientedSize(photo);
+  const side = shrinkSideForFace(Math.max(size.width, size.height), faceSizePx, targetPx);
+  return side === null ? sharp(photo).rotate().jpeg({ quality: 92 }).toBuffer() : shrinkAndRestore(photo, side, size);
 }
