@@ -82,6 +82,9 @@ test('usage mistakes exit 64 and name the flag; bad configuration exits 78', asy
   const head = await celeb(['train', '--run', '2', '--head', 'fc9'], env);
   assert.equal(head.code, 64, head.stderr);
   assertOneLine(head.stderr, /^celeb: --head must be fc1 or fc2, got "fc9"/);
+  const weight = await celeb(['gallery', 'eval', tmp, '--twin-weight', 'half'], env);
+  assert.equal(weight.code, 64, weight.stderr);
+  assertOneLine(weight.stderr, /^celeb: --twin-weight must be a number from 0 to 10, got "half"/);
   const config = await celeb(['info'], { ...env, CELEB_BACKEND: 'quantum' });
   assert.equal(config.code, 78);
   assertOneLine(config.stderr, /CELEB_BACKEND must be one of auto, .*got "quantum"/);

@@ -65,6 +65,8 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
   if (dirs.length === 0) throw new UsageError(`celeb gallery ${sub}: give at least one folder-per-person directory\n\nUsage: ${USAGE}`);
   const backbone = values.backbone ?? GALLERY_BACKBONE;
   resolveBackbone(backbone);
+  // Checked before any photo is embedded: a typo should not cost a whole extraction.
+  const twinWeight = numberOption(values['twin-weight'], 'twin-weight', TWIN_WEIGHT, 0, 10);
   const splitOut = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
   if (sub === 'split') checkSplitOutput(splitOut, values.force);
   const db = openDatabase(config.dbPath);
@@ -97,10 +99,7 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
     }
     if (sub === 'eval') {
       const { people, ...prepared } = await prepareGallery(common);
-      const evaluation = evaluateGallery(evalPeople(people), {
-        ...DEFAULT_EVAL,
-        twinWeight: numberOption(values['twin-weight'], 'twin-weight', TWIN_WEIGHT, 0, 10),
-      });
+      const evaluation = evaluateGallery(evalPeople(people), { ...DEFAULT_EVAL, twinWeight });
       if (values.json) console.log(JSON.stringify({ backbone, people: people.length, perSource: sourceCounts(people), dropped: prepared.dropped, evaluation }));
       else printEvaluation(backbone, people.length, prepared, evaluation);
       return 0;
