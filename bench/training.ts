@@ -2,7 +2,7 @@
  * Training section: the time to build the feature cache (cold, empty database) and the time
  * of each of the five presets once the cache exists (warm), on a per-person subset of the
  * 17-celebrity dataset (the synthetic tiny dataset when ../shared is absent). Baseline in the
- * same run: the same preset cold vs warm.
+ * same run: the same preset cold vs warm, and tfjs-wasm's epoch against the native one.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import type { TrainingOutcome } from '../src/engine/train/progress.js';
 import { getRun, openDatabase, type Database } from '../src/store/index.js';
 import { CpuMeter } from './cpu.js';
 import { table } from './report.js';
+import { GALLERY_SHAPE, measureEpochs } from './head-math.js';
 import { median, round } from './stats.js';
 import type { Section, SectionContext } from './section.js';
 
@@ -66,7 +67,7 @@ async function runPreset(service: TrainingService, db: Database, preset: PresetI
 
 export const trainingSection: Section = {
   name: 'training',
-  description: `feature-cache build time and the five presets' times, ${PER_PERSON} photos per person`,
+  description: `feature-cache build time, an fc1 epoch at gallery scale (native vs tfjs-wasm) and the six presets' times, ${PER_PERSON} photos per person`,
   async run(ctx: SectionContext) {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'celeb-bench-train-'));
     const shared = ctx.options.dataset ?? path.resolve(ctx.root, '..', 'shared', 'datasets', 'celebrity-faces-17');
@@ -81,6 +82,10 @@ export const trainingSection: Section = {
     const db = openDatabase(config.dbPath);
     const cpu = new CpuMeter();
     try {
+      ctx.log('training: one fc1 epoch at gallery scale, native against JavaScript products and tfjs-wasm');
+      const rssBefore = process.memoryUsage().rss;
+      const epochs = await measureEpochs();
+      const headMathRssMb = round((process.memoryUsage().rss - rssBefore) / 2 ** 20, 0);
       ctx.log(`training: importing ${source}`);
       const pool = await EmbedderPool.start({ backend: 'wasm', workers: config.workers });
       const imported = await importDataset({
@@ -114,7 +119,9 @@ export const trainingSection: Section = {
         warm,
         cpu: cpu.stop(),
         coldOverWarmPreset5: round(cold.seconds / warm5.seconds, 1),
+        galleryEpoch: { shape: GALLERY_SHAPE, timings: epochs, rssGrowthMb: headMathRssMb },
       };
+      const native = epochs.find((e) => e.implementation === 'onnx')!;
       const markdown = [
         `## Training benchmark, ${ctx.startedAt.toISOString().slice(0, 10)}`,
         '',
@@ -123,6 +130,13 @@ export const trainingSection: Section = {
         `Feature cache from empty (preset 5, which also needs paired views): **${cold.seconds} s** in all, ${cold.featuresComputed} backbone passes ` +
           `(${round(cold.featuresComputed / cold.seconds, 1)} views/s). The same preset with the cache filled: ${warm5.seconds} s ` +
           `(**${json.coldOverWarmPreset5}x** faster, 0 backbone passes).`,
+        '',
+        `One fc1 epoch at gallery scale (${GALLERY_SHAPE.photos.toLocaleString('en-US')} photos, ${GALLERY_SHAPE.dim} -> ${GALLERY_SHAPE.people.toLocaleString('en-US')}, batch ${GALLERY_SHAPE.batch}; RSS grew ${headMathRssMb} MB):`,
+        '',
+        table(
+          ['implementation', 'seconds per epoch', 'against native', 'measured as'],
+          epochs.map((e) => [e.implementation, String(e.epochSeconds), `${round(e.epochSeconds / native.epochSeconds, 1)}x`, e.basis]),
+        ),
         '',
         table(
           ['preset', 'what', 'seconds (warm cache)', 'epochs', 'median ms/epoch', 'test top-1'],

@@ -27,8 +27,9 @@ import { DEFAULT_MODEL } from './helpers/fixtures.js';
 test('/train arguments: a preset by number or run:N, cancel, and a usage answer for anything else', () => {
   for (const text of ['5', ' run:5 ', 'run 5', 'RUN=5', 'run: 5']) assert.deepEqual(parseTrainArgs(text), { type: 'start', preset: 5 }, text);
   for (const text of ['cancel', 'stop', 'run:cancel']) assert.deepEqual(parseTrainArgs(text), { type: 'cancel' }, text);
+  for (const text of ['default', 'run:default', 'run default']) assert.deepEqual(parseTrainArgs(text), { type: 'start', preset: 'default' }, text);
   assert.deepEqual(parseTrainArgs(''), { type: 'usage' });
-  assert.deepEqual(parseTrainArgs('9'), { type: 'usage', problem: 'There are five presets, 1 to 5; 9 is not one of them.' });
+  assert.deepEqual(parseTrainArgs('9'), { type: 'usage', problem: 'There are six presets, 1 to 6; 9 is not one of them.' });
   assert.deepEqual(parseTrainArgs('fast please'), { type: 'usage', problem: 'I don\'t understand "fast please".' });
 });
 

@@ -63,7 +63,7 @@ test('/help is deferred, then says what the bot does, that photos are not stored
   assert.equal((fake.calls.find(isCallback(i))?.body as { type: number }).type, 5, 'deferred');
   const text = contentOf(answer);
   assert.match(text, /never stored/);
-  for (const c of ['/lookalike image:<photo>', '/who name:<name>', '/leaderboard', '/train run:<1-5>', '/train-cancel', '/help'])
+  for (const c of ['/lookalike image:<photo>', '/who name:<name>', '/leaderboard', '/train run:<1-6>', '/train-cancel', '/help'])
     assert.ok(text.includes(c), c);
 });
 
@@ -117,7 +117,7 @@ test('/leaderboard with no runs yet says so', async () => {
   const fake = h.discord!;
   assert.match(
     contentOf(await answerOf(fake, command(fake, 'leaderboard'))),
-    /^No finished training runs yet\. An admin can start one with \/train run:<1-5>\./,
+    /^No finished training runs yet\. An admin can start one with \/train run:<1-6>\./,
   );
 });
 

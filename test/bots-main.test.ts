@@ -90,7 +90,7 @@ test('reads .env under the real environment, answers, and on SIGTERM finishes th
     await eventually(() => run.stdout.find((l) => l.includes('"app.ready"')), 30_000, `app.ready (stderr: ${run.stderr()})`);
     const refused = await answerTo(fake, sendText(fake, newUserId(), '/train 5'));
     assert.match(textOf(refused), /only the bot's admins/);
-    assert.match(textOf(await answerTo(fake, sendText(fake, 777, '/train 9'))), /There are five presets/, '777 is an admin (from the real environment)');
+    assert.match(textOf(await answerTo(fake, sendText(fake, 777, '/train 9'))), /There are six presets/, '777 is an admin (from the real environment)');
 
     const photo = sendPhoto(fake, newUserId(), readFixture('faces', 'cgi-model-1.jpg'));
     await fake.waitForCall('getFile', (c) => c.params.file_id === photo.message.photo![0].file_id, 10_000);

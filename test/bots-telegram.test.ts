@@ -40,7 +40,7 @@ test('/start and /help say what the bot does, that photos are not stored, and th
     const text = textOf(reply);
     assert.match(text, /celebrity/);
     assert.match(text, /never stored/);
-    for (const c of ['/leaderboard', '/train &lt;1-5&gt;', '/train cancel', '/help']) assert.ok(text.includes(c), `${command} mentions ${c}`);
+    for (const c of ['/leaderboard', '/train &lt;1-6&gt;', '/train cancel', '/help']) assert.ok(text.includes(c), `${command} mentions ${c}`);
     assert.match(text, /knows 17 people: Angelina Jolie/);
   }
   const hint = await answerTo(fake, sendText(fake, newUserId(), 'hello there'));
@@ -191,7 +191,7 @@ test("a non-admin's /train is refused with their id, and the refusal is logged",
 test("an admin's /train without a valid preset gets the usage with the five presets", async () => {
   const fake = h.telegram!;
   const reply = await answerTo(fake, sendText(fake, TG_ADMIN, '/train 9'));
-  assert.match(textOf(reply), /^There are five presets, 1 to 5; 9 is not one of them\.\nStart a training run with \/train &lt;1-5&gt;/);
+  assert.match(textOf(reply), /^There are six presets, 1 to 6; 9 is not one of them\.\nStart a training run with \/train &lt;1-6&gt;/);
   assert.match(textOf(reply), /5: fc1 \+ NLL \+ sample pairing, 100 epochs/);
   const cancel = await answerTo(fake, sendText(fake, TG_ADMIN, '/train cancel'));
   assert.equal(textOf(cancel), 'No training is running.');

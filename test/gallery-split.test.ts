@@ -227,7 +227,7 @@ test('promotion against the shipped gallery: a run on its split that beats it is
   const better = fresh('better');
   const b = finishedRun(better, 0.9, FINGERPRINT);
   const promoted = await offer(better, b, 0.9, FINGERPRINT, dir);
-  assert.deepEqual(promoted, { promoted: true, reason: `run ${b} (90.00%) beats the shipped default model (80.00%) on the same test split` });
+  assert.deepEqual(promoted, { promoted: true, reason: `run ${b} (90.00%) beats the shipped default model (80.00%) by 10.00 points on the same test split` });
   assert.equal(getActiveModel(better)?.runId, b);
 
   const tie = fresh('tie');

@@ -21,14 +21,14 @@ const shipped = (over: Partial<AnsweringModel> = {}): AnsweringModel => ({
 
 test('same test split: promoted only when strictly more accurate; a tie keeps the current model', () => {
   const better = decidePromotion(run({ testTop1: 0.9 }), shipped());
-  assert.deepEqual(better, { promoted: true, reason: 'run 12 (90.00%) beats the shipped default model (85.00%) on the same test split' });
+  assert.deepEqual(better, { promoted: true, reason: 'run 12 (90.00%) beats the shipped default model (85.00%) by 5.00 points on the same test split' });
   const worse = decidePromotion(run({ testTop1: 0.8 }), shipped());
-  assert.deepEqual(worse, { promoted: false, reason: 'run 12 (80.00%) does not beat the shipped default model (85.00%) on the same test split' });
+  assert.deepEqual(worse, { promoted: false, reason: 'run 12 (80.00%) misses the shipped default model (85.00%) by 5.00 points on the same test split' });
   const tie = decidePromotion(run({ testTop1: 0.85 }), shipped());
   assert.equal(tie.promoted, false);
   assert.match(tie.reason, /a tie keeps the current model$/);
   const againstRun = decidePromotion(run(), shipped({ isDefault: false, runId: 3, testTop1: 0.95 }));
-  assert.match(againstRun.reason, /^run 12 \(90\.00%\) does not beat run 3's model \(95\.00%\)/);
+  assert.match(againstRun.reason, /^run 12 \(90\.00%\) misses run 3's model \(95\.00%\)/);
 });
 
 test('another test split, even with the same people and a much higher accuracy: not promoted', () => {
@@ -51,7 +51,7 @@ test('other people (a 5-person run against a 1,632-person gallery): not promoted
 test('an old answering model without a fingerprint: compared by its people', () => {
   const old = shipped({ testSplit: null });
   const same = decidePromotion(run({ testTop1: 0.9 }), old);
-  assert.deepEqual(same, { promoted: true, reason: 'run 12 (90.00%) beats the shipped default model (85.00%) on the same people' });
+  assert.deepEqual(same, { promoted: true, reason: 'run 12 (90.00%) beats the shipped default model (85.00%) by 5.00 points on the same people' });
   assert.equal(decidePromotion(run({ testTop1: 0.85 }), old).promoted, false, 'a tie keeps it');
   const other = decidePromotion(run({ labels: FIVE, testTop1: 1 }), old);
   assert.deepEqual(other, { promoted: false, reason: 'trained on other data (5 people) than the answering model (the shipped default model, 17 people)' });

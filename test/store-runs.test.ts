@@ -163,7 +163,7 @@ test('runs: illegal transitions throw and change nothing', (t) => {
     () => markRunning(db, 4242),
     (e: unknown) => e instanceof RunNotFoundError && e.runId === 4242,
   );
-  assert.throws(() => createRun(db, { ...NEW_RUN, preset: 6 }), StoreValidationError);
+  assert.throws(() => createRun(db, { ...NEW_RUN, preset: 7 }), StoreValidationError);
   assert.throws(() => createRun(db, { ...NEW_RUN, epochs: 0 }), StoreValidationError);
   assert.deepEqual(
     listRuns(db).map((r) => r.id),
@@ -298,7 +298,7 @@ test('active model: better run promoted, worse or equal not, pinned never replac
   const worse = doneRun(db);
   const r2 = offer(db, { runId: worse, modelPath: 'model/b', testAccuracy: 0.6 });
   assert.equal(r2.promoted, false);
-  assert.match(r2.reason, /does not beat/);
+  assert.match(r2.reason, /misses/);
   assert.equal(offer(db, { runId: worse, modelPath: 'model/b', testAccuracy: 0.7 }).promoted, false, 'a tie is not a win');
   assert.equal(getActiveModel(db)?.runId, first);
 

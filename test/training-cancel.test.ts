@@ -33,14 +33,56 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Starts a run, cancels it at the first progress event `when` accepts, and returns the seconds from the cancel to the run's end. */
+async function cancelDuring(start: () => void, when: (p: TrainingProgress) => boolean, what: string): Promise<{ seconds: number; status: string | undefined }> {
+  const events: TrainingProgress[] = [];
+  const off = service.onProgress((p) => events.push(p));
+  start();
+  await eventually(() => events.find(when), 150_000, what);
+  const cancelledAt = performance.now();
+  assert.equal(service.cancel(), true);
+  const outcome = await service.wait();
+  off();
+  return { seconds: (performance.now() - cancelledAt) / 1000, status: outcome?.status };
+}
+
+test('cancel takes effect within 2 s during the views, during epochs, and during preset 6 (twins, then its epochs)', { timeout: 600_000 }, async () => {
+  const views = await cancelDuring(
+    () => service.start(2, { epochs: 3, augment: { views: 3 }, seed: 11 }),
+    (p) => p.phase === 'extract' && p.step === 'views' && p.done >= 1,
+    'views under way',
+  );
+  // Long enough that it cannot end by itself before the cancel arrives.
+  const epochs = await cancelDuring(
+    () => service.start(2, { epochs: 100_000 }),
+    (p) => p.phase === 'train' && p.epoch >= 2,
+    'epochs under way',
+  );
+  const twins = await cancelDuring(
+    () => service.start(6, { epochs: 3 }),
+    (p) => p.phase === 'extract' && p.step === 'twins' && p.done >= 1,
+    'twins under way',
+  );
+  const cosine = await cancelDuring(
+    () => service.start(6, { epochs: 100_000 }),
+    (p) => p.phase === 'train' && p.epoch >= 2,
+    'preset 6 epochs under way',
+  );
+  for (const [phase, r] of Object.entries({ views, epochs, twins, cosine })) {
+    assert.equal(r.status, 'cancelled', phase);
+    assert.ok(r.seconds < 2, `${phase}: the run ended ${r.seconds.toFixed(2)} s after the cancel`);
+  }
+});
+
 test('a cancel while augmented views are embedded stops between photos, ends as cancelled and keeps the views made so far', { timeout: 180_000 }, async () => {
   const events: TrainingProgress[] = [];
-  service.onProgress((p) => events.push(p));
+  const off = service.onProgress((p) => events.push(p));
   const run = service.start(5, { epochs: 3, augment: { views: 8 } });
   const first = await eventually(() => events.find((e) => e.phase === 'extract' && e.step === 'views'), 120_000, 'the first augmented photo');
   assert.equal(service.cancel(), true);
   const seen = events.length;
   const outcome = await service.wait();
+  off();
   assert.equal(outcome?.status, 'cancelled');
   assert.equal(getRun(db, run.runId)?.status, 'cancelled');
 

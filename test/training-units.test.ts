@@ -80,7 +80,7 @@ test('presets match the original five processes; flags override; nonsense is ref
   );
   const c = runConfig(5, 'data/x', { epochs: 3, head: 'fc2' });
   assert.deepEqual([c.head, c.loss, c.samplePairing, c.epochs, c.learningRate, c.weightDecay, c.batchSize], ['fc2', 'nll', true, 3, 0.003, 1e-5, 128]);
-  assert.throws(() => runConfig(6 as 1, 'x'), /five training presets/);
+  assert.throws(() => runConfig(7 as 1, 'x'), /six training presets/);
   assert.throws(() => runConfig(1, 'x', { loss: 'hinge' as 'nll' }), /the loss must be nll or focal/);
 });
 

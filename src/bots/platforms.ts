@@ -74,7 +74,7 @@ export const PLATFORMS = {
     tokenShapes: [/\b[\w-]{23,}\.[\w-]{6,}\.[\w-]{27,}\b/g],
     syntax: {
       photo: 'attach it in a DM to me, attach it to a message that mentions me, or use /lookalike image:<photo>',
-      train: '/train run:<1-5>',
+      train: '/train run:<1-6>',
       cancel: '/train-cancel',
       leaderboard: '/leaderboard',
       model: '/model',
@@ -95,7 +95,7 @@ export const PLATFORMS = {
     tokenShapes: [/\b\d{5,}:[\w-]{30,}\b/g, /\/bot\d+:[^/\s]+\//g],
     syntax: {
       photo: 'send it here (in a group: with @ and my name, or /lookalike, in the caption)',
-      train: '/train <1-5>',
+      train: '/train <1-6>',
       cancel: '/train cancel',
       leaderboard: '/leaderboard',
       model: '/model',

@@ -10,8 +10,9 @@ import { openTrainingService } from '../wiring.js';
 import { intOption, parse, UsageError } from './args.js';
 
 const USAGE =
-  'celeb train --run <1-5> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] ' +
-  '[--backbone faceres] [--lr 0.003] [--seed 42] [--views 8] [--data data/face_data] [--crop] [--json]';
+  'celeb train --run <1-6> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] ' +
+  '[--init random|prototypes] [--margin 0.1] [--no-whitening] [--backbone ID] [--lr 0.003] [--seed 42] [--views 8] [--degrade N] ' +
+  '[--data data/face_data] [--crop] [--json]';
 
 function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -25,10 +26,18 @@ function choice<T extends string>(value: string | undefined, name: string, allow
   throw new UsageError(`--${name} must be ${allowed.join(' or ')}, got "${value}"`);
 }
 
+function marginOption(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new UsageError(`--margin must be a number from 0 to below 1, got "${value}"`);
+  return n;
+}
+
 export function progressLine(p: TrainingProgress): string {
   switch (p.phase) {
     case 'extract':
-      return `run #${p.runId}: features (${p.step}) ${p.done}/${p.total}`;
+      return `run #${p.runId}: features (${p.step}) ${p.done}/${p.total}${Number.isFinite(p.etaSeconds) ? `  ETA ${formatDuration(p.etaSeconds)}` : ''}`;
+    case 'fit':
+      return `run #${p.runId}: ${p.step === 'whitening' ? `whitening ${p.done + 1}/${p.total}` : 'refit on train + val'}`;
     case 'train':
       return (
         `run #${p.runId}: epoch ${p.epoch}/${p.epochs}  train ${p.trainLoss.toFixed(4)}  val ${p.valLoss.toFixed(4)}  ` +
@@ -73,6 +82,10 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
       lr: { type: 'string' },
       seed: { type: 'string' },
       views: { type: 'string' },
+      degrade: { type: 'string' },
+      init: { type: 'string' },
+      margin: { type: 'string' },
+      'no-whitening': { type: 'boolean' },
       data: { type: 'string' },
       crop: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -82,9 +95,9 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
   const run = values.run === undefined ? undefined : Number(values.run);
   if ((run === undefined) === !values.all)
     throw new UsageError(
-      `Give --run <1-5> or --all.\n\nUsage: ${USAGE}\n\nPresets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`,
+      `Give --run <1-6> or --all.\n\nUsage: ${USAGE}\n\nPresets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`,
     );
-  if (run !== undefined && !isPresetId(run)) throw new UsageError(`--run takes a preset number 1 to 5, got "${values.run}"`);
+  if (run !== undefined && !isPresetId(run)) throw new UsageError(`--run takes a preset number 1 to 6, got "${values.run}"`);
   if (values.backbone) resolveBackbone(values.backbone);
   const overrides: RunOverrides = {
     epochs: values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1, 1),
@@ -96,7 +109,13 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
     seed: values.seed === undefined ? undefined : intOption(values.seed, 'seed', 0),
     data: values.data ? path.resolve(values.data) : undefined,
     assumeCrop: values.crop,
-    augment: values.views === undefined ? undefined : { views: intOption(values.views, 'views', 0, 0) },
+    init: choice(values.init, 'init', ['random', 'prototypes'] as const),
+    margin: values.margin === undefined ? undefined : marginOption(values.margin),
+    whitening: values['no-whitening'] ? false : undefined,
+    augment: {
+      ...(values.views === undefined ? {} : { views: intOption(values.views, 'views', 0, 0) }),
+      ...(values.degrade === undefined ? {} : { degrade: intOption(values.degrade, 'degrade', 0, 0) }),
+    },
   };
   const presets: PresetId[] = values.all ? [...PRESET_IDS] : [run as PresetId];
   const db = openDatabase(config.dbPath);

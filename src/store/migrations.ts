@@ -9,6 +9,11 @@ import { NOW_SQL, SchemaVersionError, StoreError, type Database } from './shared
 export interface Migration {
   readonly version: number;
   readonly description: string;
+  /**
+   * Rebuilds a table other tables reference: SQLite's procedure runs it with foreign keys off
+   * (a pragma that cannot change inside a transaction), then checks them before committing.
+   */
+  readonly rebuildsTable?: boolean;
   up(db: Database): void;
 }
 
@@ -123,6 +128,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'runs.preset allows preset 6 (the imprinted cosine head): the runs table rebuilt with the wider CHECK',
+    rebuildsTable: true,
+    up(db) {
+      const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'").pluck().get() as string;
+      const indexes = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").pluck().all() as string[];
+      const wider = table.replace('preset BETWEEN 1 AND 5', 'preset BETWEEN 1 AND 6').replace(/^CREATE TABLE runs\b/, 'CREATE TABLE runs_new');
+      if (wider === table || !wider.startsWith('CREATE TABLE runs_new'))
+        throw new StoreError('migration 5: the runs table is not the one this migration knows');
+      db.exec(wider);
+      db.exec('INSERT INTO runs_new SELECT * FROM runs; DROP TABLE runs; ALTER TABLE runs_new RENAME TO runs;');
+      for (const sql of indexes) db.exec(sql);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -153,14 +173,22 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   const applied: number[] = [];
   for (const migration of migrations) {
     if (migration.version <= current) continue;
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (migration.rebuildsTable) db.pragma('foreign_keys = OFF');
     const apply = db.transaction(() => {
       // Another process may have migrated between our read and taking the write lock.
       if (readSchemaVersion(db) >= migration.version) return false;
       migration.up(db);
+      if (migration.rebuildsTable && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+        throw new StoreError(`migration ${migration.version} broke a foreign key`);
       db.pragma(`user_version = ${migration.version}`);
       return true;
     });
-    if (apply.immediate()) applied.push(migration.version);
+    try {
+      if (apply.immediate()) applied.push(migration.version);
+    } finally {
+      if (migration.rebuildsTable && foreignKeys) db.pragma('foreign_keys = ON');
+    }
   }
   return applied;
 }

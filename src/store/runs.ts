@@ -23,7 +23,7 @@ export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'done', 
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
 
 export interface NewRun {
-  /** Preset number 1..5, or null for a hand-made configuration. */
+  /** Preset number 1..6, or null for a hand-made configuration. */
   readonly preset: number | null;
   /** The full training configuration; stored as JSON. */
   readonly config: Readonly<Record<string, unknown>>;
@@ -140,8 +140,8 @@ function requireCount(value: number, what: string, min: number): number {
 }
 
 export function createRun(db: Database, run: NewRun): number {
-  if (run.preset !== null && (!Number.isInteger(run.preset) || run.preset < 1 || run.preset > 5)) {
-    throw new StoreValidationError(`preset must be an integer 1..5 or null, got ${run.preset}`);
+  if (run.preset !== null && (!Number.isInteger(run.preset) || run.preset < 1 || run.preset > 6)) {
+    throw new StoreValidationError(`preset must be an integer 1..6 or null, got ${run.preset}`);
   }
   const config = JSON.stringify(run.config);
   if (!isPlainObject(run.config) || config === undefined) throw new StoreValidationError('config must be a JSON-serialisable object');

@@ -10,7 +10,7 @@ export const DESCRIPTIONS = {
   lookalike: 'Find the celebrity you look most like',
   who: 'Check whether I know a celebrity',
   leaderboard: 'Accuracy of every training run, best first',
-  train: 'Train a new model with preset 1-5 (admins only)',
+  train: 'Train a new model with preset 1-6 (admins only)',
   trainCancel: 'Stop the running training (admins only)',
   model: 'Show or choose the model that answers photos (admins only)',
   help: 'What this bot does and how to use it',
@@ -20,15 +20,16 @@ export const DESCRIPTIONS = {
 /** How each platform spells the commands lives in the platform registry. */
 export type { Syntax } from '../platforms.js';
 
-/** Telegram's `/train` payload: `5`, `run:5`, `run 5`, `cancel`; anything else is a usage answer. */
+/** Telegram's `/train` payload: `5`, `run:5`, `run 5`, `default`, `cancel`; anything else is a usage answer. */
 export function parseTrainArgs(payload: string): TrainAction {
   const text = payload.trim().toLowerCase();
   if (text === '') return { type: 'usage' };
   if (/^(?:run\s*[:=]?\s*)?(?:cancel|stop)$/.test(text)) return { type: 'cancel' };
+  if (/^(?:run\s*[:=]?\s*)?default$/.test(text)) return { type: 'start', preset: 'default' };
   const number = text.match(/^(?:run\s*[:=]?\s*)?(\d+)$/);
   if (!number) return { type: 'usage', problem: `I don't understand "${payload.trim().slice(0, 40)}".` };
   const preset = Number(number[1]);
-  if (!isPresetId(preset)) return { type: 'usage', problem: `There are five presets, 1 to 5; ${number[1]} is not one of them.` };
+  if (!isPresetId(preset)) return { type: 'usage', problem: `There are six presets, 1 to 6; ${number[1]} is not one of them.` };
   return { type: 'start', preset };
 }
 

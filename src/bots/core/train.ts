@@ -50,7 +50,7 @@ export function train(options: TrainOptions): Middleware<ContextOf<'train'>> {
     }
     const title = titleOf(started);
     ctx.facts.runId = started.runId;
-    options.log.info('train.started', { runId: started.runId, preset: action.preset, platform: ctx.actor.platform, user: ctx.actor.id });
+    options.log.info('train.started', { runId: started.runId, preset: started.config.preset, platform: ctx.actor.platform, user: ctx.actor.id });
     const ack = ctx.chat.reply(startedText(title));
     options.track(followRun(started, title, ctx.chat, ack, options, syntax));
     await ack;

@@ -72,7 +72,8 @@ export interface IncomingImage {
 }
 
 export type TrainAction =
-  | { readonly type: 'start'; readonly preset: PresetId }
+  /** `default`: the data's default preset (6 on a gallery split, else 2; see presets.ts). */
+  | { readonly type: 'start'; readonly preset: PresetId | 'default' }
   | { readonly type: 'cancel' }
   /** `/train` without a valid preset: show the usage, with what was wrong. */
   | { readonly type: 'usage'; readonly problem?: string };

@@ -41,8 +41,8 @@ export function commandData(): RESTPostAPIChatInputApplicationCommandsJSONBody[]
     .addIntegerOption((o) =>
       o
         .setName('run')
-        .setDescription('Training preset')
-        .setRequired(true)
+        .setDescription('Training preset (default: 6 on the gallery split, else 2)')
+        .setRequired(false)
         .addChoices(...PRESET_IDS.map((id) => ({ name: `${id}: ${describePreset(PRESETS[id])}`, value: id }))),
     );
   const cancel = new SlashCommandBuilder()
@@ -67,7 +67,8 @@ export function requestFor(interaction: ChatInputCommandInteraction): BotRequest
     case 'who':
       return { kind: 'who', name: interaction.options.getString('name') ?? '' };
     case 'train': {
-      const run = interaction.options.getInteger('run', true);
+      const run = interaction.options.getInteger('run');
+      if (run === null) return { kind: 'train', action: { type: 'start', preset: 'default' } };
       return { kind: 'train', action: isPresetId(run) ? { type: 'start', preset: run } : { type: 'usage', problem: `There is no preset ${run}.` } };
     }
     case 'train-cancel':

@@ -31,6 +31,8 @@ export interface AugmentConfig {
   erase: { probability: number; area: [number, number]; aspect: [number, number] };
   /** Sample-paired views per training image, made only for runs that use sample pairing. Default 2. */
   pairViews: number;
+  /** Views of the `degrade` recipe per training image (blur, JPEG, dim, grey, a 32 px face; train/degraded-views.ts). Default 0. */
+  degrade: number;
 }
 
 export const DEFAULT_AUGMENT: AugmentConfig = {
@@ -39,6 +41,7 @@ export const DEFAULT_AUGMENT: AugmentConfig = {
   maxRotation: 10,
   erase: { probability: 0.5, area: [0.02, 0.33], aspect: [0.3, 3.3] },
   pairViews: 2,
+  degrade: 0,
 };
 
 /** torchvision's RandomErasing sampling: up to 10 tries for a box that fits. */

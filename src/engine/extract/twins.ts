@@ -34,6 +34,8 @@ export interface TwinOptions {
   photos: readonly TwinSource[];
   facePx?: number;
   onProgress?: (progress: ExtractionProgress) => void;
+  /** Called before each photo; throws to stop (a cancelled training run). What was made so far stays cached. */
+  checkpoint?: () => void;
 }
 
 export interface Twins {
@@ -88,6 +90,7 @@ export async function extractTwins(options: TwinOptions): Promise<Twins> {
   const flush = () => putFeatures(db, pending.splice(0));
   try {
     await mapLimited(todo, pool.size * 2, async (photo) => {
+      options.checkpoint?.();
       const { vector, box } = await embedTwin(pool, photo, facePx);
       twins.set(photo.contentHash, vector);
       pending.push({ contentHash: photo.contentHash, backbone, view, vector, box });

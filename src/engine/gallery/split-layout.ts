@@ -6,6 +6,7 @@
  * writing it is atomic (a temp directory renamed into place).
  */
 import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, SPLITS, type SplitName } from '../dataset/folders.js';
 import { refuseNonEmptyOutput } from '../dataset/import.js';
@@ -92,4 +93,14 @@ export async function writeSplitLayout(
     await rm(temp, { recursive: true, force: true });
   }
   return made;
+}
+
+/** The backbone a gallery split was laid out with (its `gallery-split.json`), or undefined when `dir` is no gallery split. */
+export function gallerySplitBackbone(dir: string): string | undefined {
+  try {
+    const info = JSON.parse(readFileSync(path.join(dir, SPLIT_INFO_FILE), 'utf8')) as { backbone?: unknown };
+    return typeof info.backbone === 'string' ? info.backbone : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -24,12 +24,36 @@ export class CentroidHead implements Head {
     readonly centroids: readonly Float32Array[],
     /** Subtracted from each person's cosine (CSLS-style hubness correction); zeros when absent. */
     readonly penalties: Float32Array = new Float32Array(labels.length),
+    /**
+     * A shared linear map of the embedding learned by training preset 6 (symmetric, [dim x dim],
+     * row-major): a face is mapped and re-normalised before its cosines. Absent: the identity.
+     */
+    readonly projection: Float32Array | null = null,
   ) {
     if (labels.length !== centroids.length) throw new Error('one centroid per label');
     if (penalties.length !== labels.length) throw new Error('one penalty per label');
     this.dim = centroids[0]?.length ?? 0;
     this.matrix = new Float32Array(labels.length * this.dim);
     centroids.forEach((c, i) => this.matrix.set(c, i * this.dim));
+    if (projection && projection.length !== this.dim * this.dim) throw new Error(`the projection must be ${this.dim}x${this.dim}`);
+  }
+
+  /** The face as the prototypes see it: through the projection and re-normalised (itself without one). */
+  project(embedding: Float32Array): Float32Array {
+    const p = this.projection;
+    if (!p) return embedding;
+    const { dim } = this;
+    const out = new Float32Array(dim);
+    let norm = 0;
+    for (let i = 0; i < dim; i++) {
+      let sum = 0;
+      for (let j = 0, at = i * dim; j < dim; j++) sum += p[at + j] * embedding[j];
+      out[i] = sum;
+      norm += sum * sum;
+    }
+    const inv = 1 / (Math.sqrt(norm) || 1);
+    for (let i = 0; i < dim; i++) out[i] *= inv;
+    return out;
   }
 
   /** Builds centroids from labelled embeddings (with their small-face twins, if given); labels are sorted for a stable order. */
@@ -46,8 +70,9 @@ export class CentroidHead implements Head {
   }
 
   /** Cosine of one embedding with every prototype, without the penalties. */
-  cosines(embedding: Float32Array): Float32Array {
+  cosines(face: Float32Array): Float32Array {
     const { matrix, dim } = this;
+    const embedding = this.project(face);
     const out = new Float32Array(this.labels.length);
     const tail = dim - (dim % 4);
     for (let row = 0, offset = 0; row < out.length; row++, offset += dim) {
@@ -82,7 +107,7 @@ export class CentroidHead implements Head {
     let rows: Float32Array[];
     if (this.native && embeddings.length > 0) {
       const batch = new Float32Array(embeddings.length * this.dim);
-      embeddings.forEach((e, i) => batch.set(e, i * this.dim));
+      embeddings.forEach((e, i) => batch.set(this.project(e), i * this.dim));
       const all = await this.native.run(batch, embeddings.length);
       rows = embeddings.map((_, i) => all.slice(i * n, (i + 1) * n));
     } else {
@@ -97,7 +122,13 @@ export class CentroidHead implements Head {
     return dtype === 'float16' ? encodeFloat16(this.matrix) : new Uint8Array(this.matrix.slice().buffer);
   }
 
-  static fromBytes(labels: readonly string[], bytes: Uint8Array, dtype: PrototypeDtype = 'float32', penalties?: Float32Array): CentroidHead {
+  static fromBytes(
+    labels: readonly string[],
+    bytes: Uint8Array,
+    dtype: PrototypeDtype = 'float32',
+    penalties?: Float32Array,
+    projection: Float32Array | null = null,
+  ): CentroidHead {
     const values = dtype === 'float16' ? decodeFloat16(bytes) : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const dim = values.length / labels.length;
     if (!Number.isInteger(dim)) throw new Error(`the prototype file holds ${values.length} ${dtype} values, not a multiple of ${labels.length} labels`);
@@ -105,6 +136,7 @@ export class CentroidHead implements Head {
       labels,
       labels.map((_, i) => values.subarray(i * dim, (i + 1) * dim)),
       penalties,
+      projection,
     );
   }
 

@@ -1,8 +1,11 @@
 /** What every classifier head does: embeddings in, one score per known person out. */
 
-/** `centroid` needs no training; `fc1` and `fc2` are trained (see src/engine/train). */
+/**
+ * `centroid` needs no training; `fc1` and `fc2` are trained (see src/engine/train); `cosine` is
+ * trained from the prototypes (preset 6) and saved as a centroid head.
+ */
 export type HeadKind = 'centroid' | TrainableHeadKind;
-export type TrainableHeadKind = 'fc1' | 'fc2';
+export type TrainableHeadKind = 'fc1' | 'fc2' | 'cosine';
 
 export interface Head {
   readonly kind: HeadKind;
@@ -20,4 +23,4 @@ export interface Head {
  * cosines (a gap of 0.1 is 150:1 at 0.02); fc logits come from NLL training (0.5 at most
  * doubles their sharpness). Measured on synthetic faces and the 17-celebrity test split.
  */
-export const MIN_TEMPERATURE: Record<HeadKind, number> = { centroid: 0.02, fc1: 0.5, fc2: 0.5 };
+export const MIN_TEMPERATURE: Record<HeadKind, number> = { centroid: 0.02, cosine: 0.02, fc1: 0.5, fc2: 0.5 };

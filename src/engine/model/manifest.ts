@@ -44,6 +44,8 @@ export interface ModelManifest {
     dtype?: PrototypeDtype;
     /** Centroid heads: float32 file of one hubness penalty per label, subtracted from its cosine (a gallery). */
     penalties?: string;
+    /** Centroid heads: float16 file of a shared [dim x dim] map applied to a face before its cosines (training preset 6). */
+    projection?: string;
   };
   /** Class order of the head's scores. */
   labels: string[];

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CentroidHead } from '../heads/centroid.js';
+import { decodeFloat16 } from '../gallery/float16.js';
 import type { Head } from '../heads/head.js';
 import { loadLayersHead } from '../heads/layers-head.js';
 import { ModelFormatError, validateManifest, type ModelManifest } from './manifest.js';
@@ -33,14 +34,19 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
 const NATIVE_RANKING_FROM = 200;
 
 async function loadCentroidHead(dir: string, manifest: ModelManifest): Promise<CentroidHead> {
-  const { file, dtype, penalties } = manifest.head;
+  const { file, dtype, penalties, projection } = manifest.head;
   let weights: Float32Array | undefined;
   if (penalties) {
     const bytes = await readFile(path.join(dir, penalties));
     weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     if (weights.length !== manifest.labels.length) throw new ModelFormatError(`${penalties} holds ${weights.length} values for ${manifest.labels.length} labels`);
   }
-  const head = CentroidHead.fromBytes(manifest.labels, await readFile(path.join(dir, file)), dtype, weights);
+  let map: Float32Array | null = null;
+  if (projection) {
+    map = decodeFloat16(await readFile(path.join(dir, projection)));
+    if (map.length !== manifest.dim * manifest.dim) throw new ModelFormatError(`${projection} holds ${map.length} values, not ${manifest.dim}x${manifest.dim}`);
+  }
+  const head = CentroidHead.fromBytes(manifest.labels, await readFile(path.join(dir, file)), dtype, weights, map);
   // A gallery ranks on onnxruntime where it loads; a small model is as fast in JavaScript.
   if (manifest.labels.length >= NATIVE_RANKING_FROM) await head.useNative();
   return head;

@@ -13,6 +13,8 @@ import type { Box } from '../box.js';
 import type { SplitName } from '../dataset/folders.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { mapLimited } from '../concurrency.js';
+import { extractTwins } from '../extract/twins.js';
+import { extractDegraded } from './degraded-views.js';
 import { seededRandom } from '../math.js';
 
 export interface BankImage {
@@ -28,12 +30,20 @@ export interface BankImage {
   views: Float32Array[];
   /** Sample-paired views (pixel average with another training image, this image's label). */
   pairs: Float32Array[];
+  /** The small-face twin (extract/twins.ts), when the bank was asked for twins and the twin shows a face. */
+  twin?: Float32Array | null;
+  /** Views of the `degrade` recipe (degraded-views.ts), when asked for. */
+  degraded?: Float32Array[];
 }
 
 export interface LabelledFeature {
   person: string;
   label: number;
   embedding: Float32Array;
+  /** The photo's small-face twin, when the bank was asked for twins. */
+  twin?: Float32Array | null;
+  /** The photo's file (evaluation protocols that group photos by source read it). */
+  file?: string;
 }
 
 export interface BankStats {
@@ -55,8 +65,10 @@ export interface FeatureBank {
   stats: BankStats;
 }
 
+export type BankPhase = 'clean' | 'views' | 'pairs' | 'twins' | 'degraded';
+
 export interface BankProgress {
-  phase: 'clean' | 'views' | 'pairs';
+  phase: BankPhase;
   done: number;
   total: number;
 }
@@ -69,6 +81,10 @@ export interface BankOptions {
   augment: AugmentConfig;
   samplePairing: boolean;
   assumeCrop?: boolean;
+  /** Also the small-face twins of the train and val photos (preset 6 imprints with them). */
+  twins?: boolean;
+  /** Views of the `degrade` recipe per training photo (0: none). */
+  degrade?: number;
   onProgress?: (progress: BankProgress) => void;
   /**
    * Called between photos in every phase; throws to stop (RunCancelled). The photos in flight
@@ -201,8 +217,16 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
     });
   }
 
+  const extras = await photoExtras(options, train, splits.val.samples, stats);
   const labelled = (split: SplitName): LabelledFeature[] =>
-    splits[split].samples.filter((s) => labelOf(s.person) >= 0).map((s) => ({ person: s.person, label: labelOf(s.person), embedding: s.embedding }));
+    splits[split].samples
+      .filter((s) => labelOf(s.person) >= 0)
+      .map((s) => ({
+        person: s.person,
+        label: labelOf(s.person),
+        embedding: s.embedding,
+        ...(options.twins ? { twin: extras.twins.get(s.contentHash) ?? null } : {}),
+      }));
   stats.seconds = (Date.now() - started) / 1000;
   return {
     labels,
@@ -215,10 +239,54 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
       clean: s.embedding,
       views: views[i].filter(Boolean),
       pairs: pairs[i].filter((p): p is Float32Array => p !== null),
+      ...(options.twins ? { twin: extras.twins.get(s.contentHash) ?? null } : {}),
+      ...(options.degrade ? { degraded: extras.degraded.get(s.contentHash) ?? [] } : {}),
     })),
     val: labelled('val'),
     test: labelled('test'),
     testSplit: testSplitFingerprint(splits.test.samples.filter((s) => labelOf(s.person) >= 0)),
     stats,
   };
+}
+
+type PhotoRef = { file: string; contentHash: string; box: Box };
+
+/** Twins of the train and val photos and degraded views of the train photos, as the options ask; cached like every view. */
+async function photoExtras(
+  options: BankOptions,
+  trainPhotos: readonly PhotoRef[],
+  valPhotos: readonly PhotoRef[],
+  stats: BankStats,
+): Promise<{ twins: Map<string, Float32Array | null>; degraded: Map<string, Float32Array[]> }> {
+  const twins = new Map<string, Float32Array | null>();
+  const degraded = new Map<string, Float32Array[]>();
+  const { pool, db, backbone } = options;
+  if (options.twins && !options.assumeCrop) {
+    const made = await extractTwins({
+      pool,
+      db,
+      backbone,
+      photos: [...trainPhotos, ...valPhotos],
+      checkpoint: options.checkpoint,
+      onProgress: (p) => options.onProgress?.({ phase: 'twins', done: p.done, total: p.total }),
+    });
+    for (const [hash, twin] of made.byHash) twins.set(hash, twin);
+    stats.cached += made.stats.cached;
+    stats.computed += made.stats.photos - made.stats.cached;
+  }
+  if (options.degrade && !options.assumeCrop) {
+    const made = await extractDegraded({
+      pool,
+      db,
+      backbone,
+      photos: trainPhotos,
+      count: options.degrade,
+      checkpoint: options.checkpoint,
+      onProgress: (done, total) => options.onProgress?.({ phase: 'degraded', done, total }),
+    });
+    for (const [hash, views] of made.byHash) degraded.set(hash, views);
+    stats.cached += made.cached;
+    stats.computed += made.computed;
+  }
+  return { twins, degraded };
 }

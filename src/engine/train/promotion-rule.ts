@@ -89,8 +89,10 @@ export function decidePromotion(candidate: CandidateModel, answering: AnsweringM
 
   if (answering.testTop1 === null) return { promoted: true, reason: `${run} replaces ${current}, whose test accuracy is unknown` };
   const basis = answering.labels === null ? '; its data is unknown' : splitsKnown ? ' on the same test split' : ' on the same people';
-  const versus = `${current} (${pct(answering.testTop1)})${basis}`;
-  if (candidate.testTop1 > answering.testTop1) return { promoted: true, reason: `${run} beats ${versus}` };
-  const tie = candidate.testTop1 === answering.testTop1 ? '; a tie keeps the current model' : '';
-  return { promoted: false, reason: `${run} does not beat ${versus}${tie}` };
+  const versus = `${current} (${pct(answering.testTop1)})`;
+  const points = Math.abs(candidate.testTop1 - answering.testTop1) * 100;
+  const by = `${points.toFixed(2)} ${points === 1 ? 'point' : 'points'}`;
+  if (candidate.testTop1 > answering.testTop1) return { promoted: true, reason: `${run} beats ${versus} by ${by}${basis}` };
+  if (candidate.testTop1 === answering.testTop1) return { promoted: false, reason: `${run} does not beat ${versus}${basis}; a tie keeps the current model` };
+  return { promoted: false, reason: `${run} misses ${versus} by ${by}${basis}` };
 }

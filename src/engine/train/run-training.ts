@@ -5,22 +5,20 @@
  * its id at once).
  */
 import path from 'node:path';
-import { cancelRun, failRun, finishRun, markRunning, recordEpoch, saveResult, type Database } from '../../store/index.js';
+import { cancelRun, failRun, finishRun, interruptRun, markRunning, recordEpoch, saveResult, type Database } from '../../store/index.js';
 import type { EmbedderPool } from '../extract/pool.js';
-import { evaluateScores, calibrationReport } from '../heads/evaluate.js';
-import { MIN_TEMPERATURE } from '../heads/head.js';
-import { LayersHead } from '../heads/layers-head.js';
-import { fitTemperature, type Scored } from '../heads/metrics.js';
+import { evaluateScores, calibrationReport, scoreSamples } from '../heads/evaluate.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../model/manifest.js';
 import { writeModelDir } from '../model/model-dir.js';
 import { referenceThumbnails, thumbnailPath } from '../dataset/build-index.js';
 import { CentroidHead } from '../heads/centroid.js';
-import { buildFeatureBank, type FeatureBank, type LabelledFeature } from './feature-bank.js';
-import { serialiseHeadModel } from './heads.js';
+import { buildFeatureBank, type FeatureBank } from './feature-bank.js';
+import { trainDenseModel } from './dense-run.js';
+import { trainImprintedModel } from './imprint-run.js';
+import type { HeadTrainingHooks, TrainedModel } from './trained-model.js';
 import type { RunConfig } from './presets.js';
-import { estimateEta, type TrainingOutcome, type TrainingProgress } from './progress.js';
+import { estimateEta, phaseEta, type TrainingOutcome, type TrainingProgress } from './progress.js';
 import { promoteIfBetter } from './promotion.js';
-import { trainHead } from './trainer.js';
 import { CelebError } from '../errors.js';
 import { recordGallery } from '../gallery/leaderboard-row.js';
 
@@ -34,6 +32,8 @@ export interface RunContext {
   modelDir: string;
   onProgress: (progress: TrainingProgress) => void;
   shouldStop: () => boolean;
+  /** True when the stop is a shutdown: the run then ends as interrupted, not cancelled. */
+  interrupted?: () => boolean;
 }
 
 export class RunCancelled extends CelebError {
@@ -41,11 +41,6 @@ export class RunCancelled extends CelebError {
   constructor(message = 'The run was cancelled.') {
     super('cancelled', message);
   }
-}
-
-async function scored(head: LayersHead, samples: readonly LabelledFeature[]): Promise<Scored[]> {
-  const scores = await head.scores(samples.map((s) => s.embedding));
-  return samples.map((s, i) => ({ scores: scores[i], label: s.label }));
 }
 
 /** One reference thumbnail per person, chosen as in `celeb index`: the photo nearest the person's mean face. */
@@ -58,7 +53,7 @@ async function thumbnails(bank: FeatureBank): Promise<Record<string, Uint8Array>
 function manifestFor(
   ctx: RunContext,
   bank: FeatureBank,
-  temperature: number,
+  trained: TrainedModel,
   metrics: ModelManifest['metrics'],
   thumbs: Record<string, string>,
 ): ModelManifest {
@@ -67,21 +62,21 @@ function manifestFor(
   bank.train.forEach((s) => count('train', s.person));
   bank.val.forEach((s) => count('val', s.person));
   bank.test.forEach((s) => count('test', s.person));
-  const { config } = ctx;
-  const source = path.relative(process.cwd(), config.data) || '.';
+  const source = path.relative(process.cwd(), ctx.config.data) || '.';
   return {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     created: new Date().toISOString(),
-    backbone: config.backbone,
+    backbone: ctx.config.backbone,
     dim: bank.train[0].clean.length,
-    head: { kind: config.head, file: 'head/model.json', config: { ...config, data: source } },
+    head: { ...trained.manifestHead, config: { ...trained.manifestHead.config, data: source, ...(trained.notes ? { notes: trained.notes } : {}) } },
     labels: bank.labels,
-    temperature,
+    temperature: trained.temperature,
     thumbnails: thumbs,
     data: { source, images: { train: bank.train.length, val: bank.val.length, test: bank.test.length }, perPerson, testSplit: bank.testSplit },
     metrics,
-    run: { id: ctx.runId, preset: config.preset },
+    ...(trained.similarity ? { similarity: trained.similarity } : {}),
+    run: { id: ctx.runId, preset: ctx.config.preset },
   };
 }
 
@@ -92,6 +87,7 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
   const seconds = () => (Date.now() - started) / 1000;
   try {
     markRunning(db, runId, ctx.backend);
+    let phaseClock = { phase: '', at: Date.now(), done: 0 };
     const bank = await buildFeatureBank({
       data: config.data,
       pool: ctx.pool,
@@ -100,11 +96,17 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
       augment: config.augment,
       samplePairing: config.samplePairing,
       assumeCrop: config.assumeCrop,
+      // Prototypes are imprinted with the small-face twins, as the gallery's are.
+      twins: config.init === 'prototypes',
+      degrade: config.augment.degrade,
       // Between photos, so a cancel takes effect within about one photo's embedding in every phase.
       checkpoint: () => {
         if (ctx.shouldStop()) throw new RunCancelled();
       },
-      onProgress: (p) => ctx.onProgress({ runId, phase: 'extract', step: p.phase, done: p.done, total: p.total }),
+      onProgress: (p) => {
+        if (p.phase !== phaseClock.phase) phaseClock = { phase: p.phase, at: Date.now(), done: p.done };
+        ctx.onProgress({ runId, phase: 'extract', step: p.phase, done: p.done, total: p.total, etaSeconds: phaseEta(phaseClock, p.done, p.total) });
+      },
     });
     if (ctx.shouldStop()) throw new RunCancelled();
     if (bank.labels.length < 2) throw new Error(`training needs at least two people in ${config.data}/train`);
@@ -112,7 +114,7 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     const epochSeconds: number[] = [];
     let bestEpoch = 0;
     let bestLoss = Infinity;
-    const trained = await trainHead(bank, config, {
+    const hooks: HeadTrainingHooks = {
       shouldStop: ctx.shouldStop,
       onEpoch: (e) => {
         epochSeconds.push(e.seconds);
@@ -131,26 +133,29 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
           etaSeconds: estimateEta(epochSeconds, e.epochs - e.epoch),
         });
       },
-    });
+    };
+    const trained =
+      config.head === 'cosine'
+        ? await trainImprintedModel(bank, config, { ...hooks, onStage: (step, done, total) => ctx.onProgress({ runId, phase: 'fit', step, done, total }) })
+        : await trainDenseModel(bank, config, hooks);
     if (trained.stopped) {
-      trained.model.dispose();
+      trained.head.dispose();
       throw new RunCancelled();
     }
 
     ctx.onProgress({ runId, phase: 'evaluate' });
-    const head = new LayersHead(config.head, bank.labels, trained.model);
-    const testScored = await scored(head, bank.test);
+    const testScored = await scoreSamples(trained.head, bank.test);
     const test = evaluateScores(bank.labels, testScored);
-    const temperature = fitTemperature(await scored(head, bank.val.length ? bank.val : bank.test), MIN_TEMPERATURE[config.head]);
-    const { eceBefore, eceAfter } = calibrationReport(testScored, 1, temperature);
+    const { eceBefore, eceAfter } = calibrationReport(testScored, 1, trained.temperature);
+    const temperature = trained.temperature;
 
     ctx.onProgress({ runId, phase: 'save' });
     const modelPath = path.join(ctx.modelDir, 'runs', `run-${runId}`);
     const metrics = { testTop1: test.top1, testTop3: test.top3, eceBefore, eceAfter };
     const pictures = await thumbnails(bank);
     const thumbs = Object.fromEntries(bank.labels.filter((p) => pictures[thumbnailPath(p)]).map((p) => [p, thumbnailPath(p)]));
-    await writeModelDir(modelPath, manifestFor(ctx, bank, temperature, metrics, thumbs), { ...(await serialiseHeadModel(trained.model)), ...pictures });
-    head.dispose();
+    await writeModelDir(modelPath, manifestFor(ctx, bank, trained, metrics, thumbs), { ...trained.files, ...pictures });
+    trained.head.dispose();
     saveResult(db, runId, {
       testTop1: test.top1,
       testTop3: test.top3,
@@ -181,6 +186,10 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     };
   } catch (error) {
     if (error instanceof RunCancelled) {
+      if (ctx.interrupted?.()) {
+        interruptRun(db, runId);
+        return { ...base, status: 'interrupted', error: 'interrupted: the program was stopped during the run', seconds: seconds() };
+      }
       cancelRun(db, runId);
       return { ...base, status: 'cancelled', seconds: seconds() };
     }

@@ -48,6 +48,8 @@ export interface TrainHooks {
   shouldStop?: () => boolean;
   /** Matrix products on onnxruntime (default, when it loads) or in JavaScript. */
   matmul?: MatMulKind;
+  /** Starting weights (e.g. imprinted prototypes); default: seeded Glorot-uniform. */
+  initial?: DenseHeadWeights;
 }
 
 export interface TrainedHead {
@@ -88,7 +90,7 @@ export async function trainHead(bank: FeatureBank, config: TrainConfig, hooks: T
   const dim = bank.train[0].clean.length;
   const classes = bank.labels.length;
   const mm = createMatMul(hooks.matmul ?? 'onnx');
-  const head = initDenseHead(config.head, dim, classes, config.seed);
+  const head = hooks.initial ? cloneHead(hooks.initial) : initDenseHead(config.head, dim, classes, config.seed);
   const params = parameters(head);
   const optimizer = new Adam(params, { learningRate: config.learningRate, weightDecay: config.weightDecay });
   const random = seededRandom(config.seed);

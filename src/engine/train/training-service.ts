@@ -8,9 +8,10 @@ import type { BackendChoice } from '../../config.js';
 import { CelebError } from '../errors.js';
 import { createRun, failRun, getRun, interruptRun, type Database } from '../../store/index.js';
 import { plannedRuntimeLabel } from '../runtime/runtime.js';
-import { runConfig, type PresetId, type RunConfig, type RunOverrides } from './presets.js';
+import { defaultPreset, runConfig, type PresetId, type RunConfig, type RunOverrides } from './presets.js';
+import { gallerySplitBackbone } from '../gallery/split-layout.js';
 import type { TrainingOutcome, TrainingProgress } from './progress.js';
-import type { FromTrainingWorker, TrainingWorkerData } from './worker-protocol.js';
+import { CANCEL, INTERRUPT, type FromTrainingWorker, type TrainingWorkerData } from './worker-protocol.js';
 
 export interface TrainingServiceOptions {
   db: Database;
@@ -32,6 +33,8 @@ export interface RunningTraining {
   startedAt: number;
   /** Latest progress, null until the worker reports. */
   progress: TrainingProgress | null;
+  /** True once the run waits at a checkpoint of a closed gate (see `hold`). */
+  held: boolean;
 }
 
 export class TrainingBusyError extends CelebError {
@@ -42,6 +45,9 @@ export class TrainingBusyError extends CelebError {
 }
 
 type Listener<T> = (value: T) => void;
+
+/** How long shutdown waits for a run to stop by itself before terminating its worker. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 interface Active extends RunningTraining {
   worker: Worker;
@@ -57,13 +63,15 @@ export class TrainingService {
   private latest: Promise<TrainingOutcome> | null = null;
   private readonly progressListeners = new Set<Listener<TrainingProgress>>();
   private readonly finishListeners = new Set<Listener<TrainingOutcome>>();
+  /** Shared with every run's worker: while 1, runs wait at their next checkpoint. */
+  private readonly holdFlag = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly options: TrainingServiceOptions) {}
 
   get current(): RunningTraining | null {
     if (!this.active) return null;
-    const { runId, config, startedAt, progress } = this.active;
-    return { runId, config, startedAt, progress };
+    const { runId, config, startedAt, progress, held } = this.active;
+    return { runId, config, startedAt, progress, held };
   }
 
   onProgress(listener: Listener<TrainingProgress>): () => void {
@@ -77,9 +85,13 @@ export class TrainingService {
   }
 
   /** Creates the run row and starts the worker; throws TrainingBusyError while another run is going. */
-  start(preset: PresetId, overrides: RunOverrides = {}): RunningTraining {
+  start(requested: PresetId | 'default', overrides: RunOverrides = {}): RunningTraining {
     if (this.active) throw new TrainingBusyError(this.current!);
-    const config = runConfig(preset, overrides.data ?? `${this.options.dataDir}/face_data`, overrides);
+    const dataDir = overrides.data ?? `${this.options.dataDir}/face_data`;
+    // On a gallery split, runs use the split's backbone (the gallery's) and default to preset 6.
+    const splitBackbone = gallerySplitBackbone(dataDir);
+    const preset = requested === 'default' ? defaultPreset(splitBackbone !== undefined) : requested;
+    const config = runConfig(preset, dataDir, overrides, splitBackbone);
     const runId = createRun(this.options.db, {
       preset,
       config: { ...config },
@@ -100,18 +112,21 @@ export class TrainingService {
       onnxThreads: this.options.onnxThreads ?? 1,
       workers: this.options.workers,
       cancelFlag: cancelFlag.buffer,
+      holdFlag: this.holdFlag.buffer,
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
     let settle: (outcome: TrainingOutcome) => void = () => undefined;
     const done = new Promise<TrainingOutcome>((resolve) => (settle = resolve));
-    const active: Active = { runId, config, startedAt: Date.now(), progress: null, worker, cancelFlag, done, interrupting: false };
+    const active: Active = { runId, config, startedAt: Date.now(), progress: null, held: false, worker, cancelFlag, done, interrupting: false };
     this.active = active;
     this.latest = done;
 
     let outcome: TrainingOutcome | null = null;
     let crash = '';
     worker.on('message', (message: FromTrainingWorker) => {
-      if (message.type === 'progress') {
+      if (message.type === 'held') {
+        active.held = true;
+      } else if (message.type === 'progress') {
         active.progress = message.progress;
         for (const listener of this.progressListeners) listener(message.progress);
       } else {
@@ -150,8 +165,22 @@ export class TrainingService {
   /** Asks the running run to stop at its next batch; it ends as `cancelled`. False when nothing runs. */
   cancel(): boolean {
     if (!this.active) return false;
-    Atomics.store(this.active.cancelFlag, 0, 1);
+    Atomics.store(this.active.cancelFlag, 0, CANCEL);
+    Atomics.notify(this.holdFlag, 0);
     return true;
+  }
+
+  /**
+   * Holds runs at their next checkpoint (after the feature bank, between batches) until the
+   * returned function is called; a cancel or a shutdown still ends them. For tests of what
+   * happens during a run, so they never race the run's speed.
+   */
+  hold(): () => void {
+    Atomics.store(this.holdFlag, 0, 1);
+    return () => {
+      Atomics.store(this.holdFlag, 0, 0);
+      Atomics.notify(this.holdFlag, 0);
+    };
   }
 
   /** The outcome of the current run, or of the latest one if it has ended; null before any run. */
@@ -159,12 +188,25 @@ export class TrainingService {
     return this.latest;
   }
 
-  /** Shutdown: stop the worker now and record the run as interrupted (not failed, not cancelled). */
+  /**
+   * Shutdown: the run stops at its next checkpoint (within about a batch) and records itself as
+   * interrupted (not failed, not cancelled). A worker that has not ended after SHUTDOWN_GRACE_MS
+   * is terminated and the run recorded here. The worker is not terminated at once because a
+   * native onnxruntime call in flight in a terminated thread aborts the whole process.
+   */
   async shutdown(): Promise<void> {
     const active = this.active;
     if (!active) return;
     active.interrupting = true;
-    await active.worker.terminate(); // the exit handler records the interruption
+    Atomics.store(active.cancelFlag, 0, INTERRUPT);
+    Atomics.notify(this.holdFlag, 0);
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      active.done.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!ended) await active.worker.terminate(); // the exit handler records the interruption
     await active.done;
   }
 }

@@ -15,6 +15,13 @@ export interface TrainingWorkerData {
   workers: number;
   /** Int32 flag: 1 = stop at the next batch. Shared memory, so it works even while the worker computes. */
   cancelFlag: SharedArrayBuffer;
+  /** Int32 gate: while 1, the run waits at its next checkpoint (tests hold a run open; see TrainingService.hold). */
+  holdFlag: SharedArrayBuffer;
 }
 
-export type FromTrainingWorker = { type: 'progress'; progress: TrainingProgress } | { type: 'outcome'; outcome: TrainingOutcome };
+/** Values of a run's cancel flag: 1 a cancel (the run ends as cancelled), 2 a shutdown (it ends as interrupted). */
+export const CANCEL = 1;
+export const INTERRUPT = 2;
+
+/** `held`: the run reached a checkpoint while the gate was closed and is waiting there. */
+export type FromTrainingWorker = { type: 'progress'; progress: TrainingProgress } | { type: 'outcome'; outcome: TrainingOutcome } | { type: 'held' };

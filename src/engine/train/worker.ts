@@ -5,6 +5,7 @@ import { EmbedderPool } from '../extract/pool.js';
 import { selectBackend } from '../runtime/backend.js';
 import { runtimeLabel } from '../runtime/runtime.js';
 import { runTraining } from './run-training.js';
+import { INTERRUPT } from './worker-protocol.js';
 import type { TrainingOutcome } from './progress.js';
 import type { FromTrainingWorker, TrainingWorkerData } from './worker-protocol.js';
 
@@ -14,6 +15,18 @@ const send = (message: FromTrainingWorker) => port.postMessage(message);
 
 const data = workerData as TrainingWorkerData;
 const cancelFlag = new Int32Array(data.cancelFlag);
+const holdFlag = new Int32Array(data.holdFlag);
+
+/** Cancelled or shut down? Waits first while the gate is closed, so a held run neither ends nor moves on by itself. */
+let toldHeld = false;
+function shouldStop(): boolean {
+  while (Atomics.load(holdFlag, 0) === 1 && Atomics.load(cancelFlag, 0) === 0) {
+    if (!toldHeld) send({ type: 'held' });
+    toldHeld = true;
+    Atomics.wait(holdFlag, 0, 1, 100);
+  }
+  return Atomics.load(cancelFlag, 0) !== 0;
+}
 const started = Date.now();
 // This thread does not own crash recovery: the process that created the run does.
 const db = openDatabase(data.dbPath, { recoverInterruptedRuns: false });
@@ -30,7 +43,8 @@ try {
     backend: runtimeLabel(pool.runtime),
     modelDir: data.modelDir,
     onProgress: (progress) => send({ type: 'progress', progress }),
-    shouldStop: () => Atomics.load(cancelFlag, 0) === 1,
+    shouldStop,
+    interrupted: () => Atomics.load(cancelFlag, 0) === INTERRUPT,
   });
 } catch (error) {
   // Start-up failed (models, backend): the run never got going.

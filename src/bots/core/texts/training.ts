@@ -20,7 +20,9 @@ export function progressSummary(p: TrainingProgress | null): string {
   if (!p) return 'starting…';
   switch (p.phase) {
     case 'extract':
-      return `preparing features (${p.step}) ${p.done}/${p.total}`;
+      return `preparing features (${p.step}) ${p.done}/${p.total}${Number.isFinite(p.etaSeconds) ? ` · ETA ${formatDuration(p.etaSeconds)}` : ''}`;
+    case 'fit':
+      return p.step === 'whitening' ? `choosing the shared space on the validation photos (${p.done + 1}/${p.total})` : 'refitting on train + val photos…';
     case 'train':
       return (
         `epoch ${p.epoch}/${p.epochs} · train loss ${p.trainLoss.toFixed(4)} · val loss ${p.valLoss.toFixed(4)} · ` +
@@ -38,6 +40,7 @@ export function usageText(syntax: Syntax, problem?: string): RichText {
     ...(problem ? [[problem]] : []),
     [`Start a training run with ${syntax.train}; stop it with ${syntax.cancel}. The presets:`],
     ...PRESET_IDS.map((id): RichText => [`${id}: ${describePreset(PRESETS[id])}`]),
+    ['Without a preset number (Telegram: /train default) the run is preset 6 on the gallery split, which starts from the gallery, else preset 2.'],
   );
 }
 
