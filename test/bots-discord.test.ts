@@ -42,9 +42,11 @@ test('the slash commands register to a guild and globally, /train for administra
   assert.equal(run.name, 'run');
   assert.deepEqual(
     run.choices?.map((c) => c.value),
-    [1, 2, 3, 4, 5],
+    [1, 2, 3, 4, 5, 6],
   );
   assert.equal(run.choices?.[4].name, '5: fc1 + NLL + sample pairing, 100 epochs');
+  assert.equal(run.choices?.[5].name, '6: imprinted cosine head + CosFace 0.1, 10 epochs');
+  assert.equal(run.required, false, "/train without a preset starts the data's default (6 on a gallery split)");
 
   // `npm run discord:register` is the same function behind the configuration.
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'src', 'bots', 'register-discord.js')], {

@@ -105,6 +105,34 @@ test('migration 3: results of an older database get test_split NULL; new results
   assert.equal(getResult(db, 1)?.testSplit, 'abc');
 });
 
+test('migration 5: a version-4 database keeps its runs, epochs and results, and then takes preset 6', (t) => {
+  const file = freshFile('v4');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const old = new BetterSqlite3(file);
+  old.pragma('foreign_keys = ON');
+  migrate(old, MIGRATIONS.slice(0, 4));
+  old.exec(
+    `INSERT INTO runs (id, preset, config, backbone, backend, head, loss, sample_pairing, epochs, status) VALUES (1, 5, '{}', 'b', 'wasm', 'fc1', 'nll', 1, 3, 'done')`,
+  );
+  old.exec(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, val_accuracy, seconds) VALUES (1, 1, 0.9, 0.8, 0.5, 1)`);
+  old.exec(`INSERT INTO results (run_id, test_top1, test_top3, per_person, confusion) VALUES (1, 0.5, 0.7, '{}', '{"labels":[],"matrix":[]}')`);
+  assert.throws(
+    () =>
+      old.exec(`INSERT INTO runs (preset, config, backbone, backend, head, loss, sample_pairing, epochs) VALUES (6, '{}', 'b', 'w', 'cosine', 'nll', 0, 3)`),
+    /CHECK/,
+  );
+  old.close();
+  const db = open(t, file);
+  assert.equal(readSchemaVersion(db), LATEST_SCHEMA_VERSION);
+  assert.equal(getRun(db, 1)?.preset, 5);
+  assert.equal(getRun(db, 1)?.history.length, 1, 'the epochs survived the rebuild (no cascade)');
+  assert.equal(getResult(db, 1)?.testTop1, 0.5);
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are on again');
+  const id = createRun(db, { preset: 6, config: {}, backbone: 'b', backend: 'w', head: 'cosine', loss: 'nll', samplePairing: false, epochs: 3 });
+  assert.equal(getRun(db, id)?.preset, 6);
+  assert.throws(() => db.exec(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, val_accuracy, seconds) VALUES (99, 1, 1, 1, 0.5, 1)`), /FOREIGN KEY/);
+});
+
 test('open: ":memory:" works and skips WAL', (t) => {
   const db = open(t, ':memory:');
   assert.equal(db.pragma('journal_mode', { simple: true }), 'memory');

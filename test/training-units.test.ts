@@ -188,3 +188,44 @@ test('sample-pairing partners stay within blocks of at most 2,048 images (bounde
   }
   assert.deepEqual(pairPartners(0, ['only'], 2), []);
 });
+
+test('preset 6 and the data: on a gallery split runs take its backbone, default to preset 6 and never flip views of a +flip backbone', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { gallerySplitBackbone, SPLIT_INFO_FILE } = await import('../src/engine/gallery/split-layout.js');
+  const { defaultPreset, describePreset: describe } = await import('../src/engine/train/presets.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'celeb-split-'));
+  try {
+    assert.equal(gallerySplitBackbone(dir), undefined, 'an imported dataset is no gallery split');
+    assert.equal(defaultPreset(false), 2);
+    writeFileSync(path.join(dir, SPLIT_INFO_FILE), JSON.stringify({ made: 'celeb gallery split', backbone: 'faceres+faceapi+flip' }));
+    const backbone = gallerySplitBackbone(dir);
+    assert.equal(backbone, 'faceres+faceapi+flip');
+    assert.equal(defaultPreset(backbone !== undefined), 6);
+    const six = runConfig(6, dir, {}, backbone);
+    assert.deepEqual(
+      [
+        six.head,
+        six.init,
+        six.margin,
+        six.whitening,
+        six.learningRate,
+        six.epochs,
+        six.backbone,
+        six.augment.flipProbability,
+        six.augment.views,
+        six.augment.degrade,
+      ],
+      ['cosine', 'prototypes', 0.1, false, 1e-4, 10, 'faceres+faceapi+flip', 0, 0, 1],
+    );
+    assert.equal(describe(PRESETS[6]), 'imprinted cosine head + CosFace 0.1, 10 epochs');
+    // An explicit backbone wins; a plain one keeps flipped views; the original presets keep their learning rate.
+    const two = runConfig(2, dir, { backbone: 'faceres' }, backbone);
+    assert.deepEqual([two.backbone, two.augment.flipProbability, two.learningRate, two.init], ['faceres', 0.5, 0.003, 'random']);
+    assert.throws(() => runConfig(6, dir, { init: 'random' }), /starts from the prototypes/);
+    assert.throws(() => runConfig(2, dir, { margin: 1 }), /margin/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

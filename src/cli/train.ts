@@ -11,7 +11,7 @@ import { intOption, parse, UsageError } from './args.js';
 
 const USAGE =
   'celeb train --run <1-6> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] ' +
-  '[--init random|prototypes] [--margin 0.1] [--no-whitening] [--backbone ID] [--lr 0.003] [--seed 42] [--views 8] [--degrade N] ' +
+  '[--init random|prototypes] [--margin 0.1] [--whitening] [--backbone ID] [--lr 0.003] [--seed 42] [--views 8] [--degrade N] ' +
   '[--data data/face_data] [--crop] [--json]';
 
 function numberOption(value: string | undefined, name: string): number | undefined {
@@ -85,7 +85,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
       degrade: { type: 'string' },
       init: { type: 'string' },
       margin: { type: 'string' },
-      'no-whitening': { type: 'boolean' },
+      whitening: { type: 'boolean' },
       data: { type: 'string' },
       crop: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -111,7 +111,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
     assumeCrop: values.crop,
     init: choice(values.init, 'init', ['random', 'prototypes'] as const),
     margin: values.margin === undefined ? undefined : marginOption(values.margin),
-    whitening: values['no-whitening'] ? false : undefined,
+    whitening: values.whitening ? true : undefined,
     augment: {
       ...(values.views === undefined ? {} : { views: intOption(values.views, 'views', 0, 0) }),
       ...(values.degrade === undefined ? {} : { degrade: intOption(values.degrade, 'degrade', 0, 0) }),

@@ -225,6 +225,7 @@ export async function buildFeatureBank(options: BankOptions): Promise<FeatureBan
         person: s.person,
         label: labelOf(s.person),
         embedding: s.embedding,
+        file: s.file,
         ...(options.twins ? { twin: extras.twins.get(s.contentHash) ?? null } : {}),
       }));
   stats.seconds = (Date.now() - started) / 1000;

@@ -39,7 +39,9 @@ export const PRESETS: Record<PresetId, TrainingPreset> = {
   3: { id: 3, head: 'fc1', loss: 'focal', samplePairing: false, epochs: 50, ...ORIGINAL },
   4: { id: 4, head: 'fc1', loss: 'nll', samplePairing: false, epochs: 100, ...ORIGINAL },
   5: { id: 5, head: 'fc1', loss: 'nll', samplePairing: true, epochs: 100, ...ORIGINAL },
-  // Measured on the gallery split (README, "Training on the gallery"): views and degraded views chosen there.
+  // Every setting measured on the gallery split (README, "Training on the gallery"): whitening lifted
+  // the held-out photos but lost 1.7 points on photos from another source, so it is off; one
+  // degraded view per photo beat one augmented view and none.
   6: {
     id: 6,
     head: 'cosine',
@@ -48,10 +50,10 @@ export const PRESETS: Record<PresetId, TrainingPreset> = {
     epochs: 10,
     init: 'prototypes',
     margin: 0.1,
-    whitening: true,
+    whitening: false,
     views: 0,
-    degrade: 0,
-    learningRate: 3e-5,
+    degrade: 1,
+    learningRate: 1e-4,
   },
 };
 
