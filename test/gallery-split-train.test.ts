@@ -63,6 +63,7 @@ before(async () => {
 
 type Counts = { train: number; val: number; test: number };
 type Built = {
+  backbone: string;
   people: number;
   photos: number;
   testSplit: string;
@@ -161,6 +162,54 @@ test('a run on the gallery split is measured on the gallery test photos and prom
     `run ${b.runId} (${(b.testAccuracy * 100).toFixed(2)}%) beats the shipped default model (25.00%) by ${(b.testAccuracy * 100 - 25).toFixed(2)} points on the same test split`,
   );
 });
+
+test(
+  'preset 6 on the gallery split: a gallery model that starts from the prototypes, promoted when it beats the gallery row and refused when it misses',
+  { timeout: SLOW_MS },
+  async () => {
+    const file = path.join(models, 'default', 'model.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { metrics: { testTop1: number; testTop3: number } };
+    const setGallery = (top1: number) => writeFileSync(file, JSON.stringify({ ...manifest, metrics: { testTop1: top1, testTop3: top1 } }, null, 2));
+    try {
+      setGallery(1);
+      assert.equal((await celeb(['model', 'use', 'default'], env)).code, 0);
+      const missed = await celeb(['train', '--run', '6', '--epochs', '3', '--json'], env);
+      const [m] = jsonLines(missed.stdout) as Run[];
+      assert.equal(m.status, 'done', missed.stderr);
+      assert.equal(m.promoted, false);
+      // The tiny split is easy (the run may reach 100% too): a tie is refused like a miss.
+      assert.match(
+        m.promotion,
+        /^run \d+ \([\d.]+%\) (misses the shipped default model \(100\.00%\) by [\d.]+ points on the same test split|does not beat the shipped default model \(100\.00%\) on the same test split; a tie keeps the current model)$/,
+      );
+      // Its model is a gallery model: prototypes on the split's backbone, a similarity scale, thumbnails.
+      const run = JSON.parse(readFileSync(path.join(models, 'runs', `run-${m.runId}`, 'model.json'), 'utf8')) as {
+        backbone: string;
+        head: { kind: string; file: string };
+        similarity?: unknown;
+        thumbnails: Record<string, string>;
+      };
+      assert.deepEqual([run.head.kind, run.head.file, run.backbone], ['centroid', 'prototypes.f16', built.backbone]);
+      assert.ok(run.similarity, 'a "% similar" scale refitted on validation');
+      assert.equal(Object.keys(run.thumbnails).length, 4);
+
+      setGallery(0.25);
+      const won = await celeb(['train', '--run', '6', '--epochs', '3', '--json'], env);
+      const [w] = jsonLines(won.stdout) as Run[];
+      assert.equal(w.status, 'done', won.stderr);
+      assert.deepEqual([w.promoted, w.testAccuracy], [true, m.testAccuracy], 'promoted, and seeded: the same accuracy as the first run');
+      assert.match(w.promotion, /beats the shipped default model \(25\.00%\) by [\d.]+ points on the same test split$/);
+      const answer = await celeb(
+        ['which', path.join(source, readdirSync(source)[0], readdirSync(path.join(source, readdirSync(source)[0]))[0]), '--json'],
+        env,
+      );
+      assert.equal((JSON.parse(answer.stdout) as { model: string }).model, `run-${w.runId}`, 'photos are answered by the promoted run');
+    } finally {
+      writeFileSync(file, JSON.stringify(manifest, null, 2));
+      await celeb(['model', 'use', 'default'], env);
+    }
+  },
+);
 
 test('a run on other data (the same photos imported with another split) never replaces the gallery', { timeout: SLOW_MS }, async () => {
   assert.equal((await celeb(['model', 'use', 'default'], env)).code, 0);
