@@ -3,11 +3,12 @@
  * starting from imprinted prototypes (`--init prototypes`), calibrated on validation, saved as a
  * tfjs layers model.
  */
+import { scoreSamples } from '../heads/evaluate.js';
 import { MIN_TEMPERATURE } from '../heads/head.js';
 import { LayersHead } from '../heads/layers-head.js';
 import { fitTemperature, type Scored } from '../heads/metrics.js';
 import { prototypeWithTwins } from '../heads/prototype.js';
-import type { FeatureBank, LabelledFeature } from './feature-bank.js';
+import type { FeatureBank } from './feature-bank.js';
 import { serialiseHeadModel } from './heads.js';
 import { initDenseHead, type DenseHeadWeights } from './native/dense-head.js';
 import { productJs, matrix } from './native/matmul.js';
@@ -15,11 +16,6 @@ import type { RunConfig } from './presets.js';
 import { trainHead } from './trainer.js';
 import type { HeadTrainingHooks, TrainedModel } from './trained-model.js';
 import { stack } from './schedule.js';
-
-async function scored(head: LayersHead, samples: readonly LabelledFeature[]): Promise<Scored[]> {
-  const scores = await head.scores(samples.map((s) => s.embedding));
-  return samples.map((s, i) => ({ scores: scores[i], label: s.label }));
-}
 
 /** Unit class means of `rows` (one per training photo, with its twin where known), [classes x width]. */
 function classMeans(bank: FeatureBank, rows: readonly Float32Array[], twins: readonly (Float32Array | null)[]): Float32Array[] {
@@ -71,7 +67,7 @@ export async function trainDenseModel(bank: FeatureBank, config: RunConfig, hook
   const initial = config.init === 'prototypes' ? imprintedDenseHead(bank, config) : undefined;
   const trained = await trainHead(bank, config, { ...hooks, initial });
   const head = new LayersHead(config.head, bank.labels, trained.model);
-  const temperature = fitTemperature(await scored(head, bank.val.length ? bank.val : bank.test), MIN_TEMPERATURE[config.head]);
+  const temperature = fitTemperature(await scoreSamples(head, bank.val.length ? bank.val : bank.test), MIN_TEMPERATURE[config.head]);
   const { data: _data, ...settings } = config;
   return {
     head,

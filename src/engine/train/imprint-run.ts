@@ -40,14 +40,14 @@ export async function trainImprintedModel(
   );
   const { head } = result;
   const { data: _data, ...settings } = config;
-  const files: TrainedModel['files'] = { [PROTOTYPES_FILE]: result.stopped ? new Uint8Array(0) : head.toBytes('float16') };
+  const files: TrainedModel['files'] = { [PROTOTYPES_FILE]: head.toBytes('float16') };
   if (head.projection) files[PROJECTION_FILE] = encodeFloat16(head.projection);
   return {
     head,
     manifestHead: { kind: 'centroid', file: PROTOTYPES_FILE, dtype: 'float16', ...(head.projection ? { projection: PROJECTION_FILE } : {}), config: settings },
     files,
     temperature: result.temperature,
-    similarity: result.stopped ? undefined : result.similarity,
+    similarity: result.similarity,
     bestEpoch: result.fineTune.bestEpoch,
     bestValLoss: result.fineTune.bestValLoss,
     stopped: result.stopped,

@@ -9,13 +9,13 @@
  */
 import { CentroidHead } from '../../heads/centroid.js';
 import { MIN_TEMPERATURE } from '../../heads/head.js';
-import { fitTemperature } from '../../heads/metrics.js';
-import { TWIN_WEIGHT } from '../../heads/prototype.js';
+import { fitTemperature, nll, topKAccuracy } from '../../heads/metrics.js';
+import { prototypeWithTwins } from '../../heads/prototype.js';
 import { similarityScale, type SimilarityScale } from '../../gallery/similarity.js';
 import type { FeatureBank, LabelledFeature } from '../feature-bank.js';
 import { createMatMul, matrix, type MatMul, type MatMulKind } from '../native/matmul.js';
 import { stack } from '../schedule.js';
-import { fineTuneCosine, normaliseRows, type CosineBank, type CosineEpoch, type CosineResult } from './cosine-trainer.js';
+import { fineTuneCosine, type CosineBank, type CosineEpoch, type CosineResult } from './cosine-trainer.js';
 import { symmetricEigen, type SymmetricEigen } from './eigen.js';
 import { projectRows, whiteningMatrix, withinClassCovariance } from './wccn.js';
 
@@ -63,13 +63,13 @@ export interface ImprintResult {
 /** Every view a training photo may show in an epoch: clean, augmented, degraded, its twin. */
 const poolOf = (b: FeatureBank['train'][number]): Float32Array[] => [b.clean, ...b.views, ...(b.degraded ?? []), ...(b.twin ? [b.twin] : [])];
 
-/** Normalised mean of projected photos and (at TWIN_WEIGHT) their twins, per class; rows of [classes x dim]. */
+/** Each class's prototype (heads/prototype.ts) of its projected photos and twins, as rows of [classes x dim]. */
 function imprint(classes: number, dim: number, photos: readonly { label: number; row: Float32Array; twin: Float32Array | null }[]): Float32Array {
-  const sums = new Float32Array(classes * dim);
-  for (const { label, row, twin } of photos) {
-    for (let j = 0; j < dim; j++) sums[label * dim + j] += row[j] + (twin ? TWIN_WEIGHT * twin[j] : 0);
-  }
-  return normaliseRows(sums, dim);
+  const byClass = Array.from({ length: classes }, () => [] as { embedding: Float32Array; twin: Float32Array | null }[]);
+  for (const { label, row, twin } of photos) byClass[label].push({ embedding: row, twin });
+  const out = new Float32Array(classes * dim);
+  byClass.forEach((members, c) => out.set(prototypeWithTwins(members) ?? new Float32Array(dim), c * dim));
+  return out;
 }
 
 async function projectAll(mm: MatMul, rows: readonly Float32Array[], dim: number, projection: Float32Array | null): Promise<Float32Array[]> {
@@ -123,7 +123,7 @@ export async function trainImprinted(bank: FeatureBank, config: ImprintConfig, h
       }
     }
     // 1. The shared space: each strength's imprinted prototypes scored on the validation photos.
-    const trials: (StrengthTrial & { projection: Float32Array | null; temperature: number })[] = [];
+    const trials: (StrengthTrial & { projection: Float32Array | null; prototypes: Float32Array; temperature: number })[] = [];
     for (const [i, strength] of strengths.entries()) {
       if (hooks.shouldStop?.()) return stoppedResult();
       hooks.onStage?.('whitening', i, strengths.length);
@@ -132,13 +132,11 @@ export async function trainImprinted(bank: FeatureBank, config: ImprintConfig, h
       const queries = await projectedPhotos(mm, val, dim, projection);
       const scored = await cosineRows(mm, prototypes, queries, dim);
       const temperature = fitTemperature(scored, MIN_TEMPERATURE.cosine);
-      const { loss, accuracy } = nllOf(scored, temperature);
-      trials.push({ strength, valAccuracy: accuracy, valLoss: loss, projection, temperature });
+      trials.push({ strength, valAccuracy: topKAccuracy(scored, 1), valLoss: nll(scored, temperature), projection, prototypes, temperature });
     }
     const chosen = trials.reduce((a, b) => (b.valAccuracy > a.valAccuracy || (b.valAccuracy === a.valAccuracy && b.valLoss < a.valLoss) ? b : a));
 
     // 2. Fine-tune the class weights from the imprinted prototypes, checkpointed on validation.
-    const projectedTrain = await projectedPhotos(mm, trainPhotos(bank), dim, chosen.projection);
     const cosineBank: CosineBank = {
       classes,
       dim,
@@ -147,7 +145,7 @@ export async function trainImprinted(bank: FeatureBank, config: ImprintConfig, h
     };
     const settings = { epochs: config.epochs, learningRate: config.learningRate, batchSize: config.batchSize, seed: config.seed, margin: config.margin };
     const initialScale = 1 / chosen.temperature;
-    const fineTune = await fineTuneCosine(mm, cosineBank, imprint(classes, dim, projectedTrain), initialScale, settings, hooks);
+    const fineTune = await fineTuneCosine(mm, cosineBank, chosen.prototypes, initialScale, settings, hooks);
     if (fineTune.stopped) return stoppedResult(fineTune);
 
     // 3. Similarity scale and temperature from validation against the train-only head.
@@ -243,21 +241,4 @@ async function cosineRows(mm: MatMul, prototypes: Float32Array, queries: readonl
     chunk.forEach((q, i) => out.push({ scores: cos.data.slice(i * classes, (i + 1) * classes), label: q.label }));
   }
   return out;
-}
-
-function nllOf(scored: readonly { scores: Float32Array; label: number }[], temperature: number): { loss: number; accuracy: number } {
-  let loss = 0;
-  let correct = 0;
-  for (const { scores, label } of scored) {
-    let max = -Infinity;
-    let best = 0;
-    scores.forEach((v, j) => {
-      if (v > max) [max, best] = [v, j];
-    });
-    let sum = 0;
-    for (const v of scores) sum += Math.exp((v - max) / temperature);
-    loss += -((scores[label] - max) / temperature - Math.log(sum));
-    if (best === label) correct++;
-  }
-  return { loss: loss / scored.length, accuracy: correct / scored.length };
 }
