@@ -1,28 +1,23 @@
 #!/usr/bin/env node
 /** The `celeb` command line: a thin layer over the engine and the store. */
+import { createRequire } from 'node:module';
 import os from 'node:os';
-import { loadConfig, type AppConfig } from './config.js';
+import type { AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
-import { dataFetchCommand } from './cli/data-fetch.js';
-import { dataImportCommand } from './cli/data-import.js';
-import { evalCommand } from './cli/eval.js';
-import { galleryCommand } from './cli/gallery.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
-import { indexCommand } from './cli/index-command.js';
-import { infoCommand } from './cli/info.js';
-import { whichCommand } from './cli/which.js';
-import { trainCommand } from './cli/train.js';
-import { leaderboardCommand, modelCommand, runsCommand } from './cli/runs.js';
+import { helpFor } from './cli/help.js';
 import { isCelebError } from './engine/errors.js';
 
-const HELP = `celeb: which celebrity do you look like?
+const OVERVIEW = `celeb: which celebrity do you look like?
+
+Usage: celeb <command> [options]     celeb <command> --help explains one
 
 Commands:
   which <image...>          who each face looks like (--top N, --max-faces N, --crop, --model DIR, --json)
   data import <dir>         per-person folders -> data/face_data/{train,val,test} (--out, --split 70,15,15, --seed, --force)
   data fetch <id...|all>    download the gallery's public datasets, check them, lay out data/sources/<id>/<Person>/ (--list, --out, --force, --json)
   index                     build a centroid model from data/face_data and print its test accuracy (--backbone, --out)
-  train --run <1-5> | --all the original design's five training processes (--epochs, --head, --loss, --sample-pairing, --lr, --seed, --json)
+  train --run <1-6> | --all the six training presets (--epochs, --head, --loss, --sample-pairing, --lr, --seed, --json)
   leaderboard               accuracy table of all runs and recorded galleries, best first (--json, --png chart.png)
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
@@ -33,38 +28,64 @@ Commands:
   gallery info | search <name>   who the answering gallery holds (--model DIR)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
+Options: --help, -h (also after any command), --version
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
 Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL`;
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  which: whichCommand,
-  train: trainCommand,
-  leaderboard: leaderboardCommand,
-  runs: runsCommand,
-  model: modelCommand,
-  index: indexCommand,
-  info: infoCommand,
-  eval: evalCommand,
-  gallery: galleryCommand,
-  data: (argv, config) => {
-    if (argv[0] === 'import') return dataImportCommand(argv.slice(1), config);
-    if (argv[0] === 'fetch') return dataFetchCommand(argv.slice(1), config);
-    throw new UsageError('Usage: celeb data import <dir> [options] | celeb data fetch <source...|all> [options]');
-  },
+/** Loaded on use: `--help`, `--version` and a usage error never load the engine. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  which: async () => (await import('./cli/which.js')).whichCommand,
+  train: async () => (await import('./cli/train.js')).trainCommand,
+  leaderboard: async () => (await import('./cli/runs.js')).leaderboardCommand,
+  runs: async () => (await import('./cli/runs.js')).runsCommand,
+  model: async () => (await import('./cli/runs.js')).modelCommand,
+  index: async () => (await import('./cli/index-command.js')).indexCommand,
+  info: async () => (await import('./cli/info.js')).infoCommand,
+  eval: async () => (await import('./cli/eval.js')).evalCommand,
+  gallery: async () => (await import('./cli/gallery.js')).galleryCommand,
+  data: () =>
+    Promise.resolve((argv, config) => {
+      if (argv[0] === 'import') return import('./cli/data-import.js').then((m) => m.dataImportCommand(argv.slice(1), config));
+      if (argv[0] === 'fetch') return import('./cli/data-fetch.js').then((m) => m.dataFetchCommand(argv.slice(1), config));
+      throw new UsageError(helpFor(['data'])!);
+    }),
 };
+
+/** `--help` or `-h` anywhere before a `--` (after which words are arguments, not options). */
+const asksForHelp = (argv: readonly string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
+
+function packageVersion(): string {
+  // The package refers to itself through its own "exports" (package.json is exported).
+  return (createRequire(import.meta.url)('celeb-lookalike/package.json') as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(HELP);
-    return name ? 0 : 1;
+  if (name === undefined) {
+    console.error(OVERVIEW);
+    return EXIT_STATUS.usage;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`Unknown command "${name}".\n\n${HELP}`);
-  const config = loadConfig(process.env, os.availableParallelism());
-  return command(rest, config);
+  if (name === 'help' || name === '--help' || name === '-h') {
+    console.log(rest.length > 0 ? (helpFor(rest) ?? OVERVIEW) : OVERVIEW);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(packageVersion());
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) throw new UsageError(`Unknown command "${name}"; \`celeb --help\` lists them.`);
+  if (asksForHelp(rest)) {
+    console.log(helpFor([name, ...rest.filter((a) => !a.startsWith('-'))]) ?? OVERVIEW);
+    return 0;
+  }
+  const [{ loadConfig }, command] = await Promise.all([import('./config.js'), load()]);
+  return command(rest, loadConfig(process.env, os.availableParallelism()));
 }
 
 main(process.argv.slice(2)).then(

@@ -21,3 +21,12 @@ export function formatDuration(seconds: number | null): string {
   const m = Math.floor(seconds / 60);
   return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** Digits after the point that a score, a similarity or an accuracy means something to. */
+export const JSON_DECIMALS = 4;
+
+/** JSON for people and scripts: fractions rounded to 4 decimals (0.51234567 -> 0.5123), whole numbers as they are. */
+export function jsonText(value: unknown, indent?: number): string {
+  const scale = 10 ** JSON_DECIMALS;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * scale) / scale : v), indent);
+}

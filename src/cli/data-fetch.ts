@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { DATASET_SOURCES, datasetSource, type DatasetSource } from '../engine/gallery/catalog.js';
 import { fetchSource, SourceExistsError, type FetchReport } from '../engine/gallery/fetch.js';
-import { parse, UsageError } from './args.js';
+import { parse, usageError, UsageError } from './args.js';
 import { fetchProgressBar } from './progress.js';
-
-const USAGE = 'celeb data fetch <source id...|all> [--out data/sources] [--force] [--json] | celeb data fetch --list [--json]';
+import { jsonText } from '../format.js';
 
 /** The sources named on the command line, in catalog order, each once. */
 function chosenSources(ids: string[]): DatasetSource[] {
@@ -29,7 +28,7 @@ function printList(json: boolean | undefined): void {
       digest,
       about,
     }));
-    console.log(JSON.stringify(list, null, 2));
+    console.log(jsonText(list, 2));
     return;
   }
   const width = Math.max(...DATASET_SOURCES.map((s) => s.id.length));
@@ -40,13 +39,13 @@ export async function dataFetchCommand(argv: string[], config: AppConfig): Promi
   const { values, positionals } = parse(
     argv,
     { out: { type: 'string' }, list: { type: 'boolean' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
-    USAGE,
+    'data fetch',
   );
   if (values.list) {
     printList(values.json);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`Name a source or "all" (celeb data fetch --list shows them).\n\nUsage: ${USAGE}`);
+  if (positionals.length === 0) throw usageError('data fetch', 'Name a source or "all" (celeb data fetch --list shows them).');
   const sources = chosenSources(positionals);
   const outDir = path.resolve(values.out ?? path.join(config.dataDir, 'sources'));
   const cacheDir = path.join(config.dataDir, 'downloads');
@@ -74,7 +73,7 @@ export async function dataFetchCommand(argv: string[], config: AppConfig): Promi
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  if (values.json) console.log(JSON.stringify(reports, null, 2));
+  if (values.json) console.log(jsonText(reports, 2));
   return 0;
 }
 

@@ -6,10 +6,9 @@ import { parseSplitRatios } from '../engine/dataset/split.js';
 import { DEFAULT_BACKBONE } from '../engine/backbones/registry.js';
 import { openDatabase } from '../store/index.js';
 import { openPool } from '../wiring.js';
-import { flagged, intOption, parse, UsageError } from './args.js';
+import { flagged, intOption, parse, usageError, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
-
-const USAGE = 'celeb data import <dir with one folder per person> [--out data/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]';
+import { jsonText } from '../format.js';
 
 /** An output folder that holds data, as the command line says it: a usage error naming --force. */
 export const asForceHint = (error: unknown): unknown =>
@@ -26,9 +25,9 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
       force: { type: 'boolean' },
       json: { type: 'boolean' },
     },
-    USAGE,
+    'data import',
   );
-  if (positionals.length !== 1) throw new UsageError(`Give exactly one source directory.\n\nUsage: ${USAGE}`);
+  if (positionals.length !== 1) throw usageError('data import', 'Give exactly one source directory.');
   const out = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
   const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
   const seed = intOption(values.seed, 'seed', 42);
@@ -50,7 +49,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
       throw asForceHint(error);
     });
     if (values.json) {
-      console.log(JSON.stringify(report, null, 2));
+      console.log(jsonText(report, 2));
       return 0;
     }
     const rel = (f: string) => path.relative(process.cwd(), f);

@@ -6,11 +6,9 @@ import { scanPeopleFolder, type LabelledFile } from '../engine/dataset/folders.j
 import { perturbation, PERTURBATIONS } from '../engine/eval/perturbations.js';
 import { evaluateRobustness, type RobustnessReport } from '../engine/eval/robustness.js';
 import { openEngine } from '../wiring.js';
-import { percent } from '../format.js';
-import { intOption, parse, UsageError } from './args.js';
-
-const USAGE =
-  'celeb eval robustness <dir with one folder per person> [--strangers DIR] [--per-person N] [--only clean,grey,...] [--no-fallbacks] [--model DIR] [--json]';
+import { percent, jsonText } from '../format.js';
+import { intOption, parse, usageError, UsageError } from './args.js';
+import { helpFor } from './help.js';
 
 /** At most `n` photos of each person, in the folder's (sorted) order. */
 function perPerson(files: readonly LabelledFile[], n: number): LabelledFile[] {
@@ -50,7 +48,7 @@ export function formatRobustness(report: RobustnessReport): string {
 
 export async function evalCommand(argv: string[], config: AppConfig): Promise<number> {
   const [what, ...rest] = argv;
-  if (what !== 'robustness') throw new UsageError(`Usage: ${USAGE}`);
+  if (what !== 'robustness') throw new UsageError(helpFor(['eval'])!);
   const { values, positionals } = parse(
     rest,
     {
@@ -61,9 +59,9 @@ export async function evalCommand(argv: string[], config: AppConfig): Promise<nu
       model: { type: 'string' },
       json: { type: 'boolean' },
     },
-    USAGE,
+    'eval robustness',
   );
-  if (positionals.length !== 1) throw new UsageError(`Give one folder of people.\n\nUsage: ${USAGE}`);
+  if (positionals.length !== 1) throw usageError('eval robustness', 'Give one folder of people.');
   const files = perPerson(scanPeopleFolder(path.resolve(positionals[0])), intOption(values['per-person'], 'per-person', Infinity, 1));
   const strangers = values.strangers ? images(path.resolve(values.strangers)) : [];
   const perturbations = values.only
@@ -79,7 +77,7 @@ export async function evalCommand(argv: string[], config: AppConfig): Promise<nu
       perturbations,
       onProgress: process.stderr.isTTY ? (done, total) => process.stderr.write(`\r${done}/${total}${done === total ? '\n' : ''}`) : undefined,
     });
-    if (values.json) console.log(JSON.stringify({ model: engine.model.name, images: files.length, fallbacks, ...report }));
+    if (values.json) console.log(jsonText({ model: engine.model.name, images: files.length, fallbacks, ...report }));
     else
       console.log(
         `${files.length} photos of ${new Set(files.map((f) => f.person)).size} people, model ${engine.model.name}, detection fallbacks ${fallbacks ? 'on' : 'off'}\n\n${formatRobustness(report)}`,

@@ -14,19 +14,14 @@ import { recordGallery } from '../engine/gallery/leaderboard-row.js';
 import { directoryBytes, readManifest } from '../engine/model/model-dir.js';
 import { openDatabase } from '../store/index.js';
 import { engineOptions, openPool } from '../wiring.js';
-import { percent } from '../format.js';
-import { intOption, numberOption, parse, UsageError } from './args.js';
+import { percent, jsonText } from '../format.js';
+import { intOption, numberOption, parse, usageError, UsageError } from './args.js';
+import { helpFor, isCommandPath } from './help.js';
 import { extractionProgressBar } from './progress.js';
 import { checkSplitOutput, printSplit, writeGallerySplit } from './gallery-split.js';
 
 /** The gallery's backbone unless told otherwise: faceres and face-api's net side by side, each mirror-averaged (best rank-1 on `gallery eval`; a mirrored selfie gets the same answer). */
 export const GALLERY_BACKBONE = 'faceres+faceapi+flip';
-
-const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${GALLERY_BACKBONE}] [--report FILE] [--candidates 16] [--cap 12] [--no-twins] [--json]
-       celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--twin-weight 0.5] [--json]
-       celeb gallery split <dir...> [--out data/face_data] [--backbone ${GALLERY_BACKBONE}] [--force] [--json]
-       celeb gallery info [--model DIR] [--json]
-       celeb gallery search <name> [--model DIR] [--json]`;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -44,7 +39,12 @@ const OPTIONS = {
 
 export async function galleryCommand(argv: string[], config: AppConfig): Promise<number> {
   const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, OPTIONS, USAGE);
+  const command = `gallery ${sub}`;
+  if (!isCommandPath(command)) throw new UsageError(helpFor(['gallery'])!);
+  const { values, positionals } = parse(rest, OPTIONS, command);
+  const allowed: readonly string[] = SUB_OPTIONS[sub as keyof typeof SUB_OPTIONS];
+  const stray = Object.keys(values).find((flag) => !allowed.includes(flag));
+  if (stray) throw new UsageError(`unknown option --${stray}; see \`celeb ${command} --help\``);
   switch (sub) {
     case 'build':
     case 'eval':
@@ -55,14 +55,23 @@ export async function galleryCommand(argv: string[], config: AppConfig): Promise
     case 'search':
       return searchCommand(positionals.join(' '), values, config);
     default:
-      throw new UsageError(`Usage: ${USAGE}`);
+      throw new UsageError(helpFor(['gallery'])!);
   }
 }
+
+/** The options each subcommand takes (they share one parser); any other is refused as unknown. */
+const SUB_OPTIONS: Record<'build' | 'eval' | 'split' | 'info' | 'search', readonly (keyof typeof OPTIONS)[]> = {
+  build: ['out', 'backbone', 'report', 'candidates', 'cap', 'no-twins', 'json'],
+  eval: ['backbone', 'twin-weight', 'json'],
+  split: ['out', 'backbone', 'force', 'json'],
+  info: ['model', 'json'],
+  search: ['model', 'json'],
+};
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], values: Values, config: AppConfig): Promise<number> {
-  if (dirs.length === 0) throw new UsageError(`celeb gallery ${sub}: give at least one folder-per-person directory\n\nUsage: ${USAGE}`);
+  if (dirs.length === 0) throw usageError(`gallery ${sub}`, 'Give at least one folder-per-person directory.');
   const backbone = values.backbone ?? GALLERY_BACKBONE;
   resolveBackbone(backbone);
   // Checked before any photo is embedded: a typo should not cost a whole extraction.
@@ -93,14 +102,14 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
         db,
         config,
       });
-      if (values.json) console.log(JSON.stringify(outcome));
+      if (values.json) console.log(jsonText(outcome));
       else printSplit(outcome);
       return 0;
     }
     if (sub === 'eval') {
       const { people, ...prepared } = await prepareGallery(common);
       const evaluation = evaluateGallery(evalPeople(people), { ...DEFAULT_EVAL, twinWeight });
-      if (values.json) console.log(JSON.stringify({ backbone, people: people.length, perSource: sourceCounts(people), dropped: prepared.dropped, evaluation }));
+      if (values.json) console.log(jsonText({ backbone, people: people.length, perSource: sourceCounts(people), dropped: prepared.dropped, evaluation }));
       else printEvaluation(backbone, people.length, prepared, evaluation);
       return 0;
     }
@@ -110,7 +119,7 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
     await recordGallery(db, out);
     const reportFile = path.resolve(values.report ?? path.join(config.dataDir, 'gallery-report.json'));
     await writeFile(reportFile, JSON.stringify(report, null, 1));
-    if (values.json) console.log(JSON.stringify({ ...report, droppedPhotos: report.droppedPhotos.length, report: reportFile }));
+    if (values.json) console.log(jsonText({ ...report, droppedPhotos: report.droppedPhotos.length, report: reportFile }));
     else printBuild(report, reportFile);
     return 0;
   } finally {
@@ -198,7 +207,7 @@ async function infoCommand(values: Values, config: AppConfig): Promise<number> {
     rank1: manifest.metrics?.testTop1 ?? null,
   };
   if (values.json) {
-    console.log(JSON.stringify(info));
+    console.log(jsonText(info));
     return 0;
   }
   console.log(
@@ -210,7 +219,7 @@ async function infoCommand(values: Values, config: AppConfig): Promise<number> {
 }
 
 async function searchCommand(query: string, values: Values, config: AppConfig): Promise<number> {
-  if (!query.trim()) throw new UsageError(`celeb gallery search: give a name\n\nUsage: ${USAGE}`);
+  if (!query.trim()) throw usageError('gallery search', 'Give a name.');
   const { dir, manifest } = await modelDirOf(values, config);
   const people = await readGalleryPeople(dir, manifest);
   const byName = new Map(people.map((p) => [p.name, p]));
@@ -219,7 +228,7 @@ async function searchCommand(query: string, values: Values, config: AppConfig): 
     query,
     5,
   ).map((hit) => ({ ...hit, ...byName.get(hit.name)! }));
-  if (values.json) console.log(JSON.stringify(rows));
+  if (values.json) console.log(jsonText(rows));
   else if (rows.length === 0) console.log(`No one like "${query}" among ${people.length} people.`);
   else
     for (const r of rows)

@@ -7,10 +7,8 @@ import { buildCentroidModel } from '../engine/dataset/build-index.js';
 import { openDatabase } from '../store/index.js';
 import { openPool } from '../wiring.js';
 import { parse } from './args.js';
-import { percent } from '../format.js';
+import { percent, jsonText } from '../format.js';
 import { extractionProgressBar } from './progress.js';
-
-const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--no-twins] [--confusion FILE.json] [--json]';
 
 export async function indexCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values } = parse(
@@ -24,7 +22,7 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
       json: { type: 'boolean' },
       confusion: { type: 'string' },
     },
-    USAGE,
+    'index',
   );
   const backbone = values.backbone ?? DEFAULT_BACKBONE;
   resolveBackbone(backbone); // fail before starting workers if the id is wrong
@@ -48,7 +46,7 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
     if (values.confusion) await writeFile(values.confusion, JSON.stringify(report.test.confusion));
     if (values.json) {
       const { test, ...rest } = report;
-      console.log(JSON.stringify({ ...rest, testTop1: test.top1, testTop3: test.top3, testSamples: test.samples, perPerson: test.perPerson }));
+      console.log(jsonText({ ...rest, testTop1: test.top1, testTop3: test.top3, testSamples: test.samples, perPerson: test.perPerson }));
       return 0;
     }
     console.log(`Centroid model for ${report.people} people written to ${path.relative(process.cwd(), out)} (backbone ${backbone}, ${pool.backend.name})`);

@@ -7,7 +7,7 @@ import { readManifest } from '../engine/model/model-dir.js';
 import { selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
 import { chooseModelDir } from '../engine/create.js';
-import { percent } from '../format.js';
+import { percent, jsonText } from '../format.js';
 import { engineOptions } from '../wiring.js';
 import { parse } from './args.js';
 import { onnxRuntimeVersion } from '../engine/runtime/onnx/session.js';
@@ -31,7 +31,7 @@ function packageVersion(name: string): string {
 }
 
 export async function infoCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' } }, 'celeb info [--json]');
+  const { values } = parse(argv, { json: { type: 'boolean' } }, 'info');
   const defaultModelDir = chooseModelDir(engineOptions(config));
   const backend = await selectBackend(config.backend);
   // Built-in backbones always convert; a custom one with an unsupported op falls back (and says so when loaded).
@@ -89,7 +89,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     humanModels: humanModelsDirectory(),
   };
   if (values.json) {
-    console.log(JSON.stringify(info, null, 2));
+    console.log(jsonText(info, 2));
     return 0;
   }
   console.log(

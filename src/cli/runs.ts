@@ -6,17 +6,45 @@ import { copyModelDir } from '../engine/model/model-dir.js';
 import { leaderboardPng, lossCurvePng } from '../engine/report/figures.js';
 import { formatLeaderboard, formatTable } from '../engine/report/table.js';
 import { activeModelDir } from '../engine/train/promotion.js';
-import { getActiveModel, getResult, getRun, leaderboard, listRuns, openDatabase, pinActiveModel, resetActiveModel } from '../store/index.js';
-import { intOption, parse, UsageError } from './args.js';
-import { formatDuration, percent } from '../format.js';
+import {
+  getActiveModel,
+  getResult,
+  getRun,
+  leaderboard,
+  listRuns,
+  openDatabase,
+  pinActiveModel,
+  resetActiveModel,
+  RunNotFoundError,
+  StoreValidationError,
+  type Database,
+  type RunWithEpochs,
+} from '../store/index.js';
+import { parse, usageError } from './args.js';
+import { formatDuration, percent, jsonText } from '../format.js';
+
+/** A run id from the command line: a whole number from 1, or a usage error naming the command. */
+function runIdArgument(value: string | undefined, command: 'runs' | 'model'): number {
+  if (value === undefined) throw usageError(command, 'Give a run number.');
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw usageError(command, `A run number is a whole number from 1, got "${value}".`);
+  return id;
+}
+
+/** The run, or the same not-found error (and exit status) whichever command asked. */
+function existingRun(db: Database, id: number): RunWithEpochs {
+  const run = getRun(db, id);
+  if (!run) throw new RunNotFoundError(id);
+  return run;
+}
 
 export async function leaderboardCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'celeb leaderboard [--json] [--png out.png]');
+  const { values } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'leaderboard');
   const db = openDatabase(config.dbPath);
   try {
     const rows = leaderboard(db);
     if (values.png) await writeFile(values.png, await leaderboardPng(rows));
-    if (values.json) console.log(JSON.stringify(rows, null, 2));
+    if (values.json) console.log(jsonText(rows, 2));
     else console.log(formatLeaderboard(rows));
     if (values.png && !values.json) console.log(`chart written to ${values.png}`);
     return 0;
@@ -26,17 +54,16 @@ export async function leaderboardCommand(argv: string[], config: AppConfig): Pro
 }
 
 export async function runsCommand(argv: string[], config: AppConfig): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'celeb runs [show <id> [--png loss.png]] [--json]');
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, png: { type: 'string' } }, 'runs');
   const db = openDatabase(config.dbPath);
   try {
     if (positionals[0] === 'show') {
-      const id = intOption(positionals[1], 'id', NaN, 1);
-      const run = getRun(db, id);
-      if (!run) throw new UsageError(`There is no run #${id}.`);
+      const id = runIdArgument(positionals[1], 'runs');
+      const run = existingRun(db, id);
       const result = getResult(db, id);
       if (values.png) await writeFile(values.png, await lossCurvePng(run));
       if (values.json) {
-        console.log(JSON.stringify({ ...run, result }, null, 2));
+        console.log(jsonText({ ...run, result }, 2));
         return 0;
       }
       console.log(
@@ -50,9 +77,9 @@ export async function runsCommand(argv: string[], config: AppConfig): Promise<nu
       if (values.png) console.log(`loss curve written to ${values.png}`);
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError('Usage: celeb runs [show <id> [--png loss.png]] [--json]');
+    if (positionals.length > 0) throw usageError('runs', `Unknown subcommand "${positionals[0]}".`);
     const runs = listRuns(db);
-    if (values.json) console.log(JSON.stringify(runs, null, 2));
+    if (values.json) console.log(jsonText(runs, 2));
     else
       console.log(
         runs.length === 0
@@ -69,23 +96,22 @@ export async function runsCommand(argv: string[], config: AppConfig): Promise<nu
 }
 
 export async function modelCommand(argv: string[], config: AppConfig): Promise<number> {
-  const usage = 'celeb model show | celeb model use <runId|default> | celeb model export <runId> <dir>';
-  const { positionals } = parse(argv, {}, usage);
+  const { positionals } = parse(argv, {}, 'model');
   const db = openDatabase(config.dbPath);
   try {
     if (positionals[0] === 'use' && positionals[1] === 'default') {
       resetActiveModel(db);
       console.log(`The shipped default model (${path.join(config.modelDir, 'default')}) answers photos again.`);
     } else if (positionals[0] === 'use') {
-      const active = pinActiveModel(db, intOption(positionals[1], 'runId', NaN, 1));
+      const active = pinActiveModel(db, runIdArgument(positionals[1], 'model'));
       console.log(
         `Run #${active.runId}'s model is now active and pinned (${active.modelPath}); later runs will not replace it until \`celeb model use default\`.`,
       );
     } else if (positionals[0] === 'export') {
-      const id = intOption(positionals[1], 'runId', NaN, 1);
-      const run = getRun(db, id);
-      if (!run?.modelPath || run.status !== 'done') throw new UsageError(`Run #${id} has no finished model to export.`);
-      if (!positionals[2]) throw new UsageError(`Usage: ${usage}`);
+      const id = runIdArgument(positionals[1], 'model');
+      const run = existingRun(db, id);
+      if (!run.modelPath || run.status !== 'done') throw new StoreValidationError(`Run #${id} is ${run.status}; only a finished run's model can be exported.`);
+      if (!positionals[2]) throw usageError('model', 'Give the directory to export to.');
       const target = path.resolve(positionals[2]);
       const manifest = await copyModelDir(run.modelPath, target);
       console.log(
@@ -100,7 +126,7 @@ export async function modelCommand(argv: string[], config: AppConfig): Promise<n
           : `active: the shipped default model (${dir})`,
       );
     } else {
-      throw new UsageError(`Usage: ${usage}`);
+      throw usageError('model', `Unknown subcommand "${positionals[0]}".`);
     }
     return 0;
   } finally {

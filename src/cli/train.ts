@@ -5,14 +5,9 @@ import { resolveBackbone } from '../engine/backbones/registry.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS, type PresetId, type RunOverrides } from '../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../engine/train/progress.js';
 import { openDatabase } from '../store/index.js';
-import { formatDuration, percent } from '../format.js';
+import { formatDuration, percent, jsonText } from '../format.js';
 import { openTrainingService } from '../wiring.js';
-import { intOption, parse, UsageError } from './args.js';
-
-const USAGE =
-  'celeb train --run <1-6> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] ' +
-  '[--init random|prototypes] [--margin 0.1] [--whitening] [--backbone ID] [--lr 0.003] [--seed 42] [--views 8] [--degrade N] ' +
-  '[--data data/face_data] [--crop] [--json]';
+import { intOption, parse, usageError, UsageError } from './args.js';
 
 function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -90,13 +85,11 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
       crop: { type: 'boolean' },
       json: { type: 'boolean' },
     },
-    USAGE,
+    'train',
   );
   const run = values.run === undefined ? undefined : Number(values.run);
   if ((run === undefined) === !values.all)
-    throw new UsageError(
-      `Give --run <1-6> or --all.\n\nUsage: ${USAGE}\n\nPresets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`,
-    );
+    throw usageError('train', `Give --run <1-6> or --all. The presets:\n${PRESET_IDS.map((id) => `  ${id}: ${describePreset(PRESETS[id])}`).join('\n')}`);
   if (run !== undefined && !isPresetId(run)) throw new UsageError(`--run takes a preset number 1 to 6, got "${values.run}"`);
   if (values.backbone) resolveBackbone(values.backbone);
   const overrides: RunOverrides = {
@@ -148,7 +141,7 @@ export async function trainCommand(argv: string[], config: AppConfig): Promise<n
       if (outcome.status !== 'done') failures++;
       if (values.json) {
         console.log(
-          JSON.stringify({
+          jsonText({
             runId: outcome.runId,
             preset: outcome.preset,
             status: outcome.status,

@@ -1,14 +1,12 @@
 /** `celeb which <image...>`: who each face in a photo looks like. */
-import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { mapLimited } from '../engine/concurrency.js';
 import { isInputError } from '../engine/errors.js';
-import { percent } from '../format.js';
+import { percent, jsonText } from '../format.js';
 import type { Match, Prediction } from '../engine/lookalike.js';
 import { openEngine } from '../wiring.js';
-import { intOption, parse, UsageError } from './args.js';
-
-const USAGE = 'celeb which <image...> [--top 3] [--max-faces N] [--crop] [--model DIR] [--json]';
+import { intOption, parse, usageError } from './args.js';
+import { MAX_TOP } from './help.js';
 
 export function formatPrediction(image: string, p: Prediction): string {
   const lines = [`${image}: ${p.faces.length} face${p.faces.length === 1 ? '' : 's'} (model ${p.model})`];
@@ -38,10 +36,10 @@ export async function whichCommand(argv: string[], config: AppConfig): Promise<n
       model: { type: 'string' },
       json: { type: 'boolean' },
     },
-    USAGE,
+    'which',
   );
-  if (positionals.length === 0) throw new UsageError(`Give at least one image.\n\nUsage: ${USAGE}`);
-  const top = intOption(values.top, 'top', 3, 1);
+  if (positionals.length === 0) throw usageError('which', 'Give at least one image.');
+  const top = intOption(values.top, 'top', 3, 1, MAX_TOP);
   const maxFaces = values['max-faces'] === undefined ? undefined : intOption(values['max-faces'], 'max-faces', 3, 1);
   const engine = await openEngine(config, { model: values.model, workers: Math.min(config.workers, positionals.length) });
   try {
@@ -61,17 +59,18 @@ export async function whichCommand(argv: string[], config: AppConfig): Promise<n
   }
 }
 
+/** Each image is named as the user typed it, in text and JSON alike, so scripts can match answers to arguments. */
 function printAnswer(result: Answer, json: boolean): void {
-  const shown = path.relative(process.cwd(), result.image) || result.image;
+  const shown = result.image;
   if ('error' in result) {
-    if (json) console.log(JSON.stringify({ image: shown, error: result.error }));
+    if (json) console.log(jsonText({ image: shown, error: result.error }));
     else console.error(`${shown}: ${result.error.message} (${result.error.code})`);
     return;
   }
   const p = result.prediction;
   if (json) {
     console.log(
-      JSON.stringify({
+      jsonText({
         image: shown,
         model: p.model,
         detectedFaces: p.detectedFaces,

@@ -39,7 +39,7 @@ export class SchemaVersionError extends StoreError {
 export class RunNotFoundError extends StoreError {
   override name = 'RunNotFoundError';
   constructor(readonly runId: number) {
-    super(`run ${runId} does not exist`);
+    super(`There is no run #${runId}; \`celeb runs\` lists them.`);
   }
 }
 
