@@ -62,9 +62,10 @@ test('a token the platform refuses stops the start with exit 1 and names the var
     assert.equal(await run.exit, 1);
     assert.match(
       run.stderr(),
-      /^The telegram bot could not start: 401: Unauthorized\. Check TELEGRAM_TOKEN and TELEGRAM_API_ROOT \(http:\/\/127\.0\.0\.1:\d+\)\.$/m,
+      /^The telegram bot could not start: Telegram refused the token \(401: Unauthorized\)\. Check TELEGRAM_TOKEN \(.*\) and TELEGRAM_API_ROOT \(http:\/\/127\.0\.0\.1:\d+\)\.$/m,
     );
     assert.ok(!run.stderr().includes('wrong-token') && !run.stdout.join('\n').includes('wrong-token'));
+    assert.doesNotMatch(run.stderr() + run.stdout.join('\n'), /\s+at |"stack"/, 'an expected failure has no stack trace');
     assert.ok(
       run.stdout.some((l) => l.includes('"shutdown.done"')),
       'what had started was closed again',

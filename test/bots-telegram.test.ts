@@ -7,7 +7,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { TelegramError } from 'telegraf';
 import { STRIP_GAP, STRIP_HEIGHT } from '../src/bots/core/strip.js';
-import { addressedToBot, TELEGRAM_COMMANDS } from '../src/bots/telegram/bot.js';
+import { addressedToBot } from '../src/bots/telegram/bot.js';
+import { PUBLIC_COMMANDS, TELEGRAM_COMMANDS } from '../src/bots/telegram/commands.js';
 import { withRetry as withRetryAfter } from '../src/bots/telegram/retry.js';
 import { assertNoOpenSockets, eventually, startHarness, TG_ADMIN, type Harness } from './helpers/bots.js';
 import { answerTo, answersTo, anyAnswerTo, newUserId, sendDocument, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
@@ -23,13 +24,26 @@ after(async () => {
   await h?.stop();
 });
 
-test('start-up registers the command menu with setMyCommands', () => {
-  const call = h.telegram!.callsTo('setMyCommands')[0];
-  assert.deepEqual(call.params.commands, TELEGRAM_COMMANDS);
+test("start-up registers everyone's menu without the admin commands, and the full menu in each admin's chat", async () => {
+  const fake = h.telegram!;
+  const [everyone, refused, ...more] = fake.callsTo('setMyCommands');
+  assert.equal(more.length, 0, 'one admin is configured');
+  // As on Telegram, an admin who never wrote to the bot has no chat yet: the menu follows their /start.
+  assert.equal(refused.error?.description, 'Bad Request: chat not found');
+  await answerTo(fake, sendText(fake, TG_ADMIN, '/start'));
+  const admin = await fake.waitForCall('setMyCommands', (c) => c.error === undefined && c.params.scope !== undefined, 5000);
+  assert.equal(everyone.params.scope, undefined, 'the default scope');
   assert.deepEqual(
-    TELEGRAM_COMMANDS.map((c) => c.command),
+    (everyone.params.commands as { command: string }[]).map((c) => c.command),
+    ['start', 'help', 'lookalike', 'who', 'leaderboard'],
+  );
+  assert.deepEqual(everyone.params.commands, PUBLIC_COMMANDS);
+  assert.deepEqual(admin.params.scope, { type: 'chat', chat_id: Number(TG_ADMIN) });
+  assert.deepEqual(
+    (admin.params.commands as { command: string }[]).map((c) => c.command),
     ['start', 'help', 'lookalike', 'who', 'leaderboard', 'train', 'model'],
   );
+  assert.deepEqual(admin.params.commands, TELEGRAM_COMMANDS);
 });
 
 test('/start and /help say what the bot does, that photos are not stored, and the commands', async () => {

@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
 import { PLATFORM_IDS, PLATFORMS, type Platform } from './platforms.js';
 import { createTelegramBot } from './telegram/bot.js';
+import { startFailureMessage, type StartFailureKind } from './start-failure.js';
 import { runtimeLabel } from '../engine/runtime/runtime.js';
 
 /** The adapter of each registered platform (the registry itself stays free of client libraries). */
@@ -61,13 +62,18 @@ export class NoBotConfiguredError extends CelebError {
   }
 }
 
-/** A platform refused to let the bot in (wrong token, unreachable API root): says which variable to check. Code `io`: exit 1, not 78. */
+/** A platform refused to let the bot in: the network or the token, and what to check (start-failure.ts). Code `io`: exit 1, not 78. */
 export class BotStartError extends CelebError {
   override name = 'BotStartError';
-  constructor(platform: Platform, apiRoot: string | null, cause: unknown) {
-    const { env } = PLATFORMS[platform];
-    const check = apiRoot ? `${env.token} and ${env.apiRoot} (${apiRoot})` : env.token;
-    super('io', `The ${platform} bot could not start: ${cause instanceof Error ? cause.message : String(cause)}. Check ${check}.`, { cause });
+  readonly kind: StartFailureKind;
+  constructor(
+    readonly platform: Platform,
+    apiRoot: string | null,
+    cause: unknown,
+  ) {
+    const { kind, message } = startFailureMessage(platform, apiRoot, cause);
+    super('io', message, { cause });
+    this.kind = kind;
   }
 }
 

@@ -25,8 +25,14 @@ async function main(): Promise<number> {
       console.error(error.message); // a person has to act on this: plain words, no JSON, no stack
       return EXIT_CONFIG;
     }
-    log.error('start.failed', error);
-    if (error instanceof BotStartError) console.error(scrub(error.message, secrets));
+    if (error instanceof BotStartError) {
+      // Expected (network, token): one line for the person, one log line, no stack trace.
+      const message = scrub(error.message, secrets);
+      log.error('start.failed', message, { platform: error.platform, cause: error.kind });
+      console.error(message);
+    } else {
+      log.error('start.failed', error);
+    }
     return 1;
   }
   await new Promise<void>((resolve) => {

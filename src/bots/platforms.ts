@@ -41,6 +41,8 @@ export interface PlatformSpec {
   readonly label: string;
   /** Environment variables (config.ts reads them; texts name them). */
   readonly env: { readonly token: string; readonly admins: string; readonly apiRoot: string };
+  /** The official API's host, named when it cannot be reached. */
+  readonly apiHost: string;
   /** A valid token matches this (checked at start-up without echoing the token). */
   readonly tokenPattern: RegExp;
   /** Where to get a token, for the error message of a malformed one. */
@@ -69,6 +71,7 @@ export const PLATFORMS = {
     id: 'discord',
     label: 'Discord',
     env: { token: 'DISCORD_TOKEN', admins: 'DISCORD_ADMIN_IDS', apiRoot: 'DISCORD_API_ROOT' },
+    apiHost: 'discord.com',
     tokenPattern: /^[\w-]+\.[\w-]+\.[\w-]+$/,
     tokenHint: 'Developer Portal > your app > Bot > Reset Token',
     tokenShapes: [/\b[\w-]{23,}\.[\w-]{6,}\.[\w-]{27,}\b/g],
@@ -90,6 +93,7 @@ export const PLATFORMS = {
     id: 'telegram',
     label: 'Telegram',
     env: { token: 'TELEGRAM_TOKEN', admins: 'TELEGRAM_ADMIN_IDS', apiRoot: 'TELEGRAM_API_ROOT' },
+    apiHost: 'api.telegram.org',
     tokenPattern: /^\d+:[\w-]+$/,
     tokenHint: 'the "123456:ABC..." string @BotFather gave you',
     tokenShapes: [/\b\d{5,}:[\w-]{30,}\b/g, /\/bot\d+:[^/\s]+\//g],

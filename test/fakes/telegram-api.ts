@@ -221,8 +221,9 @@ export class FakeTelegramServer {
     switch (method) {
       case 'getMe':
         return this.bot;
-      case 'deleteWebhook':
       case 'setMyCommands':
+        return this.setMyCommands(p);
+      case 'deleteWebhook':
       case 'sendChatAction':
         return true;
       case 'getUpdates':
@@ -262,6 +263,13 @@ export class FakeTelegramServer {
       });
     }
     return this.pending.slice(0, Number(p.limit ?? 100));
+  }
+
+  /** As Telegram: a chat scope needs a chat the bot knows (one that has written to it). */
+  private setMyCommands(p: TelegramParams): true {
+    const scope = p.scope as { type?: string; chat_id?: number } | undefined;
+    if (scope?.type === 'chat' && !this.chats.has(Number(scope.chat_id))) throw new BotApiError(400, 'Bad Request: chat not found');
+    return true;
   }
 
   private getFile(fileId: string): File {

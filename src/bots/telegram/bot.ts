@@ -9,24 +9,15 @@ import { message } from 'telegraf/filters';
 import type { Message, MessageEntity } from 'telegraf/types';
 import type { PlatformConfig } from '../../config.js';
 import type { BotCore } from '../core/bot-core.js';
-import { DESCRIPTIONS, parseModelArgs, parseTrainArgs } from '../core/commands.js';
+import { parseModelArgs, parseTrainArgs } from '../core/commands.js';
 import type { BotRequest } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { PlatformBot } from '../platform.js';
 import { PLATFORMS } from '../platforms.js';
 import { TelegramChat } from './chat.js';
+import { publishAdminMenu, publishMenus } from './commands.js';
 import { SendPacer } from './pacer.js';
 import { telegramImage } from './files.js';
-
-export const TELEGRAM_COMMANDS = [
-  { command: 'start', description: DESCRIPTIONS.start },
-  { command: 'help', description: DESCRIPTIONS.help },
-  { command: 'lookalike', description: `${DESCRIPTIONS.lookalike} (as the caption of a photo)` },
-  { command: 'who', description: `${DESCRIPTIONS.who}: /who Tom Hanks` },
-  { command: 'leaderboard', description: DESCRIPTIONS.leaderboard },
-  { command: 'train', description: `${DESCRIPTIONS.train}; /train cancel stops it` },
-  { command: 'model', description: `${DESCRIPTIONS.model}: /model use <run|default>` },
-];
 
 /**
  * In a private chat every photo is for the bot; in a group only one that replies to the bot's
@@ -50,6 +41,8 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
   const officialApi = config.apiRoot === null;
   let launched: Promise<void> | null = null;
   const pacer = new SendPacer(PLATFORMS.telegram.pace);
+  /** Admins whose full menu Telegram refused (they had not written to the bot yet). */
+  let menuPending = new Set<string>();
 
   const dispatch = (ctx: Context, request: BotRequest): void => {
     if (!ctx.from || !ctx.chat) return;
@@ -58,7 +51,14 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
     void core.handle({ actor, chat, request });
   };
 
-  bot.start((ctx) => dispatch(ctx, { kind: 'help' }));
+  bot.start((ctx) => {
+    const admin = String(ctx.from.id);
+    if (menuPending.has(admin))
+      void publishAdminMenu(ctx.telegram, admin, log).then((done) => {
+        if (done) menuPending.delete(admin);
+      });
+    dispatch(ctx, { kind: 'help' });
+  });
   bot.help((ctx) => dispatch(ctx, { kind: 'help' }));
   bot.command('who', (ctx) => dispatch(ctx, { kind: 'who', name: ctx.payload }));
   bot.command('leaderboard', (ctx) => dispatch(ctx, { kind: 'leaderboard' }));
@@ -82,7 +82,7 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
   return {
     platform: 'telegram',
     async start() {
-      await bot.telegram.setMyCommands(TELEGRAM_COMMANDS); // also the first check of the token
+      menuPending = new Set(await publishMenus(bot.telegram, config.adminIds, log));
       await new Promise<void>((resolve, reject) => {
         launched = bot.launch(() => resolve());
         launched.then(
