@@ -75,7 +75,7 @@ function printAnswer(result: Answer, json: boolean): void {
         model: p.model,
         detectedFaces: p.detectedFaces,
         detectionPass: p.detectionPass,
-        faces: p.faces.map((f) => ({ box: f.box, matches: f.matches, warnings: f.warnings })),
+        faces: p.faces.map((f) => ({ box: f.box, matches: f.matches, quality: f.quality, warnings: f.warnings })),
       }),
     );
   } else {
