@@ -5,7 +5,7 @@
  */
 import type { Prediction, RecognitionOptions } from '../../engine/lookalike.js';
 import { personSlug } from '../../engine/model/manifest.js';
-import { readingOrder } from '../../engine/detect/tiles.js';
+import { readingOrder } from '../../engine/detect/reading-order.js';
 import { drawNumberedBoxes } from './annotate.js';
 import type { ContextOf } from './middleware.js';
 import type { RichText } from './text.js';
