@@ -121,6 +121,6 @@ export async function composeCard(
   return sharp(background)
     .composite([...layers, ...placed, { input: Buffer.from(overlay), left: 0, top: 0 }])
     .flatten({ background: COLOURS.backgroundTop })
-    .jpeg({ quality: CARD_JPEG_QUALITY, mozjpeg: true, chromaSubsampling: '4:4:4' })
+    .jpeg({ quality: CARD_JPEG_QUALITY, chromaSubsampling: '4:4:4' })
     .toBuffer();
 }
