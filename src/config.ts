@@ -111,7 +111,14 @@ export interface BotLimits {
   ratePerUser: number;
   /** `BOT_RATE_WINDOW_SECONDS`, default 60. */
   rateWindowMs: number;
+  /** Faces of a group photo answered (the largest); every face found is boxed and counted either way. `BOT_MAX_FACES`, default 8, at most 20. */
+  maxFaces: number;
 }
+
+/** Default of `BotLimits.maxFaces`: eight answers still fit one card readable on a phone. */
+export const DEFAULT_MAX_FACES = 8;
+/** Largest `BOT_MAX_FACES`: the card grows a row per face. */
+export const MAX_FACES_LIMIT = 20;
 
 /** One section per registered platform (src/bots/platforms.ts); null when its token is not set. */
 export type PlatformConfigs = { readonly [P in Platform]: PlatformConfig | null };
@@ -183,6 +190,11 @@ function nonNegativeInteger(env: Env, key: string, fallback: number): number {
   return value;
 }
 
+function atMost(env: Env, key: string, value: number, limit: number): number {
+  if (value > limit) throw new ConfigError(`${key} must be at most ${limit}, got "${env[key]}"`);
+  return value;
+}
+
 export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
   const platforms = Object.fromEntries(PLATFORM_IDS.map((id) => [id, platformConfig(env, PLATFORMS[id])])) as Record<Platform, PlatformConfig | null>;
   const guild = env.DISCORD_GUILD_ID?.trim() || null;
@@ -197,6 +209,7 @@ export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
       maxQueue: positiveInteger(env, 'BOT_MAX_QUEUE', 100),
       ratePerUser: positiveInteger(env, 'BOT_RATE_LIMIT', 5),
       rateWindowMs: Math.round(positiveNumber(env, 'BOT_RATE_WINDOW_SECONDS', 60) * 1000),
+      maxFaces: atMost(env, 'BOT_MAX_FACES', positiveInteger(env, 'BOT_MAX_FACES', DEFAULT_MAX_FACES), MAX_FACES_LIMIT),
     },
     progressIntervalMs: Math.round(positiveNumber(env, 'BOT_PROGRESS_SECONDS', 5) * 1000),
   };

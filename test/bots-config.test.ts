@@ -14,7 +14,7 @@ test('no tokens: no bots, and the limits have their defaults', () => {
   const config = loadBotConfig({}, 2);
   assert.equal(config.discord, null);
   assert.equal(config.telegram, null);
-  assert.deepEqual(config.limits, { maxConcurrent: 4, queueNotice: 8, maxQueue: 100, ratePerUser: 5, rateWindowMs: 60_000 });
+  assert.deepEqual(config.limits, { maxConcurrent: 4, queueNotice: 8, maxQueue: 100, ratePerUser: 5, rateWindowMs: 60_000, maxFaces: 8 });
   assert.equal(config.progressIntervalMs, 5000);
 });
 
@@ -32,12 +32,13 @@ test('each platform is configured by its token, admins, API root and (Discord) g
       BOT_RATE_LIMIT: '10',
       BOT_RATE_WINDOW_SECONDS: '30',
       BOT_PROGRESS_SECONDS: '2.5',
+      BOT_MAX_FACES: '12',
     },
     2,
   );
   assert.deepEqual(config.telegram, { token: TG, adminIds: ['42', '43'], apiRoot: 'http://127.0.0.1:8081' });
   assert.deepEqual(config.discord, { token: DC, adminIds: ['123456789012345678'], apiRoot: null, guildId: '987654321098765432' });
-  assert.deepEqual(config.limits, { maxConcurrent: 3, queueNotice: 0, maxQueue: 100, ratePerUser: 10, rateWindowMs: 30_000 });
+  assert.deepEqual(config.limits, { maxConcurrent: 3, queueNotice: 0, maxQueue: 100, ratePerUser: 10, rateWindowMs: 30_000, maxFaces: 12 });
   assert.equal(config.progressIntervalMs, 2500);
 });
 
@@ -50,6 +51,8 @@ test('bad values stop the start with the variable named, and a token is never ec
     [{ DISCORD_GUILD_ID: 'my-server' }, /^DISCORD_GUILD_ID must be a numeric server id/],
     [{ BOT_MAX_CONCURRENT: '0' }, /^BOT_MAX_CONCURRENT must be a positive number/],
     [{ BOT_QUEUE_NOTICE: '-1' }, /^BOT_QUEUE_NOTICE must be a whole number of 0 or more/],
+    [{ BOT_MAX_FACES: '21' }, /^BOT_MAX_FACES must be at most 20, got "21"/],
+    [{ BOT_MAX_FACES: '2.5' }, /^BOT_MAX_FACES must be a whole number/],
   ];
   for (const [env, message] of bad) {
     assert.throws(

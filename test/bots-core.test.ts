@@ -6,7 +6,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { BotCore } from '../src/bots/core/bot-core.js';
 import { parseModelArgs, parseModelTarget, parseTrainArgs } from '../src/bots/core/commands.js';
-import { drawNumberedBoxes } from '../src/bots/core/annotate.js';
 import { compose, route } from '../src/bots/core/middleware.js';
 import { ProgressEditor } from '../src/bots/core/progress-editor.js';
 import { RateLimiter } from '../src/bots/core/rate-limit.js';
@@ -21,7 +20,7 @@ import { createLogger, silentLogger } from '../src/bots/log.js';
 import { telegramHtml, toHtml } from '../src/bots/telegram/render.js';
 import { InputError } from '../src/engine/errors.js';
 import { openDatabase } from '../src/store/index.js';
-import { bytesImage, HeldEngine, prediction, RecordingChat } from './helpers/bots-core.js';
+import { bytesImage, HeldEngine, numbered, prediction, RecordingChat } from './helpers/bots-core.js';
 import { DEFAULT_MODEL } from './helpers/fixtures.js';
 
 test('/train arguments: a preset by number or run:N, cancel, and a usage answer for anything else', () => {
@@ -54,11 +53,11 @@ test('answers: percentages, the best match with two runners-up, numbered faces',
     ['G', 'H', 'I'],
   ]);
   assert.equal(
-    plain(manyFacesText(three.faces, 7)),
+    plain(manyFacesText(numbered(three.faces), 7)),
     'I see 7 faces; here are the 3 largest, numbered on the picture:\n' +
       '1. A (87%). Also: B 6%, C 3%\n2. D (87%). Also: E 6%, F 3%\n3. G (87%). Also: H 6%, I 3%',
   );
-  assert.match(plain(manyFacesText(three.faces.slice(0, 2), 2)), /^I see 2 faces, numbered on the picture:\n1\. /);
+  assert.match(plain(manyFacesText(numbered(three.faces.slice(0, 2)), 2)), /^I see 2 faces, numbered on the picture:\n1\. /);
 });
 
 test('a dark, blurry or tiny face is still answered, with a note that says why it may be off', () => {
@@ -69,7 +68,7 @@ test('a dark, blurry or tiny face is still answered, with a note that says why i
     'You look most like Tom Hanks (87%). Also: Will Smith 6%\nNote: the photo is quite dark, so the answer may be off.',
   );
   assert.equal(caveat(['dark', 'blurry', 'small']), 'Note: the photo is quite dark, the face is blurry and the face is very small, so the answer may be off.');
-  assert.match(plain(manyFacesText([{ ...face, warnings: ['small'] }, face], 2)), /^1\. Tom Hanks \(87%\)\. Also: Will Smith 6% \(very small\)$/m);
+  assert.match(plain(manyFacesText(numbered([{ ...face, warnings: ['small'] }, face]), 2)), /^1\. Tom Hanks \(87%\)\. Also: Will Smith 6% \(very small\)$/m);
 });
 
 test('several faces are numbered in reading order, on the picture and in the text', async () => {
@@ -208,27 +207,6 @@ test('logs: one JSON object per line, secrets and token-shaped strings scrubbed,
   assert.equal(second.level, 'error');
 });
 
-test('numbered boxes are drawn on a copy no larger than 1024 px, EXIF-upright, same aspect ratio', async () => {
-  const photo = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#336699' } })
-    .jpeg()
-    .toBuffer();
-  const out = await drawNumberedBoxes(
-    photo,
-    [
-      [100, 100, 400, 400],
-      [1200, 200, 300, 300],
-    ],
-    { width: 2000, height: 1000 },
-    40e6,
-  );
-  const meta = await sharp(out).metadata();
-  assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 1024, 512]);
-  const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
-  const pixel = (x: number, y: number) => [...data.subarray((y * 1024 + x) * 3, (y * 1024 + x) * 3 + 3)];
-  assert.ok(pixel(51 + 100, 51)[0] > 200, 'box 1 is drawn in yellow along its top edge (scaled by 1024/2000)');
-  assert.ok(pixel(512, 400)[2] > 120 && pixel(512, 400)[0] < 90, 'elsewhere the photo is untouched');
-});
-
 function coreWith(engine: HeldEngine, limits: Partial<ConstructorParameters<typeof BotCore>[0]['limits']> = {}) {
   const lines: string[] = [];
   const core = new BotCore({
@@ -237,7 +215,7 @@ function coreWith(engine: HeldEngine, limits: Partial<ConstructorParameters<type
     db: openDatabase(':memory:'),
     models: { refresh: async () => undefined },
     admins: { discord: [], telegram: [] },
-    limits: { maxConcurrent: 1, queueNotice: 1, maxQueue: 3, ratePerUser: 100, rateWindowMs: 60_000, ...limits },
+    limits: { maxConcurrent: 1, queueNotice: 1, maxQueue: 3, ratePerUser: 100, rateWindowMs: 60_000, maxFaces: 8, ...limits },
     maxImageBytes: 1000,
     maxImagePixels: 1e6,
     defaultModelDir: DEFAULT_MODEL,

@@ -2,6 +2,7 @@
 // (shipped default model, 2 wasm workers) and the real core, against the fake Discord.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,7 +70,7 @@ test('/help is deferred, then says what the bot does, that photos are not stored
     assert.ok(text.includes(c), c);
 });
 
-test('/lookalike with a selfie answers with the best match, the next two and the thumbnail', async () => {
+test('/lookalike with a selfie answers with the best match, the next two and the look-alike card, described for screen readers', async () => {
   const fake = h.discord!;
   const i = lookalike(fake, readFixture('faces', 'ai-face.jpg'));
   const answer = await answerOf(fake, i);
@@ -77,19 +78,28 @@ test('/lookalike with a selfie answers with the best match, the next two and the
   assert.ok(m, contentOf(answer));
   assert.ok(labels.includes(m[1]));
   assert.equal(answer.files.length, 1);
-  assert.match(answer.files[0].fileName, /^[a-z-]+\.jpg$/);
+  assert.equal(answer.files[0].fileName, 'lookalike.jpg');
+  const card = await sharp(answer.files[0].bytes).metadata();
+  assert.deepEqual([card.format, card.width], ['jpeg', 1080]);
+  const described = (answer.body as { attachments?: { description?: string }[] }).attachments?.[0]?.description;
+  assert.equal(
+    described,
+    `You look most like ${m[1]}${contentOf(answer).slice(`You look most like **${m[1]}**`.length)}`,
+    'alt text: the answer, without markdown',
+  );
 });
 
-test('/lookalike with a group photo answers per face and sends the picture with boxes', async () => {
+test('/lookalike with a group photo answers every face (up to 8) and sends the group card', async () => {
   const fake = h.discord!;
-  const answer = await answerOf(fake, lookalike(fake, readFixture('faces', 'group-1.jpg')));
+  const answer = await answerOf(fake, lookalike(fake, readFixture('faces', 'group-3.jpg')));
   const lines = contentOf(answer).split('\n');
-  assert.match(lines[0], /^I see \d+ faces; here are the 3 largest, numbered on the picture:$/);
+  assert.equal(lines[0], 'I see 4 faces, numbered on the picture:');
   assert.deepEqual(
     lines.slice(1).map((l) => l.slice(0, 5)),
-    ['1. **', '2. **', '3. **'],
+    ['1. **', '2. **', '3. **', '4. **'],
   );
   assert.equal(answer.files[0].fileName, 'faces.jpg');
+  assert.equal((await sharp(answer.files[0].bytes).metadata()).width, 1080);
 });
 
 test('/lookalike with a text file gets the not-an-image sentence', async () => {

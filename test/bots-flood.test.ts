@@ -64,7 +64,7 @@ test('defect 3: "Easy there" once per wait, in the core, for every platform', as
     db: openDatabase(':memory:'),
     models: { refresh: async () => undefined },
     admins: { discord: [], telegram: [] },
-    limits: { maxConcurrent: 5, queueNotice: 5, maxQueue: 10, ratePerUser: 2, rateWindowMs: 60_000 },
+    limits: { maxConcurrent: 5, queueNotice: 5, maxQueue: 10, ratePerUser: 2, rateWindowMs: 60_000, maxFaces: 8 },
     maxImageBytes: 1000,
     maxImagePixels: 1e6,
     defaultModelDir: DEFAULT_MODEL,

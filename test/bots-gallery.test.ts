@@ -1,11 +1,10 @@
 // The bots over a gallery of 1,712 people, end to end with the real discord.js and telegraf
 // clients against the fakes: /who (found with its thumbnail, not found with suggestions,
 // usage), Discord's autocomplete, /help that counts instead of listing, "% similar" answers
-// with the strip of the top three thumbnails.
+// with the look-alike card.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { STRIP_HEIGHT } from '../src/bots/core/strip.js';
 import { assertNoOpenSockets, startHarness, type Harness } from './helpers/bots.js';
 import { answerOf, command, contentOf, isCallback } from './helpers/bots-discord.js';
 import { answerTo, newUserId, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
@@ -82,14 +81,14 @@ test("Discord's autocomplete offers up to 25 names as they are typed", async () 
   assert.equal((await choicesFor('')).length, 25, 'something to pick before anything is typed');
 });
 
-test('a selfie gets "% similar" and a strip of the top three thumbnails', async () => {
+test('a selfie gets "% similar" and the look-alike card', async () => {
   const fake = h.telegram!;
   const reply = await answerTo(fake, sendPhoto(fake, newUserId(), readFixture('faces', 'ai-face.jpg')), 'sendPhoto', 30_000);
   assert.match(textOf(reply), /^You look most like <b>.+?<\/b> \((?:\d+%|<1%|>99%) similar\), then .+? \((?:\d+%|<1%|>99%)\), .+? \((?:\d+%|<1%|>99%)\)$/);
-  assert.equal(reply.files[0].fileName, 'lookalikes.jpg');
-  const strip = await sharp(reply.files[0].bytes).metadata();
-  assert.equal(strip.height, STRIP_HEIGHT);
-  assert.ok(strip.width > 3 * STRIP_HEIGHT * 0.5, `three thumbnails wide: ${strip.width}`);
+  assert.equal(reply.files[0].fileName, 'lookalike.jpg');
+  const card = await sharp(reply.files[0].bytes).metadata();
+  assert.deepEqual([card.format, card.width], ['jpeg', 1080]);
+  assert.ok(card.height > 1000, `the two faces, the names and two runners-up: ${card.height} px tall`);
 });
 
 test('no errors logged; the clients disconnect cleanly', async () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { TelegramError } from 'telegraf';
-import { STRIP_GAP, STRIP_HEIGHT } from '../src/bots/core/strip.js';
+import { lookalikeCardLayout } from '../src/bots/card/layout.js';
 import { addressedToBot } from '../src/bots/telegram/bot.js';
 import { PUBLIC_COMMANDS, TELEGRAM_COMMANDS } from '../src/bots/telegram/commands.js';
 import { withRetry as withRetryAfter } from '../src/bots/telegram/retry.js';
@@ -61,7 +61,7 @@ test('/start and /help say what the bot does, that photos are not stored, and th
   assert.match(textOf(hint), /Send me a photo with a face/);
 });
 
-test("a selfie gets the best match with its confidence, the next two, and a strip of the three celebrities' thumbnails", async () => {
+test('a selfie gets the best match with its confidence, the next two, and the look-alike card', async () => {
   const fake = h.telegram!;
   const update = sendPhoto(fake, newUserId(), readFixture('faces', 'ai-face.jpg'));
   const reply = await answerTo(fake, update, 'sendPhoto');
@@ -70,16 +70,10 @@ test("a selfie gets the best match with its confidence, the next two, and a stri
   assert.ok(m, `caption: ${caption}`);
   for (const name of [m[1], m[3], m[5]]) assert.ok(labels.includes(name), `${name} is one of the model's people`);
   assert.equal(new Set([m[1], m[3], m[5]]).size, 3);
-  assert.equal(reply.files[0].fileName, 'lookalikes.jpg');
-  const strip = await sharp(reply.files[0].bytes).metadata();
-  const thumbnails = await Promise.all(
-    [m[1], m[3], m[5]].map((name) =>
-      sharp(readFileSync(path.join(CELEBRITY_17_MODEL, 'thumbnails', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.jpg`))).metadata(),
-    ),
-  );
-  const scaled = thumbnails.map((t) => Math.round((t.width * Math.min(STRIP_HEIGHT, t.height)) / t.height));
-  assert.equal(strip.height, Math.min(STRIP_HEIGHT, Math.max(...thumbnails.map((t) => t.height))));
-  assert.ok(Math.abs(strip.width - (scaled[0] + scaled[1] + scaled[2] + 2 * STRIP_GAP)) <= 3, `the three thumbnails side by side: ${strip.width} px wide`);
+  assert.equal(reply.files[0].fileName, 'lookalike.jpg');
+  const card = await sharp(reply.files[0].bytes).metadata();
+  const layout = lookalikeCardLayout([m[1], m[3], m[5]].map((name) => ({ name, score: '' })));
+  assert.deepEqual([card.format, card.width, card.height], ['jpeg', 1080, layout.height], 'the card of the three names');
   assert.equal(
     fake.callsTo('sendChatAction').some((c) => Number(c.params.chat_id) === update.message.chat.id),
     true,
@@ -105,20 +99,27 @@ test("of a photo's sizes the largest is downloaded", async () => {
   assert.ok(!fake.callsTo('getFile').some((c) => c.params.file_id === small.file_id));
 });
 
-test('a group photo gets one numbered answer per face (3 largest) and the photo with numbered boxes', async () => {
+test('a group photo gets one numbered answer per face (up to 8, the largest) and the group card', async () => {
   const fake = h.telegram!;
   const group = readFixture('faces', 'group-1.jpg');
   const reply = await answerTo(fake, sendPhoto(fake, newUserId(), group), 'sendPhoto');
   const lines = textOf(reply).split('\n');
-  assert.match(lines[0], /^I see \d+ faces; here are the 3 largest, numbered on the picture:$/);
-  assert.equal(lines.length, 4);
-  lines.slice(1).forEach((line, i) => assert.match(line, new RegExp(`^${i + 1}\\. <b>.+</b> \\(\\S+\\)\\. Also: `)));
-  const picture = reply.files[0].bytes;
-  const [input, output] = await Promise.all([sharp(group).metadata(), sharp(picture).metadata()]);
-  assert.equal(output.format, 'jpeg');
-  assert.ok(Math.max(output.width, output.height) <= 1024);
-  assert.ok(Math.abs(output.width / output.height - input.width / input.height) < 0.01, 'same aspect ratio');
-  assert.ok(!picture.equals(group), 'a new picture, with boxes');
+  const intro = lines[0].match(/^I see (\d+) faces(?:; here are the (\d+) largest)?, numbered on the picture:$/);
+  assert.ok(intro, lines[0]);
+  const found = Number(intro[1]);
+  assert.equal(lines.length - 1, Math.min(found, 8));
+  assert.equal(intro[2] === undefined, found <= 8);
+  for (const line of lines.slice(1)) assert.match(line, /^\d+\. <b>.+<\/b> \(\S+\)\. Also: /);
+  const numbers = lines.slice(1).map((l) => Number(l.split('.')[0]));
+  assert.deepEqual(
+    numbers,
+    [...numbers].sort((a, b) => a - b),
+    'in reading order',
+  );
+  assert.ok(numbers.every((n) => n >= 1 && n <= found));
+  const card = await sharp(reply.files[0].bytes).metadata();
+  assert.deepEqual([card.format, card.width], ['jpeg', 1080]);
+  assert.equal(reply.files[0].fileName, 'faces.jpg');
 });
 
 test('in a group, only photos addressed to the bot are answered', async () => {

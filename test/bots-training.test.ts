@@ -97,8 +97,8 @@ test(
     );
     assert.equal(h.app.engine.model.name, 'run-1', 'the engine switched before the answer');
     const reply = await anyAnswerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-6.jpg')));
-    // The run model's own reference thumbnails, as a strip of the top three (ava.jpg alone when only one exists).
-    if (reply.method === 'sendPhoto') assert.ok(['lookalikes.jpg', 'ava.jpg'].includes(reply.files[0].fileName), reply.files[0].fileName);
+    // The look-alike card, with the run model's own reference thumbnails.
+    if (reply.method === 'sendPhoto') assert.equal(reply.files[0].fileName, 'lookalike.jpg');
     assert.match(textOf(reply), /^You look most like <b>Ava<\/b> \(\d+%|>99%\)/);
     const dc = h.discord!;
     const shown = contentOf(await answerOf(dc, command(dc, 'model', [], { user: h.discordAdmin! })));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Box } from '../src/engine/box.js';
-import { cropPass, overlap, readingOrder, suppressDuplicates, tileGrid, worthTiling } from '../src/engine/detect/tiles.js';
+import { cropPass, overlap, suppressDuplicates, tileGrid, worthTiling } from '../src/engine/detect/tiles.js';
 
 test('tiles cover the image with overlap and stay inside it', () => {
   const tiles = tileGrid(1000, 500, 200, 0.25);
@@ -83,15 +83,4 @@ test('only a large photo with a small face is worth tiling', () => {
     false,
     'too small to tile',
   );
-});
-
-test('faces are numbered in reading order: rows top to bottom, left to right', () => {
-  const boxes: Box[] = [
-    [300, 10, 40, 40],
-    [20, 200, 50, 50],
-    [10, 15, 40, 40],
-    [160, 5, 40, 40],
-    [200, 210, 40, 40],
-  ];
-  assert.deepEqual(readingOrder(boxes), [2, 3, 0, 1, 4]);
 });

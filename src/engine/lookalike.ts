@@ -47,6 +47,8 @@ export interface Prediction {
   faces: FaceAnswer[];
   /** Faces found in the photo; more than `faces.length` when `maxFaces` cut the list. */
   detectedFaces: number;
+  /** Where the faces beyond `maxFaces` are (not answered), largest first: `faces` and these are every face found. */
+  unansweredFaces: { box: Box; score: number }[];
   /** Which detection pass found the faces: `direct`, or the fallback that was needed; null for `assumeCrop`. */
   detectionPass: DetectionPassId | null;
   width: number;
@@ -171,6 +173,7 @@ export class LookalikeEngine {
       model: model.name,
       faces,
       detectedFaces: embedded.detectedFaces,
+      unansweredFaces: embedded.otherFaces,
       detectionPass: embedded.detectionPass,
       width: embedded.width,
       height: embedded.height,

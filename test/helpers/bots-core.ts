@@ -1,5 +1,5 @@
 /** Stand-ins for unit tests of the core: a Chat that records, an engine whose answers the test releases. */
-import type { Prediction, RecognitionOptions } from '../../src/engine/lookalike.js';
+import type { FaceAnswer, Prediction, RecognitionOptions } from '../../src/engine/lookalike.js';
 import { plain, type RichText } from '../../src/bots/core/text.js';
 import type { Chat, IncomingImage, Picture, SentMessage } from '../../src/bots/core/types.js';
 import type { Recognizer } from '../../src/bots/core/recognize.js';
@@ -34,6 +34,7 @@ export function prediction(names: string[][]): Prediction {
     width: 400,
     height: 300,
     detectedFaces: names.length,
+    unansweredFaces: [],
     detectionPass: 'direct',
     timings: { decodeMs: 0, detectMs: 0, embedMs: 0, headMs: 0 },
     faces: names.map((matches, i) => ({
@@ -59,3 +60,6 @@ export class HeldEngine implements Recognizer {
     for (const call of this.calls.splice(0)) call.resolve(p);
   }
 }
+
+/** Faces numbered 1, 2, ... in the order given, as a group answer's text takes them. */
+export const numbered = (faces: readonly FaceAnswer[]) => faces.map((answer, i) => ({ number: i + 1, answer }));

@@ -87,6 +87,7 @@ export class BotCore {
             engine,
             queue: this.queue,
             queueNotice: limits.queueNotice,
+            maxFaces: limits.maxFaces,
             thumbnails,
             ...failureLimits,
           }),

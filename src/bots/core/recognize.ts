@@ -4,12 +4,9 @@
  * the engine's worker pool, and its bytes are dropped as soon as the answer is made.
  */
 import type { Prediction, RecognitionOptions } from '../../engine/lookalike.js';
-import { personSlug } from '../../engine/model/manifest.js';
-import { readingOrder } from '../../engine/detect/tiles.js';
-import { drawNumberedBoxes } from './annotate.js';
+import { groupCard, lookalikeCard, numberFaces, type CardSources } from '../card/cards.js';
 import type { ContextOf } from './middleware.js';
-import type { RichText } from './text.js';
-import { thumbnailStrip } from './strip.js';
+import { plain, type RichText } from './text.js';
 import { manyFacesText, QUEUED, singleFaceText } from './texts/recognition.js';
 import type { ModelWithThumbnails, Thumbnails } from './thumbnails.js';
 import type { Middleware, Picture } from './types.js';
@@ -30,51 +27,53 @@ export interface RecognizeOptions {
   thumbnails: Thumbnails;
   maxImageBytes: number;
   maxImagePixels: number;
+  /** Faces of a group photo answered, the largest first (`BOT_MAX_FACES`); every face found is boxed and numbered. */
+  maxFaces: number;
 }
 
-/** At most three faces are answered, largest first. */
-export const MAX_FACES = 3;
-/** Thumbnails in a one-face answer's strip. */
-export const STRIP_MATCHES = 3;
+/** Matches per face: the best and two runners-up. */
+export const MATCHES_PER_FACE = 3;
 
 export interface PhotoReply {
   text: RichText;
   picture: Picture | null;
+  /** Why the picture could not be made (the text answer is sent alone): for the log line. */
+  pictureError?: string;
 }
 
-const fileName = (person: string) => `${personSlug(person)}.jpg`;
-
-/** The top matches' thumbnails as one strip, best first; the thumbnail alone when only one exists; null without any. */
-async function matchesPicture(names: readonly string[], model: ModelWithThumbnails, thumbnails: Thumbnails): Promise<Picture | null> {
-  const found = await Promise.all(names.map(async (name) => ({ name, bytes: await thumbnails.find(model, name) })));
-  const present = found.filter((f): f is { name: string; bytes: Buffer } => f.bytes !== null);
-  if (present.length === 0) return null;
-  if (present.length === 1) return { bytes: present[0].bytes, filename: fileName(present[0].name) };
-  const strip = await thumbnailStrip(present.map((f) => f.bytes));
-  return strip ? { bytes: strip, filename: 'lookalikes.jpg' } : null;
+/** The card, or null and the reason: a picture that fails must not cost the sender the answer. */
+async function tryCard(make: () => Promise<Buffer>): Promise<{ bytes: Buffer | null; error?: string }> {
+  try {
+    return { bytes: await make() };
+  } catch (error) {
+    return { bytes: null, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
-/** One face: the answer and a strip of the top matches' thumbnails. Several: one line per face (the largest three) and the photo with numbered boxes. */
+/**
+ * One face: the answer and the look-alike card (their face beside the best match, the
+ * runners-up below). Several: one numbered line per answered face and the group card (every
+ * face boxed and numbered in reading order, a row per answered face). The text is the
+ * picture's alt text too.
+ */
 export async function photoReply(
   photo: Uint8Array,
   prediction: Prediction,
   model: ModelWithThumbnails,
   options: Pick<RecognizeOptions, 'thumbnails' | 'maxImagePixels'>,
 ): Promise<PhotoReply> {
-  if (prediction.faces.length === 1) {
+  const sources: CardSources = { model, thumbnails: options.thumbnails, maxImagePixels: options.maxImagePixels };
+  if (prediction.faces.length === 1 && prediction.unansweredFaces.length === 0) {
     const [face] = prediction.faces;
-    const names = face.matches.slice(0, STRIP_MATCHES).map((m) => m.name);
-    return { text: singleFaceText(face), picture: await matchesPicture(names, model, options.thumbnails) };
+    const text = singleFaceText(face);
+    const card = await tryCard(() => lookalikeCard(photo, prediction, face, sources));
+    return { text, picture: card.bytes && { bytes: card.bytes, filename: 'lookalike.jpg', alt: plain(text) }, pictureError: card.error };
   }
-  // Numbered as a person reads the picture (rows top to bottom, left to right), not by size.
-  const faces = readingOrder(prediction.faces.map((f) => f.box)).map((i) => prediction.faces[i]);
-  const annotated = await drawNumberedBoxes(
-    photo,
-    faces.map((f) => f.box),
-    prediction,
-    options.maxImagePixels,
-  );
-  return { text: manyFacesText(faces, prediction.detectedFaces), picture: { bytes: annotated, filename: 'faces.jpg' } };
+  const numbered = numberFaces(prediction);
+  const answered = numbered.flatMap((f) => (f.answer ? [{ number: f.number, answer: f.answer }] : []));
+  const text = manyFacesText(answered, prediction.detectedFaces);
+  const card = await tryCard(() => groupCard(photo, prediction, numbered, sources));
+  return { text, picture: card.bytes && { bytes: card.bytes, filename: 'faces.jpg', alt: plain(text) }, pictureError: card.error };
 }
 
 export function recognize(options: RecognizeOptions): Middleware<ContextOf<'photo'>> {
@@ -90,9 +89,10 @@ export function recognize(options: RecognizeOptions): Middleware<ContextOf<'phot
       const photo = await ctx.request.image.download(options.maxImageBytes);
       ctx.facts.bytes = photo.length;
       const model = options.engine.model;
-      const prediction = await options.engine.which(photo, { top: 3, maxFaces: MAX_FACES });
+      const prediction = await options.engine.which(photo, { top: MATCHES_PER_FACE, maxFaces: options.maxFaces });
       Object.assign(ctx.facts, { faces: prediction.faces.length, detected: prediction.detectedFaces, model: prediction.model });
       reply = await photoReply(photo, prediction, model, options);
+      if (reply.pictureError) ctx.facts.pictureError = reply.pictureError;
     } finally {
       ticket.release();
     }

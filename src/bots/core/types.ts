@@ -25,6 +25,8 @@ export interface Picture {
   readonly bytes: Buffer;
   /** With extension: `faces.jpg`, `leaderboard.png`. */
   readonly filename: string;
+  /** What the picture says, for screen readers (Discord's attachment description); the caption carries it elsewhere. */
+  readonly alt?: string;
 }
 
 /** A message the bot sent that can be changed later (training progress). */

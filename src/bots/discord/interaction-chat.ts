@@ -19,7 +19,7 @@ import {
 } from 'discord.js';
 import type { RichText } from '../core/text.js';
 import type { Chat, Picture, SentMessage } from '../core/types.js';
-import { toMarkdown } from './render.js';
+import { attachment, toMarkdown } from './render.js';
 import { withRetry } from './retry.js';
 
 type Payload = { content: string; files?: AttachmentBuilder[] };
@@ -52,7 +52,7 @@ export class InteractionChat implements Chat {
   }
 
   async replyWithPicture(picture: Picture, caption: RichText): Promise<void> {
-    await this.send({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })] });
+    await this.send({ content: toMarkdown(caption), files: [attachment(picture)] });
   }
 
   async showWorking(): Promise<void> {

@@ -1,8 +1,8 @@
 /** The core's `Chat` for an ordinary message (a DM, or a server message that mentions the bot): answers are replies to it. */
-import { AttachmentBuilder, type Message } from 'discord.js';
+import type { Message } from 'discord.js';
 import type { RichText } from '../core/text.js';
 import type { Chat, Picture, SentMessage } from '../core/types.js';
-import { toMarkdown } from './render.js';
+import { attachment, toMarkdown } from './render.js';
 import { withRetry } from './retry.js';
 
 /**
@@ -20,9 +20,7 @@ export class MessageChat implements Chat {
   }
 
   async replyWithPicture(picture: Picture, caption: RichText): Promise<void> {
-    await withRetry(() =>
-      this.message.reply({ content: toMarkdown(caption), files: [new AttachmentBuilder(picture.bytes, { name: picture.filename })], ...QUIET }),
-    );
+    await withRetry(() => this.message.reply({ content: toMarkdown(caption), files: [attachment(picture)], ...QUIET }));
   }
 
   async showWorking(): Promise<void> {

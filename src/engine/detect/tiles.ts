@@ -70,17 +70,3 @@ export function worthTiling(width: number, height: number, faces: readonly Box[]
   const scale = width / photoWidth; // photo px -> decoded px
   return Math.min(...faces.map((b) => Math.min(b[2], b[3]))) * scale < TILE_SIDE / 4;
 }
-
-/** Pure: orders boxes as a person reads them: rows top to bottom (a row is faces whose centres are within half a face height), left to right. */
-export function readingOrder(boxes: readonly Box[]): number[] {
-  const centreY = (b: Box) => b[1] + b[3] / 2;
-  const byY = boxes.map((_, i) => i).sort((i, j) => centreY(boxes[i]) - centreY(boxes[j]));
-  const rows: number[][] = [];
-  for (const i of byY) {
-    const row = rows.at(-1);
-    const anchor = row ? boxes[row[0]] : null;
-    if (row && anchor && Math.abs(centreY(boxes[i]) - centreY(anchor)) < Math.max(anchor[3], boxes[i][3]) / 2) row.push(i);
-    else rows.push([i]);
-  }
-  return rows.flatMap((row) => row.sort((i, j) => boxes[i][0] - boxes[j][0]));
-}

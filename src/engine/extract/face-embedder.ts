@@ -75,6 +75,8 @@ export interface EmbeddedImage {
   faces: EmbeddedFace[];
   /** Faces detected, including those beyond `maxFaces`. */
   detectedFaces: number;
+  /** The faces beyond `maxFaces`, not embedded: where they are, largest first (a group photo boxes them all). */
+  otherFaces: { box: Box; score: number }[];
   /** The detection pass that found the faces (`direct` unless a fallback was needed); null for `assumeCrop` or no face. */
   detectionPass: DetectionPassId | null;
   timings: StageTimings;
@@ -141,6 +143,7 @@ export class FaceEmbedder {
         height: image.originalHeight,
         faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i], quality: measureQuality(c.tensor, c.box) })),
         detectedFaces: crops.length,
+        otherFaces: crops.slice(kept.length).map((c) => ({ box: c.box, score: c.score })),
         detectionPass: detected.pass,
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },
         ...(views ? { views } : {}),

@@ -43,17 +43,26 @@ export function singleFaceText(face: FaceAnswer): RichText {
   return note ? lines(['You look most like ', ...matchLine(face.matches)], [note]) : ['You look most like ', ...matchLine(face.matches)];
 }
 
-/** Several faces: one numbered line per face, in the order given (reading order), matching the numbers drawn on the picture. */
-export function manyFacesText(faces: readonly FaceAnswer[], detected: number): RichText {
+/** An answered face of a group photo and the number it has on the picture. */
+export interface NumberedFaceAnswer {
+  number: number;
+  answer: FaceAnswer;
+}
+
+/**
+ * Several faces: how many were found and answered, then one line per answered face, in the
+ * order given (reading order), each with the number drawn on the picture.
+ */
+export function manyFacesText(faces: readonly NumberedFaceAnswer[], detected: number): RichText {
   const intro =
     detected > faces.length
       ? `I see ${detected} faces; here are the ${faces.length} largest, numbered on the picture:`
       : `I see ${faces.length} faces, numbered on the picture:`;
   return lines(
     [intro],
-    ...faces.map((face, i): RichText => {
-      const note = face.warnings.length ? ` (${face.warnings.map((w) => WARNING_PHRASES[w].replace(/^the (photo|face) is /, '')).join(', ')})` : '';
-      return [`${i + 1}. `, ...matchLine(face.matches), note];
+    ...faces.map(({ number, answer }): RichText => {
+      const note = answer.warnings.length ? ` (${answer.warnings.map((w) => WARNING_PHRASES[w].replace(/^the (photo|face) is /, '')).join(', ')})` : '';
+      return [`${number}. `, ...matchLine(answer.matches), note];
     }),
   );
 }
