@@ -18,6 +18,7 @@ import { percent } from '../format.js';
 import { intOption, numberOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
 import { checkSplitOutput, printSplit, writeGallerySplit } from './gallery-split.js';
+import { namesCommand } from './gallery-names.js';
 
 /** The gallery's backbone unless told otherwise: faceres and face-api's net side by side, each mirror-averaged (best rank-1 on `gallery eval`; a mirrored selfie gets the same answer). */
 export const GALLERY_BACKBONE = 'faceres+faceapi+flip';
@@ -26,7 +27,8 @@ const USAGE = `celeb gallery build <dir...> [--out model/gallery] [--backbone ${
        celeb gallery eval <dir...> [--backbone ${GALLERY_BACKBONE}] [--twin-weight 0.5] [--json]
        celeb gallery split <dir...> [--out data/face_data] [--backbone ${GALLERY_BACKBONE}] [--force] [--json]
        celeb gallery info [--model DIR] [--json]
-       celeb gallery search <name> [--model DIR] [--json]`;
+       celeb gallery search <name> [--model DIR] [--json]
+       celeb gallery names [<dir...> | --model DIR] [--references data/reference-names] [--max-edits N] [--all] [--json]`;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -39,6 +41,9 @@ const OPTIONS = {
   // Prototypes without small-face twins (extract/twins.ts); eval measures any weight (0: none), twins still queried.
   'no-twins': { type: 'boolean' },
   'twin-weight': { type: 'string' },
+  references: { type: 'string' },
+  'max-edits': { type: 'string' },
+  all: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -54,6 +59,18 @@ export async function galleryCommand(argv: string[], config: AppConfig): Promise
       return infoCommand(values, config);
     case 'search':
       return searchCommand(positionals.join(' '), values, config);
+    case 'names':
+      return namesCommand(
+        {
+          dirs: positionals,
+          model: values.model ?? chooseModelDir(engineOptions(config)),
+          references: values.references,
+          maxEdits: values['max-edits'],
+          all: values.all,
+          json: values.json,
+        },
+        config,
+      );
     default:
       throw new UsageError(`Usage: ${USAGE}`);
   }
