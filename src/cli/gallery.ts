@@ -7,7 +7,7 @@ import { chooseModelDir } from '../engine/create.js';
 import { buildGallery, evalPeople, sourceCounts, type GalleryBuildReport } from '../engine/gallery/build.js';
 import { DEFAULT_EVAL, evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
 import { TWIN_WEIGHT } from '../engine/heads/prototype.js';
-import { readGalleryPeople } from '../engine/gallery/people-file.js';
+import { aliasesOf, readGalleryPeople } from '../engine/gallery/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
 import { searchPeople } from '../engine/gallery/search.js';
 import { recordGallery } from '../engine/gallery/leaderboard-row.js';
@@ -151,6 +151,23 @@ function printDropped(prepared: Omit<PreparedGallery, 'people'>): void {
   if (prepared.flagged.length > 20) console.log(`  ... ${prepared.flagged.length - 20} more pairs to check in the report`);
 }
 
+/** Every rename, a few to a line; the old spellings stay searchable (people.json `aliases`). */
+function printRenames({ renamed, nameConflicts }: Pick<PreparedGallery, 'renamed' | 'nameConflicts'>): void {
+  if (renamed.length > 0) {
+    const byTable = renamed.filter((r) => r.rule === 'table').length;
+    console.log(
+      `  renamed ${renamed.length} ${renamed.length === 1 ? 'person' : 'people'} (${byTable} by the reviewed table, ${renamed.length - byTable} by the casing rules); the old spellings stay searchable:`,
+    );
+    const lines: string[] = [];
+    for (const r of renamed.map((r) => `${r.from} -> ${r.to}`)) {
+      if (lines.length > 0 && lines[lines.length - 1].length + r.length < 110) lines[lines.length - 1] += `, ${r}`;
+      else lines.push(r);
+    }
+    for (const line of lines) console.log(`    ${line}`);
+  }
+  for (const c of nameConflicts) console.log(`  not renamed: "${c.from}" -> "${c.to}" (someone else in the gallery has that name)`);
+}
+
 function printEvaluation(backbone: string, people: number, prepared: Omit<PreparedGallery, 'people'>, e: GalleryEvaluation): void {
   console.log(`Gallery of ${people} people, backbone ${backbone}`);
   printDropped(prepared);
@@ -189,6 +206,7 @@ function printBuild(report: GalleryBuildReport, reportFile: string): void {
   console.log(`  embeddings: ${embedded} computed, ${cached} from cache`);
   const twins = report.prepared.twins;
   if (twins.photos > 0) console.log(`  small-face twins: ${twins.found} of ${twins.photos} show a face (${twins.photos - twins.cached} computed)`);
+  printRenames(report.prepared);
   printEvaluation(report.backbone, report.people, report.prepared, report.evaluation);
   const { train, val, test } = report.split;
   console.log(`  split: train ${train}, val ${val}, test ${test} photos; test split ${report.testSplit} (\`celeb gallery split\` lays it out for training)`);
@@ -235,13 +253,14 @@ async function searchCommand(query: string, values: Values, config: AppConfig): 
     people.map((p) => p.name),
     query,
     5,
+    aliasesOf(people),
   ).map((hit) => ({ ...hit, ...byName.get(hit.name)! }));
   if (values.json) console.log(JSON.stringify(rows));
   else if (rows.length === 0) console.log(`No one like "${query}" among ${people.length} people.`);
   else
     for (const r of rows)
       console.log(
-        `${r.exact ? 'yes' : 'maybe'}: ${r.name}, ${r.photos} photos (${
+        `${r.exact ? 'yes' : 'maybe'}: ${r.name}${r.aliases?.length ? ` (also written ${r.aliases.join(', ')})` : ''}, ${r.photos} photos (${
           Object.entries(r.sources)
             .map(([s, n]) => `${s} ${n}`)
             .join(', ') || 'sources not recorded'

@@ -106,7 +106,12 @@ export async function buildGallery(options: GalleryBuildOptions): Promise<Galler
     }
     options.onThumbnail?.(++done, people.length);
   });
-  const roster: GalleryPerson[] = people.map((p) => ({ name: p.name, sources: p.sources, photos: p.kept.length }));
+  const roster: GalleryPerson[] = people.map((p) => ({
+    name: p.name,
+    ...(p.aliases.length ? { aliases: p.aliases } : {}),
+    sources: p.sources,
+    photos: p.kept.length,
+  }));
   files[GALLERY_PEOPLE_FILE] = JSON.stringify(roster);
   const perSource = sourceCounts(people);
   const photos = people.reduce((n, p) => n + p.kept.length, 0);
