@@ -2,13 +2,14 @@
  * `celeb gallery build|info|search` end to end on two tiny folder-per-person trees made from the
  * fixtures: name merging across sources, a misspelt name renamed (and still found under it),
  * cleaning (no face, several faces), the float16 model written and loaded back, answers with a
- * similarity, and a second build served from the cache.
+ * similarity, 192 px thumbnails, and a second build served from the cache.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { GALLERY_THUMBNAIL_PX } from '../src/engine/gallery/build.js';
 import { celeb, jsonLines } from './helpers/cli.js';
 import { face, fixture, solidJpeg } from './helpers/fixtures.js';
 import { tempDir } from './helpers/temp.js';
@@ -91,7 +92,7 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   assert.ok(manifest.similarity.anchors.length >= 2);
   for (const rel of Object.values(manifest.thumbnails)) {
     const { width = 0, height = 0 } = await sharp(path.join(out, rel)).metadata();
-    assert.ok(width <= 96 && height <= 96, `${rel} is ${width}x${height}`);
+    assert.deepEqual([width, height], [GALLERY_THUMBNAIL_PX, GALLERY_THUMBNAIL_PX], rel);
   }
 
   const which = await celeb(['which', face('cgi-model-2'), '--model', out, '--json'], env);

@@ -2,7 +2,7 @@
  * A celebrity's reference thumbnail: from the model answering photos, or, when that model has
  * none for the person (run models made before runs kept thumbnails), from the shipped default
  * model if it knows the same name.
- * Thumbnails are small (at most 160 px, one per person), so they are cached once read.
+ * Thumbnails are small (at most 192 px, one per person), so they are cached once read.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -16,8 +16,8 @@ import { GALLERY_PEOPLE_FILE, type GalleryPerson } from './people-file.js';
 import { prototypeOf } from './clean.js';
 import { DEFAULT_SPLIT, gallerySplit, gallerySplitFingerprint, splitPhotos, type GallerySplit, type GallerySplitRules, type SplitPhoto } from './split.js';
 
-/** Thumbnails of a gallery: one per person, small enough that 1,700 of them stay a few MB. */
-export const GALLERY_THUMBNAIL_PX = 96;
+/** Thumbnails of a gallery: one per person, at the size the answer card shows the best match. */
+export const GALLERY_THUMBNAIL_PX = 192;
 
 export interface GalleryBuildOptions extends PrepareOptions {
   out: string;
