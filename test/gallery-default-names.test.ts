@@ -1,11 +1,12 @@
 // The shipped gallery (model/default) spells its people right: the misspellings of issue 18 are gone,
 // every label is what the reviewed table and the casing rules make of it, and the old spellings
-// still find the person.
+// still find the person (and their thumbnail).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { Thumbnails } from '../src/bots/core/thumbnails.js';
 import { GALLERY_THUMBNAIL_PX } from '../src/engine/gallery/build.js';
 import { canonicalName } from '../src/engine/gallery/canonical-names.js';
 import { readAliases, readGalleryPeople } from '../src/engine/gallery/people-file.js';
@@ -55,4 +56,13 @@ test('model/default: the old spellings are aliases, so search finds the person u
     people.every((p) => (p.aliases ?? []).every((a) => aliases[a] === p.name)),
     'each alias points to its person',
   );
+});
+
+test("a model without thumbnails (an older run's) borrows model/default's, under the old spelling too", async () => {
+  const thumbnails = new Thumbnails(DEFAULT_MODEL);
+  const run = { dir: '/nowhere', manifest: { thumbnails: {} } };
+  const pratt = readFileSync(path.join(DEFAULT_MODEL, 'thumbnails', 'chris-pratt.jpg'));
+  assert.deepEqual(await thumbnails.find(run, 'Chris Pratt'), pratt);
+  assert.deepEqual(await thumbnails.find(run, 'Chris Patt'), pratt, 'a run trained on a split laid out before the rename');
+  assert.equal(await thumbnails.find(run, 'Nobody Known'), null);
 });
