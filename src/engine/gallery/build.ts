@@ -94,18 +94,21 @@ export async function buildGallery(options: GalleryBuildOptions): Promise<Galler
   const penalties = hubnessPenalties(neighbourhoodDensity(plain, reference, evaluation.hubness.k), evaluation.hubness.strength);
 
   const files: ModelFiles = { 'prototypes.f16': plain.toBytes('float16'), 'penalties.f32': new Uint8Array(penalties.buffer) };
-  const thumbnails: Record<string, string> = {};
   let done = 0;
-  await mapLimited(people, 4, async (p) => {
+  const made = await mapLimited(people, 4, async (p) => {
     const best = p.kept[0].photo;
     try {
       files[thumbnailPath(p.name)] = await faceThumbnail(best.file, best.box!, GALLERY_THUMBNAIL_PX);
-      thumbnails[p.name] = thumbnailPath(p.name);
+      return true;
     } catch {
       // A photo that embedded but will not crop (should not happen) just leaves the person without a picture.
+      return false;
+    } finally {
+      options.onThumbnail?.(++done, people.length);
     }
-    options.onThumbnail?.(++done, people.length);
   });
+  // In the labels' order, not the order the thumbnails were made in, so a rebuild writes the same model.json.
+  const thumbnails = Object.fromEntries(people.filter((_, i) => made[i]).map((p) => [p.name, thumbnailPath(p.name)]));
   const roster: GalleryPerson[] = people.map((p) => ({
     name: p.name,
     ...(p.aliases.length ? { aliases: p.aliases } : {}),
