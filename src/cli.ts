@@ -26,6 +26,7 @@ Commands:
   gallery eval <dir...>     rank-1/rank-5 on held-out photos among all people, strangers' answers, similarity scale
   gallery split <dir...>    the gallery's train/val/test split laid out for training (--out data/face_data, --force)
   gallery info | search <name>   who the answering gallery holds (--model DIR)
+  gallery names [dir...]    display names against VGGFace2's and LFW's name lists: spellings the reviewed table has not decided (--model, --references, --all)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
 Options: --help, -h (also after any command), --version

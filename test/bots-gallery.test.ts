@@ -1,6 +1,6 @@
 // The bots over a gallery of 1,712 people, end to end with the real discord.js and telegraf
-// clients against the fakes: /who (found with its thumbnail, not found with suggestions,
-// usage), Discord's autocomplete, /help that counts instead of listing, "% similar" answers
+// clients against the fakes: /who (found with its thumbnail, under an old spelling, not found
+// with suggestions, usage), Discord's autocomplete, /help that counts instead of listing, "% similar" answers
 // with the look-alike card.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +63,20 @@ test('/who with an unknown name offers the nearest names; without a name it says
     partial,
     'No one called "Example Person 001" among the 1,712 celebrities I know. Did you mean: **Example Person 0010**, **Example Person 0011**, **Example Person 0012**?',
   );
+});
+
+test('/who finds a renamed person under the old spelling too, and answers with the right one (both platforms, autocomplete)', async () => {
+  const telegram = h.telegram!;
+  const reply = await answerTo(telegram, sendText(telegram, newUserId(), '/who Chris Patt'), 'sendPhoto');
+  assert.equal(textOf(reply), 'Yes, <b>Chris Pratt</b> is one of the 1,712 celebrities I know.');
+  assert.equal(reply.files[0].fileName, 'chris-pratt.jpg');
+  const discord = h.discord!;
+  const answer = await answerOf(discord, command(discord, 'who', [{ name: 'name', type: 'string', value: 'chris patt' }]));
+  assert.equal(contentOf(answer), 'Yes, **Chris Pratt** is one of the 1,712 celebrities I know.');
+  const i = discord.dispatchAutocomplete('who', 'name', 'Chris Pat');
+  const call = await discord.waitForCall(isCallback(i), 5000);
+  const choices = (call.body as { data: { choices: { name: string }[] } }).data.choices.map((c) => c.name);
+  assert.deepEqual(choices, ['Chris Pratt'], 'one person, under the right spelling');
 });
 
 test("Discord's autocomplete offers up to 25 names as they are typed", async () => {

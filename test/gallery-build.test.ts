@@ -1,13 +1,15 @@
 /**
  * `celeb gallery build|info|search` end to end on two tiny folder-per-person trees made from the
- * fixtures: name merging across sources, cleaning (no face, several faces), the float16 model
- * written and loaded back, answers with a similarity, and a second build served from the cache.
+ * fixtures: name merging across sources, a misspelt name renamed (and still found under it),
+ * cleaning (no face, several faces), the float16 model written and loaded back, answers with a
+ * similarity, 192 px thumbnails, and a second build served from the cache.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { GALLERY_THUMBNAIL_PX } from '../src/engine/gallery/build.js';
 import { celeb, jsonLines } from './helpers/cli.js';
 import { face, fixture, solidJpeg } from './helpers/fixtures.js';
 import { tempDir } from './helpers/temp.js';
@@ -37,7 +39,8 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   const beta = path.join(tmp, 'beta');
   await variants(face('cgi-model-1'), path.join(alpha, 'pins_Model_One'));
   await variants(face('cgi-model-2'), path.join(alpha, 'Model Two'));
-  await variants(face('cgi-model-6'), path.join(alpha, 'Model Three'));
+  // A misspelt folder: the build shows the reviewed table's spelling and keeps the old one searchable.
+  await variants(face('cgi-model-6'), path.join(alpha, 'mathew_mcconaughey'));
   writeFileSync(path.join(alpha, 'Model Two', 'blank.jpg'), await solidJpeg('#777777', 320, 240));
   mkdirSync(path.join(alpha, 'Crowd'));
   copyFileSync(fixture('faces', 'group-1.jpg'), path.join(alpha, 'Crowd', 'group.jpg'));
@@ -59,6 +62,7 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
       emptyPeople: string[];
       extraction: { embedded: number; cached: number };
       twins: { photos: number; found: number; cached: number };
+      renamed: { from: string; to: string; rule: string }[];
     };
   }[];
   assert.equal(built.people, 3);
@@ -70,6 +74,7 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   assert.equal(built.prepared.dropped.no_face, 1);
   assert.equal(built.prepared.dropped.several_faces, 1);
   assert.deepEqual(built.prepared.emptyPeople, ['Crowd']);
+  assert.deepEqual(built.prepared.renamed, [{ from: 'Mathew Mcconaughey', to: 'Matthew McConaughey', rule: 'table' }]);
   const written = JSON.parse(readFileSync(report, 'utf8')) as { droppedPhotos: { person: string; reason: string }[] };
   assert.ok(written.droppedPhotos.some((d) => d.person === 'Model Two' && d.reason === 'no_face'));
 
@@ -79,13 +84,15 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
     similarity: { anchors: number[][] };
     thumbnails: Record<string, string>;
   };
-  assert.deepEqual(manifest.labels, ['Model One', 'Model Three', 'Model Two']);
+  assert.deepEqual(manifest.labels, ['Matthew McConaughey', 'Model One', 'Model Two'], 'in the order of the keys, which a rename does not change');
+  const people = JSON.parse(readFileSync(path.join(out, 'people.json'), 'utf8')) as { name: string; aliases?: string[] }[];
+  assert.deepEqual(people[0], { name: 'Matthew McConaughey', aliases: ['Mathew Mcconaughey'], sources: { alpha: 4 }, photos: 4 });
   assert.equal(manifest.head.dtype, 'float16');
   assert.equal(readFileSync(path.join(out, manifest.head.file)).length, 3 * 1152 * 2, '3 people x 1152 dims (faceres 1024 + faceapi 128) x 2 bytes');
   assert.ok(manifest.similarity.anchors.length >= 2);
   for (const rel of Object.values(manifest.thumbnails)) {
     const { width = 0, height = 0 } = await sharp(path.join(out, rel)).metadata();
-    assert.ok(width <= 96 && height <= 96, `${rel} is ${width}x${height}`);
+    assert.deepEqual([width, height], [GALLERY_THUMBNAIL_PX, GALLERY_THUMBNAIL_PX], rel);
   }
 
   const which = await celeb(['which', face('cgi-model-2'), '--model', out, '--json'], env);
@@ -100,14 +107,20 @@ test('gallery build merges sources, cleans, writes a float16 model that answers;
   const found = await celeb(['gallery', 'search', 'model one', '--model', out], env);
   assert.equal(found.code, 0, found.stderr);
   assert.match(found.stdout, /^yes: Model One, 5 photos \(alpha 4, beta 1\)/);
+  const old = await celeb(['gallery', 'search', 'mathew mcconaughey', '--model', out], env);
+  assert.equal(old.code, 0, old.stderr);
+  assert.match(old.stdout, /^yes: Matthew McConaughey \(also written Mathew Mcconaughey\), 4 photos \(alpha 4\)/);
   const missing = await celeb(['gallery', 'search', 'Tom Hanks', '--model', out], env);
   assert.equal(missing.code, 1);
 
-  // Interrupted or repeated: every photo comes from the feature cache the second time.
-  const again = await celeb(['gallery', 'build', alpha, beta, '--out', out, '--report', report, '--json'], env);
+  // Interrupted or repeated: every photo comes from the feature cache the second time. The summary lists the renames.
+  const again = await celeb(['gallery', 'build', alpha, beta, '--out', out, '--report', report], env);
   assert.equal(again.code, 0, again.stderr);
-  const [rebuilt] = jsonLines(again.stdout) as { prepared: { extraction: { embedded: number; cached: number }; twins: { photos: number; cached: number } } }[];
-  assert.equal(rebuilt.prepared.extraction.embedded, 0);
-  assert.equal(rebuilt.prepared.twins.cached, rebuilt.prepared.twins.photos, 'the twins too');
-  assert.ok(rebuilt.prepared.extraction.cached >= 15);
+  const cached = /embeddings: 0 computed, (\d+) from cache/.exec(again.stdout);
+  assert.ok(cached && Number(cached[1]) >= 15, again.stdout);
+  assert.match(again.stdout, /small-face twins: \d+ of \d+ show a face \(0 computed\)/, 'the twins too');
+  assert.match(
+    again.stdout,
+    /renamed 1 person \(1 by the reviewed table, 0 by the casing rules\); the old spellings stay searchable:\n {4}Mathew Mcconaughey -> Matthew McConaughey\n/,
+  );
 });

@@ -57,6 +57,21 @@ test('nothing for an empty query; the index answers the same as the one-off sear
   for (const q of ['tom', 'downey', 'tom hamks']) assert.deepEqual(index.search(q), searchPeople(LABELS, q));
 });
 
+test('other spellings (aliases) find their person, answered under the label, once', () => {
+  const labels = ['Chris Pratt', 'Chris Pine', 'Tom Hanks'];
+  const aliases = { 'Chris Patt': 'Chris Pratt', 'Ghost Person': 'Not A Label' };
+  assert.deepEqual(searchPeople(labels, 'Chris Patt', 5, aliases)[0], { name: 'Chris Pratt', exact: true, score: 1 });
+  assert.deepEqual(searchPeople(labels, 'chris pratt', 5, aliases)[0], { name: 'Chris Pratt', exact: true, score: 1 });
+  const partial = searchPeople(labels, 'chris pat', 5, aliases);
+  assert.deepEqual(
+    partial.map((h) => h.name),
+    ['Chris Pratt'],
+    'the alias starts with the query; the label is listed once',
+  );
+  assert.deepEqual(searchPeople(labels, 'ghost person', 5, aliases), [], 'an alias of an unknown label finds nobody');
+  assert.equal(searchPeople(labels, 'Chris Patt')[0]?.exact ?? false, false, 'without the aliases, only a near name');
+});
+
 test('1,700 labels are searched quickly', () => {
   const labels = Array.from({ length: 1700 }, (_, i) => `Person${i} Surname${(i * 7919) % 1700}`);
   labels.push('Tom Hanks');

@@ -7,7 +7,7 @@ import { chooseModelDir } from '../engine/create.js';
 import { buildGallery, evalPeople, sourceCounts, type GalleryBuildReport } from '../engine/gallery/build.js';
 import { DEFAULT_EVAL, evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
 import { TWIN_WEIGHT } from '../engine/heads/prototype.js';
-import { readGalleryPeople } from '../engine/gallery/people-file.js';
+import { aliasesOf, readGalleryPeople } from '../engine/gallery/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
 import { searchPeople } from '../engine/gallery/search.js';
 import { recordGallery } from '../engine/gallery/leaderboard-row.js';
@@ -19,6 +19,7 @@ import { intOption, numberOption, parse, usageError, UsageError } from './args.j
 import { helpFor, isCommandPath } from './help.js';
 import { extractionProgressBar } from './progress.js';
 import { checkSplitOutput, printSplit, writeGallerySplit } from './gallery-split.js';
+import { namesCommand } from './gallery-names.js';
 
 /** The gallery's backbone unless told otherwise: faceres and face-api's net side by side, each mirror-averaged (best rank-1 on `gallery eval`; a mirrored selfie gets the same answer). */
 export const GALLERY_BACKBONE = 'faceres+faceapi+flip';
@@ -34,6 +35,9 @@ const OPTIONS = {
   // Prototypes without small-face twins (extract/twins.ts); eval measures any weight (0: none), twins still queried.
   'no-twins': { type: 'boolean' },
   'twin-weight': { type: 'string' },
+  references: { type: 'string' },
+  'max-edits': { type: 'string' },
+  all: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -54,18 +58,31 @@ export async function galleryCommand(argv: string[], config: AppConfig): Promise
       return infoCommand(values, config);
     case 'search':
       return searchCommand(positionals.join(' '), values, config);
+    case 'names':
+      return namesCommand(
+        {
+          dirs: positionals,
+          model: values.model ?? chooseModelDir(engineOptions(config)),
+          references: values.references,
+          maxEdits: values['max-edits'],
+          all: values.all,
+          json: values.json,
+        },
+        config,
+      );
     default:
       throw new UsageError(helpFor(['gallery'])!);
   }
 }
 
 /** The options each subcommand takes (they share one parser); any other is refused as unknown. */
-const SUB_OPTIONS: Record<'build' | 'eval' | 'split' | 'info' | 'search', readonly (keyof typeof OPTIONS)[]> = {
+const SUB_OPTIONS: Record<'build' | 'eval' | 'split' | 'info' | 'search' | 'names', readonly (keyof typeof OPTIONS)[]> = {
   build: ['out', 'backbone', 'report', 'candidates', 'cap', 'no-twins', 'json'],
   eval: ['backbone', 'twin-weight', 'json'],
   split: ['out', 'backbone', 'force', 'json'],
   info: ['model', 'json'],
   search: ['model', 'json'],
+  names: ['model', 'references', 'max-edits', 'all', 'json'],
 };
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
@@ -143,6 +160,23 @@ function printDropped(prepared: Omit<PreparedGallery, 'people'>): void {
   if (prepared.flagged.length > 20) console.log(`  ... ${prepared.flagged.length - 20} more pairs to check in the report`);
 }
 
+/** Every rename, a few to a line; the old spellings stay searchable (people.json `aliases`). */
+function printRenames({ renamed, nameConflicts }: Pick<PreparedGallery, 'renamed' | 'nameConflicts'>): void {
+  if (renamed.length > 0) {
+    const byTable = renamed.filter((r) => r.rule === 'table').length;
+    console.log(
+      `  renamed ${renamed.length} ${renamed.length === 1 ? 'person' : 'people'} (${byTable} by the reviewed table, ${renamed.length - byTable} by the casing rules); the old spellings stay searchable:`,
+    );
+    const lines: string[] = [];
+    for (const r of renamed.map((r) => `${r.from} -> ${r.to}`)) {
+      if (lines.length > 0 && lines[lines.length - 1].length + r.length < 110) lines[lines.length - 1] += `, ${r}`;
+      else lines.push(r);
+    }
+    for (const line of lines) console.log(`    ${line}`);
+  }
+  for (const c of nameConflicts) console.log(`  not renamed: "${c.from}" -> "${c.to}" (someone else in the gallery has that name)`);
+}
+
 function printEvaluation(backbone: string, people: number, prepared: Omit<PreparedGallery, 'people'>, e: GalleryEvaluation): void {
   console.log(`Gallery of ${people} people, backbone ${backbone}`);
   printDropped(prepared);
@@ -181,6 +215,7 @@ function printBuild(report: GalleryBuildReport, reportFile: string): void {
   console.log(`  embeddings: ${embedded} computed, ${cached} from cache`);
   const twins = report.prepared.twins;
   if (twins.photos > 0) console.log(`  small-face twins: ${twins.found} of ${twins.photos} show a face (${twins.photos - twins.cached} computed)`);
+  printRenames(report.prepared);
   printEvaluation(report.backbone, report.people, report.prepared, report.evaluation);
   const { train, val, test } = report.split;
   console.log(`  split: train ${train}, val ${val}, test ${test} photos; test split ${report.testSplit} (\`celeb gallery split\` lays it out for training)`);
@@ -227,13 +262,14 @@ async function searchCommand(query: string, values: Values, config: AppConfig): 
     people.map((p) => p.name),
     query,
     5,
+    aliasesOf(people),
   ).map((hit) => ({ ...hit, ...byName.get(hit.name)! }));
   if (values.json) console.log(jsonText(rows));
   else if (rows.length === 0) console.log(`No one like "${query}" among ${people.length} people.`);
   else
     for (const r of rows)
       console.log(
-        `${r.exact ? 'yes' : 'maybe'}: ${r.name}, ${r.photos} photos (${
+        `${r.exact ? 'yes' : 'maybe'}: ${r.name}${r.aliases?.length ? ` (also written ${r.aliases.join(', ')})` : ''}, ${r.photos} photos (${
           Object.entries(r.sources)
             .map(([s, n]) => `${s} ${n}`)
             .join(', ') || 'sources not recorded'

@@ -152,6 +152,18 @@ Whether someone is in the gallery, under any spelling (exit 1 if not).
   --model DIR       another model directory
   --json            as JSON`,
 
+  'gallery names': `celeb gallery names [<dir...> | --model DIR] [--references data/reference-names] [--max-edits N] [--all] [--json]
+
+Checks the gallery's display names against VGGFace2's and LFW's name lists and prints the
+spellings the lists propose that the reviewed table (src/engine/gallery/name-fixes.ts) has not
+decided yet (exit 1 while any is undecided). Reads source trees, or a model's people.
+
+  --model DIR       the model whose names to check (default: the active model)
+  --references DIR  where identity_meta.csv and lfw-names.txt are (default: <data dir>/reference-names)
+  --max-edits N     how many typing edits a proposal may be away (default: by the name's length)
+  --all             every proposal, decided ones too
+  --json            as JSON`,
+
   'eval robustness': `celeb eval robustness <dir> [--strangers DIR] [--per-person N] [--only clean,grey,...] [--no-fallbacks] [--model DIR] [--json]
 
 Top-1 with detection on a folder of people's photos, clean and under grey, dim, small,

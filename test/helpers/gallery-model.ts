@@ -1,18 +1,22 @@
 /**
  * A stand-in for a gallery model: the shipped model's backbone with a centroid head over many
- * people (random prototypes), a similarity scale, and every person's thumbnail borrowed from
- * the shipped model's. Answers are meaningless, but every path a gallery takes is real.
+ * people (random prototypes), a similarity scale, a people.json with an old spelling, and every
+ * person's thumbnail borrowed from the shipped model's. Answers are meaningless, but every path
+ * a gallery takes is real.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CentroidHead } from '../../src/engine/heads/centroid.js';
 import { readManifest, writeModelDir } from '../../src/engine/model/model-dir.js';
 import type { ModelManifest } from '../../src/engine/model/manifest.js';
+import { GALLERY_PEOPLE_FILE, type GalleryPerson } from '../../src/engine/gallery/people-file.js';
 import { DEFAULT_MODEL } from './fixtures.js';
 import { tempDir } from './temp.js';
 
 /** Real names the tests look up, then made-up ones up to the count. */
-export const GALLERY_PEOPLE = ['Tom Hanks', 'Scarlett Johansson', 'Robert Downey Jr', 'Beyoncé Knowles'];
+export const GALLERY_PEOPLE = ['Tom Hanks', 'Scarlett Johansson', 'Robert Downey Jr', 'Beyoncé Knowles', 'Chris Pratt'];
+/** Other spellings in people.json, as `gallery build` keeps them after a rename. */
+export const GALLERY_ALIASES: Record<string, string[]> = { 'Chris Pratt': ['Chris Patt'] };
 const BORROWED = ['tom-hanks.jpg', 'scarlett-johansson.jpg', 'robert-downey-jr.jpg'];
 
 export function galleryLabels(count: number): string[] {
@@ -54,9 +58,16 @@ export async function writeGalleryModel(dir: string, count: number): Promise<Mod
       ],
     },
     run: undefined,
+    gallery: { people: GALLERY_PEOPLE_FILE, sources: {} },
   };
+  const roster: GalleryPerson[] = labels.map((name) => ({
+    name,
+    ...(GALLERY_ALIASES[name] ? { aliases: GALLERY_ALIASES[name] } : {}),
+    sources: {},
+    photos: 1,
+  }));
   const files = Object.fromEntries(BORROWED.map((file) => [`thumbnails/${file}`, readFileSync(path.join(DEFAULT_MODEL, 'thumbnails', file))]));
-  await writeModelDir(dir, manifest, { 'centroids.bin': head.toBytes('float16'), ...files });
+  await writeModelDir(dir, manifest, { 'centroids.bin': head.toBytes('float16'), [GALLERY_PEOPLE_FILE]: JSON.stringify(roster), ...files });
   return manifest;
 }
 

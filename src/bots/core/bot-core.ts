@@ -131,7 +131,8 @@ export class BotCore {
 
   /** Names of the answering model's people for a partly typed name (Discord's autocomplete), best first. */
   suggestPeople(query: string, limit: number): string[] {
-    return suggestPeople(this.options.engine.model.manifest.labels, query, limit);
+    const { model } = this.options.engine;
+    return suggestPeople(model.manifest.labels, query, limit, model.aliases);
   }
 
   /** Requests being answered right now. */

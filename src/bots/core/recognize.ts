@@ -16,7 +16,11 @@ import type { WorkQueue } from './work-queue.js';
 export interface Recognizer {
   which(bytes: Uint8Array, options: RecognitionOptions): Promise<Prediction>;
   /** The model answering now (it changes when a run is promoted). */
-  readonly model: ModelWithThumbnails & { readonly manifest: { readonly labels: readonly string[] } };
+  readonly model: ModelWithThumbnails & {
+    readonly manifest: { readonly labels: readonly string[] };
+    /** Other spelling -> label: `/who` finds a gallery's people under the names they had before a rename. */
+    readonly aliases?: Readonly<Record<string, string>>;
+  };
 }
 
 export interface RecognizeOptions {

@@ -15,19 +15,23 @@ import { PLATFORMS } from '../platforms.js';
 /** Names offered after "Did you mean:". */
 export const SUGGESTIONS = 3;
 
-// One index per labels array: the model changes only when a run is promoted, and the old index goes with its labels.
-const indexes = new WeakMap<readonly string[], PeopleIndex>();
+type Aliases = Readonly<Record<string, string>>;
+const NO_ALIASES: Aliases = {};
 
-export function peopleIndex(labels: readonly string[]): PeopleIndex {
-  let index = indexes.get(labels);
-  if (!index) indexes.set(labels, (index = new PeopleIndex(labels)));
-  return index;
+// One index per labels array (and its aliases): the model changes only when a run is promoted, and the old index goes with its labels.
+const indexes = new WeakMap<readonly string[], { aliases: Aliases; index: PeopleIndex }>();
+
+/** The search of a model's people, found under their labels and their other spellings (a gallery's aliases). */
+export function peopleIndex(labels: readonly string[], aliases: Aliases = NO_ALIASES): PeopleIndex {
+  let cached = indexes.get(labels);
+  if (!cached || cached.aliases !== aliases) indexes.set(labels, (cached = { aliases, index: new PeopleIndex(labels, aliases) }));
+  return cached.index;
 }
 
 /** Names for a partly typed query, best first; with nothing typed yet, the first names alphabetically. */
-export function suggestPeople(labels: readonly string[], query: string, limit: number): string[] {
+export function suggestPeople(labels: readonly string[], query: string, limit: number, aliases: Aliases = NO_ALIASES): string[] {
   if (query.trim() === '') return [...labels].sort((a, b) => a.localeCompare(b)).slice(0, limit);
-  return peopleIndex(labels)
+  return peopleIndex(labels, aliases)
     .search(query, limit)
     .map((hit) => hit.name);
 }
@@ -41,7 +45,7 @@ export function whoIs(options: { engine: Recognizer; thumbnails: Thumbnails }): 
       await ctx.chat.reply(whoUsageText(PLATFORMS[ctx.actor.platform].syntax, labels.length));
       return;
     }
-    const hits = peopleIndex(labels).search(query, SUGGESTIONS);
+    const hits = peopleIndex(labels, model.aliases).search(query, SUGGESTIONS);
     ctx.facts.found = hits[0]?.exact ?? false;
     if (!hits[0]?.exact) {
       await ctx.chat.reply(

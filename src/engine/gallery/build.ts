@@ -16,8 +16,8 @@ import { GALLERY_PEOPLE_FILE, type GalleryPerson } from './people-file.js';
 import { prototypeOf } from './clean.js';
 import { DEFAULT_SPLIT, gallerySplit, gallerySplitFingerprint, splitPhotos, type GallerySplit, type GallerySplitRules, type SplitPhoto } from './split.js';
 
-/** Thumbnails of a gallery: one per person, small enough that 1,700 of them stay a few MB. */
-export const GALLERY_THUMBNAIL_PX = 96;
+/** Thumbnails of a gallery: one per person, at the size the answer card shows the best match. */
+export const GALLERY_THUMBNAIL_PX = 192;
 
 export interface GalleryBuildOptions extends PrepareOptions {
   out: string;
@@ -94,19 +94,27 @@ export async function buildGallery(options: GalleryBuildOptions): Promise<Galler
   const penalties = hubnessPenalties(neighbourhoodDensity(plain, reference, evaluation.hubness.k), evaluation.hubness.strength);
 
   const files: ModelFiles = { 'prototypes.f16': plain.toBytes('float16'), 'penalties.f32': new Uint8Array(penalties.buffer) };
-  const thumbnails: Record<string, string> = {};
   let done = 0;
-  await mapLimited(people, 4, async (p) => {
+  const made = await mapLimited(people, 4, async (p) => {
     const best = p.kept[0].photo;
     try {
       files[thumbnailPath(p.name)] = await faceThumbnail(best.file, best.box!, GALLERY_THUMBNAIL_PX);
-      thumbnails[p.name] = thumbnailPath(p.name);
+      return true;
     } catch {
       // A photo that embedded but will not crop (should not happen) just leaves the person without a picture.
+      return false;
+    } finally {
+      options.onThumbnail?.(++done, people.length);
     }
-    options.onThumbnail?.(++done, people.length);
   });
-  const roster: GalleryPerson[] = people.map((p) => ({ name: p.name, sources: p.sources, photos: p.kept.length }));
+  // In the labels' order, not the order the thumbnails were made in, so a rebuild writes the same model.json.
+  const thumbnails = Object.fromEntries(people.filter((_, i) => made[i]).map((p) => [p.name, thumbnailPath(p.name)]));
+  const roster: GalleryPerson[] = people.map((p) => ({
+    name: p.name,
+    ...(p.aliases.length ? { aliases: p.aliases } : {}),
+    sources: p.sources,
+    photos: p.kept.length,
+  }));
   files[GALLERY_PEOPLE_FILE] = JSON.stringify(roster);
   const perSource = sourceCounts(people);
   const photos = people.reduce((n, p) => n + p.kept.length, 0);

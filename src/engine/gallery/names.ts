@@ -26,17 +26,44 @@ export function nameKey(name: string): string {
     .trim();
 }
 
-/** A name as people write it: keeps the dataset's accents and capitals, title-cases an all-lower or all-upper name. */
-export function displayName(folder: string): string {
+/** A folder's name as its dataset spells it: keeps its accents and capitals, title-cases an all-lower or all-upper name. */
+export function sourceSpelling(folder: string): string {
   const name = cleanFolderName(folder);
   const letters = name.replace(/[^\p{L}]/gu, '');
   if (letters !== letters.toLowerCase() && letters !== letters.toUpperCase()) return name;
   return name.toLowerCase().replace(/(^|[\s'.-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
 }
 
-/** Levenshtein distance, early exit above `max`. */
-export function editDistance(a: string, b: string, max = Infinity): number {
+/** Roman numerals of monarchs and heirs, after the first word: `Elizabeth Ii` -> `Elizabeth II`. */
+const ROMAN_NUMERAL = /^(?:ii|iii|iv|vi|vii|viii)$/i;
+
+/**
+ * Casing that title-casing (or a dataset) gets wrong, where one rule is right for every name:
+ * - `Mc` then a capital (`Mcconaughey` -> `McConaughey`); not `Mac`, which is both
+ *   (`MacFarlane` but `Macpherson`, `Mackie`): those come from the reviewed table;
+ * - a capital after `O'` and `D'` (`O'malley` -> `O'Malley`, `D'cruz` -> `D'Cruz`);
+ * - roman numerals after the first word (`Elizabeth Ii` -> `Elizabeth II`).
+ */
+export function fixCasing(name: string): string {
+  return name
+    .split(' ')
+    .map((word, i) => {
+      if (i > 0 && ROMAN_NUMERAL.test(word)) return word.toUpperCase();
+      return word.replace(/^(Mc|[OD]')(\p{Ll})/u, (_, prefix: string, c: string) => prefix + c.toUpperCase());
+    })
+    .join(' ');
+}
+
+/** A name as people write it: the dataset's spelling with its casing fixed. */
+export const displayName = (folder: string): string => fixCasing(sourceSpelling(folder));
+
+/**
+ * Levenshtein distance, early exit above `max`. With `transpositions`, swapping two neighbouring
+ * letters is one edit too (`mcilory` / `mcilroy`; optimal string alignment).
+ */
+export function editDistance(a: string, b: string, max = Infinity, transpositions = false): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -44,9 +71,11 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], before[j - 2] + 1);
       rowMin = Math.min(rowMin, current[j]);
     }
     if (rowMin > max) return max + 1;
+    before = previous;
     previous = current;
   }
   return previous[b.length];

@@ -3,7 +3,7 @@
  * under different spellings of their folder name becomes one entry (by `nameKey`), with a
  * display name and a bounded, source-balanced set of candidate photos. Pure.
  */
-import { displayName, nameKey } from './names.js';
+import { nameKey, sourceSpelling } from './names.js';
 
 export interface SourcePhoto {
   /** Source id: the tree's folder name (`cfp`, `pins`...). */
@@ -20,7 +20,10 @@ export interface GalleryCandidate {
   photos: Map<string, string[]>;
 }
 
-/** Display name: the spelling most sources use; on a tie the one with accents or capitals, then the earlier source. */
+/**
+ * The source's spelling shown unless the reviewed table or the casing rules fix it (canonical-names.ts):
+ * the spelling most sources use; on a tie the one with accents or capitals, then the earlier source.
+ */
 function chooseName(spellings: { name: string; source: number }[]): string {
   const counts = new Map<string, { n: number; first: number }>();
   for (const { name, source } of spellings) {
@@ -46,7 +49,7 @@ export function groupPeople(photos: readonly SourcePhoto[]): GalleryCandidate[] 
     const folderId = `${photo.source}\u0000${photo.folder}`;
     if (!seenFolders.has(folderId)) {
       seenFolders.add(folderId);
-      entry.spellings.push({ name: displayName(photo.folder), source: sourceOrder.indexOf(photo.source) });
+      entry.spellings.push({ name: sourceSpelling(photo.folder), source: sourceOrder.indexOf(photo.source) });
     }
     const list = entry.photos.get(photo.source) ?? [];
     entry.photos.set(photo.source, list);

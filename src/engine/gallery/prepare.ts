@@ -20,6 +20,7 @@ import {
   type EmbeddedPhoto,
   type PhotoVerdict,
 } from './clean.js';
+import { canonicalPeople, type NameChange } from './canonical-names.js';
 import { comparePrototypes, mergeGroups, type NamePair } from './merge.js';
 import { groupPeople, pickCandidates, type GalleryCandidate } from './people.js';
 import { scanSourceTrees } from './tree.js';
@@ -42,7 +43,10 @@ export interface PrepareOptions {
 
 export interface PreparedPerson {
   key: string;
+  /** Display name: the sources' spelling, fixed by the reviewed table and the casing rules. */
   name: string;
+  /** Other spellings of the person (before a rename, and names merged into it) that search should find. */
+  aliases: string[];
   /** Kept photos, most typical first. */
   kept: PhotoVerdict[];
   /** Every candidate photo's verdict. */
@@ -58,6 +62,9 @@ export interface PreparedGallery {
   dropped: Record<DropReason, number>;
   merged: NamePair[];
   flagged: NamePair[];
+  /** Display names changed by the reviewed table or the casing rules; renames refused because the name was taken. */
+  renamed: NameChange[];
+  nameConflicts: NameChange[];
   /** Thresholds found in the data (see `thresholds`). */
   outlierCosine: number;
   mergeCosine: number;
@@ -97,11 +104,11 @@ export function thresholds(
   return { outlierCosine: quantile(impostor, 0.95), mergeCosine: quantile(halves, 0.01), flagCosine: quantile(halves, 0.5) };
 }
 
-function toPerson(key: string, name: string, verdicts: PhotoVerdict[]): PreparedPerson {
+function toPerson(key: string, name: string, verdicts: PhotoVerdict[], aliases: string[] = []): PreparedPerson {
   const kept = verdicts.filter((v) => v.dropped === null).sort((a, b) => b.typicality - a.typicality);
   const sources: Record<string, number> = {};
   for (const v of kept) sources[v.photo.source] = (sources[v.photo.source] ?? 0) + 1;
-  return { key, name, kept, verdicts, sources };
+  return { key, name, aliases, kept, verdicts, sources };
 }
 
 export async function prepareGallery(options: PrepareOptions): Promise<PreparedGallery> {
@@ -144,7 +151,8 @@ export async function prepareGallery(options: PrepareOptions): Promise<PreparedG
     // The name found in more sources wins (`Henry Cavill` in two, `Henry Cavil` in one), then the one with more photos.
     const main = [...members].sort((a, b) => Object.keys(b.sources).length - Object.keys(a.sources).length || b.kept.length - a.kept.length)[0];
     const photos = members.flatMap((m) => m.verdicts.map((v) => v.photo));
-    people[byKey.get(main.key)!] = toPerson(main.key, main.name, cleanPerson(photos, rules));
+    const others = members.filter((m) => m !== main).map((m) => m.name);
+    people[byKey.get(main.key)!] = toPerson(main.key, main.name, cleanPerson(photos, rules), others);
     for (const m of members) if (m !== main) absorbed.add(m.key);
   }
   people = people.filter((p) => !absorbed.has(p.key));
@@ -152,6 +160,9 @@ export async function prepareGallery(options: PrepareOptions): Promise<PreparedG
   for (const p of people) for (const v of p.verdicts) if (v.dropped) dropped[v.dropped]++;
   const emptyPeople = people.filter((p) => p.kept.length === 0).map((p) => p.name);
   people = people.filter((p) => p.kept.length > 0);
+  // Names spelt right; the order (by key) and so the split do not change.
+  const named = canonicalPeople(people);
+  people = named.people;
   let twinStats: TwinStats = { photos: 0, found: 0, cached: 0 };
   if (options.twins !== false) {
     const kept = people.flatMap((p) => p.kept.map((v) => v.photo));
@@ -165,5 +176,18 @@ export async function prepareGallery(options: PrepareOptions): Promise<PreparedG
     for (const photo of kept) photo.twin = twins.byHash.get(photo.contentHash) ?? null;
     twinStats = twins.stats;
   }
-  return { people, emptyPeople, dropped, merged: merge, flagged: flag, outlierCosine, mergeCosine, flagCosine, extraction: stats, twins: twinStats };
+  return {
+    people,
+    emptyPeople,
+    dropped,
+    merged: merge,
+    flagged: flag,
+    renamed: named.renamed,
+    nameConflicts: named.conflicts,
+    outlierCosine,
+    mergeCosine,
+    flagCosine,
+    extraction: stats,
+    twins: twinStats,
+  };
 }

@@ -3,22 +3,26 @@
  * autocomplete. Exact names first (on `nameKey`, so accents, case and punctuation do not
  * matter), then names the text starts ("scarlett" -> Scarlett Johansson) or whose words it
  * starts ("downey" -> Robert Downey Jr), then names a typo or two away ("tom hamks").
- * Pure; `PeopleIndex` computes the keys of a gallery's ~1,700 labels once, so a keystroke's
- * search is a pass over small precomputed strings.
+ * A person is also found under their other spellings (aliases: "Chris Patt" finds Chris Pratt),
+ * and answered under the label. Pure; `PeopleIndex` computes the keys of a gallery's ~1,700
+ * labels once, so a keystroke's search is a pass over small precomputed strings.
  */
 import { editDistance, nameKey } from './names.js';
 
 export interface PersonHit {
   /** The label, as the model spells it (a display name). */
   name: string;
-  /** The query names exactly this person (same `nameKey`). */
+  /** The query names exactly this person (same `nameKey` as the label or one of its aliases). */
   exact: boolean;
   /** 0..1, higher is better: exact 1, then prefix, word-prefix and typo matches. */
   score: number;
 }
 
 interface Entry {
+  /** The label this entry finds (an alias's entry finds its label). */
   name: string;
+  /** The label's position: equal scores keep the labels' order. */
+  order: number;
   key: string;
   words: string[];
 }
@@ -57,28 +61,37 @@ function wordMatch(query: readonly string[], words: readonly string[]): number |
 export class PeopleIndex {
   private readonly entries: readonly Entry[];
 
-  constructor(readonly labels: readonly string[]) {
-    this.entries = labels.map((name) => {
-      const key = nameKey(name);
-      return { name, key, words: key.split(' ') };
-    });
+  /** `aliases`: other spelling -> label (a gallery's people.json); aliases of unknown labels are ignored. */
+  constructor(
+    readonly labels: readonly string[],
+    aliases: Readonly<Record<string, string>> = {},
+  ) {
+    const order = new Map(labels.map((name, i) => [name, i]));
+    const entry = (name: string, spelling: string, at: number): Entry => {
+      const key = nameKey(spelling);
+      return { name, order: at, key, words: key.split(' ') };
+    };
+    this.entries = [
+      ...labels.map((name, i) => entry(name, name, i)),
+      ...Object.entries(aliases).flatMap(([alias, name]) => (order.has(name) ? [entry(name, alias, order.get(name)!)] : [])),
+    ];
   }
 
   get size(): number {
     return this.labels.length;
   }
 
-  /** Best first; equal scores keep the labels' order. An empty query finds nobody. */
+  /** Best first, each person once (their best entry); equal scores keep the labels' order. An empty query finds nobody. */
   search(query: string, limit = 5): PersonHit[] {
     const q = nameKey(query);
     if (q === '' || limit <= 0) return [];
     const queryWords = q.split(' ');
-    const hits: (PersonHit & { order: number })[] = [];
-    this.entries.forEach((entry, order) => {
+    const best = new Map<string, PersonHit & { order: number }>();
+    for (const entry of this.entries) {
       const score = scoreOf(entry, q, queryWords);
-      if (score > 0) hits.push({ name: entry.name, exact: score === 1, score, order });
-    });
-    hits.sort((a, b) => b.score - a.score || a.order - b.order);
+      if (score > (best.get(entry.name)?.score ?? 0)) best.set(entry.name, { name: entry.name, exact: score === 1, score, order: entry.order });
+    }
+    const hits = [...best.values()].sort((a, b) => b.score - a.score || a.order - b.order);
     return hits.slice(0, limit).map(({ name, exact, score }) => ({ name, exact, score }));
   }
 }
@@ -102,6 +115,6 @@ function scoreOf(entry: Entry, q: string, queryWords: readonly string[]): number
 }
 
 /** One-off search; build a `PeopleIndex` instead when searching the same labels again. */
-export function searchPeople(labels: readonly string[], query: string, limit = 5): PersonHit[] {
-  return new PeopleIndex(labels).search(query, limit);
+export function searchPeople(labels: readonly string[], query: string, limit = 5, aliases: Readonly<Record<string, string>> = {}): PersonHit[] {
+  return new PeopleIndex(labels, aliases).search(query, limit);
 }

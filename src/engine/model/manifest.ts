@@ -51,7 +51,7 @@ export interface ModelManifest {
   labels: string[];
   /** Softmax temperature fitted on the validation split: confidence = softmax(scores / temperature). */
   temperature: number;
-  /** Person -> relative path of a reference thumbnail (at most 160 px). */
+  /** Person -> relative path of a reference thumbnail (at most 192 px: 160 for trained models, 192 for galleries). */
   thumbnails: Record<string, string>;
   data: {
     /** Where the dataset came from, e.g. `data/face_data`. */

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { CentroidHead } from '../heads/centroid.js';
 import { decodeFloat16 } from '../gallery/float16.js';
+import { readAliases } from '../gallery/people-file.js';
 import type { Head } from '../heads/head.js';
 import { loadLayersHead } from '../heads/layers-head.js';
 import { ModelFormatError, validateManifest, type ModelManifest } from './manifest.js';
@@ -15,6 +16,8 @@ export interface LoadedModel {
   name: string;
   manifest: ModelManifest;
   head: Head;
+  /** Other spelling -> label, from a gallery's people.json (empty for other models). */
+  aliases: Readonly<Record<string, string>>;
 }
 
 export async function readManifest(dir: string): Promise<ModelManifest> {
@@ -27,7 +30,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const manifest = await readManifest(abs);
   const head: Head = manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest) : await loadLayersHead(abs, manifest);
-  return { dir: abs, name: path.basename(abs), manifest, head };
+  const aliases = await readAliases(abs, manifest);
+  return { dir: abs, name: path.basename(abs), manifest, head, aliases };
 }
 
 /** People from which a centroid head ranks on onnxruntime (below, the session costs more than it saves). */
