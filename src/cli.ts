@@ -19,9 +19,9 @@ const HELP = `celeb: which celebrity do you look like?
 
 Commands:
   which <image...>          who each face looks like (--top N, --max-faces N, --crop, --model DIR, --json)
-  data import <dir>         per-person folders -> data/face_data/{train,val,test} (--out, --split 70,15,15, --seed, --force)
-  data fetch <id...|all>    download the gallery's public datasets, check them, lay out data/sources/<id>/<Person>/ (--list, --out, --force, --json)
-  index                     build a centroid model from data/face_data and print its test accuracy (--backbone, --out)
+  data import <dir>         per-person folders -> <data dir>/face_data/{train,val,test} (--out, --split 70,15,15, --seed, --force)
+  data fetch <id...|all>    download the gallery's public datasets, check them, lay out <data dir>/sources/<id>/<Person>/ (--list, --out, --force, --json)
+  index                     build a centroid model from <data dir>/face_data and print its test accuracy (--backbone, --out)
   train --run <1-5> | --all the original design's five training processes (--epochs, --head, --loss, --sample-pairing, --lr, --seed, --json)
   leaderboard               accuracy table of all runs and recorded galleries, best first (--json, --png chart.png)
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
@@ -29,7 +29,7 @@ Commands:
   info                      backend, model, versions (--json)
   gallery build <dir...>    a gallery model from folder-per-person trees: clean, merge, prototypes, thumbnails (--out, --backbone, --report)
   gallery eval <dir...>     rank-1/rank-5 on held-out photos among all people, strangers' answers, similarity scale
-  gallery split <dir...>    the gallery's train/val/test split laid out for training (--out data/face_data, --force)
+  gallery split <dir...>    the gallery's train/val/test split laid out for training (--out <data dir>/face_data, --force)
   gallery info | search <name>   who the answering gallery holds (--model DIR)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 

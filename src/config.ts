@@ -4,21 +4,32 @@
  * fails loudly and early.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PLATFORM_IDS, PLATFORMS, type Platform, type PlatformSpec } from './bots/platforms.js';
+import { dataLayout, platformDataDir, type DataLayout } from './data-dir.js';
 import { CelebError } from './engine/errors.js';
+import { PACKAGE_MODEL_DIR } from './engine/package-paths.js';
 
 export type BackendChoice = 'auto' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'];
 
 export interface AppConfig {
-  /** Root of datasets, the SQLite file and demo samples. `CELEB_DATA_DIR`, default `data`. */
+  /**
+   * Everything the program writes: the database, caches, datasets, fetched sources, models made
+   * here. `CELEB_DATA_DIR`, default the platform's per-user data folder (see data-dir.ts), never
+   * the working directory.
+   */
   dataDir: string;
-  /** Directory holding model directories; `<modelDir>/default` ships with the repo. `CELEB_MODEL_DIR`, default `model`. */
+  /** Where `dataDir` came from, for `celeb info`. */
+  dataDirFrom: 'CELEB_DATA_DIR' | 'platform default';
+  /** Directory holding `default`, the model that answers when none is chosen. `CELEB_MODEL_DIR`, default this package's `model/`. */
   modelDir: string;
   /** SQLite database file. `CELEB_DB`, default `<dataDir>/celeb.db`. */
   dbPath: string;
+  /** The data directory's parts, with `CELEB_DB` and `CELEB_CACHE_DIR` applied. */
+  paths: DataLayout;
   /**
    * Runtime. `CELEB_BACKEND`, default `auto`: backbones on onnxruntime when its binary loads, and
    * tfjs-node-gpu, then tfjs-node, then wasm for the rest. `onnx` insists on onnxruntime (detection on wasm).
@@ -72,12 +83,25 @@ export function defaultWorkerCount(cores: number): number {
   return Math.max(1, Math.min(4, cores));
 }
 
-export function loadConfig(env: Env = process.env, cores = 2): AppConfig {
-  const dataDir = path.resolve(env.CELEB_DATA_DIR || 'data');
+/** The machine the configuration is for (tests pass another). */
+export interface SystemInfo {
+  platform: NodeJS.Platform;
+  home: string;
+}
+
+const THIS_SYSTEM = (): SystemInfo => ({ platform: process.platform, home: os.homedir() });
+
+export function loadConfig(env: Env = process.env, cores = 2, system: SystemInfo = THIS_SYSTEM()): AppConfig {
+  const fromEnv = env.CELEB_DATA_DIR?.trim();
+  const dataDir = path.resolve(fromEnv || platformDataDir(system.platform, env, system.home));
+  const layout = dataLayout(dataDir);
+  const dbPath = path.resolve(env.CELEB_DB || layout.db);
   return {
     dataDir,
-    modelDir: path.resolve(env.CELEB_MODEL_DIR || 'model'),
-    dbPath: path.resolve(env.CELEB_DB || path.join(dataDir, 'celeb.db')),
+    dataDirFrom: fromEnv ? 'CELEB_DATA_DIR' : 'platform default',
+    modelDir: env.CELEB_MODEL_DIR ? path.resolve(env.CELEB_MODEL_DIR) : PACKAGE_MODEL_DIR,
+    dbPath,
+    paths: { ...layout, db: dbPath, cache: path.resolve(env.CELEB_CACHE_DIR || layout.cache) },
     backend: oneOf(env, 'CELEB_BACKEND', BACKEND_CHOICES, 'auto'),
     onnxThreads: positiveInteger(env, 'CELEB_ONNX_THREADS', 1),
     workers: positiveInteger(env, 'CELEB_WORKERS', defaultWorkerCount(cores)),

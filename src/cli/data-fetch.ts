@@ -6,7 +6,7 @@ import { fetchSource, SourceExistsError, type FetchReport } from '../engine/gall
 import { parse, UsageError } from './args.js';
 import { fetchProgressBar } from './progress.js';
 
-const USAGE = 'celeb data fetch <source id...|all> [--out data/sources] [--force] [--json] | celeb data fetch --list [--json]';
+const USAGE = 'celeb data fetch <source id...|all> [--out <data dir>/sources] [--force] [--json] | celeb data fetch --list [--json]';
 
 /** The sources named on the command line, in catalog order, each once. */
 function chosenSources(ids: string[]): DatasetSource[] {
@@ -48,8 +48,8 @@ export async function dataFetchCommand(argv: string[], config: AppConfig): Promi
   }
   if (positionals.length === 0) throw new UsageError(`Name a source or "all" (celeb data fetch --list shows them).\n\nUsage: ${USAGE}`);
   const sources = chosenSources(positionals);
-  const outDir = path.resolve(values.out ?? path.join(config.dataDir, 'sources'));
-  const cacheDir = path.join(config.dataDir, 'downloads');
+  const outDir = path.resolve(values.out ?? config.paths.sources);
+  const cacheDir = config.paths.downloads;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

@@ -1,4 +1,4 @@
-/** `celeb data import <dir>`: per-person folders -> data/face_data/{train,val,test}/<Name>/*. */
+/** `celeb data import <dir>`: per-person folders -> <data dir>/face_data/{train,val,test}/<Name>/*. */
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { importDataset, OutputExistsError } from '../engine/dataset/import.js';
@@ -9,7 +9,7 @@ import { openPool } from '../wiring.js';
 import { flagged, intOption, parse, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
 
-const USAGE = 'celeb data import <dir with one folder per person> [--out data/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]';
+const USAGE = 'celeb data import <dir with one folder per person> [--out <data dir>/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]';
 
 /** An output folder that holds data, as the command line says it: a usage error naming --force. */
 export const asForceHint = (error: unknown): unknown =>
@@ -29,7 +29,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
     USAGE,
   );
   if (positionals.length !== 1) throw new UsageError(`Give exactly one source directory.\n\nUsage: ${USAGE}`);
-  const out = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
+  const out = path.resolve(values.out ?? config.paths.datasets);
   const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
   const seed = intOption(values.seed, 'seed', 42);
   const db = openDatabase(config.dbPath);

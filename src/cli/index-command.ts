@@ -10,7 +10,8 @@ import { parse } from './args.js';
 import { percent } from '../format.js';
 import { extractionProgressBar } from './progress.js';
 
-const USAGE = 'celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--no-twins] [--confusion FILE.json] [--json]';
+const USAGE =
+  'celeb index [--data <data dir>/face_data] [--backbone faceres] [--out <data dir>/models/<name>] [--crop] [--no-twins] [--confusion FILE.json] [--json]';
 
 export async function indexCommand(argv: string[], config: AppConfig): Promise<number> {
   const { values } = parse(
@@ -28,8 +29,8 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
   );
   const backbone = values.backbone ?? DEFAULT_BACKBONE;
   resolveBackbone(backbone); // fail before starting workers if the id is wrong
-  const data = path.resolve(values.data ?? path.join(config.dataDir, 'face_data'));
-  const out = path.resolve(values.out ?? path.join(config.modelDir, `centroid-${backbone.replace(/[^a-z0-9-]+/gi, '_')}`));
+  const data = path.resolve(values.data ?? config.paths.datasets);
+  const out = path.resolve(values.out ?? path.join(config.paths.models, `centroid-${backbone.replace(/[^a-z0-9-]+/gi, '_')}`));
   const db = openDatabase(config.dbPath);
   const pool = await openPool(config, backbone);
   try {

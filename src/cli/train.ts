@@ -12,7 +12,7 @@ import { intOption, parse, UsageError } from './args.js';
 const USAGE =
   'celeb train --run <1-6> | --all [--epochs N] [--head fc1|fc2] [--loss nll|focal] [--sample-pairing | --no-sample-pairing] ' +
   '[--init random|prototypes] [--margin 0.1] [--whitening] [--backbone ID] [--lr 0.003] [--seed 42] [--views 8] [--degrade N] ' +
-  '[--data data/face_data] [--crop] [--json]';
+  '[--data <data dir>/face_data] [--crop] [--json]';
 
 function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
