@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { BUILT_IN_BACKBONES, CONCATENATED_BACKBONES, resolveBackbone, UnknownBackboneError } from '../engine/backbones/registry.js';
 import { readManifest } from '../engine/model/model-dir.js';
-import { selectBackend } from '../engine/runtime/backend.js';
+import { NATIVE_PACKAGES, nativeAddonBuilt, selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
 import { chooseModelDir } from '../engine/create.js';
 import { percent } from '../format.js';
@@ -64,6 +64,9 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
       'telegraf',
     ].map((p) => [p, packageVersion(p)]),
   );
+  // Present but unloadable: its install script (which builds the addon) was not allowed to run.
+  for (const pkg of NATIVE_PACKAGES)
+    if (versions[pkg] && versions[pkg] !== 'not installed' && !nativeAddonBuilt(pkg)) versions[pkg] += ' (addon not built: allowScripts)';
   const info = {
     backend,
     runtime,
