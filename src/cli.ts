@@ -9,6 +9,7 @@ import { evalCommand } from './cli/eval.js';
 import { galleryCommand } from './cli/gallery.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
 import { indexCommand } from './cli/index-command.js';
+import { healthCommand } from './cli/health.js';
 import { infoCommand } from './cli/info.js';
 import { whichCommand } from './cli/which.js';
 import { trainCommand } from './cli/train.js';
@@ -26,7 +27,8 @@ Commands:
   leaderboard               accuracy table of all runs and recorded galleries, best first (--json, --png chart.png)
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
-  info                      backend, model, versions (--json)
+  info                      backend, model, versions, where each thing lives (--json)
+  health                    is the running bot healthy? asks its /healthz on CELEB_HTTP_PORT; exit 0 yes, 1 no (--timeout, --json)
   gallery build <dir...>    a gallery model from folder-per-person trees: clean, merge, prototypes, thumbnails (--out, --backbone, --report)
   gallery eval <dir...>     rank-1/rank-5 on held-out photos among all people, strangers' answers, similarity scale
   gallery split <dir...>    the gallery's train/val/test split laid out for training (--out <data dir>/face_data, --force)
@@ -34,7 +36,7 @@ Commands:
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
-Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL`;
+Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_CACHE_DIR, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL, CELEB_HTTP_PORT, CELEB_HTTP_HOST`;
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   model: modelCommand,
   index: indexCommand,
   info: infoCommand,
+  health: healthCommand,
   eval: evalCommand,
   gallery: galleryCommand,
   data: (argv, config) => {

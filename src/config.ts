@@ -45,6 +45,8 @@ export interface AppConfig {
   maxImagePixels: number;
   /** Host of the gallery sources' archives (`<url>/<owner>/<repo>/tar.gz/<commit>`). `CELEB_FETCH_BASE_URL`, default GitHub's codeload. */
   fetchBaseUrl: string;
+  /** The health, metrics and webhook endpoint; null (none) unless `CELEB_HTTP_PORT` is set. See "Operations" below. */
+  http: HttpConfig | null;
 }
 
 export const DEFAULT_FETCH_BASE_URL = 'https://codeload.github.com';
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env, cores = 2, system: SystemInfo
     maxImageBytes: Math.round(positiveNumber(env, 'CELEB_MAX_IMAGE_MB', 20) * 1024 * 1024),
     maxImagePixels: Math.round(positiveNumber(env, 'CELEB_MAX_MEGAPIXELS', 40) * 1_000_000),
     fetchBaseUrl: urlRoot(env, 'CELEB_FETCH_BASE_URL') ?? DEFAULT_FETCH_BASE_URL,
+    http: httpConfig(env),
   };
 }
 
@@ -146,6 +149,8 @@ export type BotConfig = PlatformConfigs & {
   limits: BotLimits;
   /** Shortest time between two edits of a training progress message. `BOT_PROGRESS_SECONDS`, default 5. */
   progressIntervalMs: number;
+  /** Telegram by webhook instead of long polling; null: polling. See "Operations" below. */
+  telegramWebhook: TelegramWebhookConfig | null;
 };
 
 function idList(env: Env, key: string): string[] {
@@ -189,9 +194,9 @@ function platformConfig(env: Env, spec: PlatformSpec): PlatformConfig | null {
   return secret ? { token: secret, adminIds, apiRoot } : null;
 }
 
-/** The set bot tokens, for the log scrubber (read before the rest is validated, so even a start-up failure is scrubbed). */
+/** The set bot tokens and the webhook secret, for the log scrubber (read before the rest is validated, so even a start-up failure is scrubbed). */
 export function botSecrets(env: Env = process.env): string[] {
-  return PLATFORM_IDS.map((id) => env[PLATFORMS[id].env.token]?.trim()).filter((s): s is string => Boolean(s));
+  return [...PLATFORM_IDS.map((id) => env[PLATFORMS[id].env.token]?.trim()), env.TELEGRAM_WEBHOOK_SECRET?.trim()].filter((s): s is string => Boolean(s));
 }
 
 /** `LOG_LEVEL`: `debug` or the default `info`. */
@@ -223,6 +228,7 @@ export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
       rateWindowMs: Math.round(positiveNumber(env, 'BOT_RATE_WINDOW_SECONDS', 60) * 1000),
     },
     progressIntervalMs: Math.round(positiveNumber(env, 'BOT_PROGRESS_SECONDS', 5) * 1000),
+    telegramWebhook: telegramWebhook(env, platforms.telegram !== null),
   };
 }
 
@@ -258,4 +264,63 @@ export function withDotEnv(env: Env = process.env, file = '.env'): Env {
     return env;
   }
   return { ...parseDotEnv(text), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations: the optional HTTP endpoint (/healthz, /metrics, the Telegram webhook) and webhook mode.
+
+export interface HttpConfig {
+  /** `CELEB_HTTP_PORT`: 1-65535, or 0 for any free port (tests; the bound port is logged). */
+  port: number;
+  /** `CELEB_HTTP_HOST`, default `127.0.0.1`: only this machine. Containers set `0.0.0.0`. */
+  host: string;
+}
+
+export function httpConfig(env: Env): HttpConfig | null {
+  const raw = env.CELEB_HTTP_PORT?.trim();
+  if (!raw) return null;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new ConfigError(`CELEB_HTTP_PORT must be a port number from 0 to 65535, got "${raw}"`);
+  return { port, host: env.CELEB_HTTP_HOST?.trim() || '127.0.0.1' };
+}
+
+export interface TelegramWebhookConfig {
+  /** The public https URL Telegram posts updates to (`TELEGRAM_WEBHOOK_URL`); its path is served on `CELEB_HTTP_PORT`. */
+  url: string;
+  /** That URL's path: the route on this process's HTTP server (a proxy forwards it unchanged). */
+  path: string;
+  /** `TELEGRAM_WEBHOOK_SECRET`: Telegram sends it in `X-Telegram-Bot-Api-Secret-Token`. Secret; never logged. */
+  secret: string;
+}
+
+/** Paths the HTTP server answers itself; a webhook cannot take them. */
+export const RESERVED_HTTP_PATHS: readonly string[] = ['/healthz', '/metrics'];
+/** Ports Telegram delivers webhooks to (https://core.telegram.org/bots/api#setwebhook). */
+const TELEGRAM_WEBHOOK_PORTS = ['', '443', '80', '88', '8443'];
+
+function telegramWebhook(env: Env, hasToken: boolean): TelegramWebhookConfig | null {
+  const raw = env.TELEGRAM_WEBHOOK_URL?.trim();
+  const secret = env.TELEGRAM_WEBHOOK_SECRET?.trim();
+  if (!raw) {
+    if (secret) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not: set both for webhook mode, or neither for long polling');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`TELEGRAM_WEBHOOK_URL must be a public https URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(`TELEGRAM_WEBHOOK_URL must be an https URL (Telegram only posts to https), got "${raw}"`);
+  if (!TELEGRAM_WEBHOOK_PORTS.includes(url.port))
+    throw new ConfigError(`TELEGRAM_WEBHOOK_URL: Telegram only posts to ports 443, 80, 88 and 8443, got "${url.port}"`);
+  if (RESERVED_HTTP_PATHS.includes(url.pathname))
+    throw new ConfigError(`TELEGRAM_WEBHOOK_URL: the path ${url.pathname} is the bot's own; choose another, e.g. /telegram`);
+  if (!secret) throw new ConfigError('TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: without it anybody could post updates to the bot');
+  // Telegram's own rule for secret_token; the value is never echoed.
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    throw new ConfigError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)");
+  if (!httpConfig(env)) throw new ConfigError('TELEGRAM_WEBHOOK_URL needs CELEB_HTTP_PORT: the webhook is served on that port, behind your https proxy');
+  if (!hasToken) throw new ConfigError('TELEGRAM_WEBHOOK_URL is set but TELEGRAM_TOKEN is not');
+  return { url: url.href, path: url.pathname, secret };
 }

@@ -49,6 +49,8 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
   const bot = new Telegraf(config.token, { telegram: config.apiRoot ? { apiRoot: `${config.apiRoot}/` } : {} });
   const officialApi = config.apiRoot === null;
   let launched: Promise<void> | null = null;
+  /** For /healthz: what the connection is doing. */
+  let state: { connected: boolean; detail: string } = { connected: false, detail: 'not started' };
   const pacer = new SendPacer(PLATFORMS.telegram.pace);
 
   const dispatch = (ctx: Context, request: BotRequest): void => {
@@ -86,13 +88,18 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
       await new Promise<void>((resolve, reject) => {
         launched = bot.launch(() => resolve());
         launched.then(
-          () => log.info('bot.stopped', { platform: 'telegram' }),
+          () => {
+            state = { connected: false, detail: 'polling stopped' };
+            log.info('bot.stopped', { platform: 'telegram' });
+          },
           (error: unknown) => {
+            state = { connected: false, detail: `polling failed: ${error instanceof Error ? error.message : String(error)}` };
             reject(error instanceof Error ? error : new Error(String(error)));
             log.error('telegram.polling_failed', error);
           },
         );
       });
+      state = { connected: true, detail: 'long polling' };
       log.info('bot.started', { platform: 'telegram', username: bot.botInfo?.username, apiRoot: config.apiRoot ?? 'official' });
     },
     async stopReceiving() {
@@ -108,5 +115,6 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
     async close() {
       await this.stopReceiving();
     },
+    connection: () => state,
   };
 }
