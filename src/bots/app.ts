@@ -23,10 +23,17 @@ import { runtimeLabel } from '../engine/runtime/runtime.js';
 import type { Metrics } from './ops/metrics.js';
 import { startOps, watchApp, type Ops } from './ops/wire.js';
 
+/** What an adapter may need besides its own section: the HTTP server (Telegram's webhook). */
+interface AdapterDeps {
+  bots: BotConfig;
+  ops: Ops;
+}
+
 /** The adapter of each registered platform (the registry itself stays free of client libraries). */
-const ADAPTERS: Record<Platform, (config: PlatformConfig, core: BotCore, log: Logger) => PlatformBot> = {
-  discord: createDiscordBot,
-  telegram: createTelegramBot,
+const ADAPTERS: Record<Platform, (config: PlatformConfig, core: BotCore, log: Logger, deps: AdapterDeps) => PlatformBot> = {
+  discord: (config, core, log) => createDiscordBot(config, core, log),
+  telegram: (config, core, log, { bots, ops }) =>
+    createTelegramBot(config, core, log, bots.telegramWebhook && ops.server ? { config: bots.telegramWebhook, server: ops.server } : null),
 };
 
 export interface AppOptions {
@@ -126,7 +133,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log,
     observer: ops.metrics,
   });
-  const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id })));
+  const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id }), { bots: botConfig, ops }));
   watchApp(ops, { engine, bots, training, queueDepth: () => core.queue.queued });
 
   let stopping: Promise<void> | null = null;
