@@ -9,6 +9,7 @@ import { evalCommand } from './cli/eval.js';
 import { galleryCommand } from './cli/gallery.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
 import { indexCommand } from './cli/index-command.js';
+import { dbCommand } from './cli/db.js';
 import { healthCommand } from './cli/health.js';
 import { infoCommand } from './cli/info.js';
 import { whichCommand } from './cli/which.js';
@@ -28,6 +29,7 @@ Commands:
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
   info                      backend, model, versions, where each thing lives (--json)
+  db backup <file>          a consistent copy of the database, safe while the bot runs (--json)
   health                    is the running bot healthy? asks its /healthz on CELEB_HTTP_PORT; exit 0 yes, 1 no (--timeout, --json)
   gallery build <dir...>    a gallery model from folder-per-person trees: clean, merge, prototypes, thumbnails (--out, --backbone, --report)
   gallery eval <dir...>     rank-1/rank-5 on held-out photos among all people, strangers' answers, similarity scale
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, Command> = {
   index: indexCommand,
   info: infoCommand,
   health: healthCommand,
+  db: dbCommand,
   eval: evalCommand,
   gallery: galleryCommand,
   data: (argv, config) => {
