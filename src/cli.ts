@@ -3,18 +3,7 @@
 import os from 'node:os';
 import { loadConfig, type AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
-import { dataFetchCommand } from './cli/data-fetch.js';
-import { dataImportCommand } from './cli/data-import.js';
-import { evalCommand } from './cli/eval.js';
-import { galleryCommand } from './cli/gallery.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
-import { indexCommand } from './cli/index-command.js';
-import { dbCommand } from './cli/db.js';
-import { healthCommand } from './cli/health.js';
-import { infoCommand } from './cli/info.js';
-import { whichCommand } from './cli/which.js';
-import { trainCommand } from './cli/train.js';
-import { leaderboardCommand, modelCommand, runsCommand } from './cli/runs.js';
 import { isCelebError } from './engine/errors.js';
 
 const HELP = `celeb: which celebrity do you look like?
@@ -42,22 +31,29 @@ Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_CACHE_DIR, CELEB_B
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  which: whichCommand,
-  train: trainCommand,
-  leaderboard: leaderboardCommand,
-  runs: runsCommand,
-  model: modelCommand,
-  index: indexCommand,
-  info: infoCommand,
-  health: healthCommand,
-  db: dbCommand,
-  eval: evalCommand,
-  gallery: galleryCommand,
-  data: (argv, config) => {
-    if (argv[0] === 'import') return dataImportCommand(argv.slice(1), config);
-    if (argv[0] === 'fetch') return dataFetchCommand(argv.slice(1), config);
-    throw new UsageError('Usage: celeb data import <dir> [options] | celeb data fetch <source...|all> [options]');
+/**
+ * Each command's module is loaded when that command runs, so a light one (`health`, run by a
+ * container's health check every 30 s) does not load the engine, tfjs and sharp first.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  which: async () => (await import('./cli/which.js')).whichCommand,
+  train: async () => (await import('./cli/train.js')).trainCommand,
+  leaderboard: async () => (await import('./cli/runs.js')).leaderboardCommand,
+  runs: async () => (await import('./cli/runs.js')).runsCommand,
+  model: async () => (await import('./cli/runs.js')).modelCommand,
+  index: async () => (await import('./cli/index-command.js')).indexCommand,
+  info: async () => (await import('./cli/info.js')).infoCommand,
+  health: async () => (await import('./cli/health.js')).healthCommand,
+  db: async () => (await import('./cli/db.js')).dbCommand,
+  eval: async () => (await import('./cli/eval.js')).evalCommand,
+  gallery: async () => (await import('./cli/gallery.js')).galleryCommand,
+  data: async () => {
+    const [{ dataImportCommand }, { dataFetchCommand }] = await Promise.all([import('./cli/data-import.js'), import('./cli/data-fetch.js')]);
+    return (argv, config) => {
+      if (argv[0] === 'import') return dataImportCommand(argv.slice(1), config);
+      if (argv[0] === 'fetch') return dataFetchCommand(argv.slice(1), config);
+      throw new UsageError('Usage: celeb data import <dir> [options] | celeb data fetch <source...|all> [options]');
+    };
   },
 };
 
@@ -67,10 +63,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name ? 0 : 1;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`Unknown command "${name}".\n\n${HELP}`);
+  const load = COMMANDS[name];
+  if (!load) throw new UsageError(`Unknown command "${name}".\n\n${HELP}`);
   const config = loadConfig(process.env, os.availableParallelism());
-  return command(rest, config);
+  return (await load())(rest, config);
 }
 
 main(process.argv.slice(2)).then(
