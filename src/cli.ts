@@ -14,28 +14,33 @@ Usage: celeb <command> [options]     celeb <command> --help explains one
 
 Commands:
   which <image...>          who each face looks like (--top N, --max-faces N, --crop, --model DIR, --json)
-  data import <dir>         per-person folders -> data/face_data/{train,val,test} (--out, --split 70,15,15, --seed, --force)
-  data fetch <id...|all>    download the gallery's public datasets, check them, lay out data/sources/<id>/<Person>/ (--list, --out, --force, --json)
-  index                     build a centroid model from data/face_data and print its test accuracy (--backbone, --out)
+  data import <dir>         per-person folders -> <data dir>/face_data/{train,val,test} (--out, --split 70,15,15, --seed, --force)
+  data fetch <id...|all>    download the gallery's public datasets, check them, lay out <data dir>/sources/<id>/<Person>/ (--list, --out, --force, --json)
+  index                     build a centroid model from <data dir>/face_data and print its test accuracy (--backbone, --out)
   train --run <1-6> | --all the six training presets (--epochs, --head, --loss, --sample-pairing, --lr, --seed, --json)
   leaderboard               accuracy table of all runs and recorded galleries, best first (--json, --png chart.png)
   runs [show <id>]          training runs; one run's details and loss curve (--png loss.png)
   model show | use <id|default> | export <id> <dir>   which model answers photos; pin a run's model; publish it
-  info                      backend, model, versions (--json)
+  info                      backend, model, versions, where each thing lives (--json)
+  db backup <file>          a consistent copy of the database, safe while the bot runs (--json)
+  health                    is the running bot healthy? asks its /healthz on CELEB_HTTP_PORT; exit 0 yes, 1 no (--timeout, --json)
   gallery build <dir...>    a gallery model from folder-per-person trees: clean, merge, prototypes, thumbnails (--out, --backbone, --report)
   gallery eval <dir...>     rank-1/rank-5 on held-out photos among all people, strangers' answers, similarity scale
-  gallery split <dir...>    the gallery's train/val/test split laid out for training (--out data/face_data, --force)
+  gallery split <dir...>    the gallery's train/val/test split laid out for training (--out <data dir>/face_data, --force)
   gallery info | search <name>   who the answering gallery holds (--model DIR)
   gallery names [dir...]    display names against VGGFace2's and LFW's name lists: spellings the reviewed table has not decided (--model, --references, --all)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
 
 Options: --help, -h (also after any command), --version
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
-Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL`;
+Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_CACHE_DIR, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL, CELEB_HTTP_PORT, CELEB_HTTP_HOST`;
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
-/** Loaded on use: `--help`, `--version` and a usage error never load the engine. */
+/**
+ * Loaded on use: `--help`, `--version` and a usage error never load the engine, and a light
+ * command (`health`, run by a container's health check every 30 s) loads only what it needs.
+ */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   which: async () => (await import('./cli/which.js')).whichCommand,
   train: async () => (await import('./cli/train.js')).trainCommand,
@@ -44,6 +49,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   model: async () => (await import('./cli/runs.js')).modelCommand,
   index: async () => (await import('./cli/index-command.js')).indexCommand,
   info: async () => (await import('./cli/info.js')).infoCommand,
+  health: async () => (await import('./cli/health.js')).healthCommand,
+  db: async () => (await import('./cli/db.js')).dbCommand,
   eval: async () => (await import('./cli/eval.js')).evalCommand,
   gallery: async () => (await import('./cli/gallery.js')).galleryCommand,
   data: () =>

@@ -4,21 +4,32 @@
  * fails loudly and early.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PLATFORM_IDS, PLATFORMS, type Platform, type PlatformSpec } from './bots/platforms.js';
+import { dataLayout, platformDataDir, type DataLayout } from './data-dir.js';
 import { CelebError } from './engine/errors.js';
+import { PACKAGE_MODEL_DIR } from './engine/package-paths.js';
 
 export type BackendChoice = 'auto' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'];
 
 export interface AppConfig {
-  /** Root of datasets, the SQLite file and demo samples. `CELEB_DATA_DIR`, default `data`. */
+  /**
+   * Everything the program writes: the database, caches, datasets, fetched sources, models made
+   * here. `CELEB_DATA_DIR`, default the platform's per-user data folder (see data-dir.ts), never
+   * the working directory.
+   */
   dataDir: string;
-  /** Directory holding model directories; `<modelDir>/default` ships with the repo. `CELEB_MODEL_DIR`, default `model`. */
+  /** Where `dataDir` came from, for `celeb info`. */
+  dataDirFrom: 'CELEB_DATA_DIR' | 'platform default';
+  /** Directory holding `default`, the model that answers when none is chosen. `CELEB_MODEL_DIR`, default this package's `model/`. */
   modelDir: string;
   /** SQLite database file. `CELEB_DB`, default `<dataDir>/celeb.db`. */
   dbPath: string;
+  /** The data directory's parts, with `CELEB_DB` and `CELEB_CACHE_DIR` applied. */
+  paths: DataLayout;
   /**
    * Runtime. `CELEB_BACKEND`, default `auto`: backbones on onnxruntime when its binary loads, and
    * tfjs-node-gpu, then tfjs-node, then wasm for the rest. `onnx` insists on onnxruntime (detection on wasm).
@@ -34,6 +45,8 @@ export interface AppConfig {
   maxImagePixels: number;
   /** Host of the gallery sources' archives (`<url>/<owner>/<repo>/tar.gz/<commit>`). `CELEB_FETCH_BASE_URL`, default GitHub's codeload. */
   fetchBaseUrl: string;
+  /** The health, metrics and webhook endpoint; null (none) unless `CELEB_HTTP_PORT` is set. See "Operations" below. */
+  http: HttpConfig | null;
 }
 
 export const DEFAULT_FETCH_BASE_URL = 'https://codeload.github.com';
@@ -72,18 +85,32 @@ export function defaultWorkerCount(cores: number): number {
   return Math.max(1, Math.min(4, cores));
 }
 
-export function loadConfig(env: Env = process.env, cores = 2): AppConfig {
-  const dataDir = path.resolve(env.CELEB_DATA_DIR || 'data');
+/** The machine the configuration is for (tests pass another). */
+export interface SystemInfo {
+  platform: NodeJS.Platform;
+  home: string;
+}
+
+const THIS_SYSTEM = (): SystemInfo => ({ platform: process.platform, home: os.homedir() });
+
+export function loadConfig(env: Env = process.env, cores = 2, system: SystemInfo = THIS_SYSTEM()): AppConfig {
+  const fromEnv = env.CELEB_DATA_DIR?.trim();
+  const dataDir = path.resolve(fromEnv || platformDataDir(system.platform, env, system.home));
+  const layout = dataLayout(dataDir);
+  const dbPath = path.resolve(env.CELEB_DB || layout.db);
   return {
     dataDir,
-    modelDir: path.resolve(env.CELEB_MODEL_DIR || 'model'),
-    dbPath: path.resolve(env.CELEB_DB || path.join(dataDir, 'celeb.db')),
+    dataDirFrom: fromEnv ? 'CELEB_DATA_DIR' : 'platform default',
+    modelDir: env.CELEB_MODEL_DIR ? path.resolve(env.CELEB_MODEL_DIR) : PACKAGE_MODEL_DIR,
+    dbPath,
+    paths: { ...layout, db: dbPath, cache: path.resolve(env.CELEB_CACHE_DIR || layout.cache) },
     backend: oneOf(env, 'CELEB_BACKEND', BACKEND_CHOICES, 'auto'),
     onnxThreads: positiveInteger(env, 'CELEB_ONNX_THREADS', 1),
     workers: positiveInteger(env, 'CELEB_WORKERS', defaultWorkerCount(cores)),
     maxImageBytes: Math.round(positiveNumber(env, 'CELEB_MAX_IMAGE_MB', 20) * 1024 * 1024),
     maxImagePixels: Math.round(positiveNumber(env, 'CELEB_MAX_MEGAPIXELS', 40) * 1_000_000),
     fetchBaseUrl: urlRoot(env, 'CELEB_FETCH_BASE_URL') ?? DEFAULT_FETCH_BASE_URL,
+    http: httpConfig(env),
   };
 }
 
@@ -129,6 +156,8 @@ export type BotConfig = PlatformConfigs & {
   limits: BotLimits;
   /** Shortest time between two edits of a training progress message. `BOT_PROGRESS_SECONDS`, default 5. */
   progressIntervalMs: number;
+  /** Telegram by webhook instead of long polling; null: polling. See "Operations" below. */
+  telegramWebhook: TelegramWebhookConfig | null;
 };
 
 function idList(env: Env, key: string): string[] {
@@ -172,9 +201,9 @@ function platformConfig(env: Env, spec: PlatformSpec): PlatformConfig | null {
   return secret ? { token: secret, adminIds, apiRoot } : null;
 }
 
-/** The set bot tokens, for the log scrubber (read before the rest is validated, so even a start-up failure is scrubbed). */
+/** The set bot tokens and the webhook secret, for the log scrubber (read before the rest is validated, so even a start-up failure is scrubbed). */
 export function botSecrets(env: Env = process.env): string[] {
-  return PLATFORM_IDS.map((id) => env[PLATFORMS[id].env.token]?.trim()).filter((s): s is string => Boolean(s));
+  return [...PLATFORM_IDS.map((id) => env[PLATFORMS[id].env.token]?.trim()), env.TELEGRAM_WEBHOOK_SECRET?.trim()].filter((s): s is string => Boolean(s));
 }
 
 /** `LOG_LEVEL`: `debug` or the default `info`. */
@@ -212,6 +241,7 @@ export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
       maxFaces: atMost(env, 'BOT_MAX_FACES', positiveInteger(env, 'BOT_MAX_FACES', DEFAULT_MAX_FACES), MAX_FACES_LIMIT),
     },
     progressIntervalMs: Math.round(positiveNumber(env, 'BOT_PROGRESS_SECONDS', 5) * 1000),
+    telegramWebhook: telegramWebhook(env, platforms.telegram !== null),
   };
 }
 
@@ -247,4 +277,63 @@ export function withDotEnv(env: Env = process.env, file = '.env'): Env {
     return env;
   }
   return { ...parseDotEnv(text), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations: the optional HTTP endpoint (/healthz, /metrics, the Telegram webhook) and webhook mode.
+
+export interface HttpConfig {
+  /** `CELEB_HTTP_PORT`: 1-65535, or 0 for any free port (tests; the bound port is logged). */
+  port: number;
+  /** `CELEB_HTTP_HOST`, default `127.0.0.1`: only this machine. Containers set `0.0.0.0`. */
+  host: string;
+}
+
+export function httpConfig(env: Env): HttpConfig | null {
+  const raw = env.CELEB_HTTP_PORT?.trim();
+  if (!raw) return null;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new ConfigError(`CELEB_HTTP_PORT must be a port number from 0 to 65535, got "${raw}"`);
+  return { port, host: env.CELEB_HTTP_HOST?.trim() || '127.0.0.1' };
+}
+
+export interface TelegramWebhookConfig {
+  /** The public https URL Telegram posts updates to (`TELEGRAM_WEBHOOK_URL`); its path is served on `CELEB_HTTP_PORT`. */
+  url: string;
+  /** That URL's path: the route on this process's HTTP server (a proxy forwards it unchanged). */
+  path: string;
+  /** `TELEGRAM_WEBHOOK_SECRET`: Telegram sends it in `X-Telegram-Bot-Api-Secret-Token`. Secret; never logged. */
+  secret: string;
+}
+
+/** Paths the HTTP server answers itself; a webhook cannot take them. */
+export const RESERVED_HTTP_PATHS: readonly string[] = ['/healthz', '/metrics'];
+/** Ports Telegram delivers webhooks to (https://core.telegram.org/bots/api#setwebhook). */
+const TELEGRAM_WEBHOOK_PORTS = ['', '443', '80', '88', '8443'];
+
+function telegramWebhook(env: Env, hasToken: boolean): TelegramWebhookConfig | null {
+  const raw = env.TELEGRAM_WEBHOOK_URL?.trim();
+  const secret = env.TELEGRAM_WEBHOOK_SECRET?.trim();
+  if (!raw) {
+    if (secret) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not: set both for webhook mode, or neither for long polling');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`TELEGRAM_WEBHOOK_URL must be a public https URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(`TELEGRAM_WEBHOOK_URL must be an https URL (Telegram only posts to https), got "${raw}"`);
+  if (!TELEGRAM_WEBHOOK_PORTS.includes(url.port))
+    throw new ConfigError(`TELEGRAM_WEBHOOK_URL: Telegram only posts to ports 443, 80, 88 and 8443, got "${url.port}"`);
+  if (RESERVED_HTTP_PATHS.includes(url.pathname))
+    throw new ConfigError(`TELEGRAM_WEBHOOK_URL: the path ${url.pathname} is the bot's own; choose another, e.g. /telegram`);
+  if (!secret) throw new ConfigError('TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: without it anybody could post updates to the bot');
+  // Telegram's own rule for secret_token; the value is never echoed.
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    throw new ConfigError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)");
+  if (!httpConfig(env)) throw new ConfigError('TELEGRAM_WEBHOOK_URL needs CELEB_HTTP_PORT: the webhook is served on that port, behind your https proxy');
+  if (!hasToken) throw new ConfigError('TELEGRAM_WEBHOOK_URL is set but TELEGRAM_TOKEN is not');
+  return { url: url.href, path: url.pathname, secret };
 }

@@ -2,44 +2,15 @@
 // configured, reading .env, JSON logs without secrets, and a graceful SIGTERM with a photo in flight.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeTelegramServer } from './fakes/telegram-api.js';
+import { cleanEnv, killStrayBots, startBot as start } from './helpers/bot-process.js';
 import { eventually, tempWorkspace, workspaceEnv } from './helpers/bots.js';
 import { answerTo, newUserId, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
-import { readFixture, ROOT } from './helpers/fixtures.js';
+import { readFixture } from './helpers/fixtures.js';
 
-const MAIN = path.join(ROOT, 'dist', 'src', 'bots', 'main.js');
-const children: ChildProcess[] = [];
-after(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** The environment without any bot variable of the developer's shell. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DISCORD_|TELEGRAM_|BOT_|CELEB_)/.test(k)));
-  return { ...env, ...extra };
-}
-
-function start(cwd: string, env: NodeJS.ProcessEnv): { child: ChildProcess; stdout: string[]; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [MAIN], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const stdout: string[] = [];
-  let stderr = '';
-  let partial = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    stdout.push(...lines.filter(Boolean));
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = once(child, 'exit').then(([code]) => code as number | null);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  void exit.finally(() => clearTimeout(timer));
-  return { child, stdout, stderr: () => stderr, exit };
-}
+after(killStrayBots);
 
 test('with no token configured it says what to set and exits non-zero', { timeout: 20_000 }, async () => {
   const run = start(tempWorkspace('celeb-main-'), cleanEnv());

@@ -4,12 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import { TRAINING_PHASES } from '../src/bots/ops/metrics.js';
 import { getRun } from '../src/store/index.js';
 import { celeb } from './helpers/cli.js';
 import { startHarness, tempWorkspace, TG_ADMIN, workspaceEnv, type Harness } from './helpers/bots.js';
 import { answerOf, command, contentOf, isFollowUp, isOriginalEdit } from './helpers/bots-discord.js';
 import { answerTo, anyAnswerTo, newUserId, sendPhoto, sendText, sentId, textOf } from './helpers/bots-telegram.js';
 import { readFixture } from './helpers/fixtures.js';
+import { sample } from './helpers/metrics.js';
 import { makeTinyDataset } from './helpers/tiny-dataset.js';
 
 let h: Harness;
@@ -46,7 +48,11 @@ test(
     // ...a non-admin is still refused, and photos are still answered.
     assert.match(textOf(await answerTo(tg, sendText(tg, newUserId(), '/train 2'))), /only the bot's admins/);
     assert.match(textOf(await answerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-1.jpg')), 'sendPhoto')), /^You look most like/);
+    const during = await h.app.ops.metrics.text();
     assert.equal(h.app.training.current?.runId, 1, 'the selfie was answered while run #1 trains');
+    // The metrics saw the run going (it still is after the scrape, so it was during it) in exactly one phase.
+    assert.equal(sample(during, 'celeb_training_running'), 1);
+    assert.equal(TRAINING_PHASES.map((phase) => sample(during, `celeb_training_phase{phase="${phase}"}`)).filter((v) => v === 1).length, 1);
 
     const result = await tg.waitForCall('sendPhoto', (c) => textOf(c).includes('Run #1'), LONG);
     const caption = textOf(result);
@@ -82,6 +88,9 @@ test(
       `progress edits at most about every 0.3 s: ${gaps.join(', ')} ms`,
     );
     assert.equal(getRun(h.app.db, 1)?.status, 'done');
+    const afterwards = await h.app.ops.metrics.text();
+    assert.equal(sample(afterwards, 'celeb_training_running'), 0);
+    assert.equal(sample(afterwards, 'celeb_training_runs_total{status="done"}'), 1);
   },
 );
 

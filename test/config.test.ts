@@ -2,13 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadConfig, ConfigError } from '../src/config.js';
+import { PACKAGE_MODEL_DIR } from '../src/engine/create.js';
+import { ROOT } from './helpers/fixtures.js';
 import { engineOptions } from '../src/wiring.js';
 
-test('config defaults resolve relative to the working directory', () => {
-  const config = loadConfig({}, 2);
-  assert.equal(config.dataDir, path.resolve('data'));
-  assert.equal(config.modelDir, path.resolve('model'));
-  assert.equal(config.dbPath, path.resolve('data', 'celeb.db'));
+test('config defaults never depend on the working directory: the packaged model, the per-user data folder', () => {
+  const config = loadConfig({}, 2, { platform: 'linux', home: '/home/ann' });
+  assert.equal(config.dataDir, '/home/ann/.local/share/celeb-lookalike');
+  assert.equal(config.dataDirFrom, 'platform default');
+  assert.equal(config.modelDir, PACKAGE_MODEL_DIR);
+  assert.equal(config.modelDir, path.join(ROOT, 'model'), 'the package folder, not <cwd>/model');
+  assert.equal(config.dbPath, '/home/ann/.local/share/celeb-lookalike/celeb.db');
   assert.equal(config.backend, 'auto');
   assert.equal(config.onnxThreads, 1);
   assert.equal(config.workers, 2);

@@ -21,11 +21,20 @@ import { PLATFORM_IDS, PLATFORMS, type Platform } from './platforms.js';
 import { createTelegramBot } from './telegram/bot.js';
 import { startFailureMessage, type StartFailureKind } from './start-failure.js';
 import { runtimeLabel } from '../engine/runtime/runtime.js';
+import type { Metrics } from './ops/metrics.js';
+import { startOps, watchApp, type Ops } from './ops/wire.js';
+
+/** What an adapter may need besides its own section: the HTTP server (Telegram's webhook). */
+interface AdapterDeps {
+  bots: BotConfig;
+  ops: Ops;
+}
 
 /** The adapter of each registered platform (the registry itself stays free of client libraries). */
-const ADAPTERS: Record<Platform, (config: PlatformConfig, core: BotCore, log: Logger) => PlatformBot> = {
-  discord: createDiscordBot,
-  telegram: createTelegramBot,
+const ADAPTERS: Record<Platform, (config: PlatformConfig, core: BotCore, log: Logger, deps: AdapterDeps) => PlatformBot> = {
+  discord: (config, core, log) => createDiscordBot(config, core, log),
+  telegram: (config, core, log, { bots, ops }) =>
+    createTelegramBot(config, core, log, bots.telegramWebhook && ops.server ? { config: bots.telegramWebhook, server: ops.server } : null),
 };
 
 export interface AppOptions {
@@ -36,6 +45,8 @@ export interface AppOptions {
   trainingOverrides?: RunOverrides;
   /** Longest wait for photos in flight at shutdown. Default 30 s. */
   drainTimeoutMs?: number;
+  /** The metrics registry to report to. Default: a new one. */
+  metrics?: Metrics;
 }
 
 export interface RunningApp {
@@ -44,6 +55,8 @@ export interface RunningApp {
   readonly training: TrainingService;
   readonly db: Database;
   readonly bots: readonly PlatformBot[];
+  /** Metrics, and the HTTP endpoint when `CELEB_HTTP_PORT` is set. */
+  readonly ops: Ops;
   /** Graceful shutdown; a second call waits for the first. */
   stop(reason: string): Promise<void>;
 }
@@ -94,12 +107,20 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, bots: botConfig, log } = options;
   const platforms = PLATFORM_IDS.filter((id) => botConfig[id] !== null);
   if (platforms.length === 0) throw new NoBotConfiguredError();
-  const db = openDatabase(config.dbPath);
+  // First, so a health probe gets "starting" (503) while the engine loads, not a refused connection.
+  const ops = await startOps(config, log, options.metrics);
+  let db: Database;
   let engine: LookalikeEngine;
   try {
-    engine = await openEngine(config, log);
+    db = openDatabase(config.dbPath);
+    try {
+      engine = await openEngine(config, log);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   } catch (error) {
-    db.close();
+    await ops.server?.close();
     throw error;
   }
   const training = openTrainingService(config, db);
@@ -116,13 +137,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     progressIntervalMs: botConfig.progressIntervalMs,
     trainingOverrides: options.trainingOverrides,
     log,
+    observer: ops.metrics,
   });
-  const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id })));
+  const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id }), { bots: botConfig, ops }));
+  watchApp(ops, { engine, bots, training, queueDepth: () => core.queue.queued });
 
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> =>
     (stopping ??= (async () => {
       log.info('shutdown.begin', { reason, inFlight: core.pending, trainingRun: training.current?.runId ?? null });
+      ops.server?.markStopping();
       core.stopAccepting();
       await Promise.all(bots.map((bot) => bot.stopReceiving().catch((e: unknown) => log.error('shutdown.stop_receiving_failed', e))));
       const drained = await core.drain(options.drainTimeoutMs ?? 30_000);
@@ -131,6 +155,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await Promise.all(bots.map((bot) => bot.close().catch((e: unknown) => log.error('shutdown.close_failed', e))));
       await engine.close();
       db.close();
+      await ops.server?.close();
       log.info('shutdown.done', { drained, reported });
     })());
 
@@ -143,7 +168,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
   }
   logReadiness(log, engine, botConfig);
-  return { core, engine, training, db, bots, stop };
+  return { core, engine, training, db, bots, ops, stop };
 }
 
 /** What runs, and a warning per platform where nobody may /train. */

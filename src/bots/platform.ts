@@ -9,4 +9,6 @@ export interface PlatformBot {
   stopReceiving(): Promise<void>;
   /** Disconnects; after this nothing is sent. */
   close(): Promise<void>;
+  /** Whether it is connected to the platform now, and a one-line detail (for /healthz). */
+  connection(): { connected: boolean; detail: string };
 }

@@ -47,8 +47,8 @@ export async function dataFetchCommand(argv: string[], config: AppConfig): Promi
   }
   if (positionals.length === 0) throw usageError('data fetch', 'Name a source or "all" (celeb data fetch --list shows them).');
   const sources = chosenSources(positionals);
-  const outDir = path.resolve(values.out ?? path.join(config.dataDir, 'sources'));
-  const cacheDir = path.join(config.dataDir, 'downloads');
+  const outDir = path.resolve(values.out ?? config.paths.sources);
+  const cacheDir = config.paths.downloads;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

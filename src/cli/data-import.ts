@@ -1,4 +1,4 @@
-/** `celeb data import <dir>`: per-person folders -> data/face_data/{train,val,test}/<Name>/*. */
+/** `celeb data import <dir>`: per-person folders -> <data dir>/face_data/{train,val,test}/<Name>/*. */
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { importDataset, OutputExistsError } from '../engine/dataset/import.js';
@@ -28,7 +28,7 @@ export async function dataImportCommand(argv: string[], config: AppConfig): Prom
     'data import',
   );
   if (positionals.length !== 1) throw usageError('data import', 'Give exactly one source directory.');
-  const out = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
+  const out = path.resolve(values.out ?? config.paths.datasets);
   const ratios = flagged('split', () => parseSplitRatios(values.split ?? '70,15,15'));
   const seed = intOption(values.seed, 'seed', 42);
   const db = openDatabase(config.dbPath);

@@ -1,5 +1,5 @@
 /** `celeb gallery build|eval|split|info|search`: the gallery of celebrities that answers photos. */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { resolveBackbone } from '../engine/backbones/registry.js';
@@ -93,7 +93,7 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
   resolveBackbone(backbone);
   // Checked before any photo is embedded: a typo should not cost a whole extraction.
   const twinWeight = numberOption(values['twin-weight'], 'twin-weight', TWIN_WEIGHT, 0, 10);
-  const splitOut = path.resolve(values.out ?? path.join(config.dataDir, 'face_data'));
+  const splitOut = path.resolve(values.out ?? config.paths.datasets);
   if (sub === 'split') checkSplitOutput(splitOut, values.force);
   const db = openDatabase(config.dbPath);
   const pool = await openPool(config, backbone);
@@ -130,11 +130,12 @@ async function prepareCommand(sub: 'build' | 'eval' | 'split', dirs: string[], v
       else printEvaluation(backbone, people.length, prepared, evaluation);
       return 0;
     }
-    const out = path.resolve(values.out ?? path.join(config.modelDir, 'gallery'));
+    const out = path.resolve(values.out ?? path.join(config.paths.models, 'gallery'));
     const report = await buildGallery({ ...common, out });
     // Its prototype head on the leaderboard, measured on the test photos of its split.
     await recordGallery(db, out);
     const reportFile = path.resolve(values.report ?? path.join(config.dataDir, 'gallery-report.json'));
+    await mkdir(path.dirname(reportFile), { recursive: true });
     await writeFile(reportFile, JSON.stringify(report, null, 1));
     if (values.json) console.log(jsonText({ ...report, droppedPhotos: report.droppedPhotos.length, report: reportFile }));
     else printBuild(report, reportFile);

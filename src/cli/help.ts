@@ -19,7 +19,7 @@ image, no face...) gets its own error line and the others are still answered (ex
   --model DIR      answer with this model directory instead of the active model
   --json           one JSON object per photo, numbers rounded to 4 decimals`,
 
-  'data import': `celeb data import <dir> [--out data/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]
+  'data import': `celeb data import <dir> [--out <data dir>/face_data] [--split 70,15,15] [--seed 42] [--crop] [--force] [--json]
 
 Lays out a folder-per-person tree as train/val/test/<Person>/ for \`celeb index\` and \`celeb train\`.
 
@@ -30,7 +30,7 @@ Lays out a folder-per-person tree as train/val/test/<Person>/ for \`celeb index\
   --force          replace a non-empty output folder
   --json           the summary as JSON`,
 
-  'data fetch': `celeb data fetch <source id...|all> [--out data/sources] [--force] [--json]
+  'data fetch': `celeb data fetch <source id...|all> [--out <data dir>/sources] [--force] [--json]
 celeb data fetch --list [--json]
 
 Downloads the gallery's public datasets at pinned commits, checks their hashes and lays them
@@ -41,13 +41,13 @@ out as <out>/<source>/<Person>/. Nothing is downloaded unless you run this.
   --force          replace a folder this command did not make
   --json           the result as JSON`,
 
-  index: `celeb index [--data data/face_data] [--backbone faceres] [--out model/<name>] [--crop] [--no-twins] [--confusion FILE.json] [--json]
+  index: `celeb index [--data <data dir>/face_data] [--backbone faceres] [--out <data dir>/models/centroid-<backbone>] [--crop] [--no-twins] [--confusion FILE.json] [--json]
 
 Builds a centroid model (one prototype per person) from the train split and prints its test accuracy.
 
   --data DIR       the split made by \`data import\` or \`gallery split\` (default: <data dir>/face_data)
   --backbone ID    the embedding network (default faceres; \`celeb info\` lists them)
-  --out DIR        where the model goes (default: model/<backbone>)
+  --out DIR        where the model goes (default: <data dir>/models/centroid-<backbone>)
   --crop           the photos are already face crops
   --no-twins       prototypes without small-face twins
   --confusion FILE write the test confusion matrix to FILE
@@ -101,17 +101,31 @@ back to the shipped default; \`export\` copies a finished run's model to a direc
   info: `celeb info [--json]
 
 The runtime of each stage (detection, embedding), onnxruntime's version, the active model,
-the backbones, versions and where each file lives.
+the backbones, versions and where each thing lives (model, data directory, database, caches).
 
   --json           as JSON`,
 
-  'gallery build': `celeb gallery build <dir...> [--out model/gallery] [--backbone faceres+faceapi+flip] [--report FILE] [--candidates 16] [--cap 12] [--no-twins] [--json]
+  health: `celeb health [--timeout 5] [--json]
+
+Asks the running bot's /healthz on CELEB_HTTP_PORT (this machine): exit 0 when it is healthy,
+1 when it is not or does not answer. What a container's HEALTHCHECK runs.
+
+  --timeout S      seconds to wait for the answer, 0.1 to 600 (default 5)
+  --json           the bot's health report as JSON`,
+
+  'db backup': `celeb db backup <new file> [--json]
+
+A consistent copy of the SQLite database (runs, results, feature cache), safe while the bot runs.
+
+  --json           the result as JSON`,
+
+  'gallery build': `celeb gallery build <dir...> [--out <data dir>/models/gallery] [--backbone faceres+faceapi+flip] [--report FILE] [--candidates 16] [--cap 12] [--no-twins] [--json]
 
 A gallery model from folder-per-person trees: merges names across sources, cleans each
 person's photos, writes prototypes, thumbnails and a similarity scale, and prints what it
 dropped and why.
 
-  --out DIR         where the model goes (default model/gallery)
+  --out DIR         where the model goes (default: <data dir>/models/gallery)
   --backbone ID     the embedding network (default faceres+faceapi+flip)
   --report FILE     every dropped photo and why, as JSON
   --candidates N    photos embedded per person before cleaning (default 16)
@@ -128,7 +142,7 @@ strangers' answers; the similarity scale.
   --twin-weight W   weight of the small-face twins in the prototypes, 0 to 10 (default 0.5)
   --json            as JSON`,
 
-  'gallery split': `celeb gallery split <dir...> [--out data/face_data] [--backbone faceres+faceapi+flip] [--force] [--json]
+  'gallery split': `celeb gallery split <dir...> [--out <data dir>/face_data] [--backbone faceres+faceapi+flip] [--force] [--json]
 
 Lays out the gallery's own train/val/test split for \`celeb train\`, with the same cleaning and
 merging as \`gallery build\`.
@@ -152,7 +166,7 @@ Whether someone is in the gallery, under any spelling (exit 1 if not).
   --model DIR       another model directory
   --json            as JSON`,
 
-  'gallery names': `celeb gallery names [<dir...> | --model DIR] [--references data/reference-names] [--max-edits N] [--all] [--json]
+  'gallery names': `celeb gallery names [<dir...> | --model DIR] [--references <data dir>/reference-names] [--max-edits N] [--all] [--json]
 
 Checks the gallery's display names against VGGFace2's and LFW's name lists and prints the
 spellings the lists propose that the reviewed table (src/engine/gallery/name-fixes.ts) has not
@@ -180,7 +194,7 @@ over-compressed, blurred, rotated, far-away, huge and mirrored versions.
 export type CommandPath = keyof typeof COMMAND_HELP;
 
 /** Commands that are groups of subcommands: their help lists the subcommands' synopses. */
-const GROUPS = ['data', 'gallery', 'eval'] as const;
+const GROUPS = ['data', 'gallery', 'eval', 'db'] as const;
 
 export function isCommandPath(key: string): key is CommandPath {
   return Object.hasOwn(COMMAND_HELP, key);

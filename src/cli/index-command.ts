@@ -26,8 +26,8 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
   );
   const backbone = values.backbone ?? DEFAULT_BACKBONE;
   resolveBackbone(backbone); // fail before starting workers if the id is wrong
-  const data = path.resolve(values.data ?? path.join(config.dataDir, 'face_data'));
-  const out = path.resolve(values.out ?? path.join(config.modelDir, `centroid-${backbone.replace(/[^a-z0-9-]+/gi, '_')}`));
+  const data = path.resolve(values.data ?? config.paths.datasets);
+  const out = path.resolve(values.out ?? path.join(config.paths.models, `centroid-${backbone.replace(/[^a-z0-9-]+/gi, '_')}`));
   const db = openDatabase(config.dbPath);
   const pool = await openPool(config, backbone);
   try {

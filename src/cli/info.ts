@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { BUILT_IN_BACKBONES, CONCATENATED_BACKBONES, resolveBackbone, UnknownBackboneError } from '../engine/backbones/registry.js';
 import { readManifest } from '../engine/model/model-dir.js';
-import { selectBackend } from '../engine/runtime/backend.js';
+import { NATIVE_PACKAGES, nativeAddonBuilt, selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human.js';
 import { chooseModelDir } from '../engine/create.js';
 import { percent, jsonText } from '../format.js';
-import { engineOptions } from '../wiring.js';
+import { engineOptions, onnxCacheDir } from '../wiring.js';
 import { parse } from './args.js';
 import { onnxRuntimeVersion } from '../engine/runtime/onnx/session.js';
 import { useOnnx } from '../engine/runtime/runtime.js';
@@ -48,6 +48,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     (m) => ({ dir: defaultModelDir, manifest: m }),
     (e: Error) => ({ dir: defaultModelDir, error: e.message }),
   );
+  const paths = whereThingsLive(config, defaultModelDir);
   const versions = Object.fromEntries(
     [
       '@tensorflow/tfjs',
@@ -63,6 +64,9 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
       'telegraf',
     ].map((p) => [p, packageVersion(p)]),
   );
+  // Present but unloadable: its install script (which builds the addon) was not allowed to run.
+  for (const pkg of NATIVE_PACKAGES)
+    if (versions[pkg] && versions[pkg] !== 'not installed' && !nativeAddonBuilt(pkg)) versions[pkg] += ' (addon not built: allowScripts)';
   const info = {
     backend,
     runtime,
@@ -76,6 +80,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
       maxImageBytes: config.maxImageBytes,
       maxImagePixels: config.maxImagePixels,
     },
+    paths,
     model,
     backbones: [...BUILT_IN_BACKBONES, ...CONCATENATED_BACKBONES].flatMap((id) => {
       try {
@@ -101,18 +106,51 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     const m = model.manifest;
     const split = m.gallery ? 'rank-1 on held-out photos among all people' : 'test top-1';
     const acc = m.metrics ? `${split} ${percent(m.metrics.testTop1)}, top-3 ${percent(m.metrics.testTop3)}` : 'not evaluated';
-    console.log(
-      `model: ${path.relative(process.cwd(), model.dir)}: ${m.head.kind} head on ${m.backbone}, ${m.labels.length} people, ${acc}, created ${m.created}`,
-    );
+    console.log(`model: ${model.dir}: ${m.head.kind} head on ${m.backbone}, ${m.labels.length} people, ${acc}, created ${m.created}`);
   } else {
     console.log(`model: ${model.error}`);
   }
   console.log(`backbones: ${info.backbones.map((b) => `${b.id} (${b.dim}-d)`).join(', ')}, custom:<model.json>`);
-  console.log(`paths: data ${config.dataDir}, models ${config.modelDir}, database ${config.dbPath}`);
+  printPaths(paths);
   console.log(
     `versions: ${Object.entries(versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
   return 0;
+}
+
+/** Where each thing lives: what the program reads (models) and everything it writes (the data directory). */
+function whereThingsLive(config: AppConfig, answering: string) {
+  return {
+    model: answering,
+    shippedModels: config.modelDir,
+    data: config.dataDir,
+    dataFrom: config.dataDirFrom,
+    db: config.dbPath,
+    cache: config.paths.cache,
+    onnxCache: onnxCacheDir(config),
+    datasets: config.paths.datasets,
+    sources: config.paths.sources,
+    downloads: config.paths.downloads,
+    models: config.paths.models,
+    runs: path.join(config.paths.models, 'runs'),
+  };
+}
+
+function printPaths(p: ReturnType<typeof whereThingsLive>): void {
+  const rows: [string, string, string][] = [
+    ['model', p.model, "answers photos: the active run's, else the default"],
+    ['shipped models', p.shippedModels, 'CELEB_MODEL_DIR; read only'],
+    ['data', p.data, p.dataFrom === 'CELEB_DATA_DIR' ? 'from CELEB_DATA_DIR' : 'platform default; CELEB_DATA_DIR moves everything below'],
+    ['database', p.db, 'runs, results, active model, feature cache; CELEB_DB'],
+    ['cache', p.cache, 'ONNX conversions of the networks, safe to delete; CELEB_CACHE_DIR'],
+    ['datasets', p.datasets, 'celeb data import, celeb gallery split'],
+    ['sources', p.sources, 'celeb data fetch'],
+    ['downloads', p.downloads, 'celeb data fetch archives'],
+    ['models', p.models, 'training runs in runs/run-<id>, celeb index and celeb gallery build output'],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log('where things live:');
+  for (const [name, where, what] of rows) console.log(`  ${name.padEnd(width)}  ${where}  - ${what}`);
 }

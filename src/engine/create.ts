@@ -15,13 +15,13 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultWorkerCount, type BackendChoice } from '../config.js';
 import { openDatabase } from '../store/index.js';
 import { resolveBackbone } from './backbones/registry.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image/decode.js';
 import { LookalikeEngine } from './lookalike.js';
 import { readManifest } from './model/model-dir.js';
+import { PACKAGE_MODEL_DIR } from './package-paths.js';
 import { activeModelDir } from './train/promotion.js';
 
 export interface EngineOptions {
@@ -37,14 +37,15 @@ export interface EngineOptions {
   workers?: number;
   /** Intra-op threads of each worker's ONNX sessions. Default 1 (measured fastest on 2 cores). */
   onnxThreads?: number;
+  /** Where the networks' ONNX conversions are kept. Default: `model/.onnx-cache` in this package (used from memory when not writable). */
+  onnxCacheDir?: string;
   /** Photos refused before decoding. Defaults: 20 MB, 40 megapixels, decoded at most 1024 px on the long side. */
   limits?: Partial<ImageLimits>;
   /** Photos allowed to wait for a worker before `which` rejects with code `busy`. Default 256. */
   maxQueue?: number;
 }
 
-/** This package's `model/` folder, wherever the package is installed. */
-export const PACKAGE_MODEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'model');
+export { PACKAGE_MODEL_DIR };
 
 /** The model directory `createEngine` will answer with, without starting anything. */
 export function chooseModelDir(options: Pick<EngineOptions, 'model' | 'modelDir' | 'database'>): string {
@@ -70,6 +71,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Lookali
     backend: options.backend ?? 'auto',
     workers: options.workers ?? defaultWorkerCount(os.availableParallelism()),
     onnxThreads: options.onnxThreads ?? 1,
+    ...(options.onnxCacheDir ? { onnxCacheDir: options.onnxCacheDir } : {}),
     limits: { ...DEFAULT_IMAGE_LIMITS, ...options.limits },
     maxQueue: options.maxQueue,
   });

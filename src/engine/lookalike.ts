@@ -118,6 +118,11 @@ export class LookalikeEngine {
     return this.pool.size;
   }
 
+  /** Workers able to answer now (fewer than `workers` while one is being replaced; 0 after close). */
+  get liveWorkers(): number {
+    return this.pool.alive;
+  }
+
   /** Photos being answered or waiting for a worker. */
   get pending(): number {
     return this.pool.busy + this.pool.queued;

@@ -1,5 +1,6 @@
 /** Public API of the SQLite storage layer. */
 export { openDatabase, BUSY_TIMEOUT_MS, type Database, type OpenOptions } from './db.js';
+export { backupDatabase, type BackupReport } from './backup.js';
 export { migrate, readSchemaVersion, MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
 export { StoreError, StoreValidationError, SchemaVersionError, RunNotFoundError, RunStateError } from './shared.js';
 export { getFeature, getFeatures, putFeatures, countFeatures, type FeatureKey, type FeatureRecord } from './features.js';

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { File, User, UserFromGetMe } from 'telegraf/types';
 import { CallLog } from './call-log.js';
+import { FakeWebhook } from './telegram-webhook.js';
 import { FaultQueue, FloodControl, type Fault } from './faults.js';
 import { closeServer, listenLocal, readBody, sendJson, type UploadedFile } from './http-util.js';
 import {
@@ -47,6 +48,8 @@ export class FakeTelegramServer {
   /** Messages users sent, by `${chatId}:${messageId}`, minus those deleted: what the bot may reply to. */
   private readonly userMessages = new Set<string>();
   private readonly faults = new FaultQueue();
+  /** setWebhook state and deliveries; while a webhook is set, updates are POSTed instead of polled. */
+  readonly webhook = new FakeWebhook();
   private flood: FloodControl | null = null;
   private nextUpdateId = 1;
   private nextMessageId = 1;
@@ -151,9 +154,19 @@ export class FakeTelegramServer {
     }
     this.userMessages.add(`${chat.id}:${message.message_id}`);
     const update: UserUpdate = { update_id: this.nextUpdateId++, message };
+    if (options.deliver === false) return update;
+    if (this.webhook.current) {
+      void this.webhook.post(update, this.webhook.current.secret);
+      return update;
+    }
     this.pending.push(update);
     for (const wake of this.pollWakers) wake();
     return update;
+  }
+
+  /** Where the operator's proxy forwards webhook POSTs: the bot's local HTTP server. */
+  routeWebhookTo(localBase: string): void {
+    this.webhook.routeTo(localBase);
   }
 
   /** The next calls of `method` fail like this, one fault per call, in order. */
@@ -221,9 +234,15 @@ export class FakeTelegramServer {
     switch (method) {
       case 'getMe':
         return this.bot;
+      case 'setWebhook':
+        return this.webhook.set(p);
+      case 'deleteWebhook':
+        if (p.drop_pending_updates === true || p.drop_pending_updates === 'true') this.pending = [];
+        return this.webhook.delete();
+      case 'getWebhookInfo':
+        return this.webhook.info(this.pending.length);
       case 'setMyCommands':
         return this.setMyCommands(p);
-      case 'deleteWebhook':
       case 'sendChatAction':
         return true;
       case 'getUpdates':
@@ -244,6 +263,8 @@ export class FakeTelegramServer {
   }
 
   private async getUpdates(p: TelegramParams, res: http.ServerResponse): Promise<UserUpdate[]> {
+    if (this.webhook.current)
+      throw new BotApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
     const offset = Number(p.offset ?? 0);
     if (offset > 0) this.pending = this.pending.filter((update) => update.update_id >= offset);
     const timeoutMs = Math.min(Number(p.timeout ?? 0) * 1000, this.maxPollMs);

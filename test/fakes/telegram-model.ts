@@ -48,6 +48,8 @@ export type UserMessageOptions = {
   document?: { fileId: string; mimeType?: string; fileName?: string };
   /** Defaults to 'private' for positive chat ids and 'supergroup' for negative ones, as in Telegram. */
   chatType?: 'private' | 'group' | 'supergroup';
+  /** false: only make the update (a test posts it itself, e.g. to the webhook with a wrong secret). Default true. */
+  deliver?: boolean;
   firstName?: string;
   username?: string;
 };

@@ -10,10 +10,10 @@ export function sendPhoto(
   fake: FakeTelegramServer,
   userId: number,
   bytes: Buffer,
-  options: { chatId?: number; caption?: string; fileName?: string } = {},
+  options: { chatId?: number; caption?: string; fileName?: string; deliver?: boolean } = {},
 ): UserUpdate {
   const file = fake.addFile(bytes, { fileName: options.fileName ?? 'photo.jpg' });
-  return fake.sendUserMessage({ chatId: options.chatId ?? userId, userId, photo: [file.file_id], caption: options.caption });
+  return fake.sendUserMessage({ chatId: options.chatId ?? userId, userId, photo: [file.file_id], caption: options.caption, deliver: options.deliver });
 }
 
 export function sendDocument(fake: FakeTelegramServer, userId: number, bytes: Buffer, fileName: string, mimeType: string, fileSize?: number): UserUpdate {

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   telegramFloodControl?: { perSecond: number; groupPerMinute: number; burst: number };
   /** Serve the fake Telegram API under this path (`/tgapi`). */
   telegramPathPrefix?: string;
+  /** Talk to this (running) fake Telegram server instead of a new one; the caller stops it. */
+  telegramFake?: FakeTelegramServer;
   /** Serve the fake Discord REST API here instead of `/api` (`/proxy/api`). */
   discordApiPath?: string;
 }
@@ -66,9 +68,11 @@ export function workspaceEnv(tmp: string): Record<string, string> {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const tmp = options.tmp ?? tempWorkspace();
-  const telegram = options.telegram
-    ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl })
-    : null;
+  const telegram = options.telegramFake
+    ? options.telegramFake
+    : options.telegram
+      ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl })
+      : null;
   const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath }) : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
   const env: Record<string, string> = {
@@ -98,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (stopped) return;
       stopped = true;
       await app.stop('test finished');
-      await telegram?.stop();
+      if (!options.telegramFake) await telegram?.stop();
       await discord?.stop();
     },
   };

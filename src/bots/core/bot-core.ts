@@ -13,6 +13,8 @@ import { PLATFORMS } from '../platforms.js';
 import { showLeaderboard } from './leaderboard.js';
 import { chooseModel } from './model.js';
 import { compose, handler, route } from './middleware.js';
+import { observeRequests } from './observe.js';
+import type { RequestObserver } from '../ops/metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { recognize, type Recognizer } from './recognize.js';
 import type { Trainer } from './run-report.js';
@@ -39,6 +41,8 @@ export interface CoreOptions {
   /** Applied to every /train preset. Default none. */
   trainingOverrides?: RunOverrides;
   log: Logger;
+  /** Told how each request ended (the metrics). Default: nobody. */
+  observer?: RequestObserver;
 }
 
 export interface IncomingRequest {
@@ -76,6 +80,7 @@ export class BotCore {
     const thumbnails = new Thumbnails(path.resolve(options.defaultModelDir));
     this.stack = compose(
       logRequests(log),
+      observeRequests(options.observer ?? { requestDone: () => undefined }),
       answerFailures(log, failureLimits),
       acceptingWork(() => this.accepting),
       route({

@@ -90,17 +90,32 @@ export function recognize(options: RecognizeOptions): Middleware<ContextOf<'phot
       await ticket.ready;
       ctx.facts.waitMs = Date.now() - ctx.receivedAt;
       void ctx.chat.showWorking().catch(() => undefined); // a nicety: never worth failing the answer for
+      let started = performance.now();
       const photo = await ctx.request.image.download(options.maxImageBytes);
+      ctx.facts.downloadMs = Math.round(performance.now() - started);
       ctx.facts.bytes = photo.length;
       const model = options.engine.model;
       const prediction = await options.engine.which(photo, { top: MATCHES_PER_FACE, maxFaces: options.maxFaces });
-      Object.assign(ctx.facts, { faces: prediction.faces.length, detected: prediction.detectedFaces, model: prediction.model });
+      const t = prediction.timings;
+      Object.assign(ctx.facts, {
+        faces: prediction.faces.length,
+        detected: prediction.detectedFaces,
+        model: prediction.model,
+        ...roundedMs({ decodeMs: t.decodeMs, detectMs: t.detectMs, embedMs: t.embedMs, rankMs: t.headMs }),
+      });
+      started = performance.now();
       reply = await photoReply(photo, prediction, model, options);
+      ctx.facts.drawMs = Math.round(performance.now() - started);
       if (reply.pictureError) ctx.facts.pictureError = reply.pictureError;
     } finally {
       ticket.release();
     }
+    const sending = performance.now();
     if (reply.picture) await ctx.chat.replyWithPicture(reply.picture, reply.text);
     else await ctx.chat.reply(reply.text);
+    ctx.facts.sendMs = Math.round(performance.now() - sending);
   };
 }
+
+const roundedMs = (timings: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));

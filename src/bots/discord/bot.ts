@@ -14,6 +14,7 @@ import {
   GatewayIntentBits,
   MessageFlags,
   Partials,
+  Status,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type Message,
@@ -106,6 +107,14 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
     async close() {
       await client.destroy();
       log.info('bot.stopped', { platform: 'discord' });
+    },
+    connection() {
+      const shards = [...client.ws.shards.values()];
+      if (shards.length === 0) return { connected: false, detail: 'not connected' };
+      const down = shards.filter((shard) => shard.status !== Status.Ready);
+      return down.length === 0
+        ? { connected: true, detail: `${shards.length} shard${shards.length > 1 ? 's' : ''} ready` }
+        : { connected: false, detail: down.map((shard) => `shard ${shard.id} ${Status[shard.status]}`).join(', ') };
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
- * The Telegram adapter (telegraf v4, long polling). It only translates: updates become core
+ * The Telegram adapter (telegraf v4, long polling or a webhook). It only translates: updates become core
  * requests, the core answers through TelegramChat. Handlers hand the work to the core and
  * return at once, because telegraf waits for a whole batch of updates before it polls again:
  * a slow photo must not hold up everybody else's messages.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, type Context } from 'telegraf';
 import { message } from 'telegraf/filters';
 import type { Message, MessageEntity } from 'telegraf/types';
-import type { PlatformConfig } from '../../config.js';
+import type { PlatformConfig, TelegramWebhookConfig } from '../../config.js';
 import type { BotCore } from '../core/bot-core.js';
 import { parseModelArgs, parseTrainArgs } from '../core/commands.js';
 import type { BotRequest } from '../core/types.js';
@@ -18,6 +19,8 @@ import { TelegramChat } from './chat.js';
 import { publishAdminMenu, publishMenus } from './commands.js';
 import { SendPacer } from './pacer.js';
 import { telegramImage } from './files.js';
+import { serveWebhook, type WebhookRoute } from './webhook.js';
+import type { OpsServer } from '../ops/http-server.js';
 
 /**
  * In a private chat every photo is for the bot; in a group only one that replies to the bot's
@@ -34,12 +37,20 @@ export function addressedToBot(msg: Message.PhotoMessage | Message.DocumentMessa
   });
 }
 
-export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Logger): PlatformBot {
+/** Webhook mode: the public URL and secret, and the HTTP server that serves its path. Null: long polling. */
+export type TelegramWebhook = { config: TelegramWebhookConfig; server: OpsServer } | null;
+
+export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Logger, webhook: TelegramWebhook = null): PlatformBot {
   // telegraf resolves `./bot<token>/<method>` against apiRoot: without the trailing slash a path
   // such as /tgapi would be replaced instead of kept (config strips trailing slashes).
-  const bot = new Telegraf(config.token, { telegram: config.apiRoot ? { apiRoot: `${config.apiRoot}/` } : {} });
+  // No webhook replies: an API call answered inside the webhook's HTTP response returns no
+  // message (no id to edit later) and no error; every call goes to the API instead.
+  const bot = new Telegraf(config.token, { telegram: { ...(config.apiRoot ? { apiRoot: `${config.apiRoot}/` } : {}), webhookReply: false } });
+  let route: WebhookRoute | null = null;
   const officialApi = config.apiRoot === null;
   let launched: Promise<void> | null = null;
+  /** For /healthz: what the connection is doing. */
+  let state: { connected: boolean; detail: string } = { connected: false, detail: 'not started' };
   const pacer = new SendPacer(PLATFORMS.telegram.pace);
   /** Admins whose full menu Telegram refused (they had not written to the bot yet). */
   let menuPending = new Set<string>();
@@ -79,34 +90,62 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
   });
   bot.catch((error) => log.error('telegram.handler_failed', error));
 
+  /** Updates by POST from Telegram: the route first, then setWebhook (Telegram may post at once). */
+  const startWebhook = async ({ config: hook, server }: NonNullable<TelegramWebhook>): Promise<void> => {
+    bot.botInfo ??= await bot.telegram.getMe();
+    route = serveWebhook(bot, server, hook, log);
+    await bot.telegram.setWebhook(hook.url, { secret_token: hook.secret });
+    state = { connected: true, detail: `webhook ${hook.url}` };
+    log.info('bot.started', { platform: 'telegram', username: bot.botInfo.username, apiRoot: config.apiRoot ?? 'official', webhook: hook.url });
+  };
+
   return {
     platform: 'telegram',
     async start() {
-      menuPending = new Set(await publishMenus(bot.telegram, config.adminIds, log));
+      menuPending = new Set(await publishMenus(bot.telegram, config.adminIds, log)); // also the first check of the token
+      if (webhook) return startWebhook(webhook);
+      // Long polling; telegraf's launch() first calls deleteWebhook, so switching back from webhook mode just works.
       await new Promise<void>((resolve, reject) => {
         launched = bot.launch(() => resolve());
         launched.then(
-          () => log.info('bot.stopped', { platform: 'telegram' }),
+          () => {
+            state = { connected: false, detail: 'polling stopped' };
+            log.info('bot.stopped', { platform: 'telegram' });
+          },
           (error: unknown) => {
+            state = { connected: false, detail: `polling failed: ${error instanceof Error ? error.message : String(error)}` };
             reject(error instanceof Error ? error : new Error(String(error)));
             log.error('telegram.polling_failed', error);
           },
         );
       });
+      state = { connected: true, detail: 'long polling' };
       log.info('bot.started', { platform: 'telegram', username: bot.botInfo?.username, apiRoot: config.apiRoot ?? 'official' });
     },
     async stopReceiving() {
+      // Webhook mode: the webhook stays set, for the other instances and for this one's restart.
+      route?.stopAccepting();
       if (!launched) return;
-      try {
-        bot.stop('shutdown');
-      } catch {
-        // "Bot is not running!": polling had already ended.
+      const ended = launched.then(
+        () => true,
+        () => true,
+      );
+      // Just after start() polling may not run yet (launch() calls deleteWebhook first) and stop()
+      // throws "Bot is not running!": try again until it runs or has ended.
+      for (;;) {
+        try {
+          bot.stop('shutdown');
+          break;
+        } catch {
+          if (await Promise.race([ended, sleep(50).then(() => false)])) break;
+        }
       }
-      await launched.catch(() => undefined);
+      await ended;
       launched = null;
     },
     async close() {
       await this.stopReceiving();
     },
+    connection: () => state,
   };
 }

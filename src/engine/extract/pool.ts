@@ -119,6 +119,11 @@ export class EmbedderPool {
     return this.slots.length;
   }
 
+  /** Workers that can take photos: 0 once closed or when none could be (re)started. */
+  get alive(): number {
+    return this.closed ? 0 : this.slots.filter((s) => !s.dead).length;
+  }
+
   /** The backbone every worker embeds with. */
   get backbone(): string | undefined {
     return this.options.backbone;

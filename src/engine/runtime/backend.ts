@@ -3,6 +3,7 @@
  * tfjs-node) when installed, else WebAssembly. The pure-JS `cpu` backend is 12-17x slower
  * than wasm and is only used when asked for.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -29,7 +30,7 @@ export class BackendError extends CelebError {
   }
 }
 
-const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 /** Loads a native binding if it is installed; it registers the `tensorflow` backend as a side effect. */
 function loadNative(): string | null {
@@ -44,19 +45,24 @@ function loadNative(): string | null {
   return null;
 }
 
+/**
+ * Whether a native tfjs package is installed with its addon built: its install script builds
+ * `lib/`, and the project's `allowScripts` denies that script by default (see README), which
+ * leaves the package present but unloadable.
+ */
+export function nativeAddonBuilt(pkg: (typeof NATIVE_PACKAGES)[number]): boolean {
+  try {
+    return existsSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'lib'));
+  } catch {
+    return false;
+  }
+}
+
 /** The backend `selectBackend(choice)` will most likely pick, without initialising anything. */
 export function plannedBackend(choice: BackendChoice): BackendName {
   if (choice === 'cpu' || choice === 'wasm') return choice;
   if (choice === 'onnx') return 'wasm'; // detection still needs tfjs: the portable one
-  const native = NATIVE_PACKAGES.some((pkg) => {
-    try {
-      require.resolve(pkg);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  return native ? 'tensorflow' : 'wasm';
+  return NATIVE_PACKAGES.some(nativeAddonBuilt) ? 'tensorflow' : 'wasm';
 }
 
 export const wasmDirectory = (): string => path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;

@@ -28,8 +28,10 @@ export interface RunContext {
   db: Database;
   pool: EmbedderPool;
   backend: string;
-  /** Where run models go: `<modelDir>/runs/run-<id>`; `<modelDir>/default` is the promotion baseline. */
+  /** `<modelDir>/default` is the promotion baseline. */
   modelDir: string;
+  /** Where run models go: `<runsDir>/run-<id>`. Default `<modelDir>/runs`. */
+  runsDir?: string;
   onProgress: (progress: TrainingProgress) => void;
   shouldStop: () => boolean;
   /** True when the stop is a shutdown: the run then ends as interrupted, not cancelled. */
@@ -150,7 +152,7 @@ export async function runTraining(ctx: RunContext): Promise<TrainingOutcome> {
     const temperature = trained.temperature;
 
     ctx.onProgress({ runId, phase: 'save' });
-    const modelPath = path.join(ctx.modelDir, 'runs', `run-${runId}`);
+    const modelPath = path.join(ctx.runsDir ?? path.join(ctx.modelDir, 'runs'), `run-${runId}`);
     const metrics = { testTop1: test.top1, testTop3: test.top3, eceBefore, eceAfter };
     const pictures = await thumbnails(bank);
     const thumbs = Object.fromEntries(bank.labels.filter((p) => pictures[thumbnailPath(p)]).map((p) => [p, thumbnailPath(p)]));

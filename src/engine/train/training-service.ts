@@ -3,6 +3,7 @@
  * follow its progress, cancel it. One run at a time; the work happens in a worker
  * thread so the caller's event loop stays free to answer photos.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../../config.js';
 import { CelebError } from '../errors.js';
@@ -16,13 +17,17 @@ import { CANCEL, INTERRUPT, type FromTrainingWorker, type TrainingWorkerData } f
 export interface TrainingServiceOptions {
   db: Database;
   dbPath: string;
-  /** Run models go to `<modelDir>/runs/run-<id>`. */
+  /** `<modelDir>/default` is the promotion baseline. */
   modelDir: string;
+  /** Run models go to `<runsDir>/run-<id>`. Default `<modelDir>/runs`. */
+  runsDir?: string;
   /** Default dataset: `<dataDir>/face_data`. */
   dataDir: string;
   backend: BackendChoice;
   /** Intra-op threads per ONNX session. Default 1. */
   onnxThreads?: number;
+  /** Where the networks' ONNX conversions are kept. Default: the engine's. */
+  onnxCacheDir?: string;
   /** Extraction workers used while building the feature bank. */
   workers: number;
 }
@@ -108,8 +113,10 @@ export class TrainingService {
       config,
       dbPath: this.options.dbPath,
       modelDir: this.options.modelDir,
+      runsDir: this.options.runsDir ?? path.join(this.options.modelDir, 'runs'),
       backend: this.options.backend,
       onnxThreads: this.options.onnxThreads ?? 1,
+      onnxCacheDir: this.options.onnxCacheDir,
       workers: this.options.workers,
       cancelFlag: cancelFlag.buffer,
       holdFlag: this.holdFlag.buffer,

@@ -7,10 +7,15 @@ export interface TrainingWorkerData {
   runId: number;
   config: RunConfig;
   dbPath: string;
+  /** `<modelDir>/default` is the promotion baseline. */
   modelDir: string;
+  /** Run models go to `<runsDir>/run-<id>`. */
+  runsDir: string;
   backend: BackendChoice;
   /** Intra-op threads of each extraction worker's ONNX session. */
   onnxThreads: number;
+  /** Where the networks' ONNX conversions are kept; undefined: the engine's default. */
+  onnxCacheDir?: string;
   /** Extraction workers the training worker starts for itself. */
   workers: number;
   /** Int32 flag: 1 = stop at the next batch. Shared memory, so it works even while the worker computes. */

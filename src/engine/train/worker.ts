@@ -34,7 +34,13 @@ let pool: EmbedderPool | null = null;
 let outcome: TrainingOutcome;
 try {
   await selectBackend(data.backend); // the head trains on this thread's tfjs backend
-  pool = await EmbedderPool.start({ backbone: data.config.backbone, backend: data.backend, onnxThreads: data.onnxThreads, workers: data.workers });
+  pool = await EmbedderPool.start({
+    backbone: data.config.backbone,
+    backend: data.backend,
+    onnxThreads: data.onnxThreads,
+    onnxCacheDir: data.onnxCacheDir,
+    workers: data.workers,
+  });
   outcome = await runTraining({
     runId: data.runId,
     config: data.config,
@@ -42,6 +48,7 @@ try {
     pool,
     backend: runtimeLabel(pool.runtime),
     modelDir: data.modelDir,
+    runsDir: data.runsDir,
     onProgress: (progress) => send({ type: 'progress', progress }),
     shouldStop,
     interrupted: () => Atomics.load(cancelFlag, 0) === INTERRUPT,

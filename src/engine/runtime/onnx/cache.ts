@@ -8,11 +8,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_MODEL_DIR } from '../../package-paths.js';
 import { CONVERTER_VERSION, convertGraphModel, type GraphModelJson, type GraphSource } from './convert.js';
 
-/** `<package root>/model/.onnx-cache`: beside the shipped models, independent of the working directory. */
-export const DEFAULT_ONNX_CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..', 'model', '.onnx-cache');
+/**
+ * `<package root>/model/.onnx-cache`: beside the shipped models, independent of the working
+ * directory. The library's default; the CLI and the bots keep theirs in the data directory.
+ */
+export const DEFAULT_ONNX_CACHE_DIR = path.join(PACKAGE_MODEL_DIR, '.onnx-cache');
 
 interface Sidecar {
   source: string;
