@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { botsSection } from './bots.js';
+import { deploySection } from './deploy.js';
 import { engineSection } from './engine.js';
 import { fallbacksSection } from './fallbacks.js';
 import { gallerySection } from './gallery.js';
@@ -22,7 +23,7 @@ import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection, runtimesSection, fallbacksSection, gallerySection, trainingSection, botsSection];
+const SECTIONS: readonly Section[] = [engineSection, runtimesSection, fallbacksSection, gallerySection, trainingSection, botsSection, deploySection];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;
