@@ -13,7 +13,11 @@ import { openDatabase, type Database } from '../store/index.js';
 import { chooseModelDir } from '../engine/create.js';
 import { engineOptions, openEngine as openConfiguredEngine, openTrainingService } from '../wiring.js';
 import { modelSwitcher } from './core/active-model.js';
+import { storeDesk } from './core/admin.js';
 import { BotCore } from './core/bot-core.js';
+import { LocalRecognizer } from './core/local-recognizer.js';
+import type { Recognizer } from './core/recognize.js';
+import { Thumbnails } from './core/thumbnails.js';
 import { createDiscordBot } from './discord/bot.js';
 import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
@@ -39,6 +43,8 @@ export interface AppOptions {
 
 export interface RunningApp {
   readonly core: BotCore;
+  /** Answers photos (its `depth()` is the metrics' queue depth). */
+  readonly recognizer: Recognizer;
   readonly engine: LookalikeEngine;
   readonly training: TrainingService;
   readonly db: Database;
@@ -97,18 +103,32 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw error;
   }
   const training = openTrainingService(config, db);
-  const core = new BotCore({
-    engine,
-    training,
-    db,
-    models: modelSwitcher(engine, db, config.modelDir, log),
-    admins: Object.fromEntries(PLATFORM_IDS.map((id) => [id, botConfig[id]?.adminIds ?? []])) as Record<Platform, readonly string[]>,
-    limits: botConfig.limits,
+  const { limits } = botConfig;
+  const thumbnails = new Thumbnails(path.resolve(config.modelDir, 'default'));
+  const recognizer = new LocalRecognizer(engine, {
+    maxConcurrent: limits.maxConcurrent,
+    maxQueue: limits.maxQueue,
+    queueNotice: limits.queueNotice,
+    thumbnails,
     maxImageBytes: config.maxImageBytes,
     maxImagePixels: config.maxImagePixels,
-    defaultModelDir: path.join(config.modelDir, 'default'),
-    progressIntervalMs: botConfig.progressIntervalMs,
-    trainingOverrides: options.trainingOverrides,
+  });
+  const core = new BotCore({
+    recognizer,
+    admin: storeDesk({
+      training,
+      db,
+      models: modelSwitcher(engine, db, config.modelDir, log),
+      people: () => engine.model.manifest.labels.length,
+      progressIntervalMs: botConfig.progressIntervalMs,
+      trainingOverrides: options.trainingOverrides,
+      log,
+    }),
+    thumbnails,
+    admins: Object.fromEntries(PLATFORM_IDS.map((id) => [id, botConfig[id]?.adminIds ?? []])) as Record<Platform, readonly string[]>,
+    limits,
+    maxImageBytes: config.maxImageBytes,
+    maxImagePixels: config.maxImagePixels,
     log,
   });
   const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id })));
@@ -137,7 +157,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
   }
   logReadiness(log, engine, botConfig);
-  return { core, engine, training, db, bots, stop };
+  return { core, recognizer, engine, training, db, bots, stop };
 }
 
 /** What runs, and a warning per platform where nobody may /train. */

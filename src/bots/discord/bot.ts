@@ -61,7 +61,7 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
       log.error('discord.defer_failed', error, { command: interaction.commandName });
       return;
     }
-    await core.handle({ actor: actorOf(interaction.user), chat: new InteractionChat(interaction), request, receivedAt });
+    await core.handle({ actor: actorOf(interaction.user), chat: new InteractionChat(interaction), request, receivedAt, key: `discord.${interaction.id}` });
   };
 
   // Answered at once, outside the core's queue: Discord drops an autocomplete answer after 3 s, and a search takes milliseconds.
@@ -77,7 +77,7 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
     if (!inDm && !message.mentions.users.has(client.user.id)) return;
     const attachment = message.attachments.first();
     const request = attachment ? { kind: 'photo' as const, image: discordImage(attachment) } : { kind: 'hint' as const };
-    await core.handle({ actor: actorOf(message.author), chat: new MessageChat(message), request });
+    await core.handle({ actor: actorOf(message.author), chat: new MessageChat(message), request, key: `discord.${message.id}` });
   };
 
   client.on(Events.InteractionCreate, (interaction) => {
