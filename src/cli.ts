@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `celeb` command line: a thin layer over the engine and the store. */
 import os from 'node:os';
-import { loadConfig, type AppConfig } from './config.js';
+import { loadConfig, loadQueueConfig, queueSecrets, type AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
 import { dataFetchCommand } from './cli/data-fetch.js';
 import { dataImportCommand } from './cli/data-import.js';
@@ -12,6 +12,7 @@ import { indexCommand } from './cli/index-command.js';
 import { infoCommand } from './cli/info.js';
 import { whichCommand } from './cli/which.js';
 import { trainCommand } from './cli/train.js';
+import { workerCommand } from './cli/worker.js';
 import { leaderboardCommand, modelCommand, runsCommand } from './cli/runs.js';
 import { isCelebError } from './engine/errors.js';
 
@@ -32,9 +33,10 @@ Commands:
   gallery split <dir...>    the gallery's train/val/test split laid out for training (--out data/face_data, --force)
   gallery info | search <name>   who the answering gallery holds (--model DIR)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
+  worker                    answer the bots' photos from the queue (CELEB_QUEUE_URL) with this machine's engine (--concurrency N; --help)
 
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
-Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL`;
+Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL, CELEB_QUEUE_URL`;
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
@@ -48,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
   info: infoCommand,
   eval: evalCommand,
   gallery: galleryCommand,
+  worker: (argv, config) => workerCommand(argv, config, loadQueueConfig(process.env), queueSecrets(process.env)),
   data: (argv, config) => {
     if (argv[0] === 'import') return dataImportCommand(argv.slice(1), config);
     if (argv[0] === 'fetch') return dataFetchCommand(argv.slice(1), config);

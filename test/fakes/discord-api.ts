@@ -39,6 +39,8 @@ export type DiscordStartOptions = {
   heartbeatIntervalMs?: number;
   /** Where the REST API lives (`/api`, like discord.com); `/proxy/api` puts it behind a path, as a reverse proxy would. */
   apiPath?: string;
+  /** Refuse an interaction's first callback (reply or defer) this long after the command with 10062 Unknown interaction, as Discord does after 3 s. Default: no deadline. */
+  callbackDeadlineMs?: number;
 };
 
 export type InteractionOptions = {
@@ -93,7 +95,14 @@ export class FakeDiscordServer {
     options: DiscordStartOptions,
   ) {
     this.apiPath = options.apiPath ?? '/api';
-    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId, apiPrefix: `${this.apiPath}/v10` });
+    this.rest = new DiscordRest({
+      token: this.token,
+      httpRoot,
+      bot: this.bot,
+      applicationId: this.applicationId,
+      apiPrefix: `${this.apiPath}/v10`,
+      callbackDeadlineMs: options.callbackDeadlineMs,
+    });
     this.rest.addChannel(this.channelId, this.guildId);
     this.gateway = new FakeGateway(server, {
       path: '/gateway',

@@ -21,7 +21,16 @@ import {
 
 export { INTERACTION_TOKEN_MS, type DiscordRestCall } from './discord-rest-types.js';
 
-export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string; /** `/api/v10` */ apiPrefix: string };
+export type RestConfig = {
+  token: string;
+  httpRoot: string;
+  bot: APIUser;
+  applicationId: string;
+  /** `/api/v10` */
+  apiPrefix: string;
+  /** See DiscordStartOptions.callbackDeadlineMs. */
+  callbackDeadlineMs?: number;
+};
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
@@ -233,6 +242,8 @@ export class DiscordRest {
     const { type, data } = req.body as { type: number; data?: MessageBody };
     const interaction = this.interactions.get(token);
     if (interaction?.id !== id) throw new RestError(404, 10062, 'Unknown interaction');
+    const late = this.config.callbackDeadlineMs !== undefined && Date.now() - interaction.createdAt > this.config.callbackDeadlineMs;
+    if (late && !interaction.acknowledged) throw new RestError(404, 10062, 'Unknown interaction');
     if (interaction.acknowledged) throw new RestError(400, 40060, 'Interaction has already been acknowledged.');
     if (type === 8) {
       // APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: the choices are in the call's body; no message is made.

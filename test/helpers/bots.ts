@@ -6,7 +6,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadBotConfig, loadConfig, type AppConfig } from '../../src/config.js';
+import { loadBotConfig, loadConfig, loadQueueConfig, type AppConfig } from '../../src/config.js';
 import type { RunOverrides } from '../../src/engine/train/presets.js';
 import { startApp, type RunningApp } from '../../src/bots/app.js';
 import { createLogger } from '../../src/bots/log.js';
@@ -50,6 +50,8 @@ export interface HarnessOptions {
   telegramPathPrefix?: string;
   /** Serve the fake Discord REST API here instead of `/api` (`/proxy/api`). */
   discordApiPath?: string;
+  /** The fake Discord refuses an interaction's callback (defer) this long after the command, as Discord does after 3 s. */
+  discordCallbackDeadlineMs?: number;
 }
 
 /** A temporary data + model directory whose `default` model is the shipped one (runs are written beside it, never into the repo). */
@@ -69,7 +71,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const telegram = options.telegram
     ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl })
     : null;
-  const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath }) : null;
+  const discord = options.discord
+    ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath, callbackDeadlineMs: options.discordCallbackDeadlineMs })
+    : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
   const env: Record<string, string> = {
     ...workspaceEnv(tmp),
@@ -83,7 +87,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const secrets = [telegram?.token, discord?.token].filter((s): s is string => Boolean(s));
   const log = createLogger({ secrets, write: (line) => (rawLogs.push(line), logs.push(JSON.parse(line) as LogLine)) });
-  const app = await startApp({ config, bots: loadBotConfig(env, config.workers), log, trainingOverrides: options.trainingOverrides });
+  const app = await startApp({
+    config,
+    bots: loadBotConfig(env, config.workers),
+    queue: loadQueueConfig(env),
+    log,
+    trainingOverrides: options.trainingOverrides,
+  });
   let stopped = false;
   return {
     app,
