@@ -117,8 +117,11 @@ export interface BotLimits {
 export type PlatformConfigs = { readonly [P in Platform]: PlatformConfig | null };
 
 export type BotConfig = PlatformConfigs & {
-  /** `guildId`: `DISCORD_GUILD_ID`, the server `npm run discord:register` registers to (instant, for development); null: global. */
-  discord: (PlatformConfig & { guildId: string | null }) | null;
+  /**
+   * `guildId`: `DISCORD_GUILD_ID`, the server `npm run discord:register` registers to (instant, for development); null: global.
+   * `shards`: `DISCORD_SHARDS` (see `discordShards`).
+   */
+  discord: (PlatformConfig & { guildId: string | null; shards: DiscordShards }) | null;
   limits: BotLimits;
   /** Shortest time between two edits of a training progress message. `BOT_PROGRESS_SECONDS`, default 5. */
   progressIntervalMs: number;
@@ -190,7 +193,7 @@ export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
   const maxConcurrent = positiveInteger(env, 'BOT_MAX_CONCURRENT', 2 * workers);
   return {
     ...platforms,
-    discord: platforms.discord ? { ...platforms.discord, guildId: guild } : null,
+    discord: platforms.discord ? { ...platforms.discord, guildId: guild, shards: discordShards(env) } : null,
     limits: {
       maxConcurrent,
       queueNotice: nonNegativeInteger(env, 'BOT_QUEUE_NOTICE', 2 * maxConcurrent),
@@ -331,4 +334,36 @@ export function queueSecrets(env: Env = process.env): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Which Discord shards this process connects, all in this one process (discord.js internal
+ * sharding, chosen by measurement: see the README). `DISCORD_SHARDS`:
+ *   `auto` (default): as many as Discord recommends (GET /gateway/bot), all here;
+ *   `<ids>/<count>`: shards `ids` of `count`, e.g. `0-3/8` on one machine and `4-7/8` on another.
+ * Under discord.js's ShardingManager (which sets SHARDS and SHARD_COUNT) its choice is taken.
+ */
+export type DiscordShards = 'auto' | { ids: readonly number[]; count: number };
+
+export function discordShards(env: Env = process.env): DiscordShards {
+  const raw = env.DISCORD_SHARDS?.trim();
+  if (!raw && env.SHARDS && env.SHARD_COUNT) {
+    const ids: unknown = JSON.parse(env.SHARDS);
+    return { ids: Array.isArray(ids) ? (ids as number[]) : [Number(ids)], count: Number(env.SHARD_COUNT) };
+  }
+  if (!raw || raw === 'auto') return 'auto';
+  const bad = () => new ConfigError(`DISCORD_SHARDS must be auto or <ids>/<count> such as 0-3/8 or 0,2/4, got "${raw}"`);
+  const match = raw.match(/^([\d,\s-]+)\/(\d+)$/);
+  if (!match) throw bad();
+  const count = Number(match[2]);
+  const ids = new Set<number>();
+  for (const part of match[1].split(',').map((p) => p.trim())) {
+    const range = part.match(/^(\d+)(?:-(\d+))?$/);
+    if (!range) throw bad();
+    const [from, to] = [Number(range[1]), Number(range[2] ?? range[1])];
+    if (to < from) throw bad();
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  if (count < 1 || [...ids].some((id) => id >= count)) throw new ConfigError(`DISCORD_SHARDS: shard ids run from 0 to count - 1, got "${raw}"`);
+  return { ids: [...ids].sort((a, b) => a - b), count };
 }

@@ -30,6 +30,8 @@ export type RestConfig = {
   apiPrefix: string;
   /** See DiscordStartOptions.callbackDeadlineMs. */
   callbackDeadlineMs?: number;
+  /** What GET /gateway/bot recommends. */
+  shards: number;
 };
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const EPHEMERAL = 1 << 6;
@@ -176,7 +178,7 @@ export class DiscordRest {
 
   private gatewayInfo(): unknown {
     const wsUrl = this.config.httpRoot.replace(/^http/, 'ws') + '/gateway';
-    return { url: wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } };
+    return { url: wsUrl, shards: this.config.shards, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } };
   }
 
   private application(): unknown {

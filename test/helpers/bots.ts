@@ -50,6 +50,8 @@ export interface HarnessOptions {
   telegramPathPrefix?: string;
   /** Serve the fake Discord REST API here instead of `/api` (`/proxy/api`). */
   discordApiPath?: string;
+  /** Shards the fake Discord asks for; the fake gets a guild on each shard that has none. */
+  discordShards?: number;
   /** The fake Discord refuses an interaction's callback (defer) this long after the command, as Discord does after 3 s. */
   discordCallbackDeadlineMs?: number;
 }
@@ -72,9 +74,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl })
     : null;
   const discord = options.discord
-    ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath, callbackDeadlineMs: options.discordCallbackDeadlineMs })
+    ? await FakeDiscordServer.start({
+        heartbeatIntervalMs: 5000,
+        apiPath: options.discordApiPath,
+        callbackDeadlineMs: options.discordCallbackDeadlineMs,
+        shards: options.discordShards,
+      })
     : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
+  for (let shard = 0; discord && shard < discord.shards; shard++) if (!discord.guildIds.some((g) => discord.shardOf(g) === shard)) discord.addGuild(shard);
   const env: Record<string, string> = {
     ...workspaceEnv(tmp),
     BOT_PROGRESS_SECONDS: '0.3',
