@@ -40,6 +40,11 @@ export class RedisServer {
     return server;
   }
 
+  /** The server's process id (null while it is down). */
+  get pid(): number | null {
+    return this.process?.pid ?? null;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
