@@ -79,6 +79,11 @@ export class FrontEnd {
     }
   }
 
+  /** Connected to Redis right now (for a health check): photos can be queued and answers read. */
+  get connected(): boolean {
+    return [this.client, ...this.others].every((c) => c.status === 'ready');
+  }
+
   async close(): Promise<void> {
     this.follower.stop();
     await this.reader.close();

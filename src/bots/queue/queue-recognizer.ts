@@ -41,10 +41,13 @@ export interface QueueRecognizerOptions {
   log: Logger;
 }
 
+/** How a photo ends: its reply, a failure (the core turns it into a sentence), or answered by another front end. */
+type Outcome = { reply: PhotoReply } | { error: Error } | 'elsewhere';
+
 interface Pending {
   bytes: Uint8Array;
   facts: PhotoRequest['facts'];
-  settle: (outcome: { reply: PhotoReply } | { error: Error }) => void;
+  settle: (outcome: Outcome) => void;
 }
 
 /** Photo states in which no worker has it yet. */
@@ -91,36 +94,44 @@ export class QueueRecognizer implements Recognizer {
     if (this.pending.size + this.arriving.size >= this.options.maxPending)
       throw new QueueFullError(`${this.pending.size + this.arriving.size} photos of this front end already wait`);
     this.arriving.add(photo.key);
-    let timers: { clear(): void } | null = null;
-    try {
+    let settle: Pending['settle'] = () => undefined;
+    const answered = new Promise<Outcome>((resolve) => (settle = resolve));
+    let finished = false;
+    const { noticeMs, timeoutMs } = this.options.config;
+    // From the start: a Redis that does not answer (down, restarting) delays the photo, the notice and the timeout still come.
+    const timers = deadlines(
+      noticeMs,
+      timeoutMs,
+      () => void this.noticeIfWaiting(photo).catch((e: unknown) => this.options.log.error('queue.notice_failed', e)),
+      () => void this.withdraw(photo.key).finally(() => settle({ error: new AnswerTimeoutError(timeoutMs / 1000) })),
+    );
+    const enqueue = async (): Promise<void> => {
       await this.checkRoom(); // before downloading: a full queue refuses at once
       photo.working();
       const bytes = await photo.image.download(this.options.maxImageBytes);
       photo.facts.bytes = bytes.length;
-      let settle: Pending['settle'] = () => undefined;
-      const answered = new Promise<{ reply: PhotoReply } | { error: Error }>((resolve) => (settle = resolve));
       // Listening before the job exists: a fast worker's answer must find it.
-      this.pending.set(photo.key, { bytes, facts: photo.facts, settle });
+      this.pending.set(photo.key, { bytes, facts: photo.facts, settle: (outcome) => settle(outcome) });
       this.arriving.delete(photo.key);
       const owner = await this.admission.run(async () => {
+        if (finished) return this.options.inbox; // timed out meanwhile: not sent
         await this.checkRoom();
         return this.submit(photo.key, bytes);
       });
-      if (owner !== this.options.inbox) {
-        photo.facts.duplicate = 'elsewhere'; // another front end got the same message first and answers it
+      if (owner !== this.options.inbox) settle('elsewhere'); // another front end got the same message first and answers it
+    };
+    enqueue().catch((error: unknown) => settle({ error: error instanceof Error ? error : new Error(String(error)) }));
+    try {
+      const outcome = await answered;
+      if (outcome === 'elsewhere') {
+        photo.facts.duplicate = 'elsewhere';
         return null;
       }
-      timers = deadlines(
-        this.options.config.noticeMs,
-        this.options.config.timeoutMs,
-        () => void this.noticeIfWaiting(photo).catch((e: unknown) => this.options.log.error('queue.notice_failed', e)),
-        () => void this.withdraw(photo.key).finally(() => settle({ error: new AnswerTimeoutError(this.options.config.timeoutMs / 1000) })),
-      );
-      const outcome = await answered;
       if ('error' in outcome) throw outcome.error;
       return outcome.reply;
     } finally {
-      timers?.clear();
+      finished = true;
+      timers.clear();
       this.arriving.delete(photo.key);
       this.pending.delete(photo.key);
     }
@@ -173,7 +184,12 @@ export class QueueRecognizer implements Recognizer {
   }
 
   private async noticeIfWaiting(photo: PhotoRequest): Promise<void> {
-    if (!this.pending.has(photo.key)) return;
+    if (!this.pending.has(photo.key) && !this.arriving.has(photo.key)) return;
+    if (this.options.client.status !== 'ready') {
+      // Redis is away (a restart): asking it would wait for it; the photo waits here and is sent when it is back.
+      photo.facts.noticed = 'redis_down';
+      return photo.notify(NO_WORKER);
+    }
     const state = await this.queue.getJobState(photo.key);
     if (!NOT_TAKEN.has(state)) return;
     const [workers, waiting] = await Promise.all([this.queue.getWorkersCount(), this.waiting()]);
