@@ -73,3 +73,16 @@ test(
     assert.equal(primary.logs.filter((l) => l.event === 'admin.request').length, before, 'nothing reached the primary');
   },
 );
+
+test('with a queue, a primary may run without a chat token (it serves the front ends); a front end may not', { skip: NO_REDIS, timeout: LONG }, async () => {
+  const env = { CELEB_QUEUE_URL: redis.url, CELEB_QUEUE_PREFIX: 'solo' }; // its own keys: the test's primary keeps the default ones
+  const alone = await startHarness({ env: { ...env, CELEB_ROLE: 'primary' } });
+  try {
+    assert.deepEqual(alone.app.bots, []);
+    assert.ok(alone.app.db && alone.app.training, 'it owns the store and the training service');
+    assert.ok(alone.logs.some((l) => l.event === 'app.ready' && l.role === 'primary'));
+  } finally {
+    await alone.stop();
+  }
+  await assert.rejects(startHarness({ env: { ...env, CELEB_ROLE: 'frontend' } }), /^NoBotConfiguredError: No bot token is set\./);
+});
