@@ -30,24 +30,39 @@ const TICKS_PER_SECOND = 100;
  * busy time than the processes accounted for while one core worked.
  */
 function otherProcessesSeconds(): number | null {
-  let ticks = 0;
+  let seconds = 0;
   try {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-      let text: string;
-      try {
-        text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // exited meanwhile
-      }
-      const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      // rest[0] is field 3 (state); utime, stime, cutime, cstime are fields 14-17.
-      ticks += Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+      seconds += processCpuSeconds(Number(entry)) ?? 0; // null: exited meanwhile
     }
   } catch {
     return null;
   }
-  return ticks / TICKS_PER_SECOND;
+  return seconds;
+}
+
+/** CPU seconds of one process and its reaped children (utime + stime + cutime + cstime), or null when it is gone or there is no /proc. */
+export function processCpuSeconds(pid: number): number | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); utime, stime, cutime, cstime are fields 14-17.
+  return (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) / TICKS_PER_SECOND;
+}
+
+/** Resident set size of a process in MiB (VmRSS), or null when it is gone or there is no /proc. */
+export function processRssMiB(pid: number): number | null {
+  try {
+    const kb = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return kb ? Math.round((Number(kb[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Snapshot {

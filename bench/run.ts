@@ -19,11 +19,23 @@ import { engineSection } from './engine.js';
 import { fallbacksSection } from './fallbacks.js';
 import { gallerySection } from './gallery.js';
 import { runtimesSection } from './runtimes.js';
+import { scaleSection } from './scale.js';
+import { shardsSection } from './shards.js';
 import { trainingSection } from './training.js';
 import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [engineSection, runtimesSection, fallbacksSection, gallerySection, trainingSection, botsSection, deploySection];
+const SECTIONS: readonly Section[] = [
+  engineSection,
+  runtimesSection,
+  fallbacksSection,
+  gallerySection,
+  trainingSection,
+  botsSection,
+  scaleSection,
+  shardsSection,
+  deploySection,
+];
 
 /** Other processes' CPU (cores) below which the machine counts as quiet. */
 const QUIET_CORES = 0.1;

@@ -30,10 +30,11 @@ Commands:
   gallery info | search <name>   who the answering gallery holds (--model DIR)
   gallery names [dir...]    display names against VGGFace2's and LFW's name lists: spellings the reviewed table has not decided (--model, --references, --all)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
+  worker                    answer the bots' photos from the queue (CELEB_QUEUE_URL) with this machine's engine (--concurrency N; --help)
 
 Options: --help, -h (also after any command), --version
 Exit status: 0 ok, 2 a refused image, 64 usage, 65 bad data/model, 69 runtime unavailable, 74 I/O, 75 busy, 78 configuration.
-Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_CACHE_DIR, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL, CELEB_HTTP_PORT, CELEB_HTTP_HOST`;
+Environment: CELEB_DATA_DIR, CELEB_MODEL_DIR, CELEB_DB, CELEB_CACHE_DIR, CELEB_BACKEND, CELEB_WORKERS, CELEB_MAX_IMAGE_MB, CELEB_MAX_MEGAPIXELS, CELEB_FETCH_BASE_URL, CELEB_HTTP_PORT, CELEB_HTTP_HOST, CELEB_QUEUE_URL`;
 
 type Command = (argv: string[], config: AppConfig) => Promise<number>;
 
@@ -53,6 +54,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./cli/db.js')).dbCommand,
   eval: async () => (await import('./cli/eval.js')).evalCommand,
   gallery: async () => (await import('./cli/gallery.js')).galleryCommand,
+  worker: async () => {
+    const [{ workerCommand }, { loadQueueConfig, queueSecrets }] = await Promise.all([import('./cli/worker.js'), import('./config.js')]);
+    return (argv, config) => workerCommand(argv, config, loadQueueConfig(process.env), queueSecrets(process.env));
+  },
   data: () =>
     Promise.resolve((argv, config) => {
       if (argv[0] === 'import') return import('./cli/data-import.js').then((m) => m.dataImportCommand(argv.slice(1), config));

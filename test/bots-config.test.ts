@@ -37,7 +37,7 @@ test('each platform is configured by its token, admins, API root and (Discord) g
     2,
   );
   assert.deepEqual(config.telegram, { token: TG, adminIds: ['42', '43'], apiRoot: 'http://127.0.0.1:8081' });
-  assert.deepEqual(config.discord, { token: DC, adminIds: ['123456789012345678'], apiRoot: null, guildId: '987654321098765432' });
+  assert.deepEqual(config.discord, { token: DC, adminIds: ['123456789012345678'], apiRoot: null, guildId: '987654321098765432', shards: 'auto' });
   assert.deepEqual(config.limits, { maxConcurrent: 3, queueNotice: 0, maxQueue: 100, ratePerUser: 10, rateWindowMs: 30_000, maxFaces: 12 });
   assert.equal(config.progressIntervalMs, 2500);
 });

@@ -19,9 +19,7 @@ import { discordMarkdown, toMarkdown } from '../src/bots/discord/render.js';
 import { createLogger, silentLogger } from '../src/bots/log.js';
 import { telegramHtml, toHtml } from '../src/bots/telegram/render.js';
 import { InputError } from '../src/engine/errors.js';
-import { openDatabase } from '../src/store/index.js';
-import { bytesImage, HeldEngine, numbered, prediction, RecordingChat } from './helpers/bots-core.js';
-import { DEFAULT_MODEL } from './helpers/fixtures.js';
+import { bytesImage, HeldEngine, localCore, numbered, prediction, RecordingChat } from './helpers/bots-core.js';
 
 test('/train arguments: a preset by number or run:N, cancel, and a usage answer for anything else', () => {
   for (const text of ['5', ' run:5 ', 'run 5', 'RUN=5', 'run: 5']) assert.deepEqual(parseTrainArgs(text), { type: 'start', preset: 5 }, text);
@@ -209,19 +207,11 @@ test('logs: one JSON object per line, secrets and token-shaped strings scrubbed,
 
 function coreWith(engine: HeldEngine, limits: Partial<ConstructorParameters<typeof BotCore>[0]['limits']> = {}) {
   const lines: string[] = [];
-  const core = new BotCore({
+  const core = localCore(
     engine,
-    training: { current: null } as unknown as ConstructorParameters<typeof BotCore>[0]['training'], // photos never touch training
-    db: openDatabase(':memory:'),
-    models: { refresh: async () => undefined },
-    admins: { discord: [], telegram: [] },
-    limits: { maxConcurrent: 1, queueNotice: 1, maxQueue: 3, ratePerUser: 100, rateWindowMs: 60_000, maxFaces: 8, ...limits },
-    maxImageBytes: 1000,
-    maxImagePixels: 1e6,
-    defaultModelDir: DEFAULT_MODEL,
-    progressIntervalMs: 100,
-    log: createLogger({ write: (l) => lines.push(l) }),
-  });
+    { maxConcurrent: 1, queueNotice: 1, maxQueue: 3, ratePerUser: 100, rateWindowMs: 60_000, maxFaces: 8, ...limits },
+    createLogger({ write: (l) => lines.push(l) }),
+  );
   return { core, lines };
 }
 const user = (id: string) => ({ platform: 'telegram' as const, id, name: id });

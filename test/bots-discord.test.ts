@@ -140,7 +140,7 @@ test("a non-admin's /train is refused (and logged) even though Discord let them 
   assert.ok(h.logs.some((l) => l.event === 'refused' && l.user === fake.user.id && l.platform === 'discord'));
   const cancel = await answerOf(fake, command(fake, 'train-cancel', [], { user: h.discordAdmin!, dm: true }));
   assert.equal(contentOf(cancel), 'No training is running.');
-  assert.equal(h.app.training.current, null);
+  assert.equal(h.app.training!.current, null);
 });
 
 test('when the interaction token has expired, the answer goes to the channel instead', async () => {

@@ -3,15 +3,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { BotCore } from '../src/bots/core/bot-core.js';
 import { createLogger } from '../src/bots/log.js';
 import { PLATFORMS } from '../src/bots/platforms.js';
 import { SendPacer } from '../src/bots/telegram/pacer.js';
-import { openDatabase } from '../src/store/index.js';
 import { eventually, startHarness, type Harness } from './helpers/bots.js';
-import { bytesImage, HeldEngine, RecordingChat } from './helpers/bots-core.js';
+import { bytesImage, HeldEngine, localCore, RecordingChat } from './helpers/bots-core.js';
 import { answerTo, answersTo, newUserId, sendPhoto, sendText, textOf } from './helpers/bots-telegram.js';
-import { DEFAULT_MODEL, readFixture } from './helpers/fixtures.js';
+import { readFixture } from './helpers/fixtures.js';
 
 let h: Harness;
 const FACE = readFixture('faces', 'cgi-model-1.jpg');
@@ -58,19 +56,11 @@ test(
 
 test('defect 3: "Easy there" once per wait, in the core, for every platform', async () => {
   const engine = new HeldEngine();
-  const core = new BotCore({
+  const core = localCore(
     engine,
-    training: { current: null } as unknown as ConstructorParameters<typeof BotCore>[0]['training'], // photos never touch training
-    db: openDatabase(':memory:'),
-    models: { refresh: async () => undefined },
-    admins: { discord: [], telegram: [] },
-    limits: { maxConcurrent: 5, queueNotice: 5, maxQueue: 10, ratePerUser: 2, rateWindowMs: 60_000, maxFaces: 8 },
-    maxImageBytes: 1000,
-    maxImagePixels: 1e6,
-    defaultModelDir: DEFAULT_MODEL,
-    progressIntervalMs: 100,
-    log: createLogger({ write: () => undefined }),
-  });
+    { maxConcurrent: 5, queueNotice: 5, maxQueue: 10, ratePerUser: 2, rateWindowMs: 60_000, maxFaces: 8 },
+    createLogger({ write: () => undefined }),
+  );
   const chat = new RecordingChat();
   const actor = { platform: 'discord' as const, id: 'u', name: 'u' };
   const handled = Array.from({ length: 8 }, () => core.handle({ actor, chat, request: { kind: 'photo', image: bytesImage() } }));

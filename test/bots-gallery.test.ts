@@ -22,7 +22,7 @@ after(async () => {
 });
 
 test('the gallery is the model answering', () => {
-  assert.equal(h.app.engine.model.manifest.labels.length, PEOPLE);
+  assert.equal(h.app.engine!.model.manifest.labels.length, PEOPLE);
 });
 
 test('/help says how many celebrities there are and points to /who instead of listing 1,712 names', async () => {

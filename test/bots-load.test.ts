@@ -78,8 +78,8 @@ test('50 photos from 10 users at once: every one answered exactly once, nothing 
     .filter((c) => c.method === 'sendMessage')
     .map((c) => Number(textOf(c).match(/number (\d+)/)![1]));
   assert.ok(notices.length > 0 && notices.every((k) => k > 8), `queue notices only past 8 waiting: ${notices.join(', ')}`);
-  assert.equal(h.app.core.queue.active + h.app.core.queue.queued, 0, 'the work queue is empty again');
-  assert.equal(h.app.engine.pending, 0, 'the engine is idle again');
+  assert.equal(await h.app.recognizer.depth(), 0, 'the work queue is empty again');
+  assert.equal(h.app.engine!.pending, 0, 'the engine is idle again');
   assert.equal(h.app.core.pending, 0, 'no request left in flight');
 
   const growth = { rss: after.rss - before.rss, heap: after.heap - before.heap, external: after.external - before.external };

@@ -200,7 +200,7 @@ test("a non-admin's /train is refused with their id, and the refusal is logged",
   assert.equal(refusals.length, 3, 'logged before the answer is sent');
   assert.equal(refusals[0].level, 'warn');
   assert.equal(refusals[0].reason, 'not_admin');
-  assert.equal(h.app.training.current, null, 'nothing started');
+  assert.equal(h.app.training!.current, null, 'nothing started');
 });
 
 test("an admin's /train without a valid preset gets the usage with the five presets", async () => {

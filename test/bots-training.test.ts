@@ -49,7 +49,7 @@ test(
     assert.match(textOf(await answerTo(tg, sendText(tg, newUserId(), '/train 2'))), /only the bot's admins/);
     assert.match(textOf(await answerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-1.jpg')), 'sendPhoto')), /^You look most like/);
     const during = await h.app.ops.metrics.text();
-    assert.equal(h.app.training.current?.runId, 1, 'the selfie was answered while run #1 trains');
+    assert.equal(h.app.training!.current?.runId, 1, 'the selfie was answered while run #1 trains');
     // The metrics saw the run going (it still is after the scrape, so it was during it) in exactly one phase.
     assert.equal(sample(during, 'celeb_training_running'), 1);
     assert.equal(TRAINING_PHASES.map((phase) => sample(during, `celeb_training_phase{phase="${phase}"}`)).filter((v) => v === 1).length, 1);
@@ -69,7 +69,7 @@ test(
       caption,
       /\nNot made the active model: trained on other data \(5 people\) than the answering model \(the shipped default model, 17 people\)\. An admin can use it anyway with \/model use 1\.$/,
     );
-    assert.equal(h.app.engine.model.name, 'default');
+    assert.equal(h.app.engine!.model.name, 'default');
     assert.equal((await sharp(result.files[0].bytes).metadata()).format, 'png', 'the loss curve');
     assert.equal(result.files[0].fileName, 'run-1-loss.png');
 
@@ -87,7 +87,7 @@ test(
       gaps.every((gap) => gap >= 150),
       `progress edits at most about every 0.3 s: ${gaps.join(', ')} ms`,
     );
-    assert.equal(getRun(h.app.db, 1)?.status, 'done');
+    assert.equal(getRun(h.app.db!, 1)?.status, 'done');
     const afterwards = await h.app.ops.metrics.text();
     assert.equal(sample(afterwards, 'celeb_training_running'), 0);
     assert.equal(sample(afterwards, 'celeb_training_runs_total{status="done"}'), 1);
@@ -104,7 +104,7 @@ test(
       textOf(await answerTo(tg, sendText(tg, TG_ADMIN, '/model use 1'))),
       "Run #1's model now answers photos. It is pinned: later training runs will not replace it until /model use default.",
     );
-    assert.equal(h.app.engine.model.name, 'run-1', 'the engine switched before the answer');
+    assert.equal(h.app.engine!.model.name, 'run-1', 'the engine switched before the answer');
     const reply = await anyAnswerTo(tg, sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-6.jpg')));
     // The look-alike card, with the run model's own reference thumbnails.
     if (reply.method === 'sendPhoto') assert.equal(reply.files[0].fileName, 'lookalike.jpg');
@@ -149,20 +149,20 @@ test('/leaderboard shows the runs, best first, with the bar chart, on both platf
 
 test('/train cancel stops the running run; it ends as cancelled and the active model stays', { timeout: LONG }, async () => {
   const tg = h.telegram!;
-  const active = h.app.engine.model.name;
+  const active = h.app.engine!.model.name;
   const ack = await answerTo(tg, sendText(tg, TG_ADMIN, '/train 1'));
   assert.match(textOf(ack), /^Started run #3 \(preset 1: fc2 \+ NLL, 3 epochs\)/);
   assert.equal(textOf(await answerTo(tg, sendText(tg, TG_ADMIN, '/train cancel'))), 'Stopping run #3 after its current batch…');
   const end = await tg.waitForCall('sendMessage', (c) => textOf(c).startsWith('<b>Run #3'), LONG);
   assert.equal(textOf(end), '<b>Run #3 (preset 1: fc2 + NLL, 3 epochs)</b> was cancelled; the active model is unchanged.');
-  assert.equal(getRun(h.app.db, 3)?.status, 'cancelled');
-  assert.equal(h.app.engine.model.name, active);
+  assert.equal(getRun(h.app.db!, 3)?.status, 'cancelled');
+  assert.equal(h.app.engine!.model.name, active);
 });
 
 test('shutdown while training and answering a photo: the photo is answered, the run is recorded as interrupted', { timeout: LONG }, async () => {
   const tg = h.telegram!;
   // The run waits at its first checkpoint until the shutdown ends it: it cannot finish first, however fast it is.
-  h.app.training.hold();
+  h.app.training!.hold();
   await answerTo(tg, sendText(tg, TG_ADMIN, '/train 4'));
   const photo = sendPhoto(tg, newUserId(), readFixture('faces', 'cgi-model-6.jpg'));
   await tg.waitForCall('getFile', (c) => c.params.file_id === photo.message.photo![0].file_id);
@@ -176,7 +176,7 @@ test('shutdown while training and answering a photo: the photo is answered, the 
     '<b>Run #4 (preset 4: fc1 + NLL, 3 epochs)</b> was interrupted because the bot is shutting down; the active model is unchanged.',
   );
   assert.ok(h.logs.some((l) => l.event === 'shutdown.done' && l.drained === true && l.reported === true));
-  assert.equal(h.app.db.open, false, 'database closed');
+  assert.equal(h.app.db!.open, false, 'database closed');
   const { openDatabase } = await import('../src/store/index.js');
   const db = openDatabase(h.config.dbPath, { recoverInterruptedRuns: false });
   assert.equal(getRun(db, 4)?.status, 'interrupted');

@@ -78,7 +78,7 @@ test('/metrics counts answered photos, latency per stage, errors by code, refusa
 test('the queue depth comes from whatever source is plugged in (the distributed queue sets its own)', async () => {
   h.app.ops.metrics.setQueueDepth(() => Promise.resolve(7));
   assert.equal(sample(await (await fetch(`${base}/metrics`)).text(), 'celeb_queue_depth'), 7);
-  h.app.ops.metrics.setQueueDepth(() => h.app.core.queue.queued);
+  h.app.ops.metrics.setQueueDepth(() => h.app.recognizer.depth());
 });
 
 test('unknown paths are 404 and other methods 405, as JSON', async () => {

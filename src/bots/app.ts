@@ -1,26 +1,28 @@
 /**
- * Everything `npm start` runs, wired once: the database, one engine (one worker pool), one
- * training service, the core, and a bot per configured platform, all sharing them. `stop`
- * is the graceful shutdown. Tests start the very same app against the fake servers.
+ * Everything `npm start` runs, wired once: the services (in one process: the database, one
+ * engine, one training service; with a queue: the front end's connection, and on the primary
+ * the database and training service), the core, and a bot per configured platform, all
+ * sharing them. `stop` is the graceful shutdown. Tests start the very same app against the
+ * fake servers (and a real redis-server).
  */
-import path from 'node:path';
-import type { AppConfig, BotConfig, PlatformConfig } from '../config.js';
+import type { AppConfig, BotConfig, PlatformConfig, QueueConfig } from '../config.js';
 import { CelebError } from '../engine/errors.js';
 import type { LookalikeEngine } from '../engine/lookalike.js';
 import type { TrainingService } from '../engine/train/training-service.js';
 import type { RunOverrides } from '../engine/train/presets.js';
-import { openDatabase, type Database } from '../store/index.js';
-import { chooseModelDir } from '../engine/create.js';
-import { engineOptions, openEngine as openConfiguredEngine, openTrainingService } from '../wiring.js';
-import { modelSwitcher } from './core/active-model.js';
+import type { Database } from '../store/index.js';
 import { BotCore } from './core/bot-core.js';
+import type { Recognizer } from './core/recognize.js';
 import { createDiscordBot } from './discord/bot.js';
 import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
 import { PLATFORM_IDS, PLATFORMS, type Platform } from './platforms.js';
+import type { FrontEnd } from './queue/front-end.js';
+import type { Services } from './services.js';
+import { openLocalServices } from './services-local.js';
+import { openQueueServices } from './services-queue.js';
 import { createTelegramBot } from './telegram/bot.js';
 import { startFailureMessage, type StartFailureKind } from './start-failure.js';
-import { runtimeLabel } from '../engine/runtime/runtime.js';
 import type { Metrics } from './ops/metrics.js';
 import { startOps, watchApp, type Ops } from './ops/wire.js';
 
@@ -43,6 +45,8 @@ export interface AppOptions {
   log: Logger;
   /** Applied to every /train preset (tests train the tiny dataset with few epochs). */
   trainingOverrides?: RunOverrides;
+  /** Null or absent: everything in this process. Set: photos go to `celeb worker` processes through this queue. */
+  queue?: QueueConfig | null;
   /** Longest wait for photos in flight at shutdown. Default 30 s. */
   drainTimeoutMs?: number;
   /** The metrics registry to report to. Default: a new one. */
@@ -51,9 +55,15 @@ export interface AppOptions {
 
 export interface RunningApp {
   readonly core: BotCore;
-  readonly engine: LookalikeEngine;
-  readonly training: TrainingService;
-  readonly db: Database;
+  /** Answers photos (its `depth()` is the metrics' queue depth). */
+  readonly recognizer: Recognizer;
+  /** The engine in this process; null with a queue (workers have it). */
+  readonly engine: LookalikeEngine | null;
+  /** The training service and the store; null on a queue front end that is not the primary. */
+  readonly training: TrainingService | null;
+  readonly db: Database | null;
+  /** The queue connection; null in one process. */
+  readonly frontEnd: FrontEnd | null;
   readonly bots: readonly PlatformBot[];
   /** Metrics, and the HTTP endpoint when `CELEB_HTTP_PORT` is set. */
   readonly ops: Ops;
@@ -90,71 +100,50 @@ export class BotStartError extends CelebError {
   }
 }
 
-/** The active model's engine; if that model does not load, the shipped default's (logged), so the bot still answers. */
-async function openEngine(config: AppConfig, log: Logger): Promise<LookalikeEngine> {
-  const dir = chooseModelDir(engineOptions(config));
-  try {
-    return await openConfiguredEngine(config, { model: dir });
-  } catch (error) {
-    const fallback = path.join(config.modelDir, 'default');
-    if (path.resolve(dir) === path.resolve(fallback)) throw error;
-    log.error('model.load_failed', error, { dir, fallback });
-    return openConfiguredEngine(config, { model: fallback });
-  }
-}
-
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, bots: botConfig, log } = options;
+  const queue = options.queue ?? null;
   const platforms = PLATFORM_IDS.filter((id) => botConfig[id] !== null);
-  if (platforms.length === 0) throw new NoBotConfiguredError();
+  // A primary may serve no chat itself: it runs the admin commands of the front ends.
+  if (platforms.length === 0 && queue?.role !== 'primary') throw new NoBotConfiguredError();
   // First, so a health probe gets "starting" (503) while the engine loads, not a refused connection.
   const ops = await startOps(config, log, options.metrics);
-  let db: Database;
-  let engine: LookalikeEngine;
+  let services: Services;
   try {
-    db = openDatabase(config.dbPath);
-    try {
-      engine = await openEngine(config, log);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    services = queue
+      ? await openQueueServices(queue, config, botConfig, log, options.trainingOverrides)
+      : await openLocalServices(config, botConfig, log, options.trainingOverrides);
   } catch (error) {
     await ops.server?.close();
     throw error;
   }
-  const training = openTrainingService(config, db);
+  const { recognizer, training } = services;
   const core = new BotCore({
-    engine,
-    training,
-    db,
-    models: modelSwitcher(engine, db, config.modelDir, log),
+    recognizer,
+    admin: services.admin,
+    thumbnails: services.thumbnails,
     admins: Object.fromEntries(PLATFORM_IDS.map((id) => [id, botConfig[id]?.adminIds ?? []])) as Record<Platform, readonly string[]>,
     limits: botConfig.limits,
     maxImageBytes: config.maxImageBytes,
     maxImagePixels: config.maxImagePixels,
-    defaultModelDir: path.join(config.modelDir, 'default'),
-    progressIntervalMs: botConfig.progressIntervalMs,
-    trainingOverrides: options.trainingOverrides,
     log,
     observer: ops.metrics,
   });
   const bots = platforms.map((id) => ADAPTERS[id](botConfig[id]!, core, log.child({ platform: id }), { bots: botConfig, ops }));
-  watchApp(ops, { engine, bots, training, queueDepth: () => core.queue.queued });
+  watchApp(ops, { engine: services.engine, frontEnd: services.frontEnd, bots, training, queueDepth: () => recognizer.depth() });
 
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> =>
     (stopping ??= (async () => {
-      log.info('shutdown.begin', { reason, inFlight: core.pending, trainingRun: training.current?.runId ?? null });
+      log.info('shutdown.begin', { reason, inFlight: core.pending, trainingRun: training?.current?.runId ?? null });
       ops.server?.markStopping();
       core.stopAccepting();
       await Promise.all(bots.map((bot) => bot.stopReceiving().catch((e: unknown) => log.error('shutdown.stop_receiving_failed', e))));
       const drained = await core.drain(options.drainTimeoutMs ?? 30_000);
-      await training.shutdown(); // a running run is recorded as interrupted
+      await services.stopWork(); // a running run is recorded as interrupted
       const reported = await core.settleBackground(10_000);
       await Promise.all(bots.map((bot) => bot.close().catch((e: unknown) => log.error('shutdown.close_failed', e))));
-      await engine.close();
-      db.close();
+      await services.close();
       await ops.server?.close();
       log.info('shutdown.done', { drained, reported });
     })());
@@ -167,18 +156,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       throw new BotStartError(bot.platform, botConfig[bot.platform]?.apiRoot ?? null, error);
     }
   }
-  logReadiness(log, engine, botConfig);
-  return { core, engine, training, db, bots, ops, stop };
+  logReadiness(log, services, botConfig);
+  return { core, recognizer, engine: services.engine, training, db: services.db, frontEnd: services.frontEnd, bots, ops, stop };
 }
 
 /** What runs, and a warning per platform where nobody may /train. */
-function logReadiness(log: Logger, engine: LookalikeEngine, bots: BotConfig): void {
-  log.info('app.ready', {
-    model: engine.model.name,
-    people: engine.model.manifest.labels.length,
-    workers: engine.workers,
-    backend: runtimeLabel(engine.runtime),
-  });
+function logReadiness(log: Logger, services: Services, bots: BotConfig): void {
+  log.info('app.ready', services.readiness());
   for (const platform of PLATFORM_IDS) {
     const section = bots[platform];
     if (section && section.adminIds.length === 0)

@@ -4,7 +4,7 @@
  * a clean stop, 78 for configuration problems (no token, bad value), 1 when start-up fails.
  */
 import os from 'node:os';
-import { botSecrets, loadBotConfig, loadConfig, logLevel, withDotEnv } from '../config.js';
+import { botSecrets, loadBotConfig, loadConfig, loadQueueConfig, logLevel, queueSecrets, withDotEnv } from '../config.js';
 import { isCelebError } from '../engine/errors.js';
 import { BotStartError, startApp } from './app.js';
 import { createLogger, scrub } from './log.js';
@@ -13,12 +13,12 @@ const EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
 
 async function main(): Promise<number> {
   const env = withDotEnv(process.env);
-  const secrets = botSecrets(env);
+  const secrets = [...botSecrets(env), ...queueSecrets(env)];
   const log = createLogger({ secrets, level: logLevel(env) });
   let app;
   try {
     const config = loadConfig(env, os.availableParallelism());
-    app = await startApp({ config, bots: loadBotConfig(env, config.workers), log });
+    app = await startApp({ config, bots: loadBotConfig(env, config.workers), queue: loadQueueConfig(env), log });
   } catch (error) {
     if (isCelebError(error) && error.code === 'config') {
       // ConfigError, NoBotConfiguredError

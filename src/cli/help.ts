@@ -119,6 +119,20 @@ A consistent copy of the SQLite database (runs, results, feature cache), safe wh
 
   --json           the result as JSON`,
 
+  worker: `celeb worker [--concurrency N]
+
+Takes recognition requests (photos) from the queue the bots put them on, answers them with this
+machine's engine and sends the answers back to the bot that asked. Run as many as you like, on
+any machine that reaches the Redis server and the model directory. Logs are JSON lines on stdout.
+
+  --concurrency N   photos taken at once (default: the engine's threads, CELEB_WORKERS)
+
+Environment: CELEB_QUEUE_URL (required, the bots' Redis: redis://host:6379), CELEB_QUEUE_PREFIX,
+CELEB_QUEUE_LOCK_SECONDS, CELEB_QUEUE_STALLED_SECONDS, CELEB_WORKERS, CELEB_BACKEND,
+CELEB_ONNX_THREADS, CELEB_MODEL_DIR. The model is the one the primary publishes (its directory
+must exist at the same path here), else this machine's active model.
+SIGINT/SIGTERM: stop taking photos, finish those in hand, exit 0.`,
+
   'gallery build': `celeb gallery build <dir...> [--out <data dir>/models/gallery] [--backbone faceres+faceapi+flip] [--report FILE] [--candidates 16] [--cap 12] [--no-twins] [--json]
 
 A gallery model from folder-per-person trees: merges names across sources, cleans each

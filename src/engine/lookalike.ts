@@ -89,6 +89,11 @@ export function rankMatches(scores: ArrayLike<number>, labels: readonly string[]
 }
 
 export class LookalikeEngine {
+  /** Photos being answered by each loaded model: a replaced model is disposed when its last photo is done. */
+  private readonly inUse = new Map<LoadedModel, number>();
+  /** Replaced models still answering photos in flight. */
+  private readonly retired = new Set<LoadedModel>();
+
   private constructor(
     private current: LoadedModel,
     private readonly pool: EmbedderPool,
@@ -133,7 +138,11 @@ export class LookalikeEngine {
     return this.pool.runtime;
   }
 
-  /** Switch to another model (after training) without restarting the workers; the backbone must match. */
+  /**
+   * Switch to another model (after training) without restarting the workers; the backbone must
+   * match. The switch falls between photos: a photo already started is answered entirely by
+   * the model it started with, whose head is disposed once the last such photo is done.
+   */
   async useModel(modelDir: string): Promise<void> {
     const next = await loadModel(modelDir);
     if (next.manifest.backbone !== this.current.manifest.backbone) {
@@ -145,7 +154,23 @@ export class LookalikeEngine {
     }
     const previous = this.current;
     this.current = next;
-    previous.head.dispose();
+    this.retire(previous);
+  }
+
+  private retire(model: LoadedModel): void {
+    if (this.inUse.has(model)) this.retired.add(model);
+    else model.head.dispose();
+  }
+
+  /** Marks `model` as answering one more photo; the returned function ends that. */
+  private hold(model: LoadedModel): () => void {
+    this.inUse.set(model, (this.inUse.get(model) ?? 0) + 1);
+    return () => {
+      const left = this.inUse.get(model)! - 1;
+      if (left > 0) return void this.inUse.set(model, left);
+      this.inUse.delete(model);
+      if (this.retired.delete(model)) model.head.dispose();
+    };
   }
 
   /**
@@ -155,6 +180,15 @@ export class LookalikeEngine {
   async which(input: ImageInput, options: RecognitionOptions = {}): Promise<Prediction> {
     const bytes = typeof input === 'string' ? await readImageFile(input) : input;
     const model = this.current;
+    const release = this.hold(model);
+    try {
+      return await this.answer(model, bytes, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async answer(model: LoadedModel, bytes: Uint8Array, options: RecognitionOptions): Promise<Prediction> {
     const embedded = await this.pool.embed(bytes, {
       assumeCrop: options.assumeCrop,
       maxFaces: options.maxFaces,
@@ -188,6 +222,8 @@ export class LookalikeEngine {
 
   async close(): Promise<void> {
     this.current.head.dispose();
+    for (const model of this.retired) model.head.dispose();
+    this.retired.clear();
     if (this.ownsPool) await this.pool.close();
   }
 }

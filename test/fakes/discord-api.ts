@@ -17,7 +17,7 @@ import {
 } from 'discord.js';
 import type { Fault } from './faults.js';
 import { closeServer, listenLocal, sendJson } from './http-util.js';
-import { FakeGateway, type GatewayEvent } from './discord-gateway.js';
+import { FakeGateway, shardOfGuild, type GatewayEvent } from './discord-gateway.js';
 import { DiscordRest, type DiscordRestCall } from './discord-rest.js';
 import {
   makeGuildCreate,
@@ -39,6 +39,10 @@ export type DiscordStartOptions = {
   heartbeatIntervalMs?: number;
   /** Where the REST API lives (`/api`, like discord.com); `/proxy/api` puts it behind a path, as a reverse proxy would. */
   apiPath?: string;
+  /** Shards the bot must connect (GET /gateway/bot, IDENTIFY), each getting its guilds' events. Default 1. */
+  shards?: number;
+  /** Refuse an interaction's first callback (reply or defer) this long after the command with 10062 Unknown interaction, as Discord does after 3 s. Default: no deadline. */
+  callbackDeadlineMs?: number;
 };
 
 export type InteractionOptions = {
@@ -78,6 +82,9 @@ export class FakeDiscordServer {
   readonly user: APIUser = makeUser({ username: 'tester' });
   readonly guildId = snowflake();
   readonly channelId = snowflake();
+  readonly shards: number;
+  /** Guild id -> its text channel. */
+  private readonly guildChannels = new Map<string, string>([[this.guildId, this.channelId]]);
   private readonly users = new Map<string, APIUser>([
     [this.bot.id, this.bot],
     [this.user.id, this.user],
@@ -93,22 +100,32 @@ export class FakeDiscordServer {
     options: DiscordStartOptions,
   ) {
     this.apiPath = options.apiPath ?? '/api';
-    this.rest = new DiscordRest({ token: this.token, httpRoot, bot: this.bot, applicationId: this.applicationId, apiPrefix: `${this.apiPath}/v10` });
+    this.shards = options.shards ?? 1;
+    this.rest = new DiscordRest({
+      token: this.token,
+      httpRoot,
+      bot: this.bot,
+      applicationId: this.applicationId,
+      apiPrefix: `${this.apiPath}/v10`,
+      callbackDeadlineMs: options.callbackDeadlineMs,
+      shards: this.shards,
+    });
     this.rest.addChannel(this.channelId, this.guildId);
     this.gateway = new FakeGateway(server, {
       path: '/gateway',
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-      ready: (sessionId) => ({
+      shards: this.shards,
+      ready: (sessionId, shard) => ({
         v: 10,
         user: this.bot,
         session_id: sessionId,
         resume_gateway_url: `${httpRoot.replace(/^http/, 'ws')}/gateway`,
-        shard: [0, 1],
+        shard: [shard, this.shards],
         application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' }, // no flags; the enum has no 0 member
-        guilds: [{ id: this.guildId, unavailable: true }],
+        guilds: this.guildsOf(shard).map(([id]) => ({ id, unavailable: true })),
       }),
-      guilds: () => [makeGuildCreate(this.guildId, this.channelId, this.bot, this.user)],
+      guilds: (shard) => this.guildsOf(shard).map(([id, channel]) => makeGuildCreate(id, channel, this.bot, this.user)),
     });
     server.on('request', (req, res) => {
       this.rest.handle(req, res).catch((error: unknown) => {
@@ -157,6 +174,31 @@ export class FakeDiscordServer {
     return this.gateway.events.waitFor(predicate, timeoutMs, (e) => (e.kind === 'receive' ? `op ${e.op}` : e.kind), 'a gateway event');
   }
 
+  /** Another guild with a text channel, on `shard` (its id is chosen so); add guilds before the bot logs in. */
+  addGuild(shard = 0): { guildId: string; channelId: string } {
+    let at = Date.now();
+    let guildId = snowflake(at);
+    while (shardOfGuild(guildId, this.shards) !== shard) guildId = snowflake(++at);
+    const channelId = snowflake();
+    this.guildChannels.set(guildId, channelId);
+    this.rest.addChannel(channelId, guildId);
+    return { guildId, channelId };
+  }
+
+  /** Every guild the bot is in: the default one first. */
+  get guildIds(): string[] {
+    return [...this.guildChannels.keys()];
+  }
+
+  /** The shard whose session gets a guild's events. */
+  shardOf(guildId: string): number {
+    return shardOfGuild(guildId, this.shards);
+  }
+
+  private guildsOf(shard: number): [string, string][] {
+    return [...this.guildChannels].filter(([id]) => shardOfGuild(id, this.shards) === shard);
+  }
+
   /** A user the fake knows, e.g. to use as the author of a message. */
   addUser(input: UserInput = {}): APIUser {
     const user = makeUser(input);
@@ -172,7 +214,7 @@ export class FakeDiscordServer {
   /** Sends INTERACTION_CREATE for a slash command; returns the payload (id, token, ...). */
   dispatchInteraction(input: InteractionOptions): APIChatInputApplicationCommandInteraction {
     const user = input.user ?? this.user;
-    const channelId = input.channelId ?? (input.guildId ? this.channelId : this.dmChannelOf(user));
+    const channelId = input.channelId ?? (input.guildId ? this.channelOf(input.guildId) : this.dmChannelOf(user));
     const command = [...this.commands.values()].flat().find((c) => c.name === input.commandName);
     const interaction = makeInteraction({
       applicationId: this.applicationId,
@@ -227,7 +269,7 @@ export class FakeDiscordServer {
   /** Sends MESSAGE_CREATE as if a user had posted; returns the message. */
   dispatchMessage(input: MessageOptions): GatewayMessageCreateDispatchData {
     const author = input.author ?? this.user;
-    const channelId = input.channelId ?? (input.guildId ? this.channelId : this.dmChannelOf(author));
+    const channelId = input.channelId ?? (input.guildId ? this.channelOf(input.guildId) : this.dmChannelOf(author));
     const mentionedIds = [...input.content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]);
     const mentions = input.mentions ?? mentionedIds.flatMap((id) => this.users.get(id) ?? []);
     const message: APIMessage = makeMessage({ channelId, guildId: input.guildId, author, content: input.content, attachments: input.attachments, mentions });
@@ -242,6 +284,12 @@ export class FakeDiscordServer {
   async stop(): Promise<void> {
     await this.gateway.close();
     await closeServer(this.server);
+  }
+
+  private channelOf(guildId: string): string {
+    const channelId = this.guildChannels.get(guildId);
+    if (!channelId) throw new Error(`fake discord: unknown guild ${guildId}`);
+    return channelId;
   }
 
   private dmChannelOf(user: APIUser): string {

@@ -21,7 +21,18 @@ import {
 
 export { INTERACTION_TOKEN_MS, type DiscordRestCall } from './discord-rest-types.js';
 
-export type RestConfig = { token: string; httpRoot: string; bot: APIUser; applicationId: string; /** `/api/v10` */ apiPrefix: string };
+export type RestConfig = {
+  token: string;
+  httpRoot: string;
+  bot: APIUser;
+  applicationId: string;
+  /** `/api/v10` */
+  apiPrefix: string;
+  /** See DiscordStartOptions.callbackDeadlineMs. */
+  callbackDeadlineMs?: number;
+  /** What GET /gateway/bot recommends. */
+  shards: number;
+};
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
@@ -167,7 +178,7 @@ export class DiscordRest {
 
   private gatewayInfo(): unknown {
     const wsUrl = this.config.httpRoot.replace(/^http/, 'ws') + '/gateway';
-    return { url: wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } };
+    return { url: wsUrl, shards: this.config.shards, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } };
   }
 
   private application(): unknown {
@@ -233,6 +244,8 @@ export class DiscordRest {
     const { type, data } = req.body as { type: number; data?: MessageBody };
     const interaction = this.interactions.get(token);
     if (interaction?.id !== id) throw new RestError(404, 10062, 'Unknown interaction');
+    const late = this.config.callbackDeadlineMs !== undefined && Date.now() - interaction.createdAt > this.config.callbackDeadlineMs;
+    if (late && !interaction.acknowledged) throw new RestError(404, 10062, 'Unknown interaction');
     if (interaction.acknowledged) throw new RestError(400, 40060, 'Interaction has already been acknowledged.');
     if (type === 8) {
       // APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: the choices are in the call's body; no message is made.

@@ -2,7 +2,13 @@
 import type { FaceAnswer, Prediction, RecognitionOptions } from '../../src/engine/lookalike.js';
 import { plain, type RichText } from '../../src/bots/core/text.js';
 import type { Chat, IncomingImage, Picture, SentMessage } from '../../src/bots/core/types.js';
-import type { Recognizer } from '../../src/bots/core/recognize.js';
+import type { PhotoEngine } from '../../src/bots/core/recognize.js';
+import { BotCore } from '../../src/bots/core/bot-core.js';
+import { LocalRecognizer } from '../../src/bots/core/local-recognizer.js';
+import { Thumbnails } from '../../src/bots/core/thumbnails.js';
+import type { BotLimits } from '../../src/config.js';
+import type { Logger } from '../../src/bots/log.js';
+import { DEFAULT_MODEL } from './fixtures.js';
 
 export class RecordingChat implements Chat {
   readonly replies: string[] = [];
@@ -48,7 +54,7 @@ export function prediction(names: string[][]): Prediction {
 }
 
 /** An engine whose `which` calls wait until the test answers them. */
-export class HeldEngine implements Recognizer {
+export class HeldEngine implements PhotoEngine {
   readonly model = { dir: '/nowhere', name: 'stub', manifest: { thumbnails: {}, labels: ['Tom Hanks', 'Will Smith', 'Brad Pitt'] } };
   readonly calls: { resolve: (p: Prediction) => void; reject: (e: unknown) => void }[] = [];
 
@@ -63,3 +69,22 @@ export class HeldEngine implements Recognizer {
 
 /** Faces numbered 1, 2, ... in the order given, as a group answer's text takes them. */
 export const numbered = (faces: readonly FaceAnswer[]) => faces.map((answer, i) => ({ number: i + 1, answer }));
+
+/** A core over `engine` in this process, for photos, /help and /who; admin commands are not wired (they fail if used). */
+export function localCore(engine: PhotoEngine, limits: BotLimits, log: Logger, maxImageBytes = 1000): BotCore {
+  const thumbnails = new Thumbnails(DEFAULT_MODEL);
+  const recognizer = new LocalRecognizer(engine, { ...limits, thumbnails, maxImageBytes, maxImagePixels: 1e6 });
+  const notWired = async () => {
+    throw new Error('admin commands are not wired in this core');
+  };
+  return new BotCore({
+    recognizer,
+    admin: () => ({ train: notWired, model: notWired, leaderboard: notWired }),
+    thumbnails,
+    admins: { discord: [], telegram: [] },
+    limits,
+    maxImageBytes,
+    maxImagePixels: 1e6,
+    log,
+  });
+}

@@ -4,19 +4,19 @@ import type { DiscordRestCall, FakeCommandOption, FakeDiscordServer } from '../f
 
 export type Interaction = APIChatInputApplicationCommandInteraction;
 
-/** `/name option:value` in the fake guild (or in a DM with `dm: true`). */
+/** `/name option:value` in the fake guild (another one with `guildId`, or in a DM with `dm: true`). */
 export function command(
   fake: FakeDiscordServer,
   commandName: string,
   options: FakeCommandOption[] = [],
-  extra: { user?: APIUser; dm?: boolean } = {},
+  extra: { user?: APIUser; dm?: boolean; guildId?: string } = {},
 ): Interaction {
-  return fake.dispatchInteraction({ commandName, options, user: extra.user, guildId: extra.dm ? undefined : fake.guildId });
+  return fake.dispatchInteraction({ commandName, options, user: extra.user, guildId: extra.dm ? undefined : (extra.guildId ?? fake.guildId) });
 }
 
-export function lookalike(fake: FakeDiscordServer, bytes: Buffer, filename = 'me.jpg', contentType = 'image/jpeg'): Interaction {
+export function lookalike(fake: FakeDiscordServer, bytes: Buffer, filename = 'me.jpg', contentType = 'image/jpeg', guildId?: string): Interaction {
   const attachment = fake.addAttachment(bytes, filename, contentType);
-  return command(fake, 'lookalike', [{ name: 'image', type: 'attachment', attachment }]);
+  return command(fake, 'lookalike', [{ name: 'image', type: 'attachment', attachment }], { guildId });
 }
 
 export const isCallback = (i: Pick<Interaction, 'id' | 'token'>) => (c: DiscordRestCall) => c.path === `/interactions/${i.id}/${i.token}/callback`;
@@ -29,14 +29,15 @@ export const answerOf = (fake: FakeDiscordServer, i: Interaction, timeoutMs = 15
 
 export const contentOf = (call: DiscordRestCall): string => (call.body as { content?: string }).content ?? '';
 
-/** A user message with attachments, in a DM (default) or in the guild channel. */
+/** A user message with attachments, in a DM (default) or in the guild's channel (`guild: true`, or another guild's id). */
 export function post(
   fake: FakeDiscordServer,
   content: string,
   attachments: APIAttachment[],
-  extra: { guild?: boolean; author?: APIUser } = {},
+  extra: { guild?: boolean | string; author?: APIUser } = {},
 ): GatewayMessageCreateDispatchData {
-  return fake.dispatchMessage({ content, attachments, author: extra.author, guildId: extra.guild ? fake.guildId : undefined });
+  const guildId = typeof extra.guild === 'string' ? extra.guild : extra.guild ? fake.guildId : undefined;
+  return fake.dispatchMessage({ content, attachments, author: extra.author, guildId });
 }
 
 /** The bot's reply to a user message (a channel message referencing it). */

@@ -6,7 +6,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadBotConfig, loadConfig, type AppConfig } from '../../src/config.js';
+import { loadBotConfig, loadConfig, loadQueueConfig, type AppConfig } from '../../src/config.js';
 import type { RunOverrides } from '../../src/engine/train/presets.js';
 import { startApp, type RunningApp } from '../../src/bots/app.js';
 import { createLogger } from '../../src/bots/log.js';
@@ -52,6 +52,10 @@ export interface HarnessOptions {
   telegramFake?: FakeTelegramServer;
   /** Serve the fake Discord REST API here instead of `/api` (`/proxy/api`). */
   discordApiPath?: string;
+  /** Shards the fake Discord asks for; the fake gets a guild on each shard that has none. */
+  discordShards?: number;
+  /** The fake Discord refuses an interaction's callback (defer) this long after the command, as Discord does after 3 s. */
+  discordCallbackDeadlineMs?: number;
 }
 
 /** A temporary data + model directory whose `default` model is the shipped one (runs are written beside it, never into the repo). */
@@ -73,8 +77,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     : options.telegram
       ? await FakeTelegramServer.start({ maxPollMs: 300, pathPrefix: options.telegramPathPrefix, floodControl: options.telegramFloodControl })
       : null;
-  const discord = options.discord ? await FakeDiscordServer.start({ heartbeatIntervalMs: 5000, apiPath: options.discordApiPath }) : null;
+  const discord = options.discord
+    ? await FakeDiscordServer.start({
+        heartbeatIntervalMs: 5000,
+        apiPath: options.discordApiPath,
+        callbackDeadlineMs: options.discordCallbackDeadlineMs,
+        shards: options.discordShards,
+      })
+    : null;
   const discordAdmin = discord ? discord.addUser({ username: 'admin' }) : null;
+  for (let shard = 0; discord && shard < discord.shards; shard++) if (!discord.guildIds.some((g) => discord.shardOf(g) === shard)) discord.addGuild(shard);
   const env: Record<string, string> = {
     ...workspaceEnv(tmp),
     BOT_PROGRESS_SECONDS: '0.3',
@@ -87,7 +99,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const secrets = [telegram?.token, discord?.token].filter((s): s is string => Boolean(s));
   const log = createLogger({ secrets, write: (line) => (rawLogs.push(line), logs.push(JSON.parse(line) as LogLine)) });
-  const app = await startApp({ config, bots: loadBotConfig(env, config.workers), log, trainingOverrides: options.trainingOverrides });
+  const app = await startApp({
+    config,
+    bots: loadBotConfig(env, config.workers),
+    queue: loadQueueConfig(env),
+    log,
+    trainingOverrides: options.trainingOverrides,
+  });
   let stopped = false;
   return {
     app,

@@ -3,43 +3,33 @@
  * through. Adapters call `handle` with who asked, what, and a `Chat` to answer in; the core
  * decides everything else. It also knows what is in flight, for a graceful shutdown.
  */
-import path from 'node:path';
-import type { RunOverrides } from '../../engine/train/presets.js';
+import { randomUUID } from 'node:crypto';
 import type { BotLimits } from '../../config.js';
-import type { Database } from '../../store/index.js';
 import type { Logger } from '../log.js';
-import type { ModelSwitcher } from './active-model.js';
 import { PLATFORMS } from '../platforms.js';
-import { showLeaderboard } from './leaderboard.js';
-import { chooseModel } from './model.js';
+import type { AdminDesk } from './admin.js';
 import { compose, handler, route } from './middleware.js';
 import { observeRequests } from './observe.js';
 import type { RequestObserver } from '../ops/metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { recognize, type Recognizer } from './recognize.js';
-import type { Trainer } from './run-report.js';
 import { acceptingWork, adminsOnly, answerFailures, logRequests, rateLimited } from './guards.js';
 import { helpText, hintText } from './texts/help.js';
-import { Thumbnails } from './thumbnails.js';
-import { train } from './train.js';
+import type { Thumbnails } from './thumbnails.js';
 import type { Actor, BotContext, BotRequest, Chat, Middleware, Platform } from './types.js';
-import { WorkQueue } from './work-queue.js';
 import { suggestPeople, whoIs } from './who.js';
 
 export interface CoreOptions {
-  engine: Recognizer;
-  training: Trainer;
-  db: Database;
-  models: ModelSwitcher;
+  /** Answers photos: the engine in this process, or the queue to `celeb worker` processes. */
+  recognizer: Recognizer;
+  /** /train, /model, /leaderboard: against the store here, or forwarded to the primary. */
+  admin: AdminDesk;
+  /** Reference thumbnails for /who. */
+  thumbnails: Thumbnails;
   admins: Readonly<Record<Platform, readonly string[]>>;
   limits: BotLimits;
   maxImageBytes: number;
   maxImagePixels: number;
-  /** `<modelDir>/default`: fallback reference thumbnails for models that lack one. */
-  defaultModelDir: string;
-  progressIntervalMs: number;
-  /** Applied to every /train preset. Default none. */
-  trainingOverrides?: RunOverrides;
   log: Logger;
   /** Told how each request ended (the metrics). Default: nobody. */
   observer?: RequestObserver;
@@ -49,6 +39,11 @@ export interface IncomingRequest {
   actor: Actor;
   chat: Chat;
   request: BotRequest;
+  /**
+   * Idempotency key: the same chat message (or interaction) always gets the same key, so a
+   * message delivered twice is answered once. Default: a new random key.
+   */
+  key?: string;
   /** Default: now. */
   receivedAt?: number;
 }
@@ -64,7 +59,6 @@ async function settle(tasks: ReadonlySet<Promise<void>>, timeoutMs: number): Pro
 }
 
 export class BotCore {
-  readonly queue: WorkQueue;
   private readonly stack: Middleware<BotContext>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly background = new Set<Promise<void>>();
@@ -72,50 +66,25 @@ export class BotCore {
   private nextId = 1;
 
   constructor(private readonly options: CoreOptions) {
-    const { engine, limits, log } = options;
-    this.queue = new WorkQueue({ maxConcurrent: limits.maxConcurrent, maxQueue: limits.maxQueue });
+    const { recognizer, limits, log, thumbnails } = options;
+    const admin = options.admin((task) => void this.track(this.background, task));
     const limiter = new RateLimiter({ limit: limits.ratePerUser, windowMs: limits.rateWindowMs });
     const perUser = rateLimited(limiter, limits.ratePerUser, limits.rateWindowMs);
     const failureLimits = { maxImageBytes: options.maxImageBytes, maxImagePixels: options.maxImagePixels };
-    const thumbnails = new Thumbnails(path.resolve(options.defaultModelDir));
     this.stack = compose(
       logRequests(log),
       observeRequests(options.observer ?? { requestDone: () => undefined }),
       answerFailures(log, failureLimits),
       acceptingWork(() => this.accepting),
       route({
-        help: handler(async (ctx) => void (await ctx.chat.reply(helpText(PLATFORMS[ctx.actor.platform].syntax, engine.model.manifest.labels)))),
+        help: handler(async (ctx) => void (await ctx.chat.reply(helpText(PLATFORMS[ctx.actor.platform].syntax, recognizer.model.manifest.labels)))),
         hint: handler(async (ctx) => void (await ctx.chat.reply(hintText(PLATFORMS[ctx.actor.platform].syntax)))),
-        photo: compose(
-          perUser,
-          recognize({
-            engine,
-            queue: this.queue,
-            queueNotice: limits.queueNotice,
-            maxFaces: limits.maxFaces,
-            thumbnails,
-            ...failureLimits,
-          }),
-        ),
+        photo: compose(perUser, recognize(recognizer)),
         // A name lookup costs less than the rate limiter's bookkeeping; like /help it is not limited.
-        who: whoIs({ engine, thumbnails }),
-        leaderboard: compose(perUser, showLeaderboard(options.db)),
-        train: compose(
-          adminsOnly(options.admins, log),
-          train({
-            training: options.training,
-            db: options.db,
-            models: options.models,
-            progressIntervalMs: options.progressIntervalMs,
-            overrides: options.trainingOverrides ?? {},
-            log,
-            track: (task) => void this.track(this.background, task),
-          }),
-        ),
-        model: compose(
-          adminsOnly(options.admins, log),
-          chooseModel({ db: options.db, models: options.models, people: () => engine.model.manifest.labels.length, log }),
-        ),
+        who: whoIs({ recognizer, thumbnails }),
+        leaderboard: compose(perUser, admin.leaderboard),
+        train: compose(adminsOnly(options.admins, log), admin.train),
+        model: compose(adminsOnly(options.admins, log), admin.model),
       }),
     );
   }
@@ -124,6 +93,7 @@ export class BotCore {
   handle(input: IncomingRequest): Promise<void> {
     const ctx: BotContext = {
       id: `${input.actor.platform[0]}${(this.nextId++).toString(36)}`,
+      key: input.key ?? `${input.actor.platform}.${randomUUID()}`,
       actor: input.actor,
       chat: input.chat,
       request: input.request,
@@ -136,7 +106,7 @@ export class BotCore {
 
   /** Names of the answering model's people for a partly typed name (Discord's autocomplete), best first. */
   suggestPeople(query: string, limit: number): string[] {
-    const { model } = this.options.engine;
+    const { model } = this.options.recognizer;
     return suggestPeople(model.manifest.labels, query, limit, model.aliases);
   }
 

@@ -103,6 +103,8 @@ export type RequestKind = BotRequest['kind'];
 export interface BotContext<R extends BotRequest = BotRequest> {
   /** Short id for correlating log lines of one request. */
   readonly id: string;
+  /** Idempotency key of the chat message: the same message delivered twice has the same key. */
+  readonly key: string;
   readonly actor: Actor;
   readonly chat: Chat;
   readonly request: R;

@@ -36,9 +36,9 @@ export function suggestPeople(labels: readonly string[], query: string, limit: n
     .map((hit) => hit.name);
 }
 
-export function whoIs(options: { engine: Recognizer; thumbnails: Thumbnails }): Middleware<ContextOf<'who'>> {
+export function whoIs(options: { recognizer: Pick<Recognizer, 'model'>; thumbnails: Thumbnails }): Middleware<ContextOf<'who'>> {
   return handler(async (ctx) => {
-    const model = options.engine.model;
+    const model = options.recognizer.model;
     const labels = model.manifest.labels;
     const query = ctx.request.name.trim();
     if (query === '') {

@@ -7,7 +7,6 @@
  * Intents: Guilds, GuildMessages, DirectMessages. Not the privileged MessageContent: Discord
  * delivers content and attachments of DMs and of messages that mention the bot without it.
  */
-import { once } from 'node:events';
 import {
   Client,
   Events,
@@ -19,7 +18,7 @@ import {
   type ChatInputCommandInteraction,
   type Message,
 } from 'discord.js';
-import type { PlatformConfig } from '../../config.js';
+import type { DiscordShards, PlatformConfig } from '../../config.js';
 import type { BotCore } from '../core/bot-core.js';
 import type { Actor } from '../core/types.js';
 import type { Logger } from '../log.js';
@@ -36,9 +35,34 @@ export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.Guil
 
 const actorOf = (user: { id: string; username: string }): Actor => ({ platform: 'discord', id: user.id, name: user.username });
 
-export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Logger, readyTimeoutMs = 30_000): PlatformBot {
+/**
+ * Resolves when every shard is ready. Shards identify about 5 s apart (Discord's limit), so
+ * the timeout is for a pause in progress, not for the whole start.
+ */
+function allShardsReady(client: Client, stallMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stalled = () => reject(new Error(`no shard became ready for ${stallMs / 1000} s`));
+    // Unref'd: a login that failed must not keep the process alive for the rest of the wait.
+    let timer = setTimeout(stalled, stallMs).unref();
+    const progress = () => {
+      clearTimeout(timer);
+      timer = setTimeout(stalled, stallMs).unref();
+    };
+    client.on(Events.ShardReady, progress);
+    client.once(Events.ClientReady, () => {
+      clearTimeout(timer);
+      client.off(Events.ShardReady, progress);
+      resolve();
+    });
+  });
+}
+
+export function createDiscordBot(config: PlatformConfig & { shards?: DiscordShards }, core: BotCore, log: Logger, readyTimeoutMs = 30_000): PlatformBot {
+  const shards = config.shards ?? 'auto';
   const client = new Client({
     intents: DISCORD_INTENTS,
+    // Every shard in this process (internal sharding); see DiscordShards in config.ts.
+    ...(shards === 'auto' ? { shards: 'auto' as const } : { shards: [...shards.ids], shardCount: shards.count }),
     partials: [Partials.Channel], // DM channels are not cached; without this partial DMs are dropped
     ...(config.apiRoot ? { rest: { api: config.apiRoot } } : {}),
   });
@@ -62,7 +86,7 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
       log.error('discord.defer_failed', error, { command: interaction.commandName });
       return;
     }
-    await core.handle({ actor: actorOf(interaction.user), chat: new InteractionChat(interaction), request, receivedAt });
+    await core.handle({ actor: actorOf(interaction.user), chat: new InteractionChat(interaction), request, receivedAt, key: `discord.${interaction.id}` });
   };
 
   // Answered at once, outside the core's queue: Discord drops an autocomplete answer after 3 s, and a search takes milliseconds.
@@ -78,7 +102,7 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
     if (!inDm && !message.mentions.users.has(client.user.id)) return;
     const attachment = message.attachments.first();
     const request = attachment ? { kind: 'photo' as const, image: discordImage(attachment) } : { kind: 'hint' as const };
-    await core.handle({ actor: actorOf(message.author), chat: new MessageChat(message), request });
+    await core.handle({ actor: actorOf(message.author), chat: new MessageChat(message), request, key: `discord.${message.id}` });
   };
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -94,11 +118,17 @@ export function createDiscordBot(config: PlatformConfig, core: BotCore, log: Log
   return {
     platform: 'discord',
     async start() {
-      const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(readyTimeoutMs) });
+      const ready = allShardsReady(client, readyTimeoutMs);
       ready.catch(() => undefined); // login failing first rejects below; this one must not go unhandled
       await client.login(config.token);
       await ready;
-      log.info('bot.started', { platform: 'discord', username: client.user?.username, apiRoot: config.apiRoot ?? 'official' });
+      log.info('bot.started', {
+        platform: 'discord',
+        username: client.user?.username,
+        apiRoot: config.apiRoot ?? 'official',
+        shards: client.ws.shards.map((shard) => shard.id).join(','),
+        shardCount: client.options.shardCount,
+      });
     },
     async stopReceiving() {
       // Discord keeps no backlog for a bot that is away: events keep coming to the core, which

@@ -31,15 +31,30 @@ export function engineCheck(engine: Pick<LookalikeEngine, 'liveWorkers' | 'worke
   };
 }
 
-/** What the running app reports: its engine, each platform's connection, training, the queue. */
+/** Ready when the front end's Redis connection is up (the workers behind it answer photos). */
+export function queueCheck(frontEnd: { readonly client: { readonly status: string } }): () => CheckResult {
+  return () => {
+    const status = frontEnd.client.status;
+    return status === 'ready' ? { ok: true, detail: 'queue connected' } : { ok: false, detail: `queue ${status}` };
+  };
+}
+
+/** What the running app reports: its engine (or queue), each platform's connection, training, the queue's depth. */
 export function watchApp(
   ops: Ops,
-  parts: { engine: LookalikeEngine; bots: readonly PlatformBot[]; training: TrainingSource; queueDepth: QueueDepthReader },
+  parts: {
+    engine: LookalikeEngine | null;
+    frontEnd: { readonly client: { readonly status: string } } | null;
+    bots: readonly PlatformBot[];
+    training: TrainingSource | null;
+    queueDepth: QueueDepthReader;
+  },
 ): void {
-  ops.metrics.watchTraining(parts.training);
+  if (parts.training) ops.metrics.watchTraining(parts.training);
   ops.metrics.setQueueDepth(parts.queueDepth);
   if (!ops.server) return;
-  ops.server.checks.set('engine', engineCheck(parts.engine));
+  if (parts.engine) ops.server.checks.set('engine', engineCheck(parts.engine));
+  if (parts.frontEnd) ops.server.checks.set('queue', queueCheck(parts.frontEnd));
   for (const bot of parts.bots)
     ops.server.checks.set(bot.platform, () => {
       const { connected, detail } = bot.connection();

@@ -59,7 +59,9 @@ export function createTelegramBot(config: PlatformConfig, core: BotCore, log: Lo
     if (!ctx.from || !ctx.chat) return;
     const chat = new TelegramChat(ctx.telegram, ctx.chat.id, ctx.message?.message_id, pacer);
     const actor = { platform: 'telegram' as const, id: String(ctx.from.id), name: ctx.from.username ?? ctx.from.first_name };
-    void core.handle({ actor, chat, request });
+    // A message is unique per chat: an update delivered twice (a webhook retried, two instances) has the same key.
+    const key = ctx.message ? `telegram.${ctx.chat.id}.${ctx.message.message_id}` : undefined;
+    void core.handle({ actor, chat, request, key });
   };
 
   bot.start((ctx) => {

@@ -68,3 +68,6 @@ export function manyFacesText(faces: readonly NumberedFaceAnswer[], detected: nu
 }
 
 export const QUEUED = (position: number): RichText => [`I'm busy with other photos right now: you are number ${position} in line. Your answer will follow.`];
+
+/** Photos go to recognition workers on other machines, and none has taken this one yet. */
+export const NO_WORKER: RichText = ['Recognition is busy right now: no worker is free. Your photo is in line and the answer will follow.'];

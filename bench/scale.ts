@@ -1,0 +1,225 @@
+/**
+ * Scale section: recognition through the BullMQ queue on a local redis-server, one front end
+ * (a QueueRecognizer in this process) and `celeb worker` child processes of one engine thread
+ * each. Measures photos/s with 1 and with 2 worker processes, and the queue's overhead per
+ * photo against the same recognizer contract answered in this process (LocalRecognizer, one
+ * engine thread), photo by photo in alternation so both see the same machine load.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_MAX_FACES, loadConfig, loadQueueConfig } from '../src/config.js';
+import { LocalRecognizer } from '../src/bots/core/local-recognizer.js';
+import type { PhotoRequest, Recognizer } from '../src/bots/core/recognize.js';
+import { Thumbnails } from '../src/bots/core/thumbnails.js';
+import { silentLogger } from '../src/bots/log.js';
+import { FrontEnd } from '../src/bots/queue/front-end.js';
+import { openEngine } from '../src/wiring.js';
+import { readFixture } from '../test/helpers/fixtures.js';
+import { RedisServer } from '../test/helpers/redis.js';
+import { tempDir } from '../test/helpers/temp.js';
+import { WorkerProcess } from '../test/helpers/worker-process.js';
+import { CpuMeter, processCpuSeconds, processRssMiB } from './cpu.js';
+import { shortMachineLine } from './machine.js';
+import { renderScaleMarkdown, type ScaleResult, type Throughput } from './scale-report.js';
+import { median, round, roundSummary, summarize } from './stats.js';
+import type { Section, SectionContext } from './section.js';
+
+const FACES = ['ai-face', 'cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-model-5', 'cgi-model-6', 'cgi-model-8', 'cgi-model-10'].map((n) =>
+  readFixture('faces', `${n}.jpg`),
+);
+/** Photos in flight during the throughput runs: enough to keep two workers busy while answers travel. */
+const IN_FLIGHT = 6;
+
+let nextKey = 1;
+function photoRequest(bytes: Buffer): PhotoRequest {
+  return {
+    key: `bench.${process.pid}.${nextKey++}`,
+    image: { size: bytes.length, download: () => Promise.resolve(bytes) },
+    receivedAt: Date.now(),
+    facts: {},
+    notify: () => Promise.resolve(),
+    working: () => undefined,
+  };
+}
+
+/** One photo through `recognizer`, in ms; a photo without an answer fails the run. */
+async function timed(recognizer: Recognizer, bytes: Buffer): Promise<number> {
+  const t0 = performance.now();
+  const reply = await recognizer.recognize(photoRequest(bytes));
+  if (!reply) throw new Error('no reply');
+  return performance.now() - t0;
+}
+
+/** CPU milliseconds per photo spent by each party, measured with /proc (independent of how busy the machine is). */
+export interface CpuPerPhoto {
+  workers: number;
+  redis: number;
+  frontEnd: number;
+}
+
+const cpuOf = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * `count` photos with `lanes` in flight (each lane sends its next photo when one is answered):
+ * photos/s, and the CPU each party spent per photo meanwhile. This process runs only the front
+ * end then (the in-process engine is closed before).
+ */
+async function throughput(
+  recognizer: Recognizer,
+  count: number,
+  lanes: number,
+  workerPids: number[],
+  redisPid: number,
+): Promise<{ rate: number; cpu: CpuPerPhoto }> {
+  let next = 0;
+  const before = { workers: cpuOf(workerPids), redis: cpuOf([redisPid]), frontEnd: ownCpu() };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < count) await timed(recognizer, FACES[next++ % FACES.length]);
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const perPhoto = (after: number, start: number) => round(((after - start) * 1000) / count, 1);
+  return {
+    rate: count / seconds,
+    cpu: {
+      workers: perPhoto(cpuOf(workerPids), before.workers),
+      redis: perPhoto(cpuOf([redisPid]), before.redis),
+      frontEnd: perPhoto(ownCpu(), before.frontEnd),
+    },
+  };
+}
+
+export const scaleSection: Section = {
+  name: 'scale',
+  description: 'queue to `celeb worker` processes on a local Redis: photos/s with 1 and 2 workers, queue overhead per photo vs in-process',
+  async run(ctx: SectionContext) {
+    const { options, log, root } = ctx;
+    const tmp = tempDir('celeb-bench-scale-');
+    const redis = await RedisServer.start();
+    const env = {
+      CELEB_QUEUE_URL: redis.url,
+      CELEB_MODEL_DIR: path.join(root, 'model'),
+      CELEB_DATA_DIR: tmp,
+      CELEB_DB: path.join(tmp, 'celeb.db'),
+      CELEB_WORKERS: '1',
+      CELEB_QUEUE_MAX_WAITING: '1000',
+    };
+    const config = loadConfig(env, 2);
+    const queue = loadQueueConfig(env)!;
+    const workers: WorkerProcess[] = [];
+    const cpu = new CpuMeter();
+    let children = 0;
+    const childPids = () => [redis.pid, ...workers.map((w) => w.pid)].filter((p): p is number => p !== null);
+    try {
+      log('scale: starting the in-process engine (1 thread), the front end and worker 1');
+      const engine = await openEngine(config, { workers: 1 });
+      const local = new LocalRecognizer(engine, {
+        maxConcurrent: 1,
+        maxQueue: 1000,
+        queueNotice: Number.MAX_SAFE_INTEGER,
+        thumbnails: new Thumbnails(path.join(config.modelDir, 'default')),
+        maxImageBytes: config.maxImageBytes,
+        maxImagePixels: config.maxImagePixels,
+        maxFaces: DEFAULT_MAX_FACES,
+      });
+      const frontEnd = await FrontEnd.connect({
+        config: queue,
+        fallbackModelDir: path.join(config.modelDir, 'default'),
+        maxPending: 1000,
+        maxFaces: DEFAULT_MAX_FACES,
+        maxImageBytes: config.maxImageBytes,
+        log: silentLogger,
+      });
+      const remote = frontEnd.recognizer;
+      workers.push(await WorkerProcess.start(env));
+      try {
+        log(`scale: warm-up (${options.warmup} photos each way)`);
+        for (let i = 0; i < options.warmup; i++) {
+          await timed(local, FACES[i % FACES.length]);
+          await timed(remote, FACES[i % FACES.length]);
+        }
+        cpu.mark('overhead');
+        children = cpuOf(childPids());
+        const n = Math.min(options.photos, 40);
+        log(`scale: overhead, ${n} photos one at a time, in-process and through the queue in alternation`);
+        const inProcess: number[] = [];
+        const queued: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const photo = FACES[i % FACES.length];
+          // Alternate which goes first, so neither always follows the other's cache state.
+          if (i % 2 === 0) {
+            inProcess.push(await timed(local, photo));
+            queued.push(await timed(remote, photo));
+          } else {
+            queued.push(await timed(remote, photo));
+            inProcess.push(await timed(local, photo));
+          }
+        }
+        await engine.close();
+        const runs: Throughput[] = [];
+        for (const count of [1, 2]) {
+          if (count === 2) {
+            log('scale: starting worker 2');
+            workers.push(await WorkerProcess.start(env));
+            for (let i = 0; i < options.warmup; i++) await Promise.all([timed(remote, FACES[i % FACES.length]), timed(remote, FACES[(i + 1) % FACES.length])]);
+          }
+          cpu.mark(`${count} worker${count > 1 ? 's' : ''}`);
+          const rounds: Awaited<ReturnType<typeof throughput>>[] = [];
+          for (let r = 0; r < options.rounds; r++) {
+            log(`scale: ${count} worker process(es), round ${r + 1}/${options.rounds}: ${options.photos} photos, ${IN_FLIGHT} in flight`);
+            rounds.push(
+              await throughput(
+                remote,
+                options.photos,
+                IN_FLIGHT,
+                workers.map((w) => w.pid),
+                redis.pid!,
+              ),
+            );
+          }
+          const rates = rounds.map((r) => r.rate);
+          const cpuMedian = (pick: (c: CpuPerPhoto) => number) => round(median(rounds.map((r) => pick(r.cpu))), 1);
+          runs.push({
+            workers: count,
+            photosPerSecond: round(median(rates)),
+            rounds: rates.map((r) => round(r)),
+            cpuMsPerPhoto: { workers: cpuMedian((c) => c.workers), redis: cpuMedian((c) => c.redis), frontEnd: cpuMedian((c) => c.frontEnd) },
+          });
+        }
+        const workerRssMiB = workers.map((w) => processRssMiB(w.pid));
+        const report = cpu.stop();
+        const ours = cpuOf(childPids()) - children;
+        const result: ScaleResult = {
+          machine: shortMachineLine(),
+          date: ctx.startedAt.toISOString(),
+          redis: 'redis-server on 127.0.0.1, no persistence',
+          photos: options.photos,
+          inFlight: IN_FLIGHT,
+          inProcessMs: roundSummary(summarize(inProcess)),
+          queueMs: roundSummary(summarize(queued)),
+          overheadMedianMs: round(median(queued) - median(inProcess)),
+          pairedOverheadMedianMs: round(median(queued.map((q, i) => q - inProcess[i]))),
+          throughput: runs,
+          speedup: round(runs[1].photosPerSecond / runs[0].photosPerSecond),
+          workerRssMiB,
+          cpu: report,
+          // Other processes' CPU minus our own workers' and Redis's: the load from elsewhere.
+          unrelatedCores: report.otherCpuSeconds === null ? null : round(Math.max(0, report.otherCpuSeconds - ours) / report.wallSeconds),
+          quietBeforeStart: ctx.quiet,
+        };
+        return { name: 'scale', json: result, markdown: renderScaleMarkdown(result) };
+      } finally {
+        await frontEnd.close();
+      }
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await redis.stop();
+    }
+  },
+};
