@@ -1,4 +1,5 @@
 /** The one-process services: the engine's worker pool, the SQLite store and the training service, all here. */
+import { shippedModelDir } from '../engine/package-paths.js';
 import path from 'node:path';
 import type { AppConfig, BotConfig } from '../config.js';
 import { chooseModelDir } from '../engine/create.js';
@@ -22,7 +23,7 @@ export async function openEngineOrDefault(config: AppConfig, log: Logger, dir = 
   try {
     return await openConfiguredEngine(config, { model: dir });
   } catch (error) {
-    const fallback = path.join(config.modelDir, 'default');
+    const fallback = shippedModelDir(config.modelDir);
     if (path.resolve(dir) === path.resolve(fallback)) throw error;
     log.error('model.load_failed', error, { dir, fallback });
     return openConfiguredEngine(config, { model: fallback });
@@ -39,7 +40,7 @@ export async function openLocalServices(config: AppConfig, bots: BotConfig, log:
     throw error;
   }
   const training = openTrainingService(config, db);
-  const thumbnails = new Thumbnails(path.resolve(config.modelDir, 'default'));
+  const thumbnails = new Thumbnails(shippedModelDir(config.modelDir));
   const { limits } = bots;
   return {
     recognizer: new LocalRecognizer(engine, { ...limits, thumbnails, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels }),

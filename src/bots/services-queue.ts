@@ -3,7 +3,7 @@
  * `celeb worker` processes; the primary (CELEB_ROLE=primary) also owns the store and the
  * training service and runs every front end's admin commands.
  */
-import path from 'node:path';
+import { shippedModelDir } from '../engine/package-paths.js';
 import { redactUrl, type AppConfig, type BotConfig, type QueueConfig } from '../config.js';
 import type { RunOverrides } from '../engine/train/presets.js';
 import { activeModelDir } from '../engine/train/promotion.js';
@@ -32,7 +32,7 @@ export async function openQueueServices(
   try {
     frontEnd = await FrontEnd.connect({
       config: queue,
-      fallbackModelDir: db ? activeModelDir(db, config.modelDir) : path.join(config.modelDir, 'default'),
+      fallbackModelDir: db ? activeModelDir(db, config.modelDir) : shippedModelDir(config.modelDir),
       maxPending: bots.limits.maxQueue,
       maxImageBytes: config.maxImageBytes,
       maxFaces: bots.limits.maxFaces,
@@ -65,7 +65,7 @@ export async function openQueueServices(
   return {
     recognizer: frontEnd.recognizer,
     admin: frontEnd.admin.desk(),
-    thumbnails: new Thumbnails(path.resolve(config.modelDir, 'default')),
+    thumbnails: new Thumbnails(shippedModelDir(config.modelDir)),
     engine: null,
     training,
     db,

@@ -1,4 +1,5 @@
 /** `celeb leaderboard`, `celeb runs [show <id>]` and `celeb model use|show`: reading the training history. */
+import { shippedModelDir } from '../engine/package-paths.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
@@ -101,7 +102,7 @@ export async function modelCommand(argv: string[], config: AppConfig): Promise<n
   try {
     if (positionals[0] === 'use' && positionals[1] === 'default') {
       resetActiveModel(db);
-      console.log(`The shipped default model (${path.join(config.modelDir, 'default')}) answers photos again.`);
+      console.log(`The shipped default model (${shippedModelDir(config.modelDir)}) answers photos again.`);
     } else if (positionals[0] === 'use') {
       const active = pinActiveModel(db, runIdArgument(positionals[1], 'model'));
       console.log(

@@ -21,7 +21,7 @@ import { resolveBackbone } from './backbones/registry.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image/decode.js';
 import { LookalikeEngine } from './lookalike.js';
 import { readManifest } from './model/model-dir.js';
-import { PACKAGE_MODEL_DIR } from './package-paths.js';
+import { PACKAGE_MODEL_DIR, shippedModelDir } from './package-paths.js';
 import { activeModelDir } from './train/promotion.js';
 
 export interface EngineOptions {
@@ -51,7 +51,7 @@ export { PACKAGE_MODEL_DIR };
 export function chooseModelDir(options: Pick<EngineOptions, 'model' | 'modelDir' | 'database'>): string {
   if (options.model) return path.resolve(options.model);
   const modelDir = options.modelDir ?? PACKAGE_MODEL_DIR;
-  if (!options.database || !existsSync(options.database)) return path.join(modelDir, 'default');
+  if (!options.database || !existsSync(options.database)) return shippedModelDir(modelDir);
   const db = openDatabase(options.database);
   try {
     return activeModelDir(db, modelDir);

@@ -11,3 +11,6 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 /** This package's `model/` folder, wherever the package is installed; it ships `model/default`. */
 export const PACKAGE_MODEL_DIR = path.join(PACKAGE_ROOT, 'model');
+
+/** The shipped default model inside a models folder (`CELEB_MODEL_DIR`): the one answer to "where is the default". */
+export const shippedModelDir = (modelDir: string): string => path.resolve(modelDir, 'default');

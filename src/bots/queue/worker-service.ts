@@ -3,6 +3,7 @@
  * the queue, following the model the primary publishes. Any number of them, on any machine
  * that reaches the Redis and the model directory.
  */
+import { shippedModelDir } from '../../engine/package-paths.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppConfig, QueueConfig } from '../../config.js';
@@ -64,7 +65,7 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
       config: queue,
       client,
       engine: answering,
-      thumbnails: new Thumbnails(path.resolve(config.modelDir, 'default')),
+      thumbnails: new Thumbnails(shippedModelDir(config.modelDir)),
       maxImagePixels: config.maxImagePixels,
       concurrency: options.concurrency ?? answering.workers,
       name,

@@ -3,6 +3,7 @@
  * answering model (the active run's, else the shipped default) and lets the promotion rule
  * (promotion-rule.ts) decide inside the store's transaction.
  */
+import { shippedModelDir } from '../package-paths.js';
 import path from 'node:path';
 import { getActiveModel, offerModel, type ActiveModel, type Database, type OfferOutcome } from '../../store/index.js';
 import type { ModelManifest } from '../model/manifest.js';
@@ -31,5 +32,5 @@ export async function promoteIfBetter(db: Database, run: CandidateModel & { mode
 /** The model directory that answers photos: the active run's, else `<modelDir>/default`. */
 export function activeModelDir(db: Database | null, modelDir: string): string {
   const active = db ? getActiveModel(db) : null;
-  return active?.modelPath ? path.resolve(active.modelPath) : path.join(modelDir, 'default');
+  return active?.modelPath ? path.resolve(active.modelPath) : shippedModelDir(modelDir);
 }
