@@ -10,11 +10,11 @@ import {
   iou,
   mergeOutputs,
   nonMaxSuppression,
-  squarify,
+  square,
   type DetectBox,
 } from '../src/engine/detect/onnx/blazeface-decode.js';
-import { computeRotation, faceBoxFromMesh, faceRoll, invertTransform, meshToImage, rotationMatrix } from '../src/engine/detect/onnx/face-geometry.js';
-import { resizeBilinear, rotatedCrop } from '../src/engine/detect/onnx/sampling.js';
+import { faceBox, computeRotation, faceRoll } from '../src/engine/detect/onnx/face-geometry.js';
+import { alignedCrop, resizeCentred } from '../src/engine/detect/onnx/sampling.js';
 import { seeded } from './helpers/tiny-graph.js';
 
 test('anchors: the 256 px BlazeFace has 512 stride-16 anchors (2 per cell) then 384 stride-32 ones (6 per cell)', () => {
@@ -95,15 +95,20 @@ const box = (x0: number, y0: number, x1: number, y1: number, landmarks: [number,
   confidence: 1,
 });
 
-test('enlarge and squarify: 1.4 times about the centre, then a square of the longer side on whole pixels', () => {
-  const b = squarify(enlarge(box(10, 20, 30, 60), 1.4));
-  assert.deepEqual(
-    [b.startPoint, b.endPoint],
-    [
-      [-8, 12],
-      [48, 68],
-    ],
-  );
+test('enlarge and square: 1.4 times about the centre, then a square of the longer side, not rounded (a rounding breaks mirror symmetry)', () => {
+  const b = square(enlarge(box(10, 20, 30, 60), 1.4));
+  const near = (p: number[], q: number[]) => p.every((v, i) => Math.abs(v - q[i]) < 1e-9);
+  assert.ok(near(b.startPoint, [-8, 12]) && near(b.endPoint, [48, 68]), `${String(b.startPoint)} ${String(b.endPoint)}`);
+  const odd = square(enlarge(box(10, 20, 31, 60), 1.4));
+  assert.ok(near(odd.startPoint, [-7.5, 12]), String(odd.startPoint));
+  // The reported box: the same square, centred on the keypoints' mean, clipped to the image.
+  const keypoints: [number, number][] = [
+    [16, 36],
+    [26, 36],
+    [21, 42],
+    [21, 48],
+  ];
+  assert.deepEqual(faceBox({ ...odd, landmarks: keypoints }, 40, 60), [0, 12.5, 40, 47.5]);
 });
 
 test('decodeFaces: score threshold, boxes and keypoints stretched from 256x256 to the image', () => {
@@ -160,61 +165,35 @@ test('roll: an upright face (mouth below nose) is 0; a tilted one gives the angl
   assert.equal(faceRoll(slight), 0);
 });
 
-test('rotation matrices: the inverse undoes the rotation about a centre', () => {
-  const m = rotationMatrix(0.7, [30, 40]);
-  const inv = invertTransform(m);
-  const p = [12, -5, 1];
-  const q = [m[0][0] * p[0] + m[0][1] * p[1] + m[0][2], m[1][0] * p[0] + m[1][1] * p[1] + m[1][2], 1];
-  const back = [inv[0][0] * q[0] + inv[0][1] * q[1] + inv[0][2], inv[1][0] * q[0] + inv[1][1] * q[1] + inv[1][2]];
-  assert.ok(Math.abs(back[0] - 12) < 1e-9 && Math.abs(back[1] + 5) < 1e-9);
-});
-
-test('mesh to image: crop pixels scale to the box; rotated meshes turn about the box centre; face box clipped', () => {
-  const b = box(100, 50, 196, 146);
-  // Crop centre (96, 96) is the box centre; a corner of the crop is the box corner.
-  assert.deepEqual(meshToImage(Float32Array.of(96, 96, 0, 0, 0, 0), b, 0, 192), [
-    [148, 98],
-    [100, 50],
-  ]);
-  // A half turn maps the crop's top-left corner to the box's bottom-right.
-  const [centre, corner] = meshToImage(Float32Array.of(96, 96, 0, 0, 0, 0), b, Math.PI, 192);
-  // Truncation after a float rotation may land a hair below the whole pixel.
-  assert.ok(Math.abs(centre[0] - 148) <= 1 && Math.abs(centre[1] - 98) <= 1, centre.join(','));
-  assert.ok(Math.abs(corner[0] - 196) <= 1 && Math.abs(corner[1] - 146) <= 1, corner.join(','));
-  assert.deepEqual(
-    faceBoxFromMesh(
-      [
-        [0, 10],
-        [40, 50],
-      ],
-      box(0, 0, 60, 60),
-      100,
-      100,
-    ),
-    [0, 0, 50, 60],
-  );
-});
-
-test('sampling: our resize and rotated crop compute what tfjs resizeBilinear, rotateWithOffset and cropAndResize do', () => {
+test('sampling: the detector input is tfjs resizeBilinear with half-pixel centres', () => {
   const [w, h] = [97, 61];
   const data = Uint8Array.from(seeded(w * h * 3, 21), (v) => Math.round((v + 1) * 127.5));
   const image = tf.tensor4d(Float32Array.from(data), [1, h, w, 3]);
-  const close = (a: Float32Array, b: ArrayLike<number>, what: string) => {
-    assert.equal(a.length, b.length);
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    assert.ok(worst < 1e-4, `${what}: ${worst}`);
-  };
-  const resized = tf.tidy(() => tf.sub(tf.div(tf.image.resizeBilinear(image, [32, 32]), 127.5), 1).dataSync());
-  close(resizeBilinear({ data, width: w, height: h }, 32, 1 / 127.5, -1), resized, 'resize');
-  for (const angle of [0, 0.4, -1.1]) {
-    const b = [20.3, 5, 70, 54.7] as const;
-    const centre: [number, number] = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
-    const theirs = tf.tidy(() => {
-      const src = angle === 0 ? image : tf.image.rotateWithOffset(image, angle, 0, [centre[0] / w, centre[1] / h]);
-      return tf.div(tf.image.cropAndResize(src, [[b[1] / h, b[0] / w, b[3] / h, b[2] / w]], [0], [24, 24]), 255).dataSync();
-    });
-    close(rotatedCrop({ data, width: w, height: h }, b, angle, centre, 24), theirs, `crop at ${angle}`);
-  }
+  const theirs = tf.tidy(() => tf.sub(tf.div(tf.image.resizeBilinear(image, [32, 32], false, true), 127.5), 1).dataSync());
+  const ours = resizeCentred({ data, width: w, height: h }, 32, 1 / 127.5, -1);
   image.dispose();
+  assert.ok(
+    ours.every((v, i) => Math.abs(v - theirs[i]) < 1e-4),
+    'resize',
+  );
+});
+
+test('sampling: an aligned crop on the pixel grid copies pixels; a quarter turn turns them', () => {
+  const [w, h] = [40, 30];
+  const data = Uint8Array.from(seeded(w * h * 3, 9), (v) => Math.round((v + 1) * 127.5));
+  const at = (x: number, y: number, c: number) => data[(y * w + x) * 3 + c] / 255;
+  const straight = alignedCrop({ data, width: w, height: h }, { centre: [10 + 8, 5 + 8], side: 16, angle: 0 }, 16);
+  const turned = alignedCrop({ data, width: w, height: h }, { centre: [10 + 8, 5 + 8], side: 16, angle: Math.PI / 2 }, 16);
+  for (let v = 0; v < 16; v++)
+    for (let u = 0; u < 16; u++)
+      for (let c = 0; c < 3; c++) {
+        assert.ok(Math.abs(straight[(v * 16 + u) * 3 + c] - at(10 + u, 5 + v, c)) < 1e-6);
+        // R(90 degrees) sends the crop's +u to the image's +y and +v to -x.
+        assert.ok(Math.abs(turned[(v * 16 + u) * 3 + c] - at(10 + 15 - v, 5 + u, c)) < 1e-6);
+      }
+  const outside = alignedCrop({ data, width: w, height: h }, { centre: [-50, -50], side: 16, angle: 0 }, 8);
+  assert.ok(
+    outside.every((v) => v === 0),
+    'black outside the photo',
+  );
 });

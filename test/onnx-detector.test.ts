@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { detectFaceCrops } from '../src/engine/augment/face-crop.js';
-import { HumanDetector, type RawFace } from '../src/engine/detect/detector.js';
+import { HumanDetector } from '../src/engine/detect/detector.js';
 import { OnnxFaceDetector } from '../src/engine/detect/onnx/onnx-detector.js';
 import { DETECTION_PASSES, fromDecoded } from '../src/engine/detect/passes.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
@@ -16,15 +16,18 @@ import { facelessPhotos } from './helpers/faceless.js';
 import { CELEBRITY_17_MODEL, fixture, readFixture } from './helpers/fixtures.js';
 
 /**
- * Bound on the aligned crops' mean absolute difference, in 8-bit levels. Both sample the same
- * pixels with the same arithmetic (ours in float64 loops, Human's in float32 tfjs kernels), so
- * only rounding differs, plus onnxruntime vs tfjs network outputs (about 1e-5) that can move a
- * box corner or the roll by a hair. Measured on the fixtures (125 faces, all six passes): at
- * most 0.006 of a level. Half a level is far below what the backbone can see (JPEG noise is
- * several levels) and about 80 times the measured worst, so the bound only fails on a real
- * divergence (a shifted box, a different roll), not on rounding.
+ * The ONNX detector is no longer a port of Human's glue: it detects in the photo and its mirror
+ * image and averages (mirror-symmetric by construction), asks the mesh only about doubtful faces,
+ * and samples in continuous coordinates. So its boxes and crops are close to Human's, not equal.
+ * Bounds, measured on the fixtures (all six passes): boxes overlap Human's by IoU 0.75 at worst.
  */
-const MAX_CROP_MAD = 0.5 / 255;
+const MIN_BOX_IOU = 0.6;
+
+const iou = (a: readonly number[], b: readonly number[]) => {
+  const w = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+  const h = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+  return (w * h) / (a[2] * a[3] + b[2] * b[3] - w * h);
+};
 
 let human: HumanDetector;
 let onnx: OnnxFaceDetector;
@@ -41,37 +44,34 @@ after(async () => {
   await onnx.dispose();
 });
 
-const byPlace = (faces: RawFace[]) => [...faces].sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]);
-const meanAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0]);
+/** How many of `faces` have a twin among `others` (IoU at least MIN_BOX_IOU). */
+const twinned = (faces: readonly { box: readonly number[] }[], others: readonly { box: readonly number[] }[]) =>
+  faces.filter((f) => others.some((o) => iou(f.box, o.box) >= MIN_BOX_IOU)).length;
 
-test('ONNX detection matches Human on every fixture and every detection pass: faces, boxes (2 px), scores, crops', async () => {
-  let worst = 0;
-  let compared = 0;
+test('ONNX detection finds the faces Human finds, in the same places, over every fixture and every detection pass', async () => {
+  const counts = { human: 0, onnx: 0, humanTwinned: 0, onnxTwinned: 0 };
   for (const [file, image] of photos) {
     for (const pass of DETECTION_PASSES) {
       const pixels = pass.prepare(fromDecoded(image));
-      const [theirs, ours] = [byPlace(await human.detect(pixels, pass.minConfidence)), byPlace(await onnx.detect(pixels, pass.minConfidence))];
+      const [theirs, ours] = [await human.detect(pixels, pass.minConfidence), await onnx.detect(pixels, pass.minConfidence)];
       try {
-        const where = `${file} ${pass.id}`;
-        assert.equal(ours.length, theirs.length, `${where}: face count`);
-        if (pass.id === 'direct') assert.ok(ours.length > 0, `${where}: every fixture shows a face as it is`);
-        compared += ours.length;
-        ours.forEach((o, i) => {
-          const t = theirs[i];
-          o.box.forEach((v, k) => assert.ok(Math.abs(v - t.box[k]) <= 2, `${where}: box ${o.box.join(',')} vs ${t.box.join(',')}`));
-          assert.ok(Math.abs(o.score - t.score) <= 0.01, `${where}: score ${o.score} vs ${t.score}`);
-          assert.deepEqual(o.tensor.shape, t.tensor.shape);
-          const mad = meanAbsDiff(o.tensor, t.tensor);
-          worst = Math.max(worst, mad);
-          assert.ok(mad <= MAX_CROP_MAD, `${where}: crop differs by ${(mad * 255).toFixed(3)} levels`);
-        });
+        if (pass.id === 'direct') assert.ok(ours.length > 0, `${file}: every fixture shows a face as it is`);
+        counts.human += theirs.length;
+        counts.onnx += ours.length;
+        counts.humanTwinned += twinned(theirs, ours);
+        counts.onnxTwinned += twinned(ours, theirs);
+        for (const o of ours) assert.ok(o.score > 0.3 && o.score <= 1 && o.tensor.shape[1] === 192, `${file} ${pass.id}: score ${o.score}`);
       } finally {
         [...theirs, ...ours].forEach((f) => f.tensor.dispose());
       }
     }
   }
-  assert.ok(compared > 60, `${compared} faces compared`);
-  console.log(`${compared} faces compared; worst crop mean abs difference: ${(worst * 255).toFixed(4)} / 255`);
+  console.log(JSON.stringify(counts));
+  // Measured: 131 of 149 and 131 of 141. The rest are faces at the threshold in the fallback passes
+  // and the crowd of group-1, where each finds a few faces the other misses and Human's mesh-centred
+  // boxes slip off some small faces (checked by eye: ours sit on the faces).
+  assert.ok(counts.human > 60 && counts.humanTwinned / counts.human >= 0.85, `Human's faces found by ONNX: ${JSON.stringify(counts)}`);
+  assert.ok(counts.onnxTwinned / counts.onnx >= 0.85, `ONNX's faces found by Human: ${JSON.stringify(counts)}`);
 });
 
 test('the whole-photo path (passes, tiles) finds the same faces on ONNX as on Human', async () => {
@@ -80,10 +80,10 @@ test('the whole-photo path (passes, tiles) finds the same faces on ONNX as on Hu
     try {
       assert.equal(ours.pass, theirs.pass, file);
       assert.equal(ours.tiled, theirs.tiled, file);
-      assert.equal(ours.crops.length, theirs.crops.length, file);
-      ours.crops.forEach((c, i) =>
-        c.box.forEach((v, k) => assert.ok(Math.abs(v - theirs.crops[i].box[k]) <= 2, `${file}: ${c.box.join(',')} vs ${theirs.crops[i].box.join(',')}`)),
-      );
+      // In a crowd (group-1: 13 faces) each finds a few faces the other misses (see above).
+      const slack = theirs.tiled ? 3 : 0;
+      assert.ok(twinned(theirs.crops, ours.crops) >= theirs.crops.length - slack, `${file}: Human's faces found by ONNX`);
+      assert.ok(twinned(ours.crops, theirs.crops) >= ours.crops.length - slack, `${file}: ONNX's faces found by Human`);
     } finally {
       [...theirs.crops, ...ours.crops].forEach((c) => c.tensor.dispose());
     }
@@ -107,17 +107,25 @@ test('ONNX detection leaks no tensors over repeated photos', async () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('the same top-1 for every face of every fixture through the whole engine: ONNX detection + embedding vs wasm', async () => {
+test('the same top-1 through the whole engine, ONNX detection + embedding vs wasm, wherever the answer is clear', async () => {
   const pools = [await EmbedderPool.start({ workers: 1, backend: 'onnx' }), await EmbedderPool.start({ workers: 1, backend: 'wasm' })];
   try {
     const [a, b] = await Promise.all(pools.map((pool) => LookalikeEngine.open(CELEBRITY_17_MODEL, { pool })));
     assert.equal(a.runtime.detector, 'onnx');
     assert.equal(b.runtime.detector, 'wasm');
+    let clear = 0;
     for (const [file] of photos) {
       const [pa, pb] = [await a.which(readFixture('faces', file)), await b.which(readFixture('faces', file))];
-      assert.equal(pa.faces.length, pb.faces.length, file);
-      pa.faces.forEach((f, i) => assert.equal(f.matches[0].name, pb.faces[i].matches[0].name, `${file} face ${i}`));
+      // A stranger between two of 17 people may tip either way with crops a pixel apart; a clear answer may not.
+      pb.faces.forEach((face, i) => {
+        const [first, second] = face.matches;
+        const twin = pa.faces.find((f) => iou(f.box, face.box) >= MIN_BOX_IOU); // none for a few faces of the crowd (see above)
+        if (!twin || first.confidence - second.confidence <= 0.5) return;
+        assert.equal(twin.matches[0].name, first.name, `${file} face ${i}`);
+        clear++;
+      });
     }
+    assert.ok(clear >= 5, `${clear} clear answers compared`); // 7 when written
     await Promise.all([a.close(), b.close()]);
   } finally {
     await Promise.all(pools.map((p) => p.close()));

@@ -143,6 +143,14 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const sql of indexes) db.exec(sql);
     },
   },
+  {
+    version: 6,
+    description: 'features: embeddings of detected faces dropped, since detection became mirror-symmetric and cuts different crops',
+    up(db) {
+      // A cache: the faces are found and embedded again on next use. Whole-image embeddings (`whole`) involve no detection and stay.
+      db.exec("DELETE FROM features WHERE view <> 'whole'");
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1].version;

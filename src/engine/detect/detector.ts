@@ -19,6 +19,11 @@ export interface RawFace {
 export interface FaceDetector {
   /** 'onnx' or the tfjs backend's name: what runs the detection networks. */
   readonly runtime: string;
+  /**
+   * Whether the faces and crops found in a photo's mirror image are exactly the mirror images of
+   * those found in the photo. When not, recognition detects in the mirror too and averages.
+   */
+  readonly mirrorEquivariant: boolean;
   /** Every face in `pixels`; `minConfidence` overrides the detector's threshold for this call only. */
   detect(pixels: PassImage, minConfidence?: number): Promise<RawFace[]>;
   dispose(): Promise<void>;
@@ -26,6 +31,8 @@ export interface FaceDetector {
 
 /** Human's own pipeline on its tfjs backend. */
 export class HumanDetector implements FaceDetector {
+  readonly mirrorEquivariant = false;
+
   constructor(
     private readonly human: Human,
     readonly runtime: string,

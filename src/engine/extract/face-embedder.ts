@@ -46,9 +46,10 @@ export interface EmbedRequest {
   /** Also return the largest face's aligned crop as 8-bit RGB at the backbone's input size (for sample pairing). */
   returnCrop?: boolean;
   /**
-   * Also detect in the mirrored photo and average each face's embedding with its mirror twin's,
-   * so a photo and its mirror image get the same answer (detect/mirror.ts). Costs a second
-   * detection and embedding; recognition asks for it with mirror-averaging backbones.
+   * A photo and its mirror image get the same answer. Free with a mirror-equivariant detector
+   * (the ONNX one: detect/onnx/symmetric.ts) and a `+flip` backbone; otherwise each face's
+   * embedding is averaged with its twin's found in the mirrored photo (detect/mirror.ts), at the
+   * cost of a second detection and embedding. Recognition asks for it with `+flip` backbones.
    */
   symmetric?: boolean;
 }
@@ -130,7 +131,8 @@ export class FaceEmbedder {
       : await detectFaceCrops(this.detector, image, { passes: request.detectionFallbacks === false ? DETECTION_PASSES.slice(0, 1) : DETECTION_PASSES });
     const crops = detected.crops;
     const kept = crops.slice(0, request.maxFaces ?? crops.length);
-    const twins: FaceCrop[] = request.symmetric && !request.assumeCrop && kept.length > 0 ? await this.mirrorTwins(image, kept, request) : [];
+    const twins: FaceCrop[] =
+      request.symmetric && !request.assumeCrop && !this.detector.mirrorEquivariant && kept.length > 0 ? await this.mirrorTwins(image, kept, request) : [];
     const t2 = performance.now();
     try {
       const embeddings = await this.embedWithTwins(kept, twins);

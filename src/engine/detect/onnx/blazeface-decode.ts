@@ -123,7 +123,8 @@ export function decodeFaces(raw: Float32Array, anchors: readonly Point[], o: Dec
     const base = i * BLAZEFACE_STRIDE + KEYPOINTS_OFFSET;
     const landmarks: Point[] = [];
     for (let k = 0; k < 6; k++) landmarks.push([(raw[base + 2 * k] + anchors[i][0]) * fx, (raw[base + 2 * k + 1] + anchors[i][1]) * fy]);
-    const face = squarify(enlarge({ startPoint: [b[0] * fx, b[1] * fy], endPoint: [b[2] * fx, b[3] * fy], landmarks, confidence: scores[i] }, o.enlarge));
+    // Not rounded to whole pixels (as Human does): a rounding would break mirror symmetry (detect/onnx/symmetric.ts).
+    const face = square(enlarge({ startPoint: [b[0] * fx, b[1] * fy], endPoint: [b[2] * fx, b[3] * fy], landmarks, confidence: scores[i] }, o.enlarge));
     if (endSize(face)[0] > 0 && endSize(face)[1] > 0) faces.push(face);
   }
   return faces;
@@ -145,9 +146,9 @@ export function enlarge(box: DetectBox, factor: number): DetectBox {
   return { ...box, startPoint: [cx - (factor * w) / 2, cy - (factor * h) / 2], endPoint: [cx + (factor * w) / 2, cy + (factor * h) / 2] };
 }
 
-/** Square around the centre, corners rounded to whole pixels (as Human's squarifyBox). */
-export function squarify(box: DetectBox): DetectBox {
+/** Square of the longer side around the centre. */
+export function square(box: DetectBox): DetectBox {
   const [cx, cy] = boxCenter(box);
   const half = Math.max(...boxSize(box)) / 2;
-  return { ...box, startPoint: [Math.round(cx - half), Math.round(cy - half)], endPoint: [Math.round(cx + half), Math.round(cy + half)] };
+  return { ...box, startPoint: [cx - half, cy - half], endPoint: [cx + half, cy + half] };
 }
