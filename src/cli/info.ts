@@ -5,7 +5,7 @@ import type { AppConfig } from '../config.js';
 import { BUILT_IN_BACKBONES, CONCATENATED_BACKBONES, resolveBackbone, UnknownBackboneError } from '../engine/backbones/registry.js';
 import { readManifest } from '../engine/model/model-dir.js';
 import { NATIVE_PACKAGES, nativeAddonBuilt, selectBackend } from '../engine/runtime/backend.js';
-import { humanModelsDirectory } from '../engine/runtime/human.js';
+import { humanModelsDirectory } from '../engine/runtime/human-models.js';
 import { chooseModelDir } from '../engine/create.js';
 import { percent, jsonText } from '../format.js';
 import { engineOptions, onnxCacheDir } from '../wiring.js';

@@ -1,7 +1,7 @@
 /** Where each backbone's files are and how to feed it. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { humanModelsDirectory } from '../runtime/human.js';
+import { humanModelsDirectory } from '../runtime/human-models.js';
 import type { BackboneSpec, CustomBackboneFile, Preprocess } from './spec.js';
 import { CelebError, errorMessage } from '../errors.js';
 import { faceApiRecognitionManifest, FACEAPI_INPUT, FACEAPI_OUTPUT_NODE } from './faceapi-graph.js';

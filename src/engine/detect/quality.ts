@@ -1,10 +1,9 @@
 /**
  * How good a face's pixels are, measured on the aligned crop: an answer is still given for a
  * tiny, blurry or dark face, but the user is told it may be off. The thresholds come from the
- * 17-celebrity test split (see QUALITY_THRESHOLDS), not from guesses.
+ * 17-celebrity test split (see QUALITY_THRESHOLDS), not from guesses. Pure: the measuring,
+ * on tfjs, is in measure-quality.ts, so the answering side does not load tfjs.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { Box } from '../box.js';
 
 export interface FaceQuality {
   /** The face box's shorter side, in pixels of the photo as sent. */
@@ -28,19 +27,6 @@ export type QualityWarning = 'small' | 'blurry' | 'dark';
  *   2nd percentile of 0.12, so only darker than that is called dark.
  */
 export const QUALITY_THRESHOLDS = { sizePx: 40, sharpness: 20, brightness: 0.12 } as const;
-
-const SIDE = 112;
-
-/** Measures one aligned crop ([1, h, w, 3], 0..1). */
-export function measureQuality(crop: tf.Tensor4D, box: Box): FaceQuality {
-  const [sharpness, brightness] = tf.tidy(() => {
-    const grey = tf.mul<tf.Tensor4D>(tf.mean(tf.image.resizeBilinear(crop, [SIDE, SIDE]), 3, true), 255);
-    const laplacian = tf.conv2d(grey, tf.tensor4d([0, 1, 0, 1, -4, 1, 0, 1, 0], [3, 3, 1, 1]), 1, 'valid');
-    const centre = tf.slice(grey, [0, SIDE / 4, SIDE / 4, 0], [1, SIDE / 2, SIDE / 2, 1]);
-    return [tf.moments(laplacian).variance.dataSync()[0], tf.mean(centre).dataSync()[0] / 255];
-  });
-  return { sizePx: Math.min(box[2], box[3]), sharpness, brightness };
-}
 
 /** Pure: the warnings a face's measurements call for, worst first. */
 export function qualityWarnings(q: FaceQuality, t: { sizePx: number; sharpness: number; brightness: number } = QUALITY_THRESHOLDS): QualityWarning[] {

@@ -6,7 +6,6 @@ import { CentroidHead } from '../heads/centroid.js';
 import { decodeFloat16 } from '../gallery/float16.js';
 import { readAliases } from '../gallery/people-file.js';
 import type { Head } from '../heads/head.js';
-import { loadLayersHead } from '../heads/layers-head.js';
 import { ModelFormatError, validateManifest, type ModelManifest } from './manifest.js';
 
 export interface LoadedModel {
@@ -29,7 +28,9 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const manifest = await readManifest(abs);
-  const head: Head = manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest) : await loadLayersHead(abs, manifest);
+  // A trained layers head needs tfjs; a gallery's centroid head does not, so tfjs loads only for the former.
+  const head: Head =
+    manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest) : await (await import('../heads/layers-head.js')).loadLayersHead(abs, manifest);
   const aliases = await readAliases(abs, manifest);
   return { dir: abs, name: path.basename(abs), manifest, head, aliases };
 }

@@ -6,9 +6,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '../../config.js';
 import { CelebError } from '../errors.js';
 
@@ -82,6 +79,8 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       throw new BackendError('CELEB_BACKEND=tensorflow, but neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed and loadable.');
     }
   }
+  // Loaded here, not at the top: a thread that answers on onnxruntime alone never loads tfjs.
+  const tf = await import('@tensorflow/tfjs');
   let name: BackendName;
   if (provider) {
     name = 'tensorflow';
@@ -91,6 +90,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
   } else {
     name = 'wasm';
     provider = '@tensorflow/tfjs-backend-wasm';
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     setWasmPaths(wasmDirectory());
   }
   if (!(await tf.setBackend(name))) throw new BackendError(`The tfjs backend "${name}" failed to initialise.`);

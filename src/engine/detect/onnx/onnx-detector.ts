@@ -7,7 +7,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CelebError, errorMessage } from '../../errors.js';
-import { humanModelsDirectory } from '../../runtime/human.js';
+import { humanModelsDirectory } from '../../runtime/human-models.js';
 import { cachedOnnxModel } from '../../runtime/onnx/cache.js';
 import { onnxOutputName } from '../../runtime/onnx/convert.js';
 import { OnnxSession } from '../../runtime/onnx/session.js';
