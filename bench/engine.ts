@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
+import { selectBackend } from '../src/engine/runtime/backend.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
 import { LookalikeEngine, rankMatches, type Prediction } from '../src/engine/lookalike.js';
 import { loadModel, type LoadedModel } from '../src/engine/model/model-dir.js';
@@ -178,7 +179,7 @@ async function runEngine(ctx: SectionContext): Promise<EngineResult> {
   const embedder = await FaceEmbedder.create({ backbone: BACKBONE, backend: 'wasm' });
   const embedderStartupMs = performance.now() - c0;
   const model = await loadModel(modelDir);
-  const machine = await describeMachine(embedder.backend, ctx.startedAt, loadAverageAtStart);
+  const machine = await describeMachine(await selectBackend('wasm'), ctx.startedAt, loadAverageAtStart);
   const inProc = inProcessMeasure(embedder, model, timeout);
   for (const p of warm) await inProc(p);
   const tensorsBefore = tf.memory().numTensors;

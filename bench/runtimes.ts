@@ -7,10 +7,11 @@
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../src/config.js';
 import { sampleRecipe } from '../src/engine/augment/recipe.js';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
+import { faceFromBytes, type FacePixels } from '../src/engine/image/face-pixels.js';
+import { selectBackend } from '../src/engine/runtime/backend.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
 import { rankMatches } from '../src/engine/lookalike.js';
 import { dot, seededRandom } from '../src/engine/math.js';
@@ -116,7 +117,7 @@ async function runRuntimes(ctx: SectionContext): Promise<RuntimesResult> {
   const wall = (s: Sample[]) => round((s.length * 1000) / s.reduce((sum, x) => sum + x.totalMs, 0));
 
   log('runtimes: backbone alone on the same aligned crops');
-  const crops: tf.Tensor4D[] = [];
+  const crops: FacePixels[] = [];
   for (const p of photos.slice(0, 30)) {
     const crop = await firstCrop(embedders.wasm, p);
     if (crop) crops.push(crop);
@@ -127,8 +128,7 @@ async function runRuntimes(ctx: SectionContext): Promise<RuntimesResult> {
     await embedders[runtime].backbone.embed([crop]);
     backboneMs[runtime].push(performance.now() - b0);
   });
-  crops.forEach((c) => c.dispose());
-  const machine = await describeMachine(embedders.wasm.backend, ctx.startedAt, os.loadavg());
+  const machine = await describeMachine(await selectBackend('wasm'), ctx.startedAt, os.loadavg());
   const onnxruntime = embedders.onnx.runtime.onnxruntime;
   embedders.wasm.dispose();
   embedders.onnx.dispose();
@@ -179,11 +179,11 @@ async function runRuntimes(ctx: SectionContext): Promise<RuntimesResult> {
 }
 
 /** The largest face's aligned crop of a photo, detected once (wasm), for the backbone-only comparison. */
-async function firstCrop(embedder: FaceEmbedder, photo: BenchPhoto): Promise<tf.Tensor4D | null> {
+async function firstCrop(embedder: FaceEmbedder, photo: BenchPhoto): Promise<FacePixels | null> {
   const r = await embedder.embedImage(photo.bytes, { maxFaces: 0, returnCrop: true });
   if (!r.crop) return null;
   const size = embedder.backbone.spec.inputSize;
-  return tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(r.crop!, [1, size, size, 3], 'int32'), 255));
+  return faceFromBytes(r.crop, size, size);
 }
 
 export const runtimesSection: Section = {

@@ -6,7 +6,7 @@ import { selectBackend } from '../src/engine/runtime/backend.js';
 import { DEFAULT_AUGMENT, recipesFor, recipeView, sampleErase, sampleRecipe } from '../src/engine/augment/recipe.js';
 import { applyRecipe, erase, horizontalFlip, pairAverage, resize, rotate } from '../src/engine/augment/transforms.js';
 import { seededRandom } from '../src/engine/math.js';
-import { preprocessCrop } from '../src/engine/backbones/backbone.js';
+import { preprocessInto } from '../src/engine/backbones/backbone.js';
 import { face } from './helpers/fixtures.js';
 
 let photo: tf.Tensor4D; // a real face photo, 0..1
@@ -73,7 +73,12 @@ test('sample pairing is the pixel average of two photos', () => {
 });
 
 test('normalisation follows the backbone: (pixel - mean) / std per channel, optional BGR', () => {
-  const pixel = tf.tensor4d([0.2, 0.4, 0.6], [1, 1, 1, 3]);
+  const pixel = { data: Float32Array.of(0.2, 0.4, 0.6), width: 1, height: 1 };
+  const preprocessCrop = (face: typeof pixel, p: Parameters<typeof preprocessInto>[1]) => {
+    const out = new Float32Array(3);
+    preprocessInto(face, p, out, 0);
+    return { dataSync: () => out };
+  };
   const faceres = preprocessCrop(pixel, { mean: 0, std: 1, channelOrder: 'rgb' }).dataSync();
   assert.deepEqual(
     [...faceres].map((v) => Math.round(v)),

@@ -10,6 +10,7 @@ import { selectBackend } from '../src/engine/runtime/backend.js';
 import { dot } from '../src/engine/math.js';
 import { readFixture, ROOT } from './helpers/fixtures.js';
 import { tempDir } from './helpers/temp.js';
+import { pixelsOf } from './helpers/face-pixels.js';
 
 const SHARED_MOBILENET = path.resolve(ROOT, '..', 'shared', 'backbones', 'imagenet-mobilenet-v1-0.75', 'model.json');
 
@@ -71,12 +72,12 @@ test('custom:<model.json> runs a layers model up to the named layer, as backbone
       255,
     ),
   );
-  const [e] = await backbone.embed([crop]);
+  const [e] = await backbone.embed([pixelsOf(crop)]);
   assert.equal(e.length, 8);
   assert.ok(Math.abs(dot(e, e) - 1) < 1e-5, 'L2-normalised');
   // cropMargin cuts the crop's border before resizing: the same face gives another feature.
   const tight = await Backbone.load({ ...spec, preprocess: { ...spec.preprocess, cropMargin: 0.25 } });
-  const [t] = await tight.embed([crop]);
+  const [t] = await tight.embed([pixelsOf(crop)]);
   assert.equal(t.length, 8);
   assert.ok(dot(e, t) < 0.99999, 'a different input region');
   crop.dispose();

@@ -18,7 +18,8 @@ async function embedding(name: string): Promise<Float32Array> {
 }
 
 test('runs on the wasm backend and yields 1024-d unit-length embeddings', async () => {
-  assert.equal(embedder.backend.name, 'wasm');
+  assert.equal(embedder.runtime.tfjs?.name, 'wasm');
+  assert.equal(embedder.runtime.embedding, 'wasm');
   const e = await embedding('cgi-model-1');
   assert.equal(e.length, 1024);
   assert.ok(Math.abs(dot(e, e) - 1) < 1e-4);

@@ -13,7 +13,9 @@ import { decodeImage, DEFAULT_IMAGE_LIMITS } from '../src/engine/image/decode.js
 import { dot } from '../src/engine/math.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
 import { DEFAULT_DETECTOR_OPTIONS, loadHuman } from '../src/engine/runtime/human.js';
-import { HumanDetector, type FaceDetector } from '../src/engine/detect/detector.js';
+import type { FaceDetector } from '../src/engine/detect/detector.js';
+import { HumanDetector } from '../src/engine/detect/human-detector.js';
+import type { FacePixels } from '../src/engine/image/face-pixels.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../src/engine/runtime/onnx/cache.js';
 import { openDatabase, putFeatures } from '../src/store/index.js';
 import { readFixture, ROOT } from './helpers/fixtures.js';
@@ -23,21 +25,15 @@ const ONNX = { onnx: true, onnxThreads: 1, onnxCacheDir: DEFAULT_ONNX_CACHE_DIR 
 let detector: FaceDetector;
 let faceapi: Backbone;
 
-/** The largest face of a photo, aligned, [1,h,w,3] in 0..1 (the caller disposes it). */
-async function largestFace(bytes: Uint8Array): Promise<tf.Tensor4D> {
+/** The largest face of a photo, aligned. */
+async function largestFace(bytes: Uint8Array): Promise<FacePixels> {
   const { crops } = await detectFaceCrops(detector, await decodeImage(bytes, DEFAULT_IMAGE_LIMITS));
   assert.ok(crops.length > 0, 'a face');
-  for (const c of crops.slice(1)) c.tensor.dispose();
-  return crops[0].tensor;
+  return crops[0].pixels;
 }
 
 async function embedPhoto(backbone: Backbone, bytes: Uint8Array): Promise<Float32Array> {
-  const crop = await largestFace(bytes);
-  try {
-    return (await backbone.embed([crop]))[0];
-  } finally {
-    crop.dispose();
-  }
+  return (await backbone.embed([await largestFace(bytes)]))[0];
 }
 
 before(async () => {
@@ -70,11 +66,14 @@ test("faceapi: a 128-d unit vector, the same as face-api's own FaceRecognitionNe
   const crop = await largestFace(readFixture('faces', 'cgi-model-1.jpg'));
   // The region and size ours sees (the aligned crop less its margin, 150 px), in face-api's 0..255 input.
   const m = resolveBackbone('faceapi').preprocess.cropMargin ?? 0;
-  const input = tf.tidy(() => tf.squeeze<tf.Tensor3D>(tf.mul(tf.image.cropAndResize(crop, [[m, m, 1 - m, 1 - m]], [0], [150, 150]), 255)));
+  const input = tf.tidy(() =>
+    tf.squeeze<tf.Tensor3D>(
+      tf.mul(tf.image.cropAndResize(tf.tensor4d(crop.data, [1, crop.height, crop.width, 3]), [[m, m, 1 - m, 1 - m]], [0], [150, 150]), 255),
+    ),
+  );
   const [ours] = await faceapi.embed([crop]);
   const theirs = await net.computeFaceDescriptor(input);
   input.dispose();
-  crop.dispose();
   net.dispose();
   assert.equal(ours.length, 128);
   assert.ok(Math.abs(dot(ours, ours) - 1) < 1e-5, 'L2-normalised');
@@ -129,7 +128,6 @@ test('faceres+faceapi: 1152-d unit vector, its parts joined with their weights; 
     const other = await largestFace(readFixture('faces', 'cgi-model-6.jpg'));
     const [f] = await joined.embed([other]);
     const otherParts = [(await faceres.embed([other]))[0], (await faceapi.embed([other]))[0]];
-    other.dispose();
     assert.ok(Math.abs(dot(e, f) - (dot(parts[0], otherParts[0]) + dot(parts[1], otherParts[1])) / 2) < 1e-4);
 
     // The feature cache composes a concatenation from its parts' cached entries: no run needed.
@@ -148,7 +146,6 @@ test('faceres+faceapi: 1152-d unit vector, its parts joined with their weights; 
     assert.equal(cached.get('h2')!.vector, null, 'no face in the parts, no face in the whole');
     assert.equal(cached.has('h3'), false, 'one part missing: embed it');
   } finally {
-    crop.dispose();
     joined.dispose();
     faceres.dispose();
   }

@@ -15,6 +15,7 @@ import { cachedOnnxModel } from '../src/engine/runtime/onnx/cache.js';
 import { convertGraphModel, onnxOutputName, type GraphModelJson } from '../src/engine/runtime/onnx/convert.js';
 import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.js';
 import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
+import { pixelsOf } from './helpers/face-pixels.js';
 
 before(async () => {
   await selectBackend('wasm');
@@ -134,7 +135,7 @@ test('custom graph backbones run on ONNX when convertible, and fall back to tfjs
   const good = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(allOpsNet(), describe)}`), rt);
   assert.equal(good.runtime, 'onnx');
   const reference = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(allOpsNet(), describe)}`));
-  const [a, b] = [(await good.embed([crop]))[0], (await reference.embed([crop]))[0]];
+  const [a, b] = [(await good.embed([pixelsOf(crop)]))[0], (await reference.embed([pixelsOf(crop)]))[0]];
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4);
 
   const odd = graphModel(
@@ -149,7 +150,7 @@ test('custom graph backbones run on ONNX when convertible, and fall back to tfjs
     assert.equal(fallback.runtime, 'tfjs');
     assert.match(fallback.onnxFallback ?? '', /Elu/);
     assert.match(warnings.join('\n'), /onnx_fallback.*Elu/);
-    assert.equal((await fallback.embed([crop]))[0].length, 3);
+    assert.equal((await fallback.embed([pixelsOf(crop)]))[0].length, 3);
   } finally {
     console.warn = warn;
   }

@@ -12,12 +12,13 @@ import { decodeImage, DEFAULT_IMAGE_LIMITS } from '../src/engine/image/decode.js
 import { dot } from '../src/engine/math.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
 import { DEFAULT_DETECTOR_OPTIONS, loadHuman } from '../src/engine/runtime/human.js';
-import { HumanDetector } from '../src/engine/detect/detector.js';
+import { HumanDetector } from '../src/engine/detect/human-detector.js';
+import type { FacePixels } from '../src/engine/image/face-pixels.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../src/engine/runtime/onnx/cache.js';
 import { fixture, readFixture } from './helpers/fixtures.js';
 
 const ONNX = { onnx: true, onnxThreads: 1, onnxCacheDir: DEFAULT_ONNX_CACHE_DIR };
-let crops: tf.Tensor4D[] = [];
+let crops: FacePixels[] = [];
 
 before(async () => {
   // Every face of every fixture photo, detected once: the backbones are what is compared.
@@ -25,12 +26,11 @@ before(async () => {
   const human = new HumanDetector(await loadHuman(backend), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
   for (const file of readdirSync(fixture('faces')).sort()) {
     const image = await decodeImage(readFixture('faces', file), DEFAULT_IMAGE_LIMITS);
-    crops.push(...(await detectFaceCrops(human, image)).crops.map((c) => c.tensor));
+    crops.push(...(await detectFaceCrops(human, image)).crops.map((c) => c.pixels));
   }
 });
 
 after(() => {
-  for (const c of crops) c.dispose();
   crops = [];
 });
 
@@ -61,7 +61,8 @@ for (const id of BUILT_IN_BACKBONES) {
 test('FaceEmbedder reports the runtime per stage: onnx runs detection and embedding on ONNX (tfjs wasm for crops); wasm for tfjs only', async () => {
   const [onnx, wasm] = [await FaceEmbedder.create({ backend: 'onnx' }), await FaceEmbedder.create({ backend: 'wasm' })];
   assert.equal(onnx.runtime.embedding, 'onnx');
-  assert.equal(onnx.runtime.detection.name, 'wasm');
+  assert.equal(onnx.runtime.tfjs, null, 'ONNX alone: tfjs not loaded for answering');
+  assert.equal(wasm.runtime.tfjs?.name, 'wasm');
   assert.equal(onnx.runtime.detector, 'onnx');
   assert.equal(wasm.runtime.detector, 'wasm');
   assert.match(onnx.runtime.onnxruntime ?? '', /^1\.\d+/);
@@ -85,13 +86,14 @@ test('FaceEmbedder reports the runtime per stage: onnx runs detection and embedd
   wasm.dispose();
 });
 
-test('auto: worker threads embed on ONNX (one session each) and report onnx+wasm, the label training runs record', async () => {
-  assert.equal(plannedRuntimeLabel('auto'), 'onnx+wasm');
+test('auto: worker threads detect and embed on ONNX (one session each) and report onnx, the label training runs record', async () => {
+  assert.equal(plannedRuntimeLabel('auto'), 'onnx');
   assert.equal(plannedRuntimeLabel('wasm'), 'wasm');
   const pool = await EmbedderPool.start({ workers: 2, backend: 'auto', onnxThreads: 1 });
   try {
     assert.equal(pool.runtime.embedding, 'onnx');
-    assert.equal(runtimeLabel(pool.runtime), 'onnx+wasm');
+    assert.equal(runtimeLabel(pool.runtime), 'onnx');
+    assert.equal(pool.runtime.tfjs, null);
     const photos = ['cgi-model-2.jpg', 'cgi-model-3.jpg'].map((f) => readFixture('faces', f));
     const results = await Promise.all(photos.map((p) => pool.embed(p)));
     for (const r of results) assert.equal(r.faces[0].embedding.length, 1024);

@@ -64,7 +64,8 @@ test('face-32 photos show the engine a face with 32 px of detail at its size as 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, 'blank.jpg'), await solidJpeg());
   const files = [
-    ...['cgi-model-1', 'cgi-model-2', 'ai-face'].map((name) => ({ file: face(name), person: name })),
+    // Not cgi-model-1: at 32 px its face is no longer found (the old detector "found" it as a box beside the face, at y 0).
+    ...['cgi-model-3', 'cgi-model-2', 'ai-face'].map((name) => ({ file: face(name), person: name })),
     { file: path.join(dir, 'blank.jpg'), person: 'nobody' },
   ];
   const engine = await LookalikeEngine.open(CELEBRITY_17_MODEL, { workers: 1 });

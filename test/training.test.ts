@@ -63,7 +63,7 @@ test('celeb train --json runs a preset end to end and the second run makes no ba
   assert.ok(a.testAccuracy >= 0.8, `test accuracy ${a.testAccuracy}`);
   assert.ok(a.top3Accuracy >= a.testAccuracy);
   assert.ok(a.bestEpoch >= 1 && a.bestEpoch <= 8);
-  assert.equal(a.backend, 'onnx+wasm', 'the runtime it used: backbone on onnx, detection on wasm');
+  assert.equal(a.backend, 'onnx', 'the runtime it used: detection and backbone on onnx');
   assert.ok(a.features.computed > 0, 'first run embeds augmented and paired views');
   assert.equal(a.promoted, true, 'no default model in this workspace: the first run becomes active');
   assert.match(a.promotion, /^run 1 \([\d.]+%\) is the first model to answer photos$/);

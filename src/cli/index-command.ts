@@ -6,6 +6,7 @@ import { DEFAULT_BACKBONE, resolveBackbone } from '../engine/backbones/registry.
 import { buildCentroidModel } from '../engine/dataset/build-index.js';
 import { openDatabase } from '../store/index.js';
 import { openPool } from '../wiring.js';
+import { runtimeLabel } from '../engine/runtime/runtime.js';
 import { parse } from './args.js';
 import { percent, jsonText } from '../format.js';
 import { extractionProgressBar } from './progress.js';
@@ -49,7 +50,9 @@ export async function indexCommand(argv: string[], config: AppConfig): Promise<n
       console.log(jsonText({ ...rest, testTop1: test.top1, testTop3: test.top3, testSamples: test.samples, perPerson: test.perPerson }));
       return 0;
     }
-    console.log(`Centroid model for ${report.people} people written to ${path.relative(process.cwd(), out)} (backbone ${backbone}, ${pool.backend.name})`);
+    console.log(
+      `Centroid model for ${report.people} people written to ${path.relative(process.cwd(), out)} (backbone ${backbone}, ${runtimeLabel(pool.runtime)})`,
+    );
     console.log(`  images used: train ${report.counts.train}, val ${report.counts.val}, test ${report.counts.test}; left out (no face): ${report.skipped}`);
     console.log(`  test accuracy: top-1 ${percent(report.test.top1)}, top-3 ${percent(report.test.top3)} on ${report.test.samples} faces`);
     console.log(`  temperature ${report.temperature.toFixed(4)}; calibration error (ECE, 15 bins) ${percent(report.eceBefore)} -> ${percent(report.eceAfter)}`);

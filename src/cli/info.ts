@@ -36,7 +36,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
   const backend = await selectBackend(config.backend);
   // Built-in backbones always convert; a custom one with an unsupported op falls back (and says so when loaded).
   const onnx = useOnnx(config.backend);
-  // Detection follows the backbone onto ONNX (FaceEmbedder.create); `tfjs` runs crops and heads.
+  // Detection follows the backbone onto ONNX (FaceEmbedder.create); `tfjs` is what would run them without it (loaded only then).
   const runtime = {
     detection: onnx ? 'onnx' : backend.name,
     embedding: onnx ? 'onnx' : backend.name,
@@ -98,7 +98,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     return 0;
   }
   console.log(
-    `runtime: detection ${runtime.detection}, embedding ${runtime.embedding}, tfjs backend ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})` +
+    `runtime: detection ${runtime.detection}, embedding ${runtime.embedding}, ${onnx ? 'tfjs fallback' : 'tfjs'} backend ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})` +
       `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${config.onnxThreads} thread${config.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`,
   );
   console.log(`node ${process.version}, ${config.workers} extraction workers, onnxruntime ${runtime.onnxruntime ?? 'not loadable'}`);

@@ -5,9 +5,9 @@
  * before saying no_face.
  * Pre-cropped dataset images (64x64 crops are common) skip detection and are taken whole.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { FaceDetector } from '../detect/detector.js';
 import type { DecodedImage } from '../image/decode.js';
+import { faceFromBytes, type FacePixels } from '../image/face-pixels.js';
 import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
 import type { Box } from '../box.js';
 import { cropPass, suppressDuplicates, tileGrid, worthTiling } from '../detect/tiles.js';
@@ -19,8 +19,8 @@ export interface FaceCrop {
   box: Box;
   /** Detector confidence, 0..1 (1 for a whole-image crop). */
   score: number;
-  /** Aligned face, shape [1, h, w, 3], values 0..1. The caller disposes it. */
-  tensor: tf.Tensor4D;
+  /** The aligned face. */
+  pixels: FacePixels;
 }
 
 export interface DetectedFaces {
@@ -47,16 +47,15 @@ export function toPhotoBox(box: readonly number[], pass: PassImage, image: Decod
 
 async function detectInPass(detector: FaceDetector, pass: DetectionPass, pixels: PassImage, image: DecodedImage): Promise<FaceCrop[]> {
   const faces = await detector.detect(pixels, pass.minConfidence);
-  const crops = faces.map((f) => ({ box: toPhotoBox(f.box, pixels, image), score: f.score, tensor: f.tensor }));
+  const crops = faces.map((f) => ({ box: toPhotoBox(f.box, pixels, image), score: f.score, pixels: f.pixels }));
   return crops.sort((a, b) => area(b.box) - area(a.box));
 }
 
-/** Adds the faces found tile by tile to `found`, dropping duplicates (their tensors are disposed). */
+/** Adds the faces found tile by tile to `found`, dropping duplicates. */
 async function addTiledFaces(detector: FaceDetector, pass: DetectionPass, pixels: PassImage, image: DecodedImage, found: FaceCrop[]): Promise<FaceCrop[]> {
   const all = [...found];
   for (const rect of tileGrid(pixels.width, pixels.height)) all.push(...(await detectInPass(detector, pass, cropPass(pixels, rect), image)));
   const kept = new Set(suppressDuplicates(all));
-  all.forEach((crop, i) => kept.has(i) || crop.tensor.dispose());
   return all.filter((_, i) => kept.has(i)).sort((a, b) => area(b.box) - area(a.box));
 }
 
@@ -89,6 +88,5 @@ export async function detectFaceCrops(detector: FaceDetector, image: DecodedImag
 
 /** The whole image as one face crop, for inputs that are already face crops. */
 export function wholeImageCrop(image: DecodedImage): FaceCrop {
-  const tensor = tf.tidy(() => tf.div<tf.Tensor4D>(tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32'), 255));
-  return { box: [0, 0, image.originalWidth, image.originalHeight], score: 1, tensor };
+  return { box: [0, 0, image.originalWidth, image.originalHeight], score: 1, pixels: faceFromBytes(image.data, image.width, image.height) };
 }

@@ -1,19 +1,25 @@
 /**
- * Runs a frozen backbone over a batch of aligned face crops. Resizing and normalisation run in
- * tfjs either way; the network itself runs on onnxruntime when wanted and convertible (about
- * 10x faster than tfjs-wasm), else on tfjs. Both give the same embeddings (cosine > 0.9999),
+ * Runs a frozen backbone over a batch of aligned face crops. Resizing and normalisation are
+ * plain loops (image/face-pixels.ts); the network runs on onnxruntime when wanted and
+ * convertible (about 10x faster than tfjs-wasm), else on tfjs (tfjs-runner.ts, loaded then). Both give the same embeddings (cosine > 0.9999),
  * so the feature cache is keyed by backbone, not runtime.
  */
-import * as tf from '@tensorflow/tfjs';
 import { addVectors, l2normalise } from '../math.js';
 import { errorMessage } from '../errors.js';
-import { fileUrl, registerFileLoader } from '../runtime/file-io.js';
+import { cropCentre, mirrorFace, resizeFace, type FacePixels } from '../image/face-pixels.js';
 import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
-import { onnxOutputName, type GraphSource } from '../runtime/onnx/convert.js';
+import { onnxOutputName } from '../runtime/onnx/convert.js';
+import { selectBackend } from '../runtime/backend.js';
 import { concatenateEmbeddings } from './concat.js';
 import { faceApiGraph } from './faceapi-graph.js';
 import { OnnxSession } from '../runtime/onnx/session.js';
 import type { BackboneSpec, Preprocess } from './spec.js';
+
+/** The tfjs runner, imported only when a network falls back to tfjs (tfjs is large to load). */
+async function loadTfjsRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runner> {
+  await (rt.tfjs ?? (() => selectBackend('auto')))();
+  return (await import('./tfjs-runner.js')).tfjsRunner(spec);
+}
 
 export interface BackboneRuntime {
   /** Try onnxruntime first. */
@@ -22,56 +28,17 @@ export interface BackboneRuntime {
   onnxThreads: number;
   /** Where converted models are cached. */
   onnxCacheDir: string;
+  /** Makes the thread's tfjs backend ready; called before a network is loaded on tfjs, never when ONNX runs it. Default: the `auto` backend. */
+  tfjs?: () => Promise<unknown>;
 }
 
 export const TFJS_ONLY: BackboneRuntime = { onnx: false, onnxThreads: 1, onnxCacheDir: DEFAULT_ONNX_CACHE_DIR };
 
 /** A network with preprocessed NHWC input: features out, flat, one row per crop. */
-interface Runner {
+export interface Runner {
   runtime: 'onnx' | 'tfjs';
-  run(input: tf.Tensor4D): Promise<Float32Array>;
+  run(data: Float32Array, shape: number[]): Promise<Float32Array>;
   dispose(): void;
-}
-
-/** face-api's weights manifest written as a graph model (faceapi-graph.ts), as tfjs loads model artifacts. */
-function faceApiArtifacts(source: GraphSource): tf.io.ModelArtifacts {
-  const w = source.weightData;
-  return {
-    format: 'graph-model',
-    modelTopology: source.json.modelTopology,
-    weightSpecs: source.json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
-    weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer,
-  };
-}
-
-async function tfjsRunner(spec: BackboneSpec): Promise<Runner> {
-  registerFileLoader();
-  let execute: (input: tf.Tensor4D) => tf.Tensor;
-  let dispose: () => void;
-  if (spec.format === 'graph' || spec.format === 'faceapi') {
-    const model = await tf.loadGraphModel(
-      spec.format === 'faceapi' ? tf.io.fromMemory(faceApiArtifacts(await faceApiGraph(spec.modelPath))) : fileUrl(spec.modelPath),
-    );
-    execute = (input) => model.execute(input, spec.output) as tf.Tensor;
-    dispose = () => model.dispose();
-  } else {
-    const full = await tf.loadLayersModel(fileUrl(spec.modelPath));
-    const features = tf.model({ inputs: full.inputs, outputs: full.getLayer(spec.output).output });
-    execute = (input) => features.predict(input) as tf.Tensor;
-    dispose = () => full.dispose();
-  }
-  return {
-    runtime: 'tfjs',
-    async run(input) {
-      const out = tf.tidy(() => execute(input));
-      try {
-        return (await out.data()) as Float32Array;
-      } finally {
-        out.dispose();
-      }
-    },
-    dispose,
-  };
 }
 
 async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runner> {
@@ -82,23 +49,31 @@ async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runn
   const session = await OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.output), { threads: rt.onnxThreads });
   return {
     runtime: 'onnx',
-    async run(input) {
-      return session.run((await input.data()) as Float32Array, input.shape);
-    },
+    run: (data, shape) => session.run(data, shape),
     dispose: () => void session.dispose(),
   };
 }
 
-/** `x = (pixel255 - mean) / std` per channel, with optional RGB->BGR swap. */
-export function preprocessCrop(crops01: tf.Tensor4D, p: Preprocess): tf.Tensor4D {
-  return tf.tidy(() => {
-    let x: tf.Tensor4D = tf.mul(crops01, 255);
-    if (p.channelOrder === 'bgr') x = tf.reverse(x, 3);
-    return tf.div<tf.Tensor4D>(
-      tf.sub(x, tf.tensor1d(typeof p.mean === 'number' ? [p.mean] : p.mean)),
-      tf.tensor1d(typeof p.std === 'number' ? [p.std] : p.std),
-    );
-  });
+/** Network input from faces (0..1): `x = (pixel255 - mean) / std` per channel, optionally BGR, written into `out` at `offset`. */
+export function preprocessInto(face: FacePixels, p: Preprocess, out: Float32Array, offset: number): void {
+  const mean = typeof p.mean === 'number' ? [p.mean, p.mean, p.mean] : p.mean;
+  const std = typeof p.std === 'number' ? [p.std, p.std, p.std] : p.std;
+  const bgr = p.channelOrder === 'bgr';
+  const d = face.data;
+  for (let i = 0; i < d.length; i += 3) {
+    for (let c = 0; c < 3; c++) {
+      const channel = bgr ? 2 - c : c;
+      out[offset + i + c] = (d[i + channel] * 255 - mean[c]) / std[c];
+    }
+  }
+}
+
+/** A crop fitted to the network's input: the centre cut to its margin, or the whole crop resized. */
+function fitCrop(crop: FacePixels, spec: BackboneSpec): FacePixels {
+  const size = spec.inputSize;
+  const m = spec.preprocess.cropMargin ?? 0;
+  // Half-pixel centres make resizing commute with mirroring, so a `+flip` embedding of a mirrored crop is the same.
+  return m > 0 ? cropCentre(crop, m, size) : resizeFace(crop, size, size, spec.mirrorAverage === true);
 }
 
 interface Part {
@@ -123,7 +98,7 @@ export class Backbone {
 
   static async load(spec: BackboneSpec, rt: BackboneRuntime = TFJS_ONLY): Promise<Backbone> {
     if (spec.parts) return Backbone.loadParts(spec, rt);
-    if (!rt.onnx) return new Backbone(spec, await tfjsRunner(spec), null);
+    if (!rt.onnx) return new Backbone(spec, await loadTfjsRunner(spec, rt), null);
     let reason: string;
     if (spec.format === 'layers') {
       reason = 'layers models are not converted to ONNX';
@@ -136,7 +111,7 @@ export class Backbone {
     }
     // A logged fallback, not a failure: the backbone still works, only slower.
     console.warn(JSON.stringify({ event: 'backbone.onnx_fallback', backbone: spec.id, reason }));
-    return new Backbone(spec, await tfjsRunner(spec), reason);
+    return new Backbone(spec, await loadTfjsRunner(spec, rt), reason);
   }
 
   private static async loadParts(spec: BackboneSpec, rt: BackboneRuntime): Promise<Backbone> {
@@ -152,29 +127,21 @@ export class Backbone {
   }
 
   /**
-   * Resize, normalise, run and L2-normalise: one embedding per crop (crops are [1,h,w,3] in 0..1).
+   * Resize, normalise, run and L2-normalise: one embedding per aligned crop.
    * A mirror-averaging backbone runs each crop and its mirror image in one batch and averages them.
    */
-  async embed(crops: tf.Tensor4D[]): Promise<Float32Array[]> {
+  async embed(crops: FacePixels[]): Promise<Float32Array[]> {
     if (crops.length === 0) return [];
     const runner = this.runner;
     if (!runner) return this.embedParts(crops);
     const size = this.spec.inputSize;
     const mirror = this.spec.mirrorAverage === true;
-    const input = tf.tidy(() => {
-      const m = this.spec.preprocess.cropMargin ?? 0;
-      // Half-pixel centres make resizing commute with mirroring, so a `+flip` embedding of a mirrored crop is the same.
-      const fit = (c: tf.Tensor4D) =>
-        m > 0 ? tf.image.cropAndResize(c, [[m, m, 1 - m, 1 - m]], [0], [size, size]) : tf.image.resizeBilinear(c, [size, size], false, mirror);
-      const fitted = tf.concat<tf.Tensor4D>(crops.map(fit));
-      return preprocessCrop(mirror ? tf.concat<tf.Tensor4D>([fitted, tf.image.flipLeftRight(fitted)]) : fitted, this.spec.preprocess);
-    });
-    let flat: Float32Array;
-    try {
-      flat = await runner.run(input);
-    } finally {
-      input.dispose();
-    }
+    const fitted = crops.map((c) => fitCrop(c, this.spec));
+    const batch = mirror ? [...fitted, ...fitted.map(mirrorFace)] : fitted;
+    const perFace = size * size * 3;
+    const input = new Float32Array(batch.length * perFace);
+    batch.forEach((face, i) => preprocessInto(face, this.spec.preprocess, input, i * perFace));
+    const flat = await runner.run(input, [batch.length, size, size, 3]);
     const n = crops.length;
     const dim = flat.length / (mirror ? 2 * n : n);
     if (dim !== this.spec.dim) throw new Error(`backbone ${this.spec.id} produced ${dim}-d features, expected ${this.spec.dim}`);
@@ -184,7 +151,7 @@ export class Backbone {
   }
 
   /** A concatenation: each part embeds the crops its own way (size, normalisation, mirror), then they are joined. */
-  private async embedParts(crops: tf.Tensor4D[]): Promise<Float32Array[]> {
+  private async embedParts(crops: FacePixels[]): Promise<Float32Array[]> {
     const perPart: Float32Array[][] = [];
     for (const p of this.parts) perPart.push(await p.backbone.embed(crops));
     const weights = this.parts.map((p) => p.weight);

@@ -1,17 +1,28 @@
-/** Measures a face's size, sharpness and brightness on its aligned crop (quality.ts says what they mean). */
-import * as tf from '@tensorflow/tfjs';
+/** Measures a face's size, sharpness and brightness on its aligned crop (quality.ts says what they mean). Pure. */
 import type { Box } from '../box.js';
+import { resizeFace, type FacePixels } from '../image/face-pixels.js';
 import type { FaceQuality } from './quality.js';
 
 const SIDE = 112;
 
-/** Measures one aligned crop ([1, h, w, 3], 0..1). */
-export function measureQuality(crop: tf.Tensor4D, box: Box): FaceQuality {
-  const [sharpness, brightness] = tf.tidy(() => {
-    const grey = tf.mul<tf.Tensor4D>(tf.mean(tf.image.resizeBilinear(crop, [SIDE, SIDE]), 3, true), 255);
-    const laplacian = tf.conv2d(grey, tf.tensor4d([0, 1, 0, 1, -4, 1, 0, 1, 0], [3, 3, 1, 1]), 1, 'valid');
-    const centre = tf.slice(grey, [0, SIDE / 4, SIDE / 4, 0], [1, SIDE / 2, SIDE / 2, 1]);
-    return [tf.moments(laplacian).variance.dataSync()[0], tf.mean(centre).dataSync()[0] / 255];
-  });
-  return { sizePx: Math.min(box[2], box[3]), sharpness, brightness };
+/** Measures one aligned crop: the grey crop at 112 px, its Laplacian's variance, its centre's brightness. */
+export function measureQuality(crop: FacePixels, box: Box): FaceQuality {
+  const small = resizeFace(crop, SIDE, SIDE).data;
+  const grey = new Float64Array(SIDE * SIDE);
+  for (let i = 0; i < grey.length; i++) grey[i] = ((small[i * 3] + small[i * 3 + 1] + small[i * 3 + 2]) / 3) * 255;
+  // The 4-neighbour Laplacian over the 'valid' interior; its population variance.
+  let [sum, squares, n] = [0, 0, 0];
+  for (let y = 1; y < SIDE - 1; y++) {
+    for (let x = 1; x < SIDE - 1; x++) {
+      const i = y * SIDE + x;
+      const l = grey[i - SIDE] + grey[i + SIDE] + grey[i - 1] + grey[i + 1] - 4 * grey[i];
+      sum += l;
+      squares += l * l;
+      n++;
+    }
+  }
+  const mean = sum / n;
+  let centre = 0;
+  for (let y = SIDE / 4; y < (3 * SIDE) / 4; y++) for (let x = SIDE / 4; x < (3 * SIDE) / 4; x++) centre += grey[y * SIDE + x];
+  return { sizePx: Math.min(box[2], box[3]), sharpness: squares / n - mean * mean, brightness: centre / (SIDE / 2) ** 2 / 255 };
 }

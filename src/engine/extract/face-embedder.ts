@@ -12,17 +12,15 @@ import type { Box } from '../box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import type { FaceQuality } from '../detect/quality.js';
 import { measureQuality } from '../detect/measure-quality.js';
-import { selectBackend, type BackendInfo } from '../runtime/backend.js';
-import { loadHuman, DEFAULT_DETECTOR_OPTIONS } from '../runtime/human.js';
-import { HumanDetector, type FaceDetector } from '../detect/detector.js';
+import { DEFAULT_DETECTOR_OPTIONS } from '../runtime/human-models.js';
+import type { FaceDetector } from '../detect/detector.js';
 import { OnnxFaceDetector } from '../detect/onnx/onnx-detector.js';
-import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../backbones/backbone.js';
 import { errorMessage } from '../errors.js';
-import { runtimeInfo, useOnnx, type RuntimeInfo } from '../runtime/runtime.js';
+import { planRuntime, runtimeInfo, type RuntimeInfo, type RuntimePlan } from '../runtime/runtime.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';
-import { applyRecipe, bytesToCrop, cropToBytes, pairAverage } from '../augment/transforms.js';
+import { faceToBytes, type FacePixels } from '../image/face-pixels.js';
 import { resolveBackbone } from '../backbones/registry.js';
 
 export interface EmbedderOptions {
@@ -99,28 +97,40 @@ async function onnxDetector(threads: number, cacheDir: string, insist: boolean):
   }
 }
 
+/** Human on the plan's tfjs backend (tfjs and Human load only here). */
+async function humanDetector(plan: RuntimePlan): Promise<FaceDetector> {
+  const backend = await plan.tfjs();
+  const [{ HumanDetector }, { loadHuman }] = await Promise.all([import('../detect/human-detector.js'), import('../runtime/human.js')]);
+  return new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
+}
+
 export class FaceEmbedder {
   private constructor(
-    readonly backend: BackendInfo,
-    readonly runtime: RuntimeInfo,
+    private readonly plan: RuntimePlan,
     readonly backbone: Backbone,
     private readonly detector: FaceDetector,
     private readonly limits: ImageLimits,
   ) {}
 
+  /** Which runtime runs each stage. */
+  get runtime(): RuntimeInfo {
+    return runtimeInfo(this.plan, this.backbone.runtime, this.detector.runtime === 'onnx' ? 'onnx' : 'tfjs', this.backbone.onnxFallback);
+  }
+
   static async create(options: Partial<EmbedderOptions> = {}): Promise<FaceEmbedder> {
-    const choice = options.backend ?? 'auto';
-    const backend = await selectBackend(choice);
-    const onnx = useOnnx(choice);
+    const plan = planRuntime(options.backend ?? 'auto');
     const onnxThreads = options.onnxThreads ?? 1;
     const onnxCacheDir = options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR;
-    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), { onnx, onnxThreads, onnxCacheDir });
+    const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), {
+      onnx: plan.onnx,
+      onnxThreads,
+      onnxCacheDir,
+      tfjs: () => plan.tfjs(),
+    });
     // Detection follows the backbone: when it runs on ONNX, so do BlazeFace and FaceMesh.
     const detector =
-      (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, choice === 'onnx') : null) ??
-      new HumanDetector(await loadHuman(backend, DEFAULT_DETECTOR_OPTIONS), backend.name, DEFAULT_DETECTOR_OPTIONS.minConfidence);
-    const runtime = runtimeInfo(backend, backbone.runtime, backbone.onnxFallback, detector.runtime === 'onnx' ? 'onnx' : 'tfjs');
-    return new FaceEmbedder(backend, runtime, backbone, detector, options.limits ?? DEFAULT_IMAGE_LIMITS);
+      (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, plan.choice === 'onnx') : null) ?? (await humanDetector(plan));
+    return new FaceEmbedder(plan, backbone, detector, options.limits ?? DEFAULT_IMAGE_LIMITS);
   }
 
   async embedImage(bytes: Uint8Array, request: EmbedRequest = {}): Promise<EmbeddedImage> {
@@ -135,26 +145,22 @@ export class FaceEmbedder {
     const twins: FaceCrop[] =
       request.symmetric && !request.assumeCrop && !this.detector.mirrorEquivariant && kept.length > 0 ? await this.mirrorTwins(image, kept, request) : [];
     const t2 = performance.now();
-    try {
-      const embeddings = await this.embedWithTwins(kept, twins);
-      const largest = crops[0]?.tensor;
-      const views = largest && request.views?.length ? await this.embedViews(largest, request.views) : undefined;
-      const crop = largest && request.returnCrop ? await cropToBytes(largest, this.backbone.spec.inputSize) : undefined;
-      const t3 = performance.now();
-      return {
-        width: image.originalWidth,
-        height: image.originalHeight,
-        faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i], quality: measureQuality(c.tensor, c.box) })),
-        detectedFaces: crops.length,
-        otherFaces: crops.slice(kept.length).map((c) => ({ box: c.box, score: c.score })),
-        detectionPass: detected.pass,
-        timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },
-        ...(views ? { views } : {}),
-        ...(crop ? { crop } : {}),
-      };
-    } finally {
-      for (const c of [...crops, ...twins]) c?.tensor.dispose();
-    }
+    const embeddings = await this.embedWithTwins(kept, twins);
+    const largest = crops[0]?.pixels;
+    const views = largest && request.views?.length ? await this.embedViews(largest, request.views) : undefined;
+    const crop = largest && request.returnCrop ? faceToBytes(largest, this.backbone.spec.inputSize) : undefined;
+    const t3 = performance.now();
+    return {
+      width: image.originalWidth,
+      height: image.originalHeight,
+      faces: kept.map((c, i) => ({ box: c.box, score: c.score, embedding: embeddings[i], quality: measureQuality(c.pixels, c.box) })),
+      detectedFaces: crops.length,
+      otherFaces: crops.slice(kept.length).map((c) => ({ box: c.box, score: c.score })),
+      detectionPass: detected.pass,
+      timings: { decodeMs: t1 - t0, detectMs: t2 - t1, embedMs: t3 - t2 },
+      ...(views ? { views } : {}),
+      ...(crop ? { crop } : {}),
+    };
   }
 
   /** For each kept face, its crop in the mirrored photo (mirrored back), or a hole where the mirror shows no such face. */
@@ -171,40 +177,28 @@ export class FaceEmbedder {
     pairs.forEach((j, i) => {
       if (j >= 0) twins[i] = { ...mirrored.crops[j], box: boxes[j] };
     });
-    mirrored.crops.forEach((c, j) => {
-      if (!pairs.includes(j)) c.tensor.dispose();
-    });
     return twins;
   }
 
   /** Embeddings of the kept faces, each averaged with its mirror twin's when it has one. */
   private async embedWithTwins(kept: readonly FaceCrop[], twins: readonly FaceCrop[]): Promise<Float32Array[]> {
     const paired = kept.map((_, i) => i).filter((i) => twins[i]);
-    const all = await this.backbone.embed([...kept.map((c) => c.tensor), ...paired.map((i) => twins[i].tensor)]);
+    const all = await this.backbone.embed([...kept.map((c) => c.pixels), ...paired.map((i) => twins[i].pixels)]);
     const out = all.slice(0, kept.length);
     paired.forEach((i, n) => (out[i] = l2normalise(addVectors(out[i], all[kept.length + n]))));
     return out;
   }
 
-  private async embedViews(crop: tf.Tensor4D, recipes: ViewRecipe[]): Promise<Float32Array[]> {
-    const size = this.backbone.spec.inputSize;
-    const views = recipes.map((r) => applyRecipe(crop, r, size));
-    try {
-      return await this.backbone.embed(views);
-    } finally {
-      for (const v of views) v.dispose();
-    }
+  /** Training's augmented views of a face (on tfjs, loaded for training only). */
+  private async embedViews(face: FacePixels, recipes: ViewRecipe[]): Promise<Float32Array[]> {
+    await this.plan.tfjs();
+    return (await import('./training-views.js')).embedViews(this.backbone, face, recipes);
   }
 
   /** Sample pairing: embed the pixel average of two crops made with `returnCrop`. */
   async embedPair(a: Uint8Array, b: Uint8Array): Promise<Float32Array> {
-    const size = this.backbone.spec.inputSize;
-    const mixed = tf.tidy(() => pairAverage(bytesToCrop(a, size), bytesToCrop(b, size)));
-    try {
-      return (await this.backbone.embed([mixed]))[0];
-    } finally {
-      mixed.dispose();
-    }
+    await this.plan.tfjs();
+    return (await import('./training-views.js')).embedPair(this.backbone, a, b);
   }
 
   dispose(): void {

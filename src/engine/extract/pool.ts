@@ -5,7 +5,6 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { CelebError, deserializeError } from '../errors.js';
-import type { BackendInfo } from '../runtime/backend.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -79,7 +78,6 @@ export class EmbedderPool {
   private constructor(
     private readonly slots: Slot[],
     private readonly options: Partial<EmbedderOptions>,
-    readonly backend: BackendInfo,
     /** Per stage, as the first worker reported it (all workers load the same way). */
     readonly runtime: RuntimeInfo,
     readonly dim: number,
@@ -101,7 +99,7 @@ export class EmbedderPool {
     try {
       const ready = await Promise.all(workers.map(waitReady));
       const slots = workers.map((worker) => ({ worker, job: null, ready: true }));
-      return new EmbedderPool(slots, embedder, ready[0].backend, ready[0].runtime, ready[0].dim, options.maxQueue ?? 256);
+      return new EmbedderPool(slots, embedder, ready[0].runtime, ready[0].dim, options.maxQueue ?? 256);
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;

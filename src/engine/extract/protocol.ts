@@ -1,6 +1,5 @@
 /** Messages between the extraction pool and its worker threads. */
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
-import type { BackendInfo } from '../runtime/backend.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { SerializedError } from '../errors.js';
 
@@ -11,7 +10,7 @@ export interface WorkerInit {
 export type ToWorker = { type: 'embed'; id: number; bytes: Uint8Array; request: EmbedRequest } | { type: 'pair'; id: number; a: Uint8Array; b: Uint8Array };
 
 export type FromWorker =
-  | { type: 'ready'; backend: BackendInfo; runtime: RuntimeInfo; backbone: string; dim: number }
+  | { type: 'ready'; runtime: RuntimeInfo; backbone: string; dim: number }
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'result'; id: number; result: EmbeddedImage }
   | { type: 'pair-result'; id: number; embedding: Float32Array }

@@ -1,4 +1,4 @@
-/** A worker thread holding one FaceEmbedder (one wasm engine and one ONNX session, one core). */
+/** A worker thread holding one FaceEmbedder (its ONNX sessions, or its tfjs engine; one core). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FaceEmbedder } from './face-embedder.js';
 import { serializeError } from '../errors.js';
@@ -11,7 +11,7 @@ const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMes
 const { options } = workerData as WorkerInit;
 try {
   const embedder = await FaceEmbedder.create(options);
-  send({ type: 'ready', backend: embedder.backend, runtime: embedder.runtime, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
+  send({ type: 'ready', runtime: embedder.runtime, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
   // The handler settles every job itself (an answer or an error message), so nothing is left to a rejected promise.
   port.on('message', (job: ToWorker) => void answer(embedder, job));
 } catch (error) {

@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { Config, Human } from '@vladmandic/human';
 import { fileUrl, registerFileLoader } from './file-io.js';
 import { wasmDirectory, type BackendInfo } from './backend.js';
-import { humanModelsDirectory } from './human-models.js';
+import { DEFAULT_DETECTOR_OPTIONS, humanModelsDirectory, type FaceDetectorOptions } from './human-models.js';
 
-export { humanModelsDirectory };
+export { DEFAULT_DETECTOR_OPTIONS, humanModelsDirectory, type FaceDetectorOptions };
 
 const require = createRequire(import.meta.url);
 
@@ -22,16 +22,6 @@ function buildFile(backend: BackendInfo): string {
   if (backend.provider === '@tensorflow/tfjs-node') return 'human.node.js';
   return 'human.node-wasm.js';
 }
-
-export interface FaceDetectorOptions {
-  /** Faces kept per photo before sorting by size. */
-  maxFaces: number;
-  /** Detector confidence below which a candidate is dropped. */
-  minConfidence: number;
-}
-
-// 50 per detector call: a crowd photo's whole-picture pass, or one tile of it.
-export const DEFAULT_DETECTOR_OPTIONS: FaceDetectorOptions = { maxFaces: 50, minConfidence: 0.5 };
 
 /** Only face detection, mesh and rotation correction: recognition runs in our backbones. */
 export function humanConfig(backend: BackendInfo, options: FaceDetectorOptions): Partial<Config> {

@@ -1,19 +1,19 @@
 /**
- * Which runtime runs each stage. The embedding network runs on onnxruntime when
- * `CELEB_BACKEND` is `auto` or `onnx` and its binary loads, else on a tfjs backend; the
- * detection networks (BlazeFace, FaceMesh) follow it: on ONNX through our port of Human's
- * glue, else in Human on tfjs. Crops, resizing and heads stay on the tfjs backend.
+ * Which runtime runs each stage, decided once per thread (`planRuntime`). The networks run on
+ * onnxruntime when `CELEB_BACKEND` is `auto` or `onnx` and its binary loads: detection in our
+ * ONNX detector, the backbone from its converted model. Otherwise, or where a conversion fails,
+ * they run on a tfjs backend (Human for detection). Crops and resizing are plain loops either way.
  */
 import { createRequire } from 'node:module';
 import type { BackendChoice } from '../../config.js';
-import { BackendError, plannedBackend, type BackendInfo, type BackendName } from './backend.js';
+import { BackendError, plannedBackend, selectBackend, type BackendInfo, type BackendName } from './backend.js';
 import { loadOnnxRuntime, onnxRuntimeVersion } from './onnx/session.js';
 
 const require = createRequire(import.meta.url);
 
 export interface RuntimeInfo {
-  /** tfjs backend of the thread: Human's detection when it runs there, crops, resizing, heads. */
-  detection: BackendInfo;
+  /** The thread's tfjs backend when tfjs runs something (Human's detection, a backbone that fell back); null when onnxruntime runs everything. */
+  tfjs: BackendInfo | null;
   /** What runs the detection networks (BlazeFace, FaceMesh). */
   detector: 'onnx' | BackendName;
   /** What runs the backbone network. */
@@ -26,7 +26,7 @@ export interface RuntimeInfo {
 
 export const wantsOnnx = (choice: BackendChoice): boolean => choice === 'auto' || choice === 'onnx';
 
-/** Whether this thread can run backbones on ONNX; `onnx` insists, `auto` falls back quietly. */
+/** Whether this thread can run networks on ONNX; `onnx` insists, `auto` falls back quietly. */
 export function useOnnx(choice: BackendChoice): boolean {
   if (!wantsOnnx(choice)) return false;
   const r = loadOnnxRuntime();
@@ -34,31 +34,61 @@ export function useOnnx(choice: BackendChoice): boolean {
   return 'ort' in r;
 }
 
-/** "onnx+wasm": embedding runtime, then detection backend when they differ. Stored with every training run. */
-export function runtimeLabel(r: Pick<RuntimeInfo, 'detection' | 'embedding'>): string {
-  return r.embedding === r.detection.name ? r.embedding : `${r.embedding}+${r.detection.name}`;
+/**
+ * What one thread runs on, decided once: onnxruntime when wanted and loadable, else tfjs. The
+ * tfjs backend is selected (and tfjs loaded, about half a second) only when something needs it.
+ */
+export interface RuntimePlan {
+  readonly choice: BackendChoice;
+  /** Networks run on onnxruntime. */
+  readonly onnx: boolean;
+  /** The thread's tfjs backend, selected on the first call. */
+  tfjs(): Promise<BackendInfo>;
+  /** The tfjs backend if something needed it so far, else null. */
+  readonly tfjsBackend: BackendInfo | null;
+}
+
+export function planRuntime(choice: BackendChoice): RuntimePlan {
+  let backend: BackendInfo | null = null;
+  return {
+    choice,
+    onnx: useOnnx(choice),
+    async tfjs() {
+      backend ??= await selectBackend(choice);
+      return backend;
+    },
+    get tfjsBackend() {
+      return backend;
+    },
+  };
+}
+
+/** "onnx", "wasm", or "onnx+wasm" (embedding runtime, then detection's when they differ). Stored with every training run. */
+export function runtimeLabel(r: Pick<RuntimeInfo, 'detector' | 'embedding'>): string {
+  return r.embedding === r.detector ? r.embedding : `${r.embedding}+${r.detector}`;
 }
 
 /** The label `runtimeLabel` will most likely give, without loading anything heavy. */
 export function plannedRuntimeLabel(choice: BackendChoice): string {
-  const detection = plannedBackend(choice);
-  let onnx = false;
   if (wantsOnnx(choice)) {
     try {
       require.resolve('onnxruntime-node');
-      onnx = true;
+      return 'onnx';
     } catch {
-      onnx = false;
+      // not installed: tfjs
     }
   }
-  return onnx ? `onnx+${detection}` : detection;
+  return plannedBackend(choice);
 }
 
-export function runtimeInfo(detection: BackendInfo, embedding: 'onnx' | 'tfjs', onnxFallback: string | null, detector: 'onnx' | 'tfjs' = 'tfjs'): RuntimeInfo {
+/** What a thread's embedder reports, from the plan and what each stage ended up on. */
+export function runtimeInfo(plan: RuntimePlan, embedding: 'onnx' | 'tfjs', detector: 'onnx' | 'tfjs', onnxFallback: string | null): RuntimeInfo {
+  const tfjs = plan.tfjsBackend;
+  const name = (on: 'onnx' | 'tfjs') => (on === 'onnx' ? 'onnx' : (tfjs?.name ?? plannedBackend(plan.choice)));
   return {
-    detection,
-    detector: detector === 'onnx' ? 'onnx' : detection.name,
-    embedding: embedding === 'onnx' ? 'onnx' : detection.name,
+    tfjs,
+    detector: name(detector),
+    embedding: name(embedding),
     onnxruntime: embedding === 'onnx' || detector === 'onnx' ? onnxRuntimeVersion() : null,
     onnxFallback,
   };

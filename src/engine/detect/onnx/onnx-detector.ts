@@ -1,11 +1,9 @@
 /**
  * Face detection on onnxruntime: BlazeFace and FaceMesh run as ONNX sessions (converted from
- * Human's own models), and the glue Human does around them is ours (blazeface-decode.ts,
- * face-geometry.ts). tfjs only resizes the detector input and samples the aligned crop, with
- * the same ops Human uses, so crops match Human's pixel for pixel up to float rounding.
+ * Human's own models); the glue around them is ours: decoding (blazeface-decode.ts), mirror
+ * symmetry (symmetric.ts), alignment (face-geometry.ts, sampling.ts). No tfjs.
  */
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { CelebError, errorMessage } from '../../errors.js';
 import { humanModelsDirectory } from '../../runtime/human-models.js';
 import { cachedOnnxModel } from '../../runtime/onnx/cache.js';
@@ -113,7 +111,7 @@ export class OnnxFaceDetector implements FaceDetector {
       score = Math.round(50 * (flag[0] + mirrorFlag[0])) / 100;
       if (!(score > minConfidence)) return null;
     }
-    return { box: faceBox(box, pixels.width, pixels.height), score, tensor: tf.tensor4d(crop, [1, size, size, 3]) };
+    return { box: faceBox(box, pixels.width, pixels.height), score, pixels: { data: crop, width: size, height: size } };
   }
 
   async dispose(): Promise<void> {
