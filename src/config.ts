@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PLATFORM_IDS, PLATFORMS, type Platform, type PlatformSpec } from './bots/platforms.js';
+import { PLATFORM_FACTS, PLATFORM_IDS, type Platform, type PlatformFacts } from './base/platforms.js';
 import { dataLayout, platformDataDir, type DataLayout } from './data-dir.js';
-import { CelebError } from './engine/errors.js';
+import { CelebError } from './base/errors.js';
 import { PACKAGE_MODEL_DIR } from './engine/package-paths.js';
 
 export type BackendChoice = 'auto' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu';
@@ -147,7 +147,7 @@ export const DEFAULT_MAX_FACES = 8;
 /** Largest `BOT_MAX_FACES`: the card grows a row per face. */
 export const MAX_FACES_LIMIT = 20;
 
-/** One section per registered platform (src/bots/platforms.ts); null when its token is not set. */
+/** One section per registered platform (src/base/platforms.ts); null when its token is not set. */
 export type PlatformConfigs = { readonly [P in Platform]: PlatformConfig | null };
 
 export type BotConfig = PlatformConfigs & {
@@ -187,7 +187,7 @@ function urlRoot(env: Env, key: string): string | null {
 }
 
 /** Checks a token's shape without ever echoing it. */
-function token(env: Env, spec: PlatformSpec): string | null {
+function token(env: Env, spec: PlatformFacts): string | null {
   const key = spec.env.token;
   const raw = env[key]?.trim();
   if (!raw) return null;
@@ -197,7 +197,7 @@ function token(env: Env, spec: PlatformSpec): string | null {
 }
 
 /** A platform's section: null without a token; admins and API root are validated either way. */
-function platformConfig(env: Env, spec: PlatformSpec): PlatformConfig | null {
+function platformConfig(env: Env, spec: PlatformFacts): PlatformConfig | null {
   const secret = token(env, spec);
   const adminIds = idList(env, spec.env.admins);
   const apiRoot = urlRoot(env, spec.env.apiRoot);
@@ -206,7 +206,7 @@ function platformConfig(env: Env, spec: PlatformSpec): PlatformConfig | null {
 
 /** The set bot tokens and the webhook secret, for the log scrubber (read before the rest is validated, so even a start-up failure is scrubbed). */
 export function botSecrets(env: Env = process.env): string[] {
-  return [...PLATFORM_IDS.map((id) => env[PLATFORMS[id].env.token]?.trim()), env.TELEGRAM_WEBHOOK_SECRET?.trim()].filter((s): s is string => Boolean(s));
+  return [...PLATFORM_IDS.map((id) => env[PLATFORM_FACTS[id].env.token]?.trim()), env.TELEGRAM_WEBHOOK_SECRET?.trim()].filter((s): s is string => Boolean(s));
 }
 
 /** `LOG_LEVEL`: `debug` or the default `info`. */
@@ -228,7 +228,7 @@ function atMost(env: Env, key: string, value: number, limit: number): number {
 }
 
 export function loadBotConfig(env: Env = process.env, workers = 2): BotConfig {
-  const platforms = Object.fromEntries(PLATFORM_IDS.map((id) => [id, platformConfig(env, PLATFORMS[id])])) as Record<Platform, PlatformConfig | null>;
+  const platforms = Object.fromEntries(PLATFORM_IDS.map((id) => [id, platformConfig(env, PLATFORM_FACTS[id])])) as Record<Platform, PlatformConfig | null>;
   const guild = env.DISCORD_GUILD_ID?.trim() || null;
   if (guild !== null && !/^\d{5,25}$/.test(guild)) throw new ConfigError(`DISCORD_GUILD_ID must be a numeric server id, got "${guild}"`);
   const maxConcurrent = positiveInteger(env, 'BOT_MAX_CONCURRENT', 2 * workers);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { botSecrets, loadBotConfig, loadConfig, parseDotEnv } from '../src/config.js';
-import { PLATFORM_IDS, PLATFORMS } from '../src/bots/platforms.js';
+import { PLATFORM_FACTS, PLATFORM_IDS } from '../src/base/platforms.js';
 import { ROOT } from './helpers/fixtures.js';
 
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
@@ -144,7 +144,7 @@ test("the Dockerfile's RUN, CMD and HEALTHCHECK commands are the README's own", 
 test('.env.example documents every variable config.ts and the platform registry read, with no secret filled in, and loads as it is', () => {
   const source = read('src/config.ts');
   const read_ = new Set([...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g), ...source.matchAll(/\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]));
-  for (const id of PLATFORM_IDS) for (const key of Object.values(PLATFORMS[id].env)) read_.add(key);
+  for (const id of PLATFORM_IDS) for (const key of Object.values(PLATFORM_FACTS[id].env)) read_.add(key);
   assert.ok(read_.size >= 25, [...read_].join(', '));
   const example = parseDotEnv(read('.env.example'));
   const missing = [...read_].filter((key) => !(key in example));

@@ -4,8 +4,8 @@
  * here. Made by `createEngine` (create.ts); bots, the CLI and library users hold only this.
  */
 import { performance } from 'node:perf_hooks';
-import type { Box } from './augment/face-crop.js';
-import { CelebError, InputError } from './errors.js';
+import type { Box } from '../base/box.js';
+import { CelebError, InputError } from '../base/errors.js';
 import type { DetectionPassId } from './detect/passes.js';
 import { qualityWarnings, type FaceQuality, type QualityWarning } from './detect/quality.js';
 import type { StageTimings } from './extract/face-embedder.js';

@@ -5,7 +5,7 @@
  * while the card is made.
  */
 import sharp from 'sharp';
-import type { Box } from '../../engine/box.js';
+import type { Box } from '../../base/box.js';
 import { svgText } from '../../engine/report/text-paths.js';
 import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { TelegramError, type Telegram } from 'telegraf';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../base/errors.js';
 import { fetchBytes } from '../core/download.js';
 import { DownloadError, type IncomingImage } from '../core/types.js';
 import { megabytes as mb } from '../../format.js';

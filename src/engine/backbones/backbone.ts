@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { addVectors, l2normalise } from '../math.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../base/errors.js';
 import { fileUrl, registerFileLoader } from '../runtime/file-io.js';
 import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import { onnxOutputName, type GraphSource } from '../runtime/onnx/convert.js';

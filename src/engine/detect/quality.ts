@@ -4,7 +4,7 @@
  * 17-celebrity test split (see QUALITY_THRESHOLDS), not from guesses.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 
 export interface FaceQuality {
   /** The face box's shorter side, in pixels of the photo as sent. */

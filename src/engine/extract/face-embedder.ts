@@ -8,7 +8,7 @@ import { decodeImage, DEFAULT_IMAGE_LIMITS, type DecodedImage, type ImageLimits 
 import { detectFaceCrops, wholeImageCrop, type DetectedFaces, type FaceCrop } from '../augment/face-crop.js';
 import { mirrorImage, pairMirrorFaces, unmirrorBox } from '../detect/mirror.js';
 import { addVectors, l2normalise } from '../math.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import { measureQuality, type FaceQuality } from '../detect/quality.js';
 import { selectBackend, type BackendInfo } from '../runtime/backend.js';
@@ -17,7 +17,7 @@ import { HumanDetector, type FaceDetector } from '../detect/detector.js';
 import { OnnxFaceDetector } from '../detect/onnx/onnx-detector.js';
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../backbones/backbone.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../base/errors.js';
 import { runtimeInfo, useOnnx, type RuntimeInfo } from '../runtime/runtime.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';

@@ -2,7 +2,7 @@
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { BackendInfo } from '../runtime/backend.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
-import type { SerializedError } from '../errors.js';
+import type { SerializedError } from '../../base/errors.js';
 
 export interface WorkerInit {
   options: Partial<EmbedderOptions>;

@@ -5,7 +5,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { megabytes } from '../../format.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../base/errors.js';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'gif';
 

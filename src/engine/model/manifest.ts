@@ -4,7 +4,7 @@
  */
 import type { HeadKind } from '../heads/head.js';
 import type { PrototypeDtype } from '../heads/centroid.js';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 import { validateScale, type SimilarityScale } from '../gallery/similarity.js';
 
 export const MODEL_FORMAT = 'celeb-model';

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '../../config.js';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 
 const require = createRequire(import.meta.url);
 

@@ -4,7 +4,8 @@ import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/pr
 import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../engine/report/table.js';
 import { formatDuration, percent as pct } from '../../../format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
-import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
+import type { Platform } from '../../../base/platforms.js';
+import { PLATFORMS, type Syntax } from '../../platforms.js';
 import { bold, endSentence, lines, pre, type RichText } from '../text.js';
 
 export const presetName = (id: PresetId): string => `preset ${id}: ${describePreset(PRESETS[id])}`;

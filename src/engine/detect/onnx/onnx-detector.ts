@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { CelebError, errorMessage } from '../../errors.js';
+import { CelebError, errorMessage } from '../../../base/errors.js';
 import { humanModelsDirectory } from '../../runtime/human.js';
 import { cachedOnnxModel } from '../../runtime/onnx/cache.js';
 import { onnxOutputName } from '../../runtime/onnx/convert.js';
