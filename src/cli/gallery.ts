@@ -14,7 +14,7 @@ import { recordGallery } from '../engine/gallery/leaderboard-row.js';
 import { directoryBytes, readManifest } from '../engine/model/model-dir.js';
 import { openDatabase } from '../store/index.js';
 import { engineOptions, openPool } from '../wiring.js';
-import { percent, jsonText } from '../format.js';
+import { percent, jsonText } from '../base/format.js';
 import { intOption, numberOption, parse, usageError, UsageError } from './args.js';
 import { helpFor, isCommandPath } from './help.js';
 import { extractionProgressBar } from './progress.js';

@@ -22,7 +22,7 @@ import {
   type RunWithEpochs,
 } from '../store/index.js';
 import { parse, usageError } from './args.js';
-import { formatDuration, percent, jsonText } from '../format.js';
+import { formatDuration, percent, jsonText } from '../base/format.js';
 
 /** A run id from the command line: a whole number from 1, or a usage error naming the command. */
 function runIdArgument(value: string | undefined, command: 'runs' | 'model'): number {

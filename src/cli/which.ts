@@ -2,7 +2,7 @@
 import type { AppConfig } from '../config.js';
 import { mapLimited } from '../engine/concurrency.js';
 import { isInputError } from '../base/errors.js';
-import { percent, jsonText } from '../format.js';
+import { percent, jsonText } from '../base/format.js';
 import type { Match, Prediction } from '../engine/lookalike.js';
 import { openEngine } from '../wiring.js';
 import { intOption, parse, usageError } from './args.js';

@@ -4,7 +4,7 @@
  * Error messages never contain the URL: Telegram file URLs embed the bot token.
  */
 import { InputError } from '../../base/errors.js';
-import { megabytes as mb } from '../../format.js';
+import { megabytes as mb } from '../../base/format.js';
 import { DownloadError } from './types.js';
 
 export async function fetchBytes(url: string, maxBytes: number, timeoutMs = 30_000): Promise<Uint8Array> {

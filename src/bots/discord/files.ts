@@ -3,7 +3,7 @@ import type { Attachment } from 'discord.js';
 import { InputError } from '../../base/errors.js';
 import { fetchBytes } from '../core/download.js';
 import type { IncomingImage } from '../core/types.js';
-import { megabytes as mb } from '../../format.js';
+import { megabytes as mb } from '../../base/format.js';
 
 export function discordImage(attachment: Pick<Attachment, 'size' | 'url'>): IncomingImage {
   return {

@@ -3,7 +3,7 @@
  * Never a stack trace, never silence: an error nobody foresaw still gets a sentence.
  */
 import { isCelebError, isInputError, type InputErrorCode } from '../../../base/errors.js';
-import { megabytes as mb } from '../../../format.js';
+import { megabytes as mb } from '../../../base/format.js';
 import { PLATFORMS } from '../../platforms.js';
 import type { RichText } from '../text.js';
 import { DownloadError } from '../types.js';
