@@ -7,7 +7,7 @@ import { chooseModelDir } from '../engine/create.js';
 import { buildGallery, evalPeople, sourceCounts, type GalleryBuildReport } from '../engine/gallery/build.js';
 import { DEFAULT_EVAL, evaluateGallery, type GalleryEvaluation } from '../engine/gallery/evaluate.js';
 import { TWIN_WEIGHT } from '../engine/heads/prototype.js';
-import { aliasesOf, readGalleryPeople } from '../engine/gallery/people-file.js';
+import { aliasesOf, readGalleryPeople } from '../engine/model/people-file.js';
 import { prepareGallery, type PreparedGallery } from '../engine/gallery/prepare.js';
 import { searchPeople } from '../engine/gallery/search.js';
 import { recordGallery } from '../engine/gallery/leaderboard-row.js';
