@@ -4,8 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { copyModelDir } from '../engine/model/model-dir.js';
-import { leaderboardPng, lossCurvePng } from '../engine/report/figures.js';
-import { formatLeaderboard, formatTable } from '../engine/report/table.js';
+import { leaderboardPng, lossCurvePng } from '../report/figures.js';
+import { formatLeaderboard, formatTable } from '../report/table.js';
 import { activeModelDir } from '../engine/train/promotion.js';
 import {
   getActiveModel,

@@ -4,7 +4,7 @@
  * the match's reference face, the name and score. Pure.
  */
 import type { Box } from '../../base/box.js';
-import { fitLine, type DrawnText } from '../../engine/report/text-paths.js';
+import { fitLine, type DrawnText } from '../../report/text-paths.js';
 import type { CardPerson, FaceSlot } from './layout.js';
 import { BOX_COLOURS, CARD_WIDTH, COLOURS, MIN_TEXT_PX, PAD, TYPE } from './style.js';
 

@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import type { Box } from '../../base/box.js';
-import { svgText } from '../../engine/report/text-paths.js';
+import { svgText } from '../../report/text-paths.js';
 import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';
 import { COLOURS } from './style.js';
