@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice } from '../src/config.js';
+import type { BackendChoice } from '../src/engine/run-options.js';
 import { sampleRecipe } from '../src/engine/augment/recipe.js';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';

@@ -10,10 +10,7 @@ import { PLATFORM_FACTS, PLATFORM_IDS, type Platform, type PlatformFacts } from 
 import { dataLayout, platformDataDir, type DataLayout } from './data-dir.js';
 import { CelebError } from './base/errors.js';
 import { PACKAGE_MODEL_DIR } from './engine/package-paths.js';
-
-export type BackendChoice = 'auto' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu';
-
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'];
+import { BACKEND_CHOICES, defaultWorkerCount, type BackendChoice } from './engine/run-options.js';
 
 export interface AppConfig {
   /**
@@ -30,10 +27,7 @@ export interface AppConfig {
   dbPath: string;
   /** The data directory's parts, with `CELEB_DB` and `CELEB_CACHE_DIR` applied. */
   paths: DataLayout;
-  /**
-   * Runtime. `CELEB_BACKEND`, default `auto`: backbones on onnxruntime when its binary loads, and
-   * tfjs-node-gpu, then tfjs-node, then wasm for the rest. `onnx` insists on onnxruntime (detection on wasm).
-   */
+  /** Runtime (see `BackendChoice`). `CELEB_BACKEND`, default `auto`. */
   backend: BackendChoice;
   /** Intra-op threads of each worker's ONNX session. `CELEB_ONNX_THREADS`, default 1 (one per worker is fastest on 2 cores). */
   onnxThreads: number;
@@ -79,10 +73,6 @@ function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], f
   if (raw === undefined || raw.trim() === '') return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
-}
-
-export function defaultWorkerCount(cores: number): number {
-  return Math.max(1, Math.min(4, cores));
 }
 
 /** The machine the configuration is for (tests pass another). */

@@ -8,6 +8,7 @@ export type { StageTimings } from './extract/face-embedder.js';
 export type { Box } from '../base/box.js';
 export type { ImageLimits } from './image/decode.js';
 export type { BackendInfo, BackendName } from './runtime/backend.js';
+export type { BackendChoice } from './run-options.js';
 export type { RuntimeInfo } from './runtime/runtime.js';
 export type { LoadedModel } from './model/model-dir.js';
 export type { ModelManifest } from './model/manifest.js';

@@ -3,7 +3,7 @@
  * per worker thread (the wasm backend is single-threaded); the pool spreads photos.
  */
 import { performance } from 'node:perf_hooks';
-import type { BackendChoice } from '../../config.js';
+import type { BackendChoice } from '../run-options.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type DecodedImage, type ImageLimits } from '../image/decode.js';
 import { detectFaceCrops, wholeImageCrop, type DetectedFaces, type FaceCrop } from '../augment/face-crop.js';
 import { mirrorImage, pairMirrorFaces, unmirrorBox } from '../detect/mirror.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendChoice } from '../../config.js';
+import type { BackendChoice } from '../run-options.js';
 import { CelebError } from '../../base/errors.js';
 
 const require = createRequire(import.meta.url);

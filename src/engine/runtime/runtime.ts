@@ -5,7 +5,7 @@
  * glue, else in Human on tfjs. Crops, resizing and heads stay on the tfjs backend.
  */
 import { createRequire } from 'node:module';
-import type { BackendChoice } from '../../config.js';
+import type { BackendChoice } from '../run-options.js';
 import { BackendError, plannedBackend, type BackendInfo, type BackendName } from './backend.js';
 import { loadOnnxRuntime, onnxRuntimeVersion } from './onnx/session.js';
 
