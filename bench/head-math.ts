@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../src/engine/math.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
-import type { Box } from '../src/engine/box.js';
+import type { Box } from '../src/base/box.js';
 import type { FeatureBank } from '../src/engine/train/feature-bank.js';
 import { buildHeadModel } from '../src/engine/train/heads.js';
 import { nllLoss } from '../src/engine/train/losses.js';

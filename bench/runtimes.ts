@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendChoice } from '../src/config.js';
+import type { BackendChoice } from '../src/engine/run-options.js';
 import { sampleRecipe } from '../src/engine/augment/recipe.js';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { faceFromBytes, type FacePixels } from '../src/engine/image/face-pixels.js';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { percent } from '../src/format.js';
+import { percent } from '../src/base/format.js';
 import { importDataset } from '../src/engine/dataset/import.js';
 import { parseSplitRatios } from '../src/engine/dataset/split.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';

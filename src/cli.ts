@@ -6,7 +6,7 @@ import type { AppConfig } from './config.js';
 import { UsageError } from './cli/args.js';
 import { EXIT_BUG, EXIT_STATUS } from './cli/exit-codes.js';
 import { helpFor } from './cli/help.js';
-import { isCelebError } from './engine/errors.js';
+import { isCelebError } from './base/errors.js';
 
 const OVERVIEW = `celeb: which celebrity do you look like?
 

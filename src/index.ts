@@ -3,5 +3,4 @@
  * training needs. See the README's "Use it from code" section for a runnable example.
  */
 export * from './engine/index.js';
-export type { BackendChoice } from './config.js';
 export { openDatabase, leaderboard, listRuns, getRun, type Database, type LeaderboardRow, type RunRecord } from './store/index.js';

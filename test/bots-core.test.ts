@@ -18,7 +18,7 @@ import { QueueFullError, WorkQueue } from '../src/bots/core/work-queue.js';
 import { discordMarkdown, toMarkdown } from '../src/bots/discord/render.js';
 import { createLogger, silentLogger } from '../src/bots/log.js';
 import { telegramHtml, toHtml } from '../src/bots/telegram/render.js';
-import { InputError } from '../src/engine/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { bytesImage, HeldEngine, localCore, numbered, prediction, RecordingChat } from './helpers/bots-core.js';
 
 test('/train arguments: a preset by number or run:N, cancel, and a usage answer for anything else', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
-import { megabytes as mb } from '../src/format.js';
+import { megabytes as mb } from '../src/base/format.js';
 import { startHarness, type Harness } from './helpers/bots.js';
 import { answersTo, answerTo, newUserId, sendPhoto, textOf } from './helpers/bots-telegram.js';
 import { readFixture } from './helpers/fixtures.js';

@@ -6,7 +6,8 @@ import { NoBotConfiguredError } from '../src/bots/app.js';
 import { plain } from '../src/bots/core/text.js';
 import { notAdminText } from '../src/bots/core/texts/training.js';
 import { scrub } from '../src/bots/log.js';
-import { PLATFORM_IDS, PLATFORMS } from '../src/bots/platforms.js';
+import { PLATFORM_IDS } from '../src/base/platforms.js';
+import { PLATFORMS } from '../src/bots/platforms.js';
 
 /** A well-formed token per platform, as its owner would paste it. */
 const TOKENS = { telegram: '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr', discord: 'MTA5ODc2NTQzMjEwOTg3NjU0.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB' };

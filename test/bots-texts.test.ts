@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bold, plain, type RichText } from '../src/bots/core/text.js';
 import { helpText, leaderboardText } from '../src/bots/core/texts/help.js';
-import { formatLeaderboard } from '../src/engine/report/table.js';
+import { formatLeaderboard } from '../src/report/table.js';
 import type { LeaderboardRow } from '../src/store/index.js';
 import { busyText, outcomeText } from '../src/bots/core/texts/training.js';
 import { whoFoundText, whoNotFoundText, whoUsageText } from '../src/bots/core/texts/who.js';

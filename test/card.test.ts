@@ -14,7 +14,7 @@ import { numberFaces } from '../src/bots/card/cards.js';
 import { photoReply } from '../src/bots/core/recognize.js';
 import { plain } from '../src/bots/core/text.js';
 import { Thumbnails } from '../src/bots/core/thumbnails.js';
-import { textWidth } from '../src/engine/report/text-paths.js';
+import { textWidth } from '../src/report/text-paths.js';
 import { LookalikeEngine, type Prediction } from '../src/engine/lookalike.js';
 import { DEFAULT_MODEL, ROOT, readFixture } from './helpers/fixtures.js';
 import { tempDir } from './helpers/temp.js';

@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { barChartLayout, lineChartLayout, MAX_LABEL_WIDTH, svgToPng } from '../src/engine/report/charts.js';
-import { leaderboardSvg, lossCurveSvg } from '../src/engine/report/figures.js';
-import { ellipsize, fitLine, fitLines, textWidth } from '../src/engine/report/text-paths.js';
-import { epochTicks, niceStep, niceTicks } from '../src/engine/report/ticks.js';
+import { barChartLayout, lineChartLayout, MAX_LABEL_WIDTH, svgToPng } from '../src/report/charts.js';
+import { leaderboardSvg, lossCurveSvg } from '../src/report/figures.js';
+import { ellipsize, fitLine, fitLines, textWidth } from '../src/report/text-paths.js';
+import { epochTicks, niceStep, niceTicks } from '../src/report/ticks.js';
 import type { LeaderboardRow, RunWithEpochs } from '../src/store/index.js';
 import { tempDir } from './helpers/temp.js';
 

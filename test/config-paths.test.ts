@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { platformDataDir } from '../src/data-dir.js';
+import { platformDataDir } from '../src/config/paths.js';
 import { chooseModelDir, PACKAGE_MODEL_DIR } from '../src/engine/create.js';
 import { engineOptions, onnxCacheDir } from '../src/wiring.js';
 

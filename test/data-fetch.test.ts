@@ -14,7 +14,7 @@ import { prefixFilter } from '../src/engine/gallery/extract.js';
 import { fetchSource, type FetchOptions } from '../src/engine/gallery/fetch.js';
 import { planLayout } from '../src/engine/gallery/layout-plan.js';
 import { cleanFolderName } from '../src/engine/gallery/names.js';
-import { isCelebError } from '../src/engine/errors.js';
+import { isCelebError } from '../src/base/errors.js';
 import { celeb } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
 

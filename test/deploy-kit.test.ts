@@ -1,12 +1,12 @@
 // The operator kit without a Docker daemon: the Dockerfile copies files that exist and runs the
-// README's own commands, .env.example documents every variable config.ts reads, and compose.yaml
+// README's own commands, .env.example documents every variable the config reads, and compose.yaml
 // and the systemd unit agree with them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { botSecrets, loadBotConfig, loadConfig, parseDotEnv } from '../src/config.js';
-import { PLATFORM_IDS, PLATFORMS } from '../src/bots/platforms.js';
+import { PLATFORM_FACTS, PLATFORM_IDS } from '../src/base/platforms.js';
 import { ROOT } from './helpers/fixtures.js';
 
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
@@ -141,10 +141,12 @@ test("the Dockerfile's RUN, CMD and HEALTHCHECK commands are the README's own", 
   assert.deepEqual(missing, [], 'commands the README does not give');
 });
 
-test('.env.example documents every variable config.ts and the platform registry read, with no secret filled in, and loads as it is', () => {
-  const source = read('src/config.ts');
+test('.env.example documents every variable config reads (src/config.ts, src/config/) and the platform registry names, with no secret filled in, and loads as it is', () => {
+  const source = ['src/config.ts', ...readdirSync(path.join(ROOT, 'src', 'config')).map((f) => `src/config/${f}`)].map(read).join('\n');
   const read_ = new Set([...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g), ...source.matchAll(/\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]));
-  for (const id of PLATFORM_IDS) for (const key of Object.values(PLATFORMS[id].env)) read_.add(key);
+  for (const id of PLATFORM_IDS) for (const key of Object.values(PLATFORM_FACTS[id].env)) read_.add(key);
+  // The operating system's own variables, read to find its per-user data folder (config/paths.ts): not settings of ours.
+  for (const key of ['XDG_DATA_HOME', 'LOCALAPPDATA']) assert.ok(read_.delete(key), `${key} is read where the data folder is found`);
   assert.ok(read_.size >= 25, [...read_].join(', '));
   const example = parseDotEnv(read('.env.example'));
   const missing = [...read_].filter((key) => !(key in example));

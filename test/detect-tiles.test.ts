@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Box } from '../src/engine/box.js';
+import type { Box } from '../src/base/box.js';
 import { cropPass, overlap, suppressDuplicates, tileGrid, worthTiling } from '../src/engine/detect/tiles.js';
 
 test('tiles cover the image with overlap and stay inside it', () => {

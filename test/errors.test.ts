@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXIT_STATUS } from '../src/cli/exit-codes.js';
-import { CelebError, deserializeError, ERROR_CODES, INPUT_ERROR_CODES, InputError, isCelebError, isInputError, serializeError } from '../src/engine/errors.js';
+import { CelebError, deserializeError, ERROR_CODES, INPUT_ERROR_CODES, InputError, isCelebError, isInputError, serializeError } from '../src/base/errors.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
 import { UnknownBackboneError } from '../src/engine/backbones/registry.js';
 import { ConfigError } from '../src/config.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, megabytes, percent } from '../src/format.js';
+import { formatDuration, megabytes, percent } from '../src/base/format.js';
 
 test('megabytes: binary MB, one decimal, no trailing ".0"', () => {
   assert.equal(megabytes(20 * 1024 * 1024), '20 MB');

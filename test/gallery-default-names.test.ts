@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { Thumbnails } from '../src/bots/core/thumbnails.js';
 import { GALLERY_THUMBNAIL_PX } from '../src/engine/gallery/build.js';
 import { canonicalName } from '../src/engine/gallery/canonical-names.js';
-import { readAliases, readGalleryPeople } from '../src/engine/gallery/people-file.js';
+import { readAliases, readGalleryPeople } from '../src/engine/model/people-file.js';
 import { searchPeople } from '../src/engine/gallery/search.js';
 import { readManifest } from '../src/engine/model/model-dir.js';
 import { DEFAULT_MODEL } from './helpers/fixtures.js';

@@ -15,7 +15,7 @@ import { planSplitLayout } from '../src/engine/gallery/split-layout.js';
 import { CentroidHead } from '../src/engine/heads/centroid.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelManifest } from '../src/engine/model/manifest.js';
 import { writeModelDir } from '../src/engine/model/model-dir.js';
-import { formatLeaderboard, SPLIT_NOTE } from '../src/engine/report/table.js';
+import { formatLeaderboard, SPLIT_NOTE } from '../src/report/table.js';
 import { promoteIfBetter } from '../src/engine/train/promotion.js';
 import { l2normalise, seededRandom, shuffle } from '../src/engine/math.js';
 import { createRun, finishRun, getActiveModel, leaderboard, markRunning, openDatabase, saveResult, type Database } from '../src/store/index.js';

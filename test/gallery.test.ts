@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { CentroidHead } from '../src/engine/heads/centroid.js';
 import { cleanPerson, type EmbeddedPhoto } from '../src/engine/gallery/clean.js';
 import { evaluateGallery, type EvalPerson } from '../src/engine/gallery/evaluate.js';
-import { decodeFloat16, encodeFloat16, fromFloat16Bits, toFloat16Bits } from '../src/engine/gallery/float16.js';
+import { decodeFloat16, encodeFloat16, fromFloat16Bits, toFloat16Bits } from '../src/engine/model/float16.js';
 import { answerDistribution, hubnessPenalties, neighbourhoodDensity } from '../src/engine/gallery/hubness.js';
 import { comparePrototypes, mergeGroups } from '../src/engine/gallery/merge.js';
 import { cleanFolderName, displayName, maybeSamePerson, nameKey } from '../src/engine/gallery/names.js';
 import { groupPeople, pickCandidates } from '../src/engine/gallery/people.js';
-import { similarityOf, similarityScale } from '../src/engine/gallery/similarity.js';
+import { similarityOf, similarityScale } from '../src/engine/model/similarity.js';
 import { dot, l2normalise, seededRandom } from '../src/engine/math.js';
 import { prototypeWithTwins, TWIN_WEIGHT } from '../src/engine/heads/prototype.js';
 

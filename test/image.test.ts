@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, sniffFormat } from '../src/engine/image/decode.js';
-import { InputError, type InputErrorCode } from '../src/engine/errors.js';
+import { InputError, type InputErrorCode } from '../src/base/errors.js';
 import { bombPng, readFixture, textFile, tiff, truncatedJpeg } from './helpers/fixtures.js';
 
 async function rejectsWith(promise: Promise<unknown>, code: InputErrorCode): Promise<InputError> {

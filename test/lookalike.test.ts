@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { copyModelDir } from '../src/engine/model/model-dir.js';
-import { InputError } from '../src/engine/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { EmbedderPool, PoolBusyError } from '../src/engine/extract/pool.js';
 import { LookalikeEngine } from '../src/engine/lookalike.js';
 import { DEFAULT_MODEL, FIXTURES, GALLERY_BACKBONE, readFixture, solidJpeg, textFile, truncatedJpeg } from './helpers/fixtures.js';

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import ort from 'onnxruntime-node';
 import { Backbone } from '../src/engine/backbones/backbone.js';
 import { resolveBackbone } from '../src/engine/backbones/registry.js';
-import { CelebError } from '../src/engine/errors.js';
+import { CelebError } from '../src/base/errors.js';
 import { selectBackend } from '../src/engine/runtime/backend.js';
 import { fileUrl, loadModelArtifacts, registerFileLoader } from '../src/engine/runtime/file-io.js';
 import { humanModelsDirectory } from '../src/engine/runtime/human.js';

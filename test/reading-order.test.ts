@@ -1,7 +1,7 @@
 // Group photos are numbered as a person reads them: rows of vertically overlapping faces, top to bottom, left to right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Box } from '../src/engine/box.js';
+import type { Box } from '../src/base/box.js';
 import { faceRows, readingOrder } from '../src/engine/detect/reading-order.js';
 
 /** The number each box gets (1-based), in the order the boxes were given. */

@@ -13,7 +13,7 @@ import { trainImprinted } from '../src/engine/train/imprint/train-imprinted.js';
 import { whiteningMatrix, withinClassCovariance } from '../src/engine/train/imprint/wccn.js';
 import { jsMatMul } from '../src/engine/train/native/matmul.js';
 import type { FeatureBank } from '../src/engine/train/feature-bank.js';
-import type { Box } from '../src/engine/box.js';
+import type { Box } from '../src/base/box.js';
 
 test('symmetric eigen-decomposition: A v = lambda v for every pair, values ascending, vectors orthonormal', () => {
   const n = 12;

@@ -14,7 +14,7 @@ import { lossAndGradient } from '../src/engine/train/native/loss.js';
 import { Adam } from '../src/engine/train/native/adam.js';
 import { createMatMul, jsMatMul, matrix, productJs } from '../src/engine/train/native/matmul.js';
 import type { BankImage } from '../src/engine/train/feature-bank.js';
-import type { Box } from '../src/engine/box.js';
+import type { Box } from '../src/base/box.js';
 import { l2normalise, seededRandom } from '../src/engine/math.js';
 
 before(async () => {

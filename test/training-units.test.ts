@@ -6,7 +6,7 @@ import { focalLoss, nllLoss } from '../src/engine/train/losses.js';
 import { drawEpoch, samplePairingActive } from '../src/engine/train/schedule.js';
 import { PRESETS, runConfig } from '../src/engine/train/presets.js';
 import { trainHead } from '../src/engine/train/trainer.js';
-import type { Box } from '../src/engine/box.js';
+import type { Box } from '../src/base/box.js';
 import { pairBlocks, pairPartners, PAIR_BLOCK, type BankImage, type FeatureBank } from '../src/engine/train/feature-bank.js';
 import { viewSeed } from '../src/engine/augment/recipe.js';
 import { l2normalise, seededRandom } from '../src/engine/math.js';

@@ -6,7 +6,7 @@
  * fake servers (and a real redis-server).
  */
 import type { AppConfig, BotConfig, PlatformConfig, QueueConfig } from '../config.js';
-import { CelebError } from '../engine/errors.js';
+import { CelebError } from '../base/errors.js';
 import type { LookalikeEngine } from '../engine/lookalike.js';
 import type { TrainingService } from '../engine/train/training-service.js';
 import type { RunOverrides } from '../engine/train/presets.js';
@@ -16,7 +16,8 @@ import type { Recognizer } from './core/recognize.js';
 import { createDiscordBot } from './discord/bot.js';
 import type { Logger } from './log.js';
 import type { PlatformBot } from './platform.js';
-import { PLATFORM_IDS, PLATFORMS, type Platform } from './platforms.js';
+import { PLATFORM_IDS, type Platform } from '../base/platforms.js';
+import { PLATFORMS } from './platforms.js';
 import type { FrontEnd } from './queue/front-end.js';
 import type { Services } from './services.js';
 import { openLocalServices } from './services-local.js';

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { botSecrets, loadBotConfig, loadConfig, loadQueueConfig, logLevel, queueSecrets, withDotEnv } from '../config.js';
-import { isCelebError } from '../engine/errors.js';
+import { isCelebError } from '../base/errors.js';
 import { BotStartError, startApp } from './app.js';
 import { createLogger, scrub } from './log.js';
 

@@ -1,5 +1,5 @@
 /** What main.ts needs from a chat platform adapter: start, stop listening, disconnect. */
-import type { Platform } from './platforms.js';
+import type { Platform } from '../base/platforms.js';
 
 export interface PlatformBot {
   readonly platform: Platform;

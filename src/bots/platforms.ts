@@ -1,10 +1,12 @@
 /**
  * The platform registry: everything that differs between chat platforms and is not the
- * adapter's code, once per platform. Config reads the variable names and token shapes from
- * here, the logger the token shapes, the texts the command syntax and names, the adapters
- * their limits. This module imports nothing, so config, core and adapters can all depend on
- * it without a cycle. Adding a platform starts here (see src/bots/README.md).
+ * adapter's code, once per platform. What configuration needs (variable names, token pattern)
+ * are the facts of src/base/platforms.ts, spread into each entry here; this adds what only the
+ * bots use: the logger's token shapes, the texts' command syntax and names, the adapters' limits.
+ * It imports only those facts, so core and adapters can all depend on it without a cycle.
+ * Adding a platform starts in src/base/platforms.ts, then here (see src/bots/README.md).
  */
+import { PLATFORM_FACTS, PLATFORM_IDS, type Platform, type PlatformFacts } from '../base/platforms.js';
 
 /** How a user types each action on a platform (help, usage and refusal texts). */
 export interface Syntax {
@@ -34,19 +36,12 @@ export interface SendPace {
   burst: number;
 }
 
-export interface PlatformSpec {
-  /** Stable id: the key in configs, logs and admin lists. */
-  readonly id: string;
+/** A platform's facts (id, variables, token pattern) and what the bots add to them. */
+export interface PlatformSpec extends PlatformFacts {
   /** As people write it, for texts and messages. */
   readonly label: string;
-  /** Environment variables (config.ts reads them; texts name them). */
-  readonly env: { readonly token: string; readonly admins: string; readonly apiRoot: string };
   /** The official API's host, named when it cannot be reached. */
   readonly apiHost: string;
-  /** A valid token matches this (checked at start-up without echoing the token). */
-  readonly tokenPattern: RegExp;
-  /** Where to get a token, for the error message of a malformed one. */
-  readonly tokenHint: string;
   /**
    * Shapes of this platform's tokens (and of URLs that embed them) for scrubbing logs, global
    * regexes. A match starting with `/bot` is replaced as `/bot[redacted]/`, anything else as `[redacted]`.
@@ -68,12 +63,9 @@ const MB = 1024 * 1024;
 
 export const PLATFORMS = {
   discord: {
-    id: 'discord',
+    ...PLATFORM_FACTS.discord,
     label: 'Discord',
-    env: { token: 'DISCORD_TOKEN', admins: 'DISCORD_ADMIN_IDS', apiRoot: 'DISCORD_API_ROOT' },
     apiHost: 'discord.com',
-    tokenPattern: /^[\w-]+\.[\w-]+\.[\w-]+$/,
-    tokenHint: 'Developer Portal > your app > Bot > Reset Token',
     tokenShapes: [/\b[\w-]{23,}\.[\w-]{6,}\.[\w-]{27,}\b/g],
     syntax: {
       photo: 'attach it in a DM to me, attach it to a message that mentions me, or use /lookalike image:<photo>',
@@ -90,12 +82,9 @@ export const PLATFORMS = {
     pace: null,
   },
   telegram: {
-    id: 'telegram',
+    ...PLATFORM_FACTS.telegram,
     label: 'Telegram',
-    env: { token: 'TELEGRAM_TOKEN', admins: 'TELEGRAM_ADMIN_IDS', apiRoot: 'TELEGRAM_API_ROOT' },
     apiHost: 'api.telegram.org',
-    tokenPattern: /^\d+:[\w-]+$/,
-    tokenHint: 'the "123456:ABC..." string @BotFather gave you',
     tokenShapes: [/\b\d{5,}:[\w-]{30,}\b/g, /\/bot\d+:[^/\s]+\//g],
     syntax: {
       photo: 'send it here (in a group: with @ and my name, or /lookalike, in the caption)',
@@ -111,11 +100,7 @@ export const PLATFORMS = {
     // https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
     pace: { perChatPerSecond: 1, perGroupPerMinute: 20, overallPerSecond: 30, burst: 3 },
   },
-} as const satisfies Record<string, PlatformSpec>;
-
-export type Platform = keyof typeof PLATFORMS;
-
-export const PLATFORM_IDS = Object.keys(PLATFORMS) as Platform[];
+} as const satisfies Record<Platform, PlatformSpec>;
 
 /** Every platform's token shapes, for the log scrubber. */
 export const TOKEN_SHAPES: readonly RegExp[] = PLATFORM_IDS.flatMap((id) => PLATFORMS[id].tokenShapes);

@@ -3,7 +3,8 @@
  * reach api.telegram.org") is not the token ("Telegram refused the token"). Pure: it reads the
  * error the client library threw and the platform's registry entry.
  */
-import { PLATFORMS, type Platform } from './platforms.js';
+import type { Platform } from '../base/platforms.js';
+import { PLATFORMS } from './platforms.js';
 
 export type StartFailureKind = 'network' | 'token' | 'other';
 

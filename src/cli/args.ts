@@ -1,6 +1,6 @@
 /** Argument parsing shared by the commands (node:util parseArgs, strict). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CelebError, isCelebError } from '../engine/errors.js';
+import { CelebError, isCelebError } from '../base/errors.js';
 import { synopsis, type CommandPath } from './help.js';
 
 export class UsageError extends CelebError {

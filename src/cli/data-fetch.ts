@@ -5,7 +5,7 @@ import { DATASET_SOURCES, datasetSource, type DatasetSource } from '../engine/ga
 import { fetchSource, SourceExistsError, type FetchReport } from '../engine/gallery/fetch.js';
 import { parse, usageError, UsageError } from './args.js';
 import { fetchProgressBar } from './progress.js';
-import { jsonText } from '../format.js';
+import { jsonText } from '../base/format.js';
 
 /** The sources named on the command line, in catalog order, each once. */
 function chosenSources(ids: string[]): DatasetSource[] {

@@ -8,7 +8,7 @@ import { openDatabase } from '../store/index.js';
 import { openPool } from '../wiring.js';
 import { flagged, intOption, parse, usageError, UsageError } from './args.js';
 import { extractionProgressBar } from './progress.js';
-import { jsonText } from '../format.js';
+import { jsonText } from '../base/format.js';
 
 /** An output folder that holds data, as the command line says it: a usage error naming --force. */
 export const asForceHint = (error: unknown): unknown =>

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { backupDatabase } from '../store/index.js';
-import { jsonText } from '../format.js';
+import { jsonText } from '../base/format.js';
 import { parse, usageError } from './args.js';
 
 export async function dbCommand(argv: string[], config: AppConfig): Promise<number> {

@@ -6,7 +6,7 @@ import { scanPeopleFolder, type LabelledFile } from '../engine/dataset/folders.j
 import { perturbation, PERTURBATIONS } from '../engine/eval/perturbations.js';
 import { evaluateRobustness, type RobustnessReport } from '../engine/eval/robustness.js';
 import { openEngine } from '../wiring.js';
-import { percent, jsonText } from '../format.js';
+import { percent, jsonText } from '../base/format.js';
 import { intOption, parse, usageError, UsageError } from './args.js';
 import { helpFor } from './help.js';
 

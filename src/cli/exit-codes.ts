@@ -2,7 +2,7 @@
  * The CLI's exit status for every error code, in one table. Values follow BSD sysexits.h
  * where one fits, so scripts can tell "fix your command" from "fix your data" from "try again".
  */
-import type { ErrorCode } from '../engine/errors.js';
+import type { ErrorCode } from '../base/errors.js';
 
 export const EXIT_OK = 0;
 /** A refused photo in `which` (any InputError code). */

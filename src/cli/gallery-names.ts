@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { decisionOf, proposeSpellings, allowedEdits, type Decision, type NameProposal } from '../engine/gallery/canonical-names.js';
-import { readGalleryPeople } from '../engine/gallery/people-file.js';
+import { readGalleryPeople } from '../engine/model/people-file.js';
 import { groupPeople } from '../engine/gallery/people.js';
 import { readReferenceLists } from '../engine/gallery/reference-names.js';
 import { scanSourceTrees } from '../engine/gallery/tree.js';

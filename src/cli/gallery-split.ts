@@ -13,7 +13,7 @@ import { planSplitLayout, writeSplitLayout } from '../engine/gallery/split-layou
 import { readManifest } from '../engine/model/model-dir.js';
 import { activeModelDir } from '../engine/train/promotion.js';
 import type { Database } from '../store/index.js';
-import { percent } from '../format.js';
+import { percent } from '../base/format.js';
 import { refuseNonEmptyOutput } from '../engine/dataset/import.js';
 import { asForceHint } from './data-import.js';
 

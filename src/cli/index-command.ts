@@ -8,7 +8,7 @@ import { openDatabase } from '../store/index.js';
 import { openPool } from '../wiring.js';
 import { runtimeLabel } from '../engine/runtime/runtime.js';
 import { parse } from './args.js';
-import { percent, jsonText } from '../format.js';
+import { percent, jsonText } from '../base/format.js';
 import { extractionProgressBar } from './progress.js';
 
 export async function indexCommand(argv: string[], config: AppConfig): Promise<number> {

@@ -7,7 +7,7 @@ import { readManifest } from '../engine/model/model-dir.js';
 import { NATIVE_PACKAGES, nativeAddonBuilt, selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human-models.js';
 import { chooseModelDir } from '../engine/create.js';
-import { percent, jsonText } from '../format.js';
+import { percent, jsonText } from '../base/format.js';
 import { engineOptions, onnxCacheDir } from '../wiring.js';
 import { parse } from './args.js';
 import { onnxRuntimeVersion } from '../engine/runtime/onnx/session.js';

@@ -4,8 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { copyModelDir } from '../engine/model/model-dir.js';
-import { leaderboardPng, lossCurvePng } from '../engine/report/figures.js';
-import { formatLeaderboard, formatTable } from '../engine/report/table.js';
+import { leaderboardPng, lossCurvePng } from '../report/figures.js';
+import { formatLeaderboard, formatTable } from '../report/table.js';
 import { activeModelDir } from '../engine/train/promotion.js';
 import {
   getActiveModel,
@@ -22,7 +22,7 @@ import {
   type RunWithEpochs,
 } from '../store/index.js';
 import { parse, usageError } from './args.js';
-import { formatDuration, percent, jsonText } from '../format.js';
+import { formatDuration, percent, jsonText } from '../base/format.js';
 
 /** A run id from the command line: a whole number from 1, or a usage error naming the command. */
 function runIdArgument(value: string | undefined, command: 'runs' | 'model'): number {

@@ -5,7 +5,7 @@ import { resolveBackbone } from '../engine/backbones/registry.js';
 import { describePreset, isPresetId, PRESET_IDS, PRESETS, type PresetId, type RunOverrides } from '../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../engine/train/progress.js';
 import { openDatabase } from '../store/index.js';
-import { formatDuration, percent, jsonText } from '../format.js';
+import { formatDuration, percent, jsonText } from '../base/format.js';
 import { openTrainingService } from '../wiring.js';
 import { intOption, parse, usageError, UsageError } from './args.js';
 

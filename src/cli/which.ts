@@ -1,8 +1,8 @@
 /** `celeb which <image...>`: who each face in a photo looks like. */
 import type { AppConfig } from '../config.js';
 import { mapLimited } from '../engine/concurrency.js';
-import { isInputError } from '../engine/errors.js';
-import { percent, jsonText } from '../format.js';
+import { isInputError } from '../base/errors.js';
+import { percent, jsonText } from '../base/format.js';
 import type { Match, Prediction } from '../engine/lookalike.js';
 import { openEngine } from '../wiring.js';
 import { intOption, parse, usageError } from './args.js';

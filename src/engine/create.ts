@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultWorkerCount, type BackendChoice } from '../config.js';
+import { defaultWorkerCount, type BackendChoice } from './run-options.js';
 import { openDatabase } from '../store/index.js';
 import { resolveBackbone } from './backbones/registry.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image/decode.js';

@@ -5,9 +5,10 @@
 export { createEngine, chooseModelDir, PACKAGE_MODEL_DIR, type EngineOptions } from './create.js';
 export { LookalikeEngine, rankMatches, type FaceAnswer, type ImageInput, type Match, type Prediction, type RecognitionOptions } from './lookalike.js';
 export type { StageTimings } from './extract/face-embedder.js';
-export type { Box } from './augment/face-crop.js';
+export type { Box } from '../base/box.js';
 export type { ImageLimits } from './image/decode.js';
 export type { BackendInfo, BackendName } from './runtime/backend.js';
+export type { BackendChoice } from './run-options.js';
 export type { RuntimeInfo } from './runtime/runtime.js';
 export type { LoadedModel } from './model/model-dir.js';
 export type { ModelManifest } from './model/manifest.js';
@@ -24,4 +25,4 @@ export {
   type ErrorCode,
   type InputErrorCode,
   type SystemErrorCode,
-} from './errors.js';
+} from '../base/errors.js';

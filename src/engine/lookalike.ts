@@ -4,8 +4,8 @@
  * here. Made by `createEngine` (create.ts); bots, the CLI and library users hold only this.
  */
 import { performance } from 'node:perf_hooks';
-import type { Box } from './augment/face-crop.js';
-import { CelebError, InputError } from './errors.js';
+import type { Box } from '../base/box.js';
+import { CelebError, InputError } from '../base/errors.js';
 import type { DetectionPassId } from './detect/passes.js';
 import { qualityWarnings, type FaceQuality, type QualityWarning } from './detect/quality.js';
 import type { StageTimings } from './extract/face-embedder.js';
@@ -14,7 +14,7 @@ import { readImageFile } from './image/read-file.js';
 import type { RuntimeInfo } from './runtime/runtime.js';
 import { softmax, topK } from './math.js';
 import { loadModel, type LoadedModel } from './model/model-dir.js';
-import { similarityOf, type SimilarityScale } from './gallery/similarity.js';
+import { similarityOf, type SimilarityScale } from './model/similarity.js';
 import { DEFAULT_BACKBONE, resolveBackbone } from './backbones/registry.js';
 
 export interface Match {
@@ -23,7 +23,7 @@ export interface Match {
   confidence: number;
   /**
    * How alike the face and the person are, 0..1, on a scale that reads the same for any gallery
-   * size (gallery/similarity.ts). Only for models that carry a similarity scale (galleries).
+   * size (model/similarity.ts). Only for models that carry a similarity scale (galleries).
    */
   similarity?: number;
 }

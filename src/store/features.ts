@@ -4,7 +4,7 @@
  * through detection again. Vectors are stored as Float32 little-endian BLOBs.
  */
 import os from 'node:os';
-import type { Box } from '../engine/box.js';
+import type { Box } from '../base/box.js';
 import { StoreValidationError, parseJson, type Database } from './shared.js';
 
 export interface FeatureKey {

@@ -5,7 +5,7 @@
  * so they sort as text and parse with `new Date(...)`.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { CelebError } from '../engine/errors.js';
+import { CelebError } from '../base/errors.js';
 
 export type Database = BetterSqlite3.Database;
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CentroidHead } from '../../src/engine/heads/centroid.js';
 import { readManifest, writeModelDir } from '../../src/engine/model/model-dir.js';
 import type { ModelManifest } from '../../src/engine/model/manifest.js';
-import { GALLERY_PEOPLE_FILE, type GalleryPerson } from '../../src/engine/gallery/people-file.js';
+import { GALLERY_PEOPLE_FILE, type GalleryPerson } from '../../src/engine/model/people-file.js';
 import { DEFAULT_MODEL } from './fixtures.js';
 import { tempDir } from './temp.js';
 

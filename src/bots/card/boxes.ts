@@ -3,7 +3,7 @@
  * shows it. Answered faces get a colour each; faces beyond the answered maximum a grey dashed
  * box, still numbered and counted. Numbers are glyph outlines (no font needed). Pure.
  */
-import { svgText } from '../../engine/report/text-paths.js';
+import { svgText } from '../../report/text-paths.js';
 import { boxColour, type NumberedFace } from './group-layout.js';
 
 /** Where the photo sits on the card: offset, and card px per photo px. */

@@ -5,7 +5,7 @@
  */
 import type { FaceAnswer, Match, Prediction } from '../../engine/lookalike.js';
 import { readingOrder } from '../../engine/detect/reading-order.js';
-import type { Box } from '../../engine/box.js';
+import type { Box } from '../../base/box.js';
 import type { ModelWithThumbnails, Thumbnails } from '../core/thumbnails.js';
 import { percent } from '../core/texts/recognition.js';
 import { numberBadgeSvg, numberedBoxesSvg } from './boxes.js';

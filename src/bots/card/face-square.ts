@@ -1,5 +1,5 @@
 /** The square of a photo that shows a detected face on a card. Pure. */
-import type { Box } from '../../engine/box.js';
+import type { Box } from '../../base/box.js';
 
 export interface Square {
   left: number;

@@ -3,8 +3,8 @@
  * many faces were found and answered, then one row per answered face: its number, the face,
  * the match's reference face, the name and score. Pure.
  */
-import type { Box } from '../../engine/box.js';
-import { fitLine, type DrawnText } from '../../engine/report/text-paths.js';
+import type { Box } from '../../base/box.js';
+import { fitLine, type DrawnText } from '../../report/text-paths.js';
 import type { CardPerson, FaceSlot } from './layout.js';
 import { BOX_COLOURS, CARD_WIDTH, COLOURS, MIN_TEXT_PX, PAD, TYPE } from './style.js';
 

@@ -3,7 +3,7 @@
  * match at equal size, names and scores under each, the runners-up smaller in rows below.
  * Pure: names in, rectangles and fitted text out; render.ts fills the rectangles with pixels.
  */
-import { fitLine, fitLines, type DrawnText } from '../../engine/report/text-paths.js';
+import { fitLine, fitLines, type DrawnText } from '../../report/text-paths.js';
 import { CARD_WIDTH, COLOURS, MIN_TEXT_PX, PAD, TYPE } from './style.js';
 
 /** Someone on the card: a name and the score shown under it ("51% similar"). */

@@ -5,8 +5,8 @@
  * while the card is made.
  */
 import sharp from 'sharp';
-import type { Box } from '../../engine/box.js';
-import { svgText } from '../../engine/report/text-paths.js';
+import type { Box } from '../../base/box.js';
+import { svgText } from '../../report/text-paths.js';
 import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';
 import { COLOURS } from './style.js';

@@ -3,7 +3,7 @@
  * about 360 pt wide in a phone's chat, a third of their size, so the smallest type (36 px)
  * reads as 12 pt.
  */
-import type { TextStyle } from '../../engine/report/text-paths.js';
+import type { TextStyle } from '../../report/text-paths.js';
 
 export const CARD_WIDTH = 1080;
 /** How wide a phone's chat shows a picture, in points. */

@@ -2,7 +2,7 @@
  * A card's layout as SVG: the background and the text (glyph outlines: no font needed) in
  * one picture, and the rounded masks and frames of the face squares. Pure.
  */
-import { svgText } from '../../engine/report/text-paths.js';
+import { svgText } from '../../report/text-paths.js';
 import type { FaceSlot } from './layout.js';
 import { COLOURS } from './style.js';
 

@@ -3,8 +3,8 @@
  * Content-Length cannot make it buffer more), with a timeout. Nothing touches the disk.
  * Error messages never contain the URL: Telegram file URLs embed the bot token.
  */
-import { InputError } from '../../engine/errors.js';
-import { megabytes as mb } from '../../format.js';
+import { InputError } from '../../base/errors.js';
+import { megabytes as mb } from '../../base/format.js';
 import { DownloadError } from './types.js';
 
 export async function fetchBytes(url: string, maxBytes: number, timeoutMs = 30_000): Promise<Uint8Array> {

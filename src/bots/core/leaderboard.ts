@@ -1,5 +1,5 @@
 /** /leaderboard: the runs as a monospace table, best first, with the bar chart as a picture. */
-import { leaderboardPng } from '../../engine/report/figures.js';
+import { leaderboardPng } from '../../report/figures.js';
 import { leaderboard, type Database } from '../../store/index.js';
 import { PLATFORMS } from '../platforms.js';
 import type { ContextOf } from './middleware.js';

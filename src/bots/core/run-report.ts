@@ -3,7 +3,7 @@
  * progress (throttled), then edited a last time, and the result follows as the run's
  * leaderboard row under its loss-curve picture.
  */
-import { lossCurvePng } from '../../engine/report/figures.js';
+import { lossCurvePng } from '../../report/figures.js';
 import type { RunningTraining, TrainingService } from '../../engine/train/training-service.js';
 import type { TrainingOutcome } from '../../engine/train/progress.js';
 import { getRun, leaderboard, type Database } from '../../store/index.js';

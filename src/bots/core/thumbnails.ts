@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readAliases } from '../../engine/gallery/people-file.js';
+import { readAliases } from '../../engine/model/people-file.js';
 import { readManifest } from '../../engine/model/model-dir.js';
 
 /** The part of a loaded model this needs. */

@@ -3,13 +3,13 @@
  * into a `BotContext` (who, what, and a `Chat` to answer in) and hands it to the core; the
  * core answers only through `Chat`. Nothing in here knows Discord or Telegram.
  */
-import { CelebError } from '../../engine/errors.js';
+import { CelebError } from '../../base/errors.js';
 import type { PresetId } from '../../engine/train/presets.js';
 import type { LogValue } from '../log.js';
-import type { Platform } from '../platforms.js';
+import type { Platform } from '../../base/platforms.js';
 import type { RichText } from './text.js';
 
-export type { Platform } from '../platforms.js';
+export type { Platform } from '../../base/platforms.js';
 
 /** The person who sent the request. */
 export interface Actor {

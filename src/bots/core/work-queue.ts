@@ -4,7 +4,7 @@
  * waiting requests, new ones are refused instead of piling up in memory.
  */
 
-import { CelebError } from '../../engine/errors.js';
+import { CelebError } from '../../base/errors.js';
 
 /** Code `busy`, like the engine's PoolBusyError: the same sentence answers both. */
 export class QueueFullError extends CelebError {

@@ -6,7 +6,7 @@
  */
 import { Queue } from 'bullmq';
 import type { QueueConfig } from '../../config.js';
-import { deserializeError } from '../../engine/errors.js';
+import { deserializeError } from '../../base/errors.js';
 import type { Logger } from '../log.js';
 import type { AdminDesk } from '../core/admin.js';
 import type { ContextOf } from '../core/middleware.js';

@@ -6,7 +6,7 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { QueueConfig } from '../../config.js';
-import { serializeError } from '../../engine/errors.js';
+import { serializeError } from '../../base/errors.js';
 import type { Logger } from '../log.js';
 import type { AdminDesk, AdminRoutes } from '../core/admin.js';
 import type { BotContext, Middleware } from '../core/types.js';

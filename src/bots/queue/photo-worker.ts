@@ -7,7 +7,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import { DEFAULT_MAX_FACES, type QueueConfig } from '../../config.js';
-import { isInputError, serializeError } from '../../engine/errors.js';
+import { isInputError, serializeError } from '../../base/errors.js';
 import type { Logger } from '../log.js';
 import { answerPhoto, type PhotoEngine } from '../core/recognize.js';
 import type { Thumbnails } from '../core/thumbnails.js';

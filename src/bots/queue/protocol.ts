@@ -4,7 +4,7 @@
  * no I/O. Photo bytes are never inside a job or a message: they sit in their own key with a
  * TTL (`photoBytesKey`), so a job that outlives its front end cannot keep a selfie in Redis.
  */
-import type { SerializedError } from '../../engine/errors.js';
+import type { SerializedError } from '../../base/errors.js';
 import type { LogValue } from '../log.js';
 import type { PhotoReply } from '../core/recognize.js';
 import type { RichText } from '../core/text.js';

@@ -10,7 +10,7 @@
  */
 import { Queue } from 'bullmq';
 import type { QueueConfig } from '../../config.js';
-import { CelebError, deserializeError } from '../../engine/errors.js';
+import { CelebError, deserializeError } from '../../base/errors.js';
 import type { Logger } from '../log.js';
 import type { AnsweringModel, PhotoReply, PhotoRequest, Recognizer } from '../core/recognize.js';
 import { NO_WORKER, QUEUED } from '../core/texts/recognition.js';

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { redactUrl } from '../../config.js';
-import { CelebError } from '../../engine/errors.js';
+import { CelebError } from '../../base/errors.js';
 import type { Logger } from '../log.js';
 
 export type { Redis } from 'ioredis';

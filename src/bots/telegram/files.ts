@@ -6,10 +6,10 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { TelegramError, type Telegram } from 'telegraf';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../base/errors.js';
 import { fetchBytes } from '../core/download.js';
 import { DownloadError, type IncomingImage } from '../core/types.js';
-import { megabytes as mb } from '../../format.js';
+import { megabytes as mb } from '../../base/format.js';
 import { PLATFORMS } from '../platforms.js';
 
 /** getFile refuses bigger files on the official Bot API. */

@@ -9,7 +9,7 @@ import type { FaceDetector } from '../detect/detector.js';
 import type { DecodedImage } from '../image/decode.js';
 import { faceFromBytes, type FacePixels } from '../image/face-pixels.js';
 import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { cropPass, suppressDuplicates, tileGrid, worthTiling } from '../detect/tiles.js';
 
 // Re-exported for the modules that take boxes together with face crops.

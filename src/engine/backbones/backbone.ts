@@ -5,7 +5,7 @@
  * so the feature cache is keyed by backbone, not runtime.
  */
 import { addVectors, l2normalise } from '../math.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../base/errors.js';
 import { cropCentre, mirrorFace, resizeFace, type FacePixels } from '../image/face-pixels.js';
 import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import { onnxOutputName } from '../runtime/onnx/convert.js';

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 import type { GraphSource } from '../runtime/onnx/convert.js';
 import type { TfNode } from '../runtime/onnx/context.js';
 import type { WeightEntry } from '../runtime/onnx/weights.js';

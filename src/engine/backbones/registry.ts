@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { humanModelsDirectory } from '../runtime/human-models.js';
 import type { BackboneSpec, CustomBackboneFile, Preprocess } from './spec.js';
-import { CelebError, errorMessage } from '../errors.js';
+import { CelebError, errorMessage } from '../../base/errors.js';
 import { faceApiRecognitionManifest, FACEAPI_INPUT, FACEAPI_OUTPUT_NODE } from './faceapi-graph.js';
 
 export const DEFAULT_BACKBONE = 'faceres';

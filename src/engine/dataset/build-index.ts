@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Database } from '../../store/index.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { extractFileFeatures, type ExtractionProgress, type ExtractionStats } from '../extract/features.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { extractTwins, type TwinStats } from '../extract/twins.js';

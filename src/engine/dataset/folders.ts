@@ -1,7 +1,7 @@
 /** Datasets on disk: a folder per person, and the ImageFolder layout `<split>/<Name>/*`. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 
 export type SplitName = 'train' | 'val' | 'test';
 export const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];

@@ -3,7 +3,7 @@
  * that always lands on one side, so the test split never contains a re-encoded copy of
  * a training photo.
  */
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 import { dot, seededRandom, shuffle } from '../math.js';
 import type { SplitName } from './folders.js';
 

@@ -1,5 +1,5 @@
 /** Measures a face's size, sharpness and brightness on its aligned crop (quality.ts says what they mean). Pure. */
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { resizeFace, type FacePixels } from '../image/face-pixels.js';
 import type { FaceQuality } from './quality.js';
 

@@ -5,7 +5,7 @@
  * in its mirror image and averaging the two crops' embeddings makes the answer the same for a
  * photo and its mirror by construction: the mirror's pair is the same two crops. Pure helpers.
  */
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import type { DecodedImage } from '../image/decode.js';
 import { overlap } from './tiles.js';
 

@@ -4,7 +4,7 @@
  * row is not a band of equal centres but the faces whose vertical extents overlap, joined
  * transitively: a chain of overlapping neighbours is one row. Pure.
  */
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 
 /** Two faces share a row when their vertical extents overlap by at least this fraction of the shorter one. */
 export const ROW_OVERLAP = 0.3;

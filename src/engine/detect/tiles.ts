@@ -3,7 +3,7 @@
  * on the back row is a few pixels. Cutting the photo into overlapping tiles gives each face
  * enough pixels; duplicates from the overlaps are removed by box overlap. Pure functions.
  */
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import type { PassImage } from './passes.js';
 
 export interface Rect {

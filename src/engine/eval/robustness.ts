@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { mapLimited } from '../concurrency.js';
 import type { LabelledFile } from '../dataset/folders.js';
-import { isInputError } from '../errors.js';
+import { isInputError } from '../../base/errors.js';
 import type { Prediction, RecognitionOptions } from '../lookalike.js';
 import type { FaceQuality } from '../detect/quality.js';
 import { median, quantile } from '../math.js';

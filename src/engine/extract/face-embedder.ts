@@ -3,12 +3,12 @@
  * per worker thread (the wasm backend is single-threaded); the pool spreads photos.
  */
 import { performance } from 'node:perf_hooks';
-import type { BackendChoice } from '../../config.js';
+import type { BackendChoice } from '../run-options.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type DecodedImage, type ImageLimits } from '../image/decode.js';
 import { detectFaceCrops, wholeImageCrop, type DetectedFaces, type FaceCrop } from '../augment/face-crop.js';
 import { mirrorImage, pairMirrorFaces, unmirrorBox } from '../detect/mirror.js';
 import { addVectors, l2normalise } from '../math.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { DETECTION_PASSES, type DetectionPassId } from '../detect/passes.js';
 import type { FaceQuality } from '../detect/quality.js';
 import { measureQuality } from '../detect/measure-quality.js';
@@ -16,7 +16,7 @@ import { DEFAULT_DETECTOR_OPTIONS } from '../runtime/human-models.js';
 import type { FaceDetector } from '../detect/detector.js';
 import { OnnxFaceDetector } from '../detect/onnx/onnx-detector.js';
 import { Backbone } from '../backbones/backbone.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../base/errors.js';
 import { planRuntime, runtimeInfo, type RuntimeInfo, type RuntimePlan } from '../runtime/runtime.js';
 import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
 import { cachedFeatures } from './composed-cache.js';
-import { isInputError, type InputErrorCode } from '../errors.js';
-import type { Box } from '../box.js';
+import { isInputError, type InputErrorCode } from '../../base/errors.js';
+import type { Box } from '../../base/box.js';
 import { mapLimited } from '../concurrency.js';
 import type { EmbedderPool } from './pool.js';
 

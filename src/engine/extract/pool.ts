@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { CelebError, deserializeError } from '../errors.js';
+import { CelebError, deserializeError } from '../../base/errors.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { FromWorker, ToWorker } from './protocol.js';

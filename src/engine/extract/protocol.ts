@@ -1,7 +1,7 @@
 /** Messages between the extraction pool and its worker threads. */
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
-import type { SerializedError } from '../errors.js';
+import type { SerializedError } from '../../base/errors.js';
 
 export interface WorkerInit {
   options: Partial<EmbedderOptions>;

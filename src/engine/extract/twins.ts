@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { mapLimited } from '../concurrency.js';
-import { isInputError } from '../errors.js';
+import { isInputError } from '../../base/errors.js';
 import { shrinkFace } from '../image/shrink.js';
 import { cachedFeatures } from './composed-cache.js';
 import type { ExtractionProgress } from './features.js';

@@ -1,7 +1,7 @@
 /** A worker thread holding one FaceEmbedder (its ONNX sessions, or its tfjs engine; one core). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FaceEmbedder } from './face-embedder.js';
-import { serializeError } from '../errors.js';
+import { serializeError } from '../../base/errors.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 const port = parentPort;

@@ -12,7 +12,7 @@ import { mapLimited } from '../concurrency.js';
 import { evaluateGallery, DEFAULT_EVAL, type GalleryEvaluation, type EvalPerson } from './evaluate.js';
 import { hubnessPenalties, neighbourhoodDensity } from './hubness.js';
 import { prepareGallery, type PrepareOptions, type PreparedGallery, type PreparedPerson } from './prepare.js';
-import { GALLERY_PEOPLE_FILE, type GalleryPerson } from './people-file.js';
+import { GALLERY_PEOPLE_FILE, type GalleryPerson } from '../model/people-file.js';
 import { prototypeOf } from './clean.js';
 import { DEFAULT_SPLIT, gallerySplit, gallerySplitFingerprint, splitPhotos, type GallerySplit, type GallerySplitRules, type SplitPhoto } from './split.js';
 

@@ -3,7 +3,7 @@
  * and like the person's other photos (web-scraped sets hold wrong people). Pure: embeddings and
  * boxes in, a verdict per photo out.
  */
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { dot, l2normalise } from '../math.js';
 import { prototypeWithTwins } from '../heads/prototype.js';
 

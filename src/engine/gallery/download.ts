@@ -8,7 +8,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CelebError, errorMessage } from '../errors.js';
+import { CelebError, errorMessage } from '../../base/errors.js';
 
 export interface DownloadProgress {
   done: number;

@@ -19,7 +19,7 @@ import { fitTemperature } from '../heads/metrics.js';
 import { quantile, seededRandom, shuffle } from '../math.js';
 import { prototypeWithTwins, TWIN_WEIGHT } from '../heads/prototype.js';
 import { bestAnswer, topAnswerCounts, hubnessPenalties, neighbourhoodDensity, type ReferenceFace } from './hubness.js';
-import { similarityOf, similarityScale, type SimilarityScale } from './similarity.js';
+import { similarityOf, similarityScale, type SimilarityScale } from '../model/similarity.js';
 import { DEFAULT_SPLIT, gallerySplit, type GallerySplitRules } from './split.js';
 
 export interface EvalPerson {

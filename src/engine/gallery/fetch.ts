@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError } from '../dataset/folders.js';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 import { readSourceText, type DatasetSource } from './catalog.js';
 import { digestFolder, listFiles } from './digest.js';
 import { downloadResumable } from './download.js';

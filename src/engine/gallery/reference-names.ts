@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 
 export type ReferenceListId = 'vggface2' | 'lfw';
 

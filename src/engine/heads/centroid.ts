@@ -4,7 +4,7 @@
  * the person's hubness penalty when the model has one (a gallery, see gallery/hubness.ts).
  */
 import { prototypeWithTwins } from './prototype.js';
-import { decodeFloat16, encodeFloat16 } from '../gallery/float16.js';
+import { decodeFloat16, encodeFloat16 } from '../model/float16.js';
 import type { LabelledEmbedding } from './evaluate.js';
 import type { Head } from './head.js';
 import { nativeCosines, type NativeCosines } from './native-cosines.js';

@@ -4,8 +4,8 @@
  * or a huge file is refused before any pixel is decoded.
  */
 import sharp, { type Metadata } from 'sharp';
-import { megabytes } from '../../format.js';
-import { InputError } from '../errors.js';
+import { megabytes } from '../../base/format.js';
+import { InputError } from '../../base/errors.js';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'gif';
 

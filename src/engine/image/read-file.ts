@@ -1,6 +1,6 @@
 /** Reads a photo from disk for the engine, turning file-system failures into per-image input errors. */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../../base/errors.js';
 
 /** The bytes of `file`; InputError `not_found` when it does not exist, `unreadable` when it cannot be read. */
 export async function readImageFile(file: string): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
 /** Small reference pictures of a face for replies (160-192 px, a few KB). */
 import sharp from 'sharp';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 
 export const THUMBNAIL_SIZE = 160;
 /** JPEG quality (mozjpeg): at 80 a 192 px face shows no blocking and costs about 6 KB. */

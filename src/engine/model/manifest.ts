@@ -4,8 +4,8 @@
  */
 import type { HeadKind } from '../heads/head.js';
 import type { PrototypeDtype } from '../heads/centroid.js';
-import { CelebError } from '../errors.js';
-import { validateScale, type SimilarityScale } from '../gallery/similarity.js';
+import { CelebError } from '../../base/errors.js';
+import { validateScale, type SimilarityScale } from './similarity.js';
 
 export const MODEL_FORMAT = 'celeb-model';
 export const MODEL_FORMAT_VERSION = 1;

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CentroidHead } from '../heads/centroid.js';
-import { decodeFloat16 } from '../gallery/float16.js';
-import { readAliases } from '../gallery/people-file.js';
+import { decodeFloat16 } from './float16.js';
+import { readAliases } from './people-file.js';
 import type { Head } from '../heads/head.js';
 import { ModelFormatError, validateManifest, type ModelManifest } from './manifest.js';
 

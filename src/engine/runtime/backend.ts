@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { BackendChoice } from '../../config.js';
-import { CelebError } from '../errors.js';
+import type { BackendChoice } from '../run-options.js';
+import { CelebError } from '../../base/errors.js';
 
 const require = createRequire(import.meta.url);
 

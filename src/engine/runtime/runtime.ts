@@ -5,7 +5,7 @@
  * they run on a tfjs backend (Human for detection). Crops and resizing are plain loops either way.
  */
 import { createRequire } from 'node:module';
-import type { BackendChoice } from '../../config.js';
+import type { BackendChoice } from '../run-options.js';
 import { BackendError, plannedBackend, selectBackend, type BackendInfo, type BackendName } from './backend.js';
 import { loadOnnxRuntime, onnxRuntimeVersion } from './onnx/session.js';
 

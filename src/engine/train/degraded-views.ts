@@ -8,9 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { putFeatures, type Database, type FeatureRecord } from '../../store/index.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import { mapLimited } from '../concurrency.js';
-import { isInputError } from '../errors.js';
+import { isInputError } from '../../base/errors.js';
 import { perturbation, type PerturbationId } from '../eval/perturbations.js';
 import { cachedFeatures } from '../extract/composed-cache.js';
 import type { EmbedderPool } from '../extract/pool.js';

@@ -9,7 +9,7 @@ import { getFeature, putFeatures, type Database, type FeatureRecord } from '../.
 import { pairView, recipesFor, recipeView, viewSeed, type AugmentConfig, type ViewRecipe } from '../augment/recipe.js';
 import { embedDataset } from '../dataset/build-index.js';
 import { testSplitFingerprint } from '../dataset/test-split.js';
-import type { Box } from '../box.js';
+import type { Box } from '../../base/box.js';
 import type { SplitName } from '../dataset/folders.js';
 import type { EmbedderPool } from '../extract/pool.js';
 import { mapLimited } from '../concurrency.js';

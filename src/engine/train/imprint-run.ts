@@ -1,5 +1,5 @@
 /** Preset 6 in a run: the imprinted cosine head (imprint/train-imprinted.ts), saved as a gallery model's centroid head. */
-import { encodeFloat16 } from '../gallery/float16.js';
+import { encodeFloat16 } from '../model/float16.js';
 import type { FeatureBank } from './feature-bank.js';
 import type { RunConfig } from './presets.js';
 import { trainImprinted, WHITENING_STRENGTHS } from './imprint/train-imprinted.js';

@@ -4,7 +4,7 @@ import { DEFAULT_BACKBONE } from '../backbones/registry.js';
 import type { TrainableHeadKind } from '../heads/head.js';
 import type { LossKind } from './losses.js';
 import type { TrainConfig } from './trainer.js';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 
 export type PresetId = 1 | 2 | 3 | 4 | 5 | 6;
 export const PRESET_IDS: readonly PresetId[] = [1, 2, 3, 4, 5, 6];

@@ -10,7 +10,7 @@
  *   - on the same test split (or, for an older model without a fingerprint, the same people)
  *     the run must be strictly more accurate: a tie keeps the current model.
  */
-import { percent } from '../../format.js';
+import { percent } from '../../base/format.js';
 import type { ActiveModel } from '../../store/index.js';
 import type { ModelManifest } from '../model/manifest.js';
 

@@ -19,7 +19,7 @@ import type { HeadTrainingHooks, TrainedModel } from './trained-model.js';
 import type { RunConfig } from './presets.js';
 import { estimateEta, phaseEta, type TrainingOutcome, type TrainingProgress } from './progress.js';
 import { promoteIfBetter } from './promotion.js';
-import { CelebError } from '../errors.js';
+import { CelebError } from '../../base/errors.js';
 import { recordGallery } from '../gallery/leaderboard-row.js';
 
 export interface RunContext {

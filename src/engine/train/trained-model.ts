@@ -2,7 +2,7 @@
 import type { Head } from '../heads/head.js';
 import type { ModelManifest } from '../model/manifest.js';
 import type { ModelFiles } from '../model/model-dir.js';
-import type { SimilarityScale } from '../gallery/similarity.js';
+import type { SimilarityScale } from '../model/similarity.js';
 import type { EpochReport } from './trainer.js';
 
 export interface TrainedModel {

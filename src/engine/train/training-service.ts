@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BackendChoice } from '../../config.js';
-import { CelebError } from '../errors.js';
+import type { BackendChoice } from '../run-options.js';
+import { CelebError } from '../../base/errors.js';
 import { createRun, failRun, getRun, interruptRun, type Database } from '../../store/index.js';
 import { plannedRuntimeLabel } from '../runtime/runtime.js';
 import { defaultPreset, runConfig, type PresetId, type RunConfig, type RunOverrides } from './presets.js';

@@ -1,5 +1,5 @@
 /** Messages between the training job (caller's thread) and its worker. */
-import type { BackendChoice } from '../../config.js';
+import type { BackendChoice } from '../run-options.js';
 import type { RunConfig } from './presets.js';
 import type { TrainingOutcome, TrainingProgress } from './progress.js';
 

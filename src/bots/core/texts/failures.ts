@@ -2,8 +2,8 @@
  * Every way a request can fail, as one friendly sentence, plus a stable code for the logs.
  * Never a stack trace, never silence: an error nobody foresaw still gets a sentence.
  */
-import { isCelebError, isInputError, type InputErrorCode } from '../../../engine/errors.js';
-import { megabytes as mb } from '../../../format.js';
+import { isCelebError, isInputError, type InputErrorCode } from '../../../base/errors.js';
+import { megabytes as mb } from '../../../base/format.js';
 import { PLATFORMS } from '../../platforms.js';
 import type { RichText } from '../text.js';
 import { DownloadError } from '../types.js';
@@ -46,7 +46,7 @@ function platformLimit(error: DownloadError): Failure {
 
 const UNEXPECTED: Failure = { code: 'unexpected', expected: false, text: ['Sorry, something went wrong on my side. Please try again later.'] };
 
-/** By the error's stable code (src/engine/errors.ts); what has no code of ours is a bug. */
+/** By the error's stable code (src/base/errors.ts); what has no code of ours is a bug. */
 export function describeFailure(error: unknown, limits: FailureLimits): Failure {
   if (isInputError(error)) return { code: error.code, text: [INPUT_SENTENCES[error.code](limits)], expected: true };
   if (!isCelebError(error)) return UNEXPECTED;

@@ -1,5 +1,5 @@
 /** /help and /start, the hint for messages without a photo, and the leaderboard's text. */
-import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../engine/report/table.js';
+import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../report/table.js';
 import type { LeaderboardRow } from '../../../store/index.js';
 import { DESCRIPTIONS, type Syntax } from '../commands.js';
 import { bold, endSentence, lines, pre, type RichText } from '../text.js';

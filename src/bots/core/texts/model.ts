@@ -1,5 +1,5 @@
 /** What the bot says about the model that answers photos: /model show, use, usage. */
-import { percent } from '../../../format.js';
+import { percent } from '../../../base/format.js';
 import type { ActiveModel } from '../../../store/index.js';
 import type { Syntax } from '../../platforms.js';
 import { bold, lines, type RichText } from '../text.js';

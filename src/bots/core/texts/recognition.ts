@@ -21,7 +21,7 @@ export function matchLine(matches: readonly Match[]): RichText {
   return [bold(best.name), ` (${percent(best.confidence)})${also}`];
 }
 
-/** Similarity reads the same for any gallery size, so it is what a gallery's answer shows (see engine/gallery/similarity.ts). */
+/** Similarity reads the same for any gallery size, so it is what a gallery's answer shows (see engine/model/similarity.ts). */
 function similarityLine(best: Match, rest: readonly Match[]): RichText {
   const similar = (m: Match) => percent(m.similarity ?? 0);
   const then = rest.length ? `, then ${rest.map((m) => `${m.name} (${similar(m)})`).join(', ')}` : '';

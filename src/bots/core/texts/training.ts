@@ -1,10 +1,11 @@
 /** What the bot says about training: usage, acknowledgement, progress, busy, outcome. */
 import { describePreset, PRESET_IDS, PRESETS, type PresetId } from '../../../engine/train/presets.js';
 import type { TrainingOutcome, TrainingProgress } from '../../../engine/train/progress.js';
-import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../engine/report/table.js';
-import { formatDuration, percent as pct } from '../../../format.js';
+import { LEADERBOARD_COLUMNS, leaderboardFootnotes, leaderboardTable } from '../../../report/table.js';
+import { formatDuration, percent as pct } from '../../../base/format.js';
 import type { LeaderboardRow } from '../../../store/index.js';
-import { PLATFORMS, type Platform, type Syntax } from '../../platforms.js';
+import type { Platform } from '../../../base/platforms.js';
+import { PLATFORMS, type Syntax } from '../../platforms.js';
 import { bold, endSentence, lines, pre, type RichText } from '../text.js';
 
 export const presetName = (id: PresetId): string => `preset ${id}: ${describePreset(PRESETS[id])}`;

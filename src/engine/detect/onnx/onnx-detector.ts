@@ -4,7 +4,7 @@
  * symmetry (symmetric.ts), alignment (face-geometry.ts, sampling.ts). No tfjs.
  */
 import path from 'node:path';
-import { CelebError, errorMessage } from '../../errors.js';
+import { CelebError, errorMessage } from '../../../base/errors.js';
 import { humanModelsDirectory } from '../../runtime/human-models.js';
 import { cachedOnnxModel } from '../../runtime/onnx/cache.js';
 import { onnxOutputName } from '../../runtime/onnx/convert.js';

@@ -4,7 +4,7 @@
  * inside the graph (ONNX's native layout, what makes onnxruntime fast); graph inputs and
  * outputs stay NHWC like the tfjs model, so callers feed and read the same tensors.
  */
-import { CelebError } from '../../errors.js';
+import { CelebError } from '../../../base/errors.js';
 import { emptyGraph, floats, int64s, type Attr, type OnnxGraph } from './graph.js';
 import type { Weight } from './weights.js';
 

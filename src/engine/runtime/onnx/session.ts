@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Ort from 'onnxruntime-node';
-import { CelebError, errorMessage } from '../../errors.js';
+import { CelebError, errorMessage } from '../../../base/errors.js';
 
 const require = createRequire(import.meta.url);
 

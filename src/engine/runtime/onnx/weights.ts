@@ -2,7 +2,7 @@
  * tfjs weight shards -> typed arrays, de-quantised exactly the way tfjs does it
  * (tfjs-core io/io_utils decodeWeights): float16 halves widened, uint8/uint16 as q * scale + min.
  */
-import { CelebError } from '../../errors.js';
+import { CelebError } from '../../../base/errors.js';
 
 export interface WeightEntry {
   name: string;

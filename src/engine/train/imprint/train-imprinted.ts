@@ -11,7 +11,7 @@ import { CentroidHead } from '../../heads/centroid.js';
 import { MIN_TEMPERATURE } from '../../heads/head.js';
 import { fitTemperature, nll, topKAccuracy } from '../../heads/metrics.js';
 import { prototypeWithTwins } from '../../heads/prototype.js';
-import { similarityScale, type SimilarityScale } from '../../gallery/similarity.js';
+import { similarityScale, type SimilarityScale } from '../../model/similarity.js';
 import type { FeatureBank, LabelledFeature } from '../feature-bank.js';
 import { createMatMul, matrix, type MatMul, type MatMulKind } from '../native/matmul.js';
 import { stack } from '../schedule.js';

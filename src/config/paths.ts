@@ -4,8 +4,8 @@
  * environment, the platform and the home folder, so they are tested without touching either.
  */
 import path from 'node:path';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { PACKAGE_MODEL_DIR } from '../engine/package-paths.js';
+import type { Env } from './values.js';
 
 /** The folder name under the platform's data folder. */
 export const APP_FOLDER = 'celeb-lookalike';
@@ -47,5 +47,43 @@ export function dataLayout(dataDir: string): DataLayout {
     sources: path.join(dataDir, 'sources'),
     downloads: path.join(dataDir, 'downloads'),
     models: path.join(dataDir, 'models'),
+  };
+}
+
+/** The machine the configuration is for (tests pass another). */
+export interface SystemInfo {
+  platform: NodeJS.Platform;
+  home: string;
+}
+
+/** The folders and files of `AppConfig`. */
+export interface PathsConfig {
+  /**
+   * Everything the program writes: the database, caches, datasets, fetched sources, models made
+   * here. `CELEB_DATA_DIR`, default the platform's per-user data folder (see `platformDataDir`),
+   * never the working directory.
+   */
+  dataDir: string;
+  /** Where `dataDir` came from, for `celeb info`. */
+  dataDirFrom: 'CELEB_DATA_DIR' | 'platform default';
+  /** Directory holding `default`, the model that answers when none is chosen. `CELEB_MODEL_DIR`, default this package's `model/`. */
+  modelDir: string;
+  /** SQLite database file. `CELEB_DB`, default `<dataDir>/celeb.db`. */
+  dbPath: string;
+  /** The data directory's parts, with `CELEB_DB` and `CELEB_CACHE_DIR` applied. */
+  paths: DataLayout;
+}
+
+export function pathsConfig(env: Env, system: SystemInfo): PathsConfig {
+  const fromEnv = env.CELEB_DATA_DIR?.trim();
+  const dataDir = path.resolve(fromEnv || platformDataDir(system.platform, env, system.home));
+  const layout = dataLayout(dataDir);
+  const dbPath = path.resolve(env.CELEB_DB || layout.db);
+  return {
+    dataDir,
+    dataDirFrom: fromEnv ? 'CELEB_DATA_DIR' : 'platform default',
+    modelDir: env.CELEB_MODEL_DIR ? path.resolve(env.CELEB_MODEL_DIR) : PACKAGE_MODEL_DIR,
+    dbPath,
+    paths: { ...layout, db: dbPath, cache: path.resolve(env.CELEB_CACHE_DIR || layout.cache) },
   };
 }

@@ -5,7 +5,7 @@
  * layout and SVG builders are pure; `svgToPng` is the only I/O-ish step.
  */
 import sharp from 'sharp';
-import { percent } from '../../format.js';
+import { percent } from '../base/format.js';
 import { ellipsize, svgText, textWidth, type DrawnText } from './text-paths.js';
 import { epochTicks, niceTicks, type Ticks } from './ticks.js';
 

@@ -1,6 +1,6 @@
 /** The leaderboard as a monospace table: the "model 1..5" table of the original design. */
-import { formatDuration, percent } from '../../format.js';
-import type { LeaderboardRow } from '../../store/index.js';
+import { formatDuration, percent } from '../base/format.js';
+import type { LeaderboardRow } from '../store/index.js';
 
 const num = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelManifest } from '../model/manifest.js';
+import type { ModelManifest } from './manifest.js';
 
 export const GALLERY_PEOPLE_FILE = 'people.json';
 

@@ -1,6 +1,6 @@
 /** The two figures the CLI and the bots send: the leaderboard bars and a run's loss curves. */
 import path from 'node:path';
-import type { LeaderboardRow, RunWithEpochs } from '../../store/index.js';
+import type { LeaderboardRow, RunWithEpochs } from '../store/index.js';
 import { barChartSvg, lineChartSvg, svgToPng } from './charts.js';
 
 export function leaderboardPng(rows: readonly LeaderboardRow[]): Promise<Buffer> {

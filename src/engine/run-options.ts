@@ -1,0 +1,18 @@
+/**
+ * How the engine can be asked to run: on which runtime, with how many worker threads. The
+ * engine's own option types, so nothing in the engine reads the configuration; src/config
+ * fills them from the environment and library callers pass them directly. A leaf module.
+ */
+
+/**
+ * `auto`: backbones on onnxruntime when its binary loads, and tfjs-node-gpu, then tfjs-node,
+ * then wasm for the rest. `onnx` insists on onnxruntime (detection on wasm).
+ */
+export type BackendChoice = 'auto' | 'onnx' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'onnx', 'tensorflow', 'wasm', 'cpu'];
+
+/** Extraction workers when none are asked for: one per core, at most 4. */
+export function defaultWorkerCount(cores: number): number {
+  return Math.max(1, Math.min(4, cores));
+}
