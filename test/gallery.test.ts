@@ -122,6 +122,13 @@ test('typo names merge only when their faces agree; other near-identical faces a
     flag.map((m) => [m.a, m.b]),
     [['tom hardy', 'zed twin']],
   );
+  // A pair a review confirmed merges whatever the threshold; spelled as shown, matched by key.
+  const reviewed = comparePrototypes(entries, 0.99, 0.99, [['Henry Cavil', 'HENRY CAVILL']]);
+  assert.deepEqual(
+    reviewed.merge.map((m) => [m.a, m.b]),
+    [['henry cavil', 'henry cavill']],
+  );
+  assert.equal(comparePrototypes(entries, 0.99, 0.99).merge.length, 0);
   assert.deepEqual(
     mergeGroups(
       entries.map((e) => e.key),

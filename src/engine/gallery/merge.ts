@@ -4,7 +4,7 @@
  * (duplicates or mislabels to look at). Pure.
  */
 import { dot } from '../math.js';
-import { maybeSamePerson } from './names.js';
+import { maybeSamePerson, nameKey } from './names.js';
 
 export interface PrototypeEntry {
   key: string;
@@ -19,18 +19,24 @@ export interface NamePair {
 }
 
 /**
- * Pairs to merge (similar names, cosine >= `mergeCosine`) and pairs to flag (other names,
- * cosine >= `flagCosine`). Compares every pair once: about 1.5 million dot products for 1,700
+ * Pairs to merge (similar names, cosine >= `mergeCosine`, or a pair in `reviewed`) and pairs to
+ * flag (other names, cosine >= `flagCosine`). Compares every pair once: about 1.5 million dot products for 1,700
  * people, a few seconds.
  */
-export function comparePrototypes(entries: readonly PrototypeEntry[], mergeCosine: number, flagCosine: number): { merge: NamePair[]; flag: NamePair[] } {
+export function comparePrototypes(
+  entries: readonly PrototypeEntry[],
+  mergeCosine: number,
+  flagCosine: number,
+  reviewed: readonly (readonly [string, string])[] = [],
+): { merge: NamePair[]; flag: NamePair[] } {
   const merge: NamePair[] = [];
   const flag: NamePair[] = [];
+  const isReviewed = (a: string, b: string) => reviewed.some(([x, y]) => (nameKey(x) === a && nameKey(y) === b) || (nameKey(x) === b && nameKey(y) === a));
   for (let i = 0; i < entries.length; i++) {
     for (let j = i + 1; j < entries.length; j++) {
       const cosine = dot(entries[i].prototype, entries[j].prototype);
       const pair = { a: entries[i].key, b: entries[j].key, cosine };
-      if (cosine >= mergeCosine && maybeSamePerson(pair.a, pair.b)) merge.push(pair);
+      if ((cosine >= mergeCosine && maybeSamePerson(pair.a, pair.b)) || isReviewed(pair.a, pair.b)) merge.push(pair);
       else if (cosine >= flagCosine) flag.push(pair);
     }
   }

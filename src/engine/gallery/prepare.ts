@@ -22,6 +22,7 @@ import {
 } from './clean.js';
 import { canonicalPeople, type NameChange } from './canonical-names.js';
 import { comparePrototypes, mergeGroups, type NamePair } from './merge.js';
+import { SAME_PERSON } from './name-fixes.js';
 import { groupPeople, pickCandidates, type GalleryCandidate } from './people.js';
 import { scanSourceTrees } from './tree.js';
 
@@ -140,7 +141,12 @@ export async function prepareGallery(options: PrepareOptions): Promise<PreparedG
     const prototype = prototypeOf(p.kept);
     return prototype ? [{ key: p.key, name: p.name, prototype }] : [];
   });
-  const { merge, flag } = comparePrototypes(withPrototype, mergeCosine, flagCosine);
+  const { merge, flag } = comparePrototypes(
+    withPrototype,
+    mergeCosine,
+    flagCosine,
+    SAME_PERSON.map((s) => s.names),
+  );
   const byKey = new Map(people.map((p, i) => [p.key, i]));
   const absorbed = new Set<string>();
   for (const group of mergeGroups(
