@@ -272,11 +272,11 @@ async function runEngine(ctx: SectionContext): Promise<EngineResult> {
   };
 }
 
-export const engineSection: Section = {
-  name: 'engine',
+export const engineWasmSection: Section = {
+  name: 'engine-wasm',
   description: 'per-photo latency by stage, 1 vs 2 worker throughput, group photo, peak RSS, tensor count',
   async run(ctx) {
     const result = await runEngine(ctx);
-    return { name: 'engine', json: result, markdown: renderEngineMarkdown(result) };
+    return { name: 'engine-wasm', json: result, markdown: renderEngineMarkdown(result) };
   },
 };

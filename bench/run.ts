@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { botsSection } from './bots.js';
 import { deploySection } from './deploy.js';
-import { engineSection } from './engine.js';
+import { engineWasmSection } from './engine.js';
+import { engineSpeedSection } from './engine-speed.js';
 import { fallbacksSection } from './fallbacks.js';
 import { gallerySection } from './gallery.js';
 import { runtimesSection } from './runtimes.js';
@@ -26,7 +27,8 @@ import { writeSectionResults } from './report.js';
 import type { BenchOptions, Section } from './section.js';
 
 const SECTIONS: readonly Section[] = [
-  engineSection,
+  engineSpeedSection,
+  engineWasmSection,
   runtimesSection,
   fallbacksSection,
   gallerySection,
@@ -72,6 +74,7 @@ function parseCli(argv: string[]): Cli {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       dataset: { type: 'string' },
+      baseline: { type: 'string' },
       'photo-timeout-s': { type: 'string' },
       'wait-quiet-s': { type: 'string' },
       'max-seconds': { type: 'string' },
@@ -81,7 +84,7 @@ function parseCli(argv: string[]): Cli {
   });
   if (values.help) {
     console.log(
-      `usage: node dist/bench/run.js [--only ${SECTIONS.map((s) => s.name).join(',')}] [--photos 60] [--warmup 6] [--rounds 2] [--dataset DIR] [--wait-quiet-s 60] [--max-seconds 1200]`,
+      `usage: node dist/bench/run.js [--only ${SECTIONS.map((s) => s.name).join(',')}] [--photos 60] [--warmup 6] [--rounds 2] [--dataset DIR] [--baseline DIR] [--wait-quiet-s 60] [--max-seconds 1200]`,
     );
     for (const s of SECTIONS) console.log(`  ${s.name}: ${s.description}`);
     process.exit(0);
@@ -101,6 +104,7 @@ function parseCli(argv: string[]): Cli {
       warmup: positiveInt(values.warmup, 6, 'warmup'),
       rounds: positiveInt(values.rounds, 2, 'rounds'),
       dataset: values.dataset,
+      baseline: values.baseline,
       photoTimeoutMs: positiveInt(values['photo-timeout-s'], 60, 'photo-timeout-s') * 1000,
       waitQuietSeconds: values['wait-quiet-s'] === '0' ? 0 : positiveInt(values['wait-quiet-s'], 60, 'wait-quiet-s'),
     },

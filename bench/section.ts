@@ -10,6 +10,8 @@ export interface BenchOptions {
   rounds: number;
   /** Override for the celebrity dataset directory. */
   dataset?: string;
+  /** A built checkout of an older commit: the engine section measures its pipeline too, as "before". */
+  baseline?: string;
   /** Per-photo timeout, ms: a stuck worker fails the run instead of hanging it. */
   photoTimeoutMs: number;
   /** Longest wait for other processes to go quiet before each section, seconds (0: do not wait). */

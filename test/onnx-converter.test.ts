@@ -105,22 +105,28 @@ test('weights: float16 and uint8-quantised weights decode exactly as tfjs decode
   assert.equal(halfToFloat(0x7c00), Infinity);
 });
 
-test('cache: converted once, then read back; a corrupt cached .onnx is detected by its hash and rebuilt', async () => {
+test('cache: converted once, then read back; a corrupt cached .onnx is detected by its hash when read, and rebuilt', async () => {
   const modelPath = saveGraphModel(allOpsNet());
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'celeb-onnx-cache-'));
   const first = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
   assert.equal(first.converted, true);
+  const original = Buffer.from(await first.bytes());
   const second = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
   assert.equal(second.converted, false);
-  assert.deepEqual(Buffer.from(second.bytes), Buffer.from(first.bytes));
+  assert.deepEqual(Buffer.from(await second.bytes()), original);
 
   const onnxFile = readdirSync(cacheDir).find((f) => f.endsWith('.onnx'))!;
-  const damaged = Buffer.from(first.bytes);
+  const damaged = Buffer.from(original);
   damaged[damaged.length >> 1] ^= 0xff;
   writeFileSync(path.join(cacheDir, onnxFile), damaged);
   const rebuilt = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
-  assert.equal(rebuilt.converted, true);
-  assert.deepEqual(Buffer.from(rebuilt.bytes), Buffer.from(first.bytes));
+  assert.deepEqual(Buffer.from(await rebuilt.bytes()), original, 'the damaged file is not handed out');
+  assert.deepEqual(readFileSync(path.join(cacheDir, onnxFile)), original, 'and is rewritten');
+
+  // A source that changed (its size or time) is read and hashed again, whatever the stat index says.
+  writeFileSync(modelPath, readFileSync(modelPath, 'utf8').replace('{', '{ '));
+  const afterEdit = await cachedOnnxModel(modelPath, ['dense'], cacheDir);
+  assert.equal(afterEdit.converted, true, 'a new source is converted');
   assert.equal((await cachedOnnxModel(modelPath, ['dense'], cacheDir)).converted, false);
 });
 

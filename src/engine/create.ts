@@ -43,6 +43,11 @@ export interface EngineOptions {
   limits?: Partial<ImageLimits>;
   /** Photos allowed to wait for a worker before `which` rejects with code `busy`. Default 256. */
   maxQueue?: number;
+  /**
+   * Rank a large gallery on onnxruntime: 0.4 ms a face instead of 4 ms, for about 250 ms of
+   * start-up. Default true; a process that answers a few photos and exits is faster without.
+   */
+  nativeRanking?: boolean;
 }
 
 export { PACKAGE_MODEL_DIR };
@@ -74,5 +79,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Lookali
     ...(options.onnxCacheDir ? { onnxCacheDir: options.onnxCacheDir } : {}),
     limits: { ...DEFAULT_IMAGE_LIMITS, ...options.limits },
     maxQueue: options.maxQueue,
+    nativeRanking: options.nativeRanking ?? true,
   });
 }

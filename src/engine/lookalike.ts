@@ -98,12 +98,16 @@ export class LookalikeEngine {
     private current: LoadedModel,
     private readonly pool: EmbedderPool,
     private readonly ownsPool: boolean,
+    private readonly nativeRanking: boolean,
   ) {}
 
   /** Loads the model, then starts a pool for its backbone unless one is given. */
-  static async open(modelDir: string, options: { pool?: EmbedderPool } & Partial<Omit<PoolOptions, 'backbone'>> = {}): Promise<LookalikeEngine> {
-    const model = await loadModel(modelDir);
-    const { pool: given, ...poolOptions } = options;
+  static async open(
+    modelDir: string,
+    options: { pool?: EmbedderPool; nativeRanking?: boolean } & Partial<Omit<PoolOptions, 'backbone'>> = {},
+  ): Promise<LookalikeEngine> {
+    const { pool: given, nativeRanking = true, ...poolOptions } = options;
+    const model = await loadModel(modelDir, { nativeRanking });
     if (given && (given.backbone ?? DEFAULT_BACKBONE) !== model.manifest.backbone) {
       throw new CelebError(
         'model',
@@ -111,7 +115,7 @@ export class LookalikeEngine {
       );
     }
     const pool = given ?? (await EmbedderPool.start({ ...poolOptions, backbone: model.manifest.backbone }));
-    return new LookalikeEngine(model, pool, !given);
+    return new LookalikeEngine(model, pool, !given, nativeRanking);
   }
 
   get model(): LoadedModel {
@@ -144,7 +148,7 @@ export class LookalikeEngine {
    * the model it started with, whose head is disposed once the last such photo is done.
    */
   async useModel(modelDir: string): Promise<void> {
-    const next = await loadModel(modelDir);
+    const next = await loadModel(modelDir, { nativeRanking: this.nativeRanking });
     if (next.manifest.backbone !== this.current.manifest.backbone) {
       next.head.dispose();
       throw new CelebError(

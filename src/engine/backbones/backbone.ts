@@ -7,12 +7,12 @@
 import { addVectors, l2normalise } from '../math.js';
 import { errorMessage } from '../../base/errors.js';
 import { cropCentre, mirrorFace, resizeFace, type FacePixels } from '../image/face-pixels.js';
-import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
+import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR, manifestFiles } from '../runtime/onnx/cache.js';
 import { onnxOutputName } from '../runtime/onnx/convert.js';
 import { selectBackend } from '../runtime/backend.js';
 import { concatenateEmbeddings } from './concat.js';
 import { faceApiGraph } from './faceapi-graph.js';
-import { OnnxSession } from '../runtime/onnx/session.js';
+import { OnnxSession, optimizedFileFor } from '../runtime/onnx/session.js';
 import type { BackboneSpec, Preprocess } from './spec.js';
 
 /** The tfjs runner, imported only when a network falls back to tfjs (tfjs is large to load). */
@@ -44,9 +44,12 @@ export interface Runner {
 async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runner> {
   const cached =
     spec.format === 'faceapi'
-      ? await cachedOnnxGraph('faceapi-recognition', await faceApiGraph(spec.modelPath), [spec.output], rt.onnxCacheDir)
+      ? await cachedOnnxGraph('faceapi-recognition', () => faceApiGraph(spec.modelPath), await manifestFiles(spec.modelPath), [spec.output], rt.onnxCacheDir)
       : await cachedOnnxModel(spec.modelPath, [spec.output], rt.onnxCacheDir);
-  const session = await OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.output), { threads: rt.onnxThreads });
+  const session = await OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.output), {
+    threads: rt.onnxThreads,
+    optimizedFile: optimizedFileFor(cached.path),
+  });
   return {
     runtime: 'onnx',
     run: (data, shape) => session.run(data, shape),

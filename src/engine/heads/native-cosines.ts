@@ -21,7 +21,7 @@ export async function nativeCosines(matrix: Float32Array, people: number, dim: n
   graph.inputs.push({ name: 'faces', shape: ['batch', dim] });
   graph.outputs.push({ name: 'cosines', shape: ['batch', people] });
   graph.nodes.push({ op: 'Gemm', inputs: ['faces', 'prototypes'], outputs: ['cosines'], attrs: { transB: { int: 1 } } });
-  const session = await OnnxSession.create(encodeModel(graph, 'celeb-lookalike prototypes'), 'faces', 'cosines', { threads: 1 });
+  const session = await OnnxSession.create(encodeModel(graph, 'celeb-lookalike prototypes'), 'faces', 'cosines', { threads: 1, optimization: 'basic' });
   return {
     run: (faces, count) => session.run(faces, [count, dim]),
     dispose: () => session.dispose(),

@@ -25,12 +25,13 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   return validateManifest(JSON.parse(await readFile(file, 'utf8')), file);
 }
 
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/** `nativeRanking`: rank a large gallery on onnxruntime (default true; see EngineOptions). */
+export async function loadModel(dir: string, options: { nativeRanking?: boolean } = {}): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const manifest = await readManifest(abs);
   // A trained layers head needs tfjs; a gallery's centroid head does not, so tfjs loads only for the former.
   const head: Head =
-    manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest) : await (await import('../heads/layers-head.js')).loadLayersHead(abs, manifest);
+    manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest, options.nativeRanking ?? true) : await (await import('../heads/layers-head.js')).loadLayersHead(abs, manifest);
   const aliases = await readAliases(abs, manifest);
   return { dir: abs, name: path.basename(abs), manifest, head, aliases };
 }
@@ -38,7 +39,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
 /** People from which a centroid head ranks on onnxruntime (below, the session costs more than it saves). */
 const NATIVE_RANKING_FROM = 200;
 
-async function loadCentroidHead(dir: string, manifest: ModelManifest): Promise<CentroidHead> {
+async function loadCentroidHead(dir: string, manifest: ModelManifest, nativeRanking: boolean): Promise<CentroidHead> {
   const { file, dtype, penalties, projection } = manifest.head;
   let weights: Float32Array | undefined;
   if (penalties) {
@@ -53,7 +54,7 @@ async function loadCentroidHead(dir: string, manifest: ModelManifest): Promise<C
   }
   const head = CentroidHead.fromBytes(manifest.labels, await readFile(path.join(dir, file)), dtype, weights, map);
   // A gallery ranks on onnxruntime where it loads; a small model is as fast in JavaScript.
-  if (manifest.labels.length >= NATIVE_RANKING_FROM) await head.useNative();
+  if (nativeRanking && manifest.labels.length >= NATIVE_RANKING_FROM) await head.useNative();
   return head;
 }
 

@@ -8,7 +8,7 @@ import { CelebError, errorMessage } from '../../../base/errors.js';
 import { humanModelsDirectory } from '../../runtime/human-models.js';
 import { cachedOnnxModel } from '../../runtime/onnx/cache.js';
 import { onnxOutputName } from '../../runtime/onnx/convert.js';
-import { OnnxSession } from '../../runtime/onnx/session.js';
+import { OnnxSession, optimizedFileFor } from '../../runtime/onnx/session.js';
 import type { FaceDetector, RawFace } from '../detector.js';
 import type { PassImage } from '../passes.js';
 import { boxCenter, boxSize, decodeFaces, generateAnchors, mergeOutputs, type DetectBox } from './blazeface-decode.js';
@@ -32,7 +32,10 @@ export interface OnnxDetectorOptions {
 
 async function session(spec: typeof DETECTOR, options: OnnxDetectorOptions): Promise<OnnxSession> {
   const cached = await cachedOnnxModel(path.join(humanModelsDirectory(), spec.file), spec.outputs, options.cacheDir);
-  return OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.outputs[0]), { threads: options.threads });
+  return OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.outputs[0]), {
+    threads: options.threads,
+    optimizedFile: optimizedFileFor(cached.path),
+  });
 }
 
 export class OnnxFaceDetector implements FaceDetector {

@@ -1,0 +1,166 @@
+/**
+ * `--only engine`: one photo, decode to answer, stage by stage, for this checkout ("after"), an
+ * older commit's engine in the same run ("before", `--baseline DIR`: a built checkout, see
+ * README) and the face-api peer, photo by photo in turn, each in its own process; then photos per
+ * second through the worker pool, and whole `celeb which` processes: wall time and peak RSS.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { EmbedderPool } from '../src/engine/extract/pool.js';
+import { loadPhotos, type BenchPhoto } from './photos.js';
+import { renderEngineSpeedMarkdown, type EngineSpeedResult, type PipelineRow, type ProcessRow, type StageName } from './engine-speed-report.js';
+import type { ProbeTiming } from './engine-probe.js';
+import { median, round } from './stats.js';
+import type { Section, SectionContext } from './section.js';
+import { describeMachine } from './machine.js';
+import { selectBackend } from '../src/engine/runtime/backend.js';
+
+const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'engine-probe.js');
+
+/** A probe child: one photo path in, one timing out. */
+class Probe {
+  private readonly waiting: ((line: string) => void)[] = [];
+  private constructor(private readonly child: ReturnType<typeof spawn>) {
+    createInterface({ input: child.stdout! }).on('line', (line) => this.waiting.shift()?.(line));
+  }
+
+  static async start(args: string[]): Promise<Probe> {
+    const probe = new Probe(spawn(process.execPath, [PROBE, ...args], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const first = await probe.next();
+    if (first !== 'ready') throw new Error(`probe ${args.join(' ')} did not start: ${first}`);
+    return probe;
+  }
+
+  private next(): Promise<string> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async time(file: string): Promise<ProbeTiming & { peerMs?: number; error?: string }> {
+    const answer = this.next();
+    this.child.stdin!.write(`${file}\n`);
+    return JSON.parse(await answer) as ProbeTiming;
+  }
+
+  stop(): void {
+    this.child.stdin!.end();
+  }
+}
+
+const STAGES: readonly StageName[] = ['decode', 'blazeface', 'mesh', 'align', 'faceres', 'faceapi', 'prepare', 'rank', 'total'];
+
+/** Each stage's milliseconds in a probe's timing: "align" and "prepare" are what the networks leave of detection and embedding. */
+const STAGE_MS: Record<StageName, (t: ProbeTiming) => number> = {
+  decode: (t) => t.decodeMs,
+  blazeface: (t) => t.blazefaceMs,
+  mesh: (t) => t.meshMs,
+  align: (t) => t.detectMs - t.blazefaceMs - t.meshMs,
+  faceres: (t) => t.faceresMs,
+  faceapi: (t) => t.faceapiMs,
+  prepare: (t) => t.embedMs - t.faceresMs - t.faceapiMs,
+  rank: (t) => t.rankMs,
+  total: (t) => t.totalMs,
+};
+
+function summarise(label: string, timings: (ProbeTiming & { peerMs?: number })[]): PipelineRow {
+  const one = timings.filter((t) => t.faces === 1);
+  const medians = Object.fromEntries(STAGES.map((s) => [s, round(median(one.map((t) => STAGE_MS[s](t))), 1)])) as Record<StageName, number>;
+  return { label, photos: one.length, stages: medians, peerMs: one[0]?.peerMs === undefined ? undefined : round(median(one.map((t) => t.peerMs!)), 1) };
+}
+
+/** Photos per second through a pool of `workers` (all photos submitted at once), median of rounds. */
+async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number): Promise<number> {
+  const pool = await EmbedderPool.start({ workers, backend: 'auto', backbone: 'faceres+faceapi+flip' });
+  try {
+    for (const p of photos.slice(0, 4)) await pool.embed(p.bytes, { maxFaces: 1, symmetric: true });
+    const rates: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      await Promise.all(photos.map((p) => pool.embed(p.bytes, { maxFaces: 1, symmetric: true })));
+      rates.push((photos.length * 1000) / (performance.now() - t0));
+    }
+    return round(median(rates), 1);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Whole `celeb which` processes of a checkout: wall ms and peak RSS (MiB), medians of `runs`. */
+function whichProcess(root: string, photos: string[], workers: number, runs: number): { wallMs: number; rssMiB: number | null } {
+  const walls: number[] = [];
+  const rss: number[] = [];
+  const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  for (let i = 0; i < runs; i++) {
+    const args = [path.join(root, 'dist', 'src', 'cli.js'), 'which', ...photos];
+    const env = { ...process.env, CELEB_WORKERS: String(workers) };
+    const t0 = performance.now();
+    const r = time
+      ? spawnSync(time, ['-f', 'RSS %M', process.execPath, ...args], { env, encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    walls.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`celeb which failed in ${root}: ${r.stderr}`);
+    const m = /RSS (\d+)/.exec(r.stderr);
+    if (m) rss.push(Number(m[1]) / 1024);
+  }
+  return { wallMs: round(median(walls), 0), rssMiB: rss.length ? round(median(rss), 0) : null };
+}
+
+export const engineSpeedSection: Section = {
+  name: 'engine',
+  description: 'one photo stage by stage (this checkout, a baseline checkout, the face-api peer), photos/s, whole which processes',
+  async run(ctx: SectionContext) {
+    const { options, log } = ctx;
+    const set = await loadPhotos(ctx.root, options.photos, options.dataset);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'celeb-bench-'));
+    try {
+      const files = set.photos.map((p, i) => {
+        const file = path.join(dir, `${String(i).padStart(3, '0')}.jpg`);
+        writeFileSync(file, p.bytes);
+        return file;
+      });
+      const baseline = options.baseline ? path.resolve(options.baseline) : null;
+      const pipelines: [string, string[]][] = [
+        ['after (this checkout)', ['--root', ctx.root, '--model', path.join(ctx.root, 'model', 'default')]],
+        ...(baseline
+          ? [[`before (${path.basename(baseline)})`, ['--root', baseline, '--model', path.join(baseline, 'model', 'default')]] as [string, string[]]]
+          : []),
+        ['face-api peer (SSD + 68 landmarks + its recognition net, tfjs-wasm)', ['--peer']],
+      ];
+      const probes = await Promise.all(pipelines.map(([, args]) => Probe.start(args)));
+      const timings: (ProbeTiming & { peerMs?: number })[][] = pipelines.map(() => []);
+      log(`engine: ${set.description}; ${pipelines.length} pipelines, photo by photo in turn`);
+      for (let i = 0; i < options.warmup; i++) for (const p of probes) await p.time(files[i % files.length]);
+      for (const file of files) for (const [k, p] of probes.entries()) timings[k].push(await p.time(file));
+      probes.forEach((p) => p.stop());
+      const rows = pipelines.map(([label], k) => summarise(label, timings[k]));
+
+      log('engine: photos/s through the pool');
+      const perSecond = { one: await throughput(set.photos, 1, options.rounds), two: await throughput(set.photos, 2, options.rounds) };
+
+      log('engine: whole which processes');
+      const group = path.join(ctx.root, 'test', 'fixtures', 'faces', 'group-1.jpg');
+      const roots: [string, string][] = [['after', ctx.root], ...(baseline ? [['before', baseline] as [string, string]] : [])];
+      const processes: ProcessRow[] = [];
+      for (const [label, root] of roots) {
+        processes.push({ label, what: 'one photo, 1 worker', ...whichProcess(root, [files[0]], 1, 5) });
+        processes.push({ label, what: 'two photos, 2 workers', ...whichProcess(root, files.slice(0, 2), 2, 3) });
+        processes.push({ label, what: 'group photo (group-1, 13 faces), 1 worker', ...whichProcess(root, [group], 1, 3) });
+      }
+      const result: EngineSpeedResult = {
+        photos: set.description,
+        rows,
+        perSecond,
+        processes,
+        machine: await describeMachine(await selectBackend('wasm'), ctx.startedAt, os.loadavg()),
+        quiet: ctx.quiet,
+      };
+      return { name: 'engine', json: result, markdown: renderEngineSpeedMarkdown(result) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
