@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { botsSection } from './bots.js';
+import { cardSection } from './card.js';
 import { deploySection } from './deploy.js';
 import { engineSection } from './engine.js';
 import { fallbacksSection } from './fallbacks.js';
@@ -32,6 +33,7 @@ const SECTIONS: readonly Section[] = [
   gallerySection,
   trainingSection,
   botsSection,
+  cardSection,
   scaleSection,
   shardsSection,
   deploySection,

@@ -1,0 +1,184 @@
+/**
+ * Card section: what drawing one answer card costs, in wall time and in CPU time of the whole
+ * process (libvips's threads included), for the one-face card and the group card, with the
+ * renderer before this section existed (card-baseline.ts) and the bots' renderer, card by card
+ * in turns so both see the same machine. Every card names other celebrities (the answers of
+ * the fixture photos with their names rotated through the model's labels), as a bot's
+ * successive answers do, so nothing is measured only from caches warmed by the same names.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { groupCard, lookalikeCard, numberFaces, type CardSources } from '../src/bots/card/cards.js';
+import { Thumbnails } from '../src/bots/core/thumbnails.js';
+import { LookalikeEngine, type Prediction } from '../src/engine/lookalike.js';
+import { readManifest } from '../src/engine/model/model-dir.js';
+import { baselineGroupCard, baselineLookalikeCard } from './card-baseline.js';
+import { CpuMeter } from './cpu.js';
+import { ms, table } from './report.js';
+import { round, roundSummary, summarize, type Summary } from './stats.js';
+import type { Section, SectionContext } from './section.js';
+
+const WARMUP = 3;
+const MAX_FACES = 8;
+
+type Draw = (photo: Uint8Array, prediction: Prediction, sources: CardSources) => Promise<Buffer>;
+
+interface Renderer {
+  name: 'before' | 'after';
+  oneFace: Draw;
+  group: Draw;
+}
+
+const RENDERERS: readonly Renderer[] = [
+  { name: 'before', oneFace: (p, pr, s) => baselineLookalikeCard(p, pr, pr.faces[0], s), group: (p, pr, s) => baselineGroupCard(p, pr, numberFaces(pr), s) },
+  { name: 'after', oneFace: (p, pr, s) => lookalikeCard(p, pr, pr.faces[0], s), group: (p, pr, s) => groupCard(p, pr, numberFaces(pr), s) },
+];
+
+interface CardCase {
+  kind: 'one face' | 'group';
+  fixture: string;
+  photo: Buffer;
+  prediction: Prediction;
+}
+
+/** `prediction` with every match renamed to the next labels from `names`, starting at `offset`. */
+function renamed(prediction: Prediction, names: readonly string[], offset: number): Prediction {
+  let k = offset;
+  const faces = prediction.faces.map((f) => ({ ...f, matches: f.matches.map((m) => ({ ...m, name: names[k++ % names.length] })) }));
+  return { ...prediction, faces };
+}
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  bytes: number;
+}
+
+async function measure(draw: () => Promise<Buffer>): Promise<Sample & { card: Buffer }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const card = await draw();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, bytes: card.length, card };
+}
+
+/** Mean absolute difference per channel value (0-255) of two same-sized images, and whether their sizes matched. */
+async function meanAbsDiff(a: Buffer, b: Buffer): Promise<number | null> {
+  const [x, y] = await Promise.all([a, b].map((img) => sharp(img).removeAlpha().raw().toBuffer({ resolveWithObject: true })));
+  if (x.info.width !== y.info.width || x.info.height !== y.info.height) return null;
+  let sum = 0;
+  for (let i = 0; i < x.data.length; i++) sum += Math.abs(x.data[i] - y.data[i]);
+  return sum / x.data.length;
+}
+
+interface CaseResult {
+  kind: CardCase['kind'];
+  fixture: string;
+  faces: number;
+  cards: number;
+  wallMs: Record<Renderer['name'], Summary>;
+  cpuMs: Record<Renderer['name'], Summary>;
+  bytes: Record<Renderer['name'], number>;
+  /** Mean absolute pixel difference, before vs after, of the first card (same names). */
+  meanAbsDiff: number | null;
+}
+
+async function runCase(c: CardCase, names: readonly string[], cards: number, sources: CardSources): Promise<CaseResult> {
+  const samples: Record<Renderer['name'], Sample[]> = { before: [], after: [] };
+  const perCard = c.prediction.faces.reduce((s, f) => s + f.matches.length, 0);
+  let firsts: Buffer[] = [];
+  for (let i = 0; i < WARMUP + cards; i++) {
+    const prediction = renamed(c.prediction, names, (i * perCard) % names.length);
+    // Alternate which renderer goes first, so neither always follows the other's allocations.
+    const order = i % 2 === 0 ? RENDERERS : [...RENDERERS].reverse();
+    const drawn = new Map<string, Buffer>();
+    for (const r of order) {
+      const s = await measure(() => (c.kind === 'one face' ? r.oneFace : r.group)(c.photo, prediction, sources));
+      drawn.set(r.name, s.card);
+      if (i >= WARMUP) samples[r.name].push({ wallMs: s.wallMs, cpuMs: s.cpuMs, bytes: s.bytes });
+    }
+    if (i === 0) firsts = [drawn.get('before')!, drawn.get('after')!];
+  }
+  const pick = (name: Renderer['name'], f: (s: Sample) => number) => roundSummary(summarize(samples[name].map(f)));
+  const diff = await meanAbsDiff(firsts[0], firsts[1]);
+  return {
+    kind: c.kind,
+    fixture: c.fixture,
+    faces: c.prediction.faces.length + c.prediction.unansweredFaces.length,
+    cards,
+    wallMs: { before: pick('before', (s) => s.wallMs), after: pick('after', (s) => s.wallMs) },
+    cpuMs: { before: pick('before', (s) => s.cpuMs), after: pick('after', (s) => s.cpuMs) },
+    bytes: { before: summarize(samples.before.map((s) => s.bytes)).median, after: summarize(samples.after.map((s) => s.bytes)).median },
+    meanAbsDiff: diff === null ? null : round(diff, 3),
+  };
+}
+
+async function loadCases(root: string): Promise<CardCase[]> {
+  const engine = await LookalikeEngine.open(path.join(root, 'model', 'default'), { workers: 1 });
+  try {
+    const cases: CardCase[] = [];
+    for (const [kind, fixture] of [
+      ['one face', 'cgi-model-1.jpg'],
+      ['group', 'group-3.jpg'],
+    ] as const) {
+      const photo = await readFile(path.join(root, 'test', 'fixtures', 'faces', fixture));
+      const prediction = await engine.which(photo, { top: 3, maxFaces: MAX_FACES });
+      const faces = prediction.faces.length + prediction.unansweredFaces.length;
+      if ((kind === 'one face') !== (faces === 1)) throw new Error(`${fixture}: ${faces} faces found, not a ${kind} card`);
+      cases.push({ kind, fixture, photo, prediction });
+    }
+    return cases;
+  } finally {
+    await engine.close(); // its worker must not use CPU while cards are timed
+  }
+}
+
+export const cardSection: Section = {
+  name: 'card',
+  description: 'CPU and wall ms to draw a one-face card and a group card, the renderer before and after, in turns (--photos cards each)',
+  async run(ctx: SectionContext) {
+    const modelDir = path.join(ctx.root, 'model', 'default');
+    ctx.log('card: predictions for the fixture photos');
+    const cases = await loadCases(ctx.root);
+    const thumbnails = new Thumbnails(modelDir);
+    const manifest = await readManifest(modelDir);
+    const model = { dir: modelDir, manifest };
+    const names = Object.keys(manifest.thumbnails).sort();
+    // Thumbnail files are read once and kept by the bots too: read them all before timing.
+    for (const name of names) await thumbnails.find(model, name);
+    const sources: CardSources = { model, thumbnails, maxImagePixels: 40e6 };
+    const cpu = new CpuMeter();
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      ctx.log(`card: ${c.kind} (${c.fixture}), ${ctx.options.photos} cards per renderer`);
+      cpu.mark(c.kind);
+      results.push(await runCase(c, names, ctx.options.photos, sources));
+    }
+    const load = cpu.stop();
+    const rows = results.flatMap((r) =>
+      (['before', 'after'] as const).map((name) => [
+        `${r.kind} (${r.faces} face${r.faces === 1 ? '' : 's'})`,
+        name,
+        ms(r.wallMs[name].median),
+        ms(r.cpuMs[name].median),
+        ms(r.cpuMs[name].p95),
+        name === 'after' ? `${(r.cpuMs.before.median / r.cpuMs.after.median).toFixed(1)}x less CPU` : '',
+        `${Math.round(r.bytes[name] / 1000)} kB`,
+      ]),
+    );
+    const others = load.otherCores === null ? '' : ` Other processes used ${load.otherCores} cores on average meanwhile.`;
+    const markdown = [
+      `## Card benchmark, ${ctx.startedAt.toISOString().slice(0, 10)}`,
+      '',
+      `Drawing one answer card (1080 px wide JPEG) from a fixture photo and the shipped gallery's answer, ${ctx.options.photos} cards per row after ${WARMUP} not counted; each card names other celebrities. CPU is the whole process's (libvips threads included), per card.${others}`,
+      '',
+      table(['card', 'renderer', 'median wall ms', 'median CPU ms', 'p95 CPU ms', 'ratio', 'size'], rows),
+      '',
+      `Mean absolute pixel difference before vs after (0-255 per channel): ${results.map((r) => `${r.kind} ${r.meanAbsDiff ?? 'sizes differ'}`).join(', ')}.`,
+    ].join('\n');
+    return { name: 'card', json: { sharp: sharp.versions, concurrency: sharp.concurrency(), results, cpu: load, quietBeforeStart: ctx.quiet }, markdown };
+  },
+};
