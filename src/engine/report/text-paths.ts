@@ -30,6 +30,7 @@ export interface DrawnText extends TextStyle {
 
 interface PlacedGlyph {
   glyph: Glyph;
+  font: Font;
   /** Left edge of the glyph's advance, px from the text's start. */
   x: number;
 }
@@ -51,7 +52,7 @@ function place(text: string, style: TextStyle, face: Typeface): { glyphs: Placed
     const glyph = font.charToGlyph(char);
     const scale = style.size / font.unitsPerEm;
     if (previous?.font === font) x += font.getKerningValue(previous.glyph, glyph) * scale;
-    glyphs.push({ glyph, x });
+    glyphs.push({ glyph, font, x });
     x += (glyph.advanceWidth ?? 0) * scale;
     previous = { font, glyph };
   }
@@ -63,10 +64,71 @@ export function textWidth(text: string, style: TextStyle, face: Typeface = inter
   return place(text, style, face).width;
 }
 
+/** Where the text's advance starts, px: `x` moved left by all or half its width for `end` or `middle`. */
+function startOf(t: Omit<DrawnText, 'fill'>, width: number): number {
+  return t.anchor === 'middle' ? t.x - width / 2 : t.anchor === 'end' ? t.x - width : t.x;
+}
+
+/** Where `t`'s advance starts on the x axis (its left end at the baseline), px. */
+export function textStart(t: Omit<DrawnText, 'fill'>, face: Typeface = inter()): number {
+  return startOf(t, textWidth(t.text, t, face));
+}
+
+/** A rectangle, px: x1 left, y1 top, x2 right, y2 bottom (y grows downwards). */
+export interface Bounds {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/**
+ * Each glyph's outline box at one em = unitsPerEm px (y down), from its points and control
+ * points: a little generous, never short.
+ */
+const glyphBoxes = new WeakMap<Glyph, Bounds>();
+
+function glyphBox(glyph: Glyph, font: Font): Bounds {
+  let box = glyphBoxes.get(glyph);
+  if (!box) {
+    box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    for (const c of glyph.getPath(0, 0, font.unitsPerEm).commands) {
+      if (c.type === 'Z') continue;
+      const points = c.type === 'C' ? [c.x1, c.y1, c.x2, c.y2, c.x, c.y] : c.type === 'Q' ? [c.x1, c.y1, c.x, c.y] : [c.x, c.y];
+      for (let i = 0; i < points.length; i += 2) {
+        box.x1 = Math.min(box.x1, points[i]);
+        box.x2 = Math.max(box.x2, points[i]);
+        box.y1 = Math.min(box.y1, points[i + 1]);
+        box.y2 = Math.max(box.y2, points[i + 1]);
+      }
+    }
+    glyphBoxes.set(glyph, box);
+  }
+  return box;
+}
+
+/**
+ * The box that `text`'s ink fits in, px, from the start of its advance at the baseline (y down,
+ * so y1 is negative above the baseline). All zeros for text without ink (empty, spaces).
+ */
+export function textBounds(text: string, style: TextStyle, face: Typeface = inter()): Bounds {
+  const out = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  for (const g of place(text, style, face).glyphs) {
+    const box = glyphBox(g.glyph, g.font);
+    if (box.x1 > box.x2) continue; // no outline (a space)
+    const scale = style.size / g.font.unitsPerEm;
+    out.x1 = Math.min(out.x1, g.x + box.x1 * scale);
+    out.x2 = Math.max(out.x2, g.x + box.x2 * scale);
+    out.y1 = Math.min(out.y1, box.y1 * scale);
+    out.y2 = Math.max(out.y2, box.y2 * scale);
+  }
+  return out.x1 > out.x2 ? { x1: 0, y1: 0, x2: 0, y2: 0 } : out;
+}
+
 /** SVG path data of `text` placed as `DrawnText` says. */
 export function textPathData(t: Omit<DrawnText, 'fill'>, face: Typeface = inter()): string {
   const { glyphs, width } = place(t.text, t, face);
-  const left = t.anchor === 'middle' ? t.x - width / 2 : t.anchor === 'end' ? t.x - width : t.x;
+  const left = startOf(t, width);
   return glyphs
     .map((g) =>
       g.glyph
