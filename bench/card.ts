@@ -11,30 +11,52 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { groupCard, lookalikeCard, numberFaces, type CardSources } from '../src/bots/card/cards.js';
+import type { CardStage } from '../src/bots/card/render.js';
 import { Thumbnails } from '../src/bots/core/thumbnails.js';
 import { LookalikeEngine, type Prediction } from '../src/engine/lookalike.js';
 import { readManifest } from '../src/engine/model/model-dir.js';
 import { baselineGroupCard, baselineLookalikeCard } from './card-baseline.js';
 import { CpuMeter } from './cpu.js';
 import { ms, table } from './report.js';
-import { round, roundSummary, summarize, type Summary } from './stats.js';
+import { median, round, roundSummary, summarize, type Summary } from './stats.js';
 import type { Section, SectionContext } from './section.js';
 
 const WARMUP = 3;
+
+const STAGE_NAMES: Record<CardStage, string> = {
+  decode: 'photo decoded',
+  resize: 'faces (and group photo) scaled',
+  sprites: 'text and shapes drawn (librsvg, cached)',
+  canvas: 'background and layers laid (JS)',
+  encode: 'JPEG encoded',
+};
 const MAX_FACES = 8;
 
 type Draw = (photo: Uint8Array, prediction: Prediction, sources: CardSources) => Promise<Buffer>;
 
-interface Renderer {
+/** A way of drawing cards: which renderer, and whether each card names other people or the photo's own answer every time. */
+interface Variant {
   name: 'before' | 'after';
   oneFace: Draw;
   group: Draw;
+  newNames: boolean;
 }
 
-const RENDERERS: readonly Renderer[] = [
-  { name: 'before', oneFace: (p, pr, s) => baselineLookalikeCard(p, pr, pr.faces[0], s), group: (p, pr, s) => baselineGroupCard(p, pr, numberFaces(pr), s) },
-  { name: 'after', oneFace: (p, pr, s) => lookalikeCard(p, pr, pr.faces[0], s), group: (p, pr, s) => groupCard(p, pr, numberFaces(pr), s) },
+const before = {
+  oneFace: (p, pr, s) => baselineLookalikeCard(p, pr, pr.faces[0], s),
+  group: (p, pr, s) => baselineGroupCard(p, pr, numberFaces(pr), s),
+} satisfies Partial<Variant>;
+const after = {
+  oneFace: (p, pr, s) => lookalikeCard(p, pr, pr.faces[0], s),
+  group: (p, pr, s) => groupCard(p, pr, numberFaces(pr), s),
+} satisfies Partial<Variant>;
+
+/** In turns, card by card. */
+const VARIANTS: readonly Variant[] = [
+  { name: 'before', ...before, newNames: true },
+  { name: 'after', ...after, newNames: true },
 ];
+type VariantName = Variant['name'];
 
 interface CardCase {
   kind: 'one face' | 'group';
@@ -54,6 +76,21 @@ interface Sample {
   wallMs: number;
   cpuMs: number;
   bytes: number;
+}
+
+const STAGES: readonly CardStage[] = ['decode', 'resize', 'sprites', 'canvas', 'encode'];
+
+/** Wall and CPU ms since the last mark, stage by stage, as the renderer reports its stages' ends. */
+class StageClock {
+  readonly spent = new Map<CardStage, { wallMs: number; cpuMs: number }>();
+  private wall = performance.now();
+  private cpu = process.cpuUsage();
+
+  readonly mark = (stage: CardStage): void => {
+    const [wall, cpu] = [performance.now(), process.cpuUsage()];
+    this.spent.set(stage, { wallMs: wall - this.wall, cpuMs: (cpu.user + cpu.system - this.cpu.user - this.cpu.system) / 1000 });
+    [this.wall, this.cpu] = [wall, cpu];
+  };
 }
 
 async function measure(draw: () => Promise<Buffer>): Promise<Sample & { card: Buffer }> {
@@ -79,40 +116,54 @@ interface CaseResult {
   fixture: string;
   faces: number;
   cards: number;
-  wallMs: Record<Renderer['name'], Summary>;
-  cpuMs: Record<Renderer['name'], Summary>;
-  bytes: Record<Renderer['name'], number>;
+  wallMs: Record<VariantName, Summary>;
+  cpuMs: Record<VariantName, Summary>;
+  bytes: Record<VariantName, number>;
   /** Mean absolute pixel difference, before vs after, of the first card (same names). */
   meanAbsDiff: number | null;
+  /** The new renderer's stages (the old one reports none): median wall and CPU ms. */
+  stages: Partial<Record<CardStage, { wallMs: number; cpuMs: number }>>;
 }
 
 async function runCase(c: CardCase, names: readonly string[], cards: number, sources: CardSources): Promise<CaseResult> {
-  const samples: Record<Renderer['name'], Sample[]> = { before: [], after: [] };
+  const samples = Object.fromEntries(VARIANTS.map((v) => [v.name, [] as Sample[]])) as Record<VariantName, Sample[]>;
+  const stages: StageClock[] = [];
   const perCard = c.prediction.faces.reduce((s, f) => s + f.matches.length, 0);
   let firsts: Buffer[] = [];
   for (let i = 0; i < WARMUP + cards; i++) {
     const prediction = renamed(c.prediction, names, (i * perCard) % names.length);
-    // Alternate which renderer goes first, so neither always follows the other's allocations.
-    const order = i % 2 === 0 ? RENDERERS : [...RENDERERS].reverse();
+    // Alternate the order, so no variant always follows another's allocations.
+    const order = i % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
     const drawn = new Map<string, Buffer>();
-    for (const r of order) {
-      const s = await measure(() => (c.kind === 'one face' ? r.oneFace : r.group)(c.photo, prediction, sources));
-      drawn.set(r.name, s.card);
-      if (i >= WARMUP) samples[r.name].push({ wallMs: s.wallMs, cpuMs: s.cpuMs, bytes: s.bytes });
+    for (const v of order) {
+      const clock = new StageClock();
+      const draw = c.kind === 'one face' ? v.oneFace : v.group;
+      const s = await measure(() => draw(c.photo, v.newNames ? prediction : c.prediction, { ...sources, onStage: clock.mark }));
+      drawn.set(v.name, s.card);
+      if (i < WARMUP) continue;
+      samples[v.name].push({ wallMs: s.wallMs, cpuMs: s.cpuMs, bytes: s.bytes });
+      if (v.name === 'after') stages.push(clock);
     }
     if (i === 0) firsts = [drawn.get('before')!, drawn.get('after')!];
   }
-  const pick = (name: Renderer['name'], f: (s: Sample) => number) => roundSummary(summarize(samples[name].map(f)));
+  const pick = (f: (s: Sample) => number) =>
+    Object.fromEntries(VARIANTS.map((v) => [v.name, roundSummary(summarize(samples[v.name].map(f)))])) as Record<VariantName, Summary>;
   const diff = await meanAbsDiff(firsts[0], firsts[1]);
   return {
     kind: c.kind,
     fixture: c.fixture,
     faces: c.prediction.faces.length + c.prediction.unansweredFaces.length,
     cards,
-    wallMs: { before: pick('before', (s) => s.wallMs), after: pick('after', (s) => s.wallMs) },
-    cpuMs: { before: pick('before', (s) => s.cpuMs), after: pick('after', (s) => s.cpuMs) },
-    bytes: { before: summarize(samples.before.map((s) => s.bytes)).median, after: summarize(samples.after.map((s) => s.bytes)).median },
+    wallMs: pick((s) => s.wallMs),
+    cpuMs: pick((s) => s.cpuMs),
+    bytes: Object.fromEntries(VARIANTS.map((v) => [v.name, median(samples[v.name].map((s) => s.bytes))])) as Record<VariantName, number>,
     meanAbsDiff: diff === null ? null : round(diff, 3),
+    stages: Object.fromEntries(
+      STAGES.map((stage) => {
+        const spent = stages.map((clock) => clock.spent.get(stage) ?? { wallMs: 0, cpuMs: 0 });
+        return [stage, { wallMs: round(median(spent.map((x) => x.wallMs))), cpuMs: round(median(spent.map((x) => x.cpuMs))) }];
+      }),
+    ),
   };
 }
 
@@ -159,13 +210,13 @@ export const cardSection: Section = {
     }
     const load = cpu.stop();
     const rows = results.flatMap((r) =>
-      (['before', 'after'] as const).map((name) => [
+      VARIANTS.map(({ name }) => [
         `${r.kind} (${r.faces} face${r.faces === 1 ? '' : 's'})`,
         name,
         ms(r.wallMs[name].median),
         ms(r.cpuMs[name].median),
         ms(r.cpuMs[name].p95),
-        name === 'after' ? `${(r.cpuMs.before.median / r.cpuMs.after.median).toFixed(1)}x less CPU` : '',
+        name === 'before' ? '' : `${(r.cpuMs.before.median / r.cpuMs[name].median).toFixed(1)}x less CPU`,
         `${Math.round(r.bytes[name] / 1000)} kB`,
       ]),
     );
@@ -178,6 +229,13 @@ export const cardSection: Section = {
       table(['card', 'renderer', 'median wall ms', 'median CPU ms', 'p95 CPU ms', 'ratio', 'size'], rows),
       '',
       `Mean absolute pixel difference before vs after (0-255 per channel): ${results.map((r) => `${r.kind} ${r.meanAbsDiff ?? 'sizes differ'}`).join(', ')}.`,
+      '',
+      "The new renderer stage by stage (median ms per card; the stages' medians need not add up to the card's):",
+      '',
+      table(
+        ['stage', ...results.flatMap((r) => [`${r.kind} wall`, `${r.kind} CPU`])],
+        STAGES.map((stage) => [STAGE_NAMES[stage], ...results.flatMap((r) => [ms(r.stages[stage]?.wallMs), ms(r.stages[stage]?.cpuMs)])]),
+      ),
     ].join('\n');
     return { name: 'card', json: { sharp: sharp.versions, concurrency: sharp.concurrency(), results, cpu: load, quietBeforeStart: ctx.quiet }, markdown };
   },

@@ -8,16 +8,19 @@ import { readingOrder } from '../../engine/detect/reading-order.js';
 import type { Box } from '../../engine/box.js';
 import type { ModelWithThumbnails, Thumbnails } from '../core/thumbnails.js';
 import { percent } from '../core/texts/recognition.js';
-import { numberBadgeSvg, numberedBoxesSvg } from './boxes.js';
+import { numberBadge, numberedBoxes } from './boxes.js';
 import { groupCardLayout, type NumberedFace } from './group-layout.js';
 import { lookalikeCardLayout, type CardPerson, type FaceSlot } from './layout.js';
-import { composeCard, cutFace, decodePhoto, placeholderSvg, referenceFace, scaledPhoto, type DecodedPhoto } from './render.js';
-import { overlaySvg } from './svg.js';
+import { composeCard, cutFace, decodePhoto, placeholder, referenceFace, scaledPhoto, type CardStage, type DecodedPhoto, type SlotFace } from './render.js';
+import type { Sprite } from './sprites.js';
+import { overlaySprites } from './svg.js';
 
 export interface CardSources {
   model: ModelWithThumbnails;
   thumbnails: Thumbnails;
   maxImagePixels: number;
+  /** Hears each step of drawing a card end, in order (the card benchmark times them). */
+  onStage?: (stage: CardStage) => void;
 }
 
 /** "51% similar" for galleries (a scale that reads the same for any size), "87% confidence" for softmax heads. */
@@ -27,14 +30,14 @@ export function scoreLabel(match: Match): string {
 
 const personOf = (match: Match): CardPerson => ({ name: match.name, score: scoreLabel(match) });
 
-/** Pixels for each slot: the sender's face (`you`) or a reference face; placeholders (SVG) where a reference is missing. */
+/** Pixels for each slot: the sender's face (`you`) or a reference face; placeholders where a reference is missing. */
 async function fillSlots(
   slots: readonly FaceSlot[],
   photo: DecodedPhoto,
   boxOf: (slot: FaceSlot) => Box,
   nameOf: (slot: FaceSlot) => string,
   sources: CardSources,
-): Promise<{ faces: { slot: FaceSlot; pixels: Buffer | null }[]; placeholders: string }> {
+): Promise<{ faces: SlotFace[]; placeholders: Sprite[] }> {
   const faces = await Promise.all(
     slots.map(async (slot) => {
       if (slot.kind === 'you') return { slot, pixels: await cutFace(photo, boxOf(slot), slot.size) };
@@ -42,10 +45,7 @@ async function fillSlots(
       return { slot, pixels: bytes ? await referenceFace(bytes, slot.size) : null };
     }),
   );
-  const placeholders = faces
-    .filter((f) => f.pixels === null)
-    .map((f) => placeholderSvg(f.slot, nameOf(f.slot)))
-    .join('\n');
+  const placeholders = faces.filter((f) => f.pixels === null).flatMap((f) => placeholder(f.slot, nameOf(f.slot)));
   return { faces, placeholders };
 }
 
@@ -53,6 +53,7 @@ async function fillSlots(
 export async function lookalikeCard(photo: Uint8Array, prediction: Prediction, face: FaceAnswer, sources: CardSources): Promise<Buffer> {
   const layout = lookalikeCardLayout(face.matches.map(personOf));
   const decoded = await decodePhoto(photo, prediction, sources.maxImagePixels);
+  sources.onStage?.('decode');
   const { faces, placeholders } = await fillSlots(
     layout.slots,
     decoded,
@@ -60,7 +61,8 @@ export async function lookalikeCard(photo: Uint8Array, prediction: Prediction, f
     (slot) => face.matches[slot.index].name,
     sources,
   );
-  return composeCard(layout, faces, [], overlaySvg(layout, layout, placeholders));
+  sources.onStage?.('resize');
+  return composeCard(layout, faces, [], [...overlaySprites(layout), ...placeholders], sources.onStage);
 }
 
 /** A face of a group photo with its number; `answer` (and `person`) when it was answered. */
@@ -82,6 +84,7 @@ export async function groupCard(photo: Uint8Array, prediction: Prediction, numbe
   const layout = groupCardLayout(prediction, numbered);
   const rows = numbered.filter((f) => f.person);
   const decoded = await decodePhoto(photo, prediction, sources.maxImagePixels);
+  sources.onStage?.('decode');
   const { faces, placeholders } = await fillSlots(
     layout.slots,
     decoded,
@@ -90,7 +93,8 @@ export async function groupCard(photo: Uint8Array, prediction: Prediction, numbe
     sources,
   );
   const p = layout.photo;
-  const picture = { input: await scaledPhoto(decoded, p.width, p.height), left: p.x, top: p.y };
-  const badges = layout.badges.map((b) => numberBadgeSvg(b.number, b.x, b.y, b.radius, b.colour)).join('\n');
-  return composeCard(layout, faces, [picture], overlaySvg(layout, layout, [numberedBoxesSvg(numbered, p), badges, placeholders].join('\n')));
+  const picture = { image: await scaledPhoto(decoded, p.width, p.height), left: p.x, top: p.y };
+  sources.onStage?.('resize');
+  const badges = layout.badges.flatMap((b) => numberBadge(b.number, b.x, b.y, b.radius, b.colour));
+  return composeCard(layout, faces, [picture], [...overlaySprites(layout), ...numberedBoxes(numbered, p), ...badges, ...placeholders], sources.onStage);
 }

@@ -1,0 +1,144 @@
+// The card's own pixel work, checked against librsvg drawing the same thing the way the cards
+// used to be drawn (one SVG the size of the card): the background gradient, text and shapes as
+// cached sprites, and the blending that lays them on the card; and the caches' bounds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import { background } from '../src/bots/card/background.js';
+import { LruCache } from '../src/bots/card/lru.js';
+import { blend, paste, pasteThrough, type RawImage } from '../src/bots/card/pixels.js';
+import { rasterize, shapeSprite, textSprite, type Sprite } from '../src/bots/card/sprites.js';
+import { COLOURS } from '../src/bots/card/style.js';
+import { svgText, type DrawnText } from '../src/engine/report/text-paths.js';
+
+const gradientSvg = (width: number, height: number, body = '') => `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+<defs><linearGradient id="bg" x1="0" y1="0" x2="0.35" y2="1"><stop offset="0" stop-color="${COLOURS.backgroundTop}"/><stop offset="1" stop-color="${COLOURS.backgroundBottom}"/></linearGradient></defs>
+<rect width="100%" height="100%" fill="url(#bg)"/>${body}</svg>`;
+
+/** librsvg's RGB pixels of `svg`. */
+const librsvg = (svg: string) => sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+
+function differences(a: Buffer, b: Buffer): { mean: number; max: number } {
+  assert.equal(a.length, b.length);
+  let [sum, max] = [0, 0];
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    sum += d;
+    max = Math.max(max, d);
+  }
+  return { mean: sum / a.length, max };
+}
+
+test('the LRU cache keeps the most recently used entries within its byte budget', () => {
+  const cache = new LruCache<Buffer>(100, (b) => b.length);
+  cache.set('a', Buffer.alloc(40));
+  cache.set('b', Buffer.alloc(40));
+  assert.ok(cache.get('a'), 'a read: now the most recent');
+  cache.set('c', Buffer.alloc(40)); // 120 bytes: the least recently used (b) goes
+  assert.deepEqual([cache.get('a') !== undefined, cache.get('b') !== undefined, cache.get('c') !== undefined], [true, false, true]);
+  assert.equal(cache.bytes, 80);
+  cache.set('huge', Buffer.alloc(101));
+  assert.equal(cache.get('huge'), undefined, 'an entry over the whole budget is not kept');
+  assert.equal(cache.size, 2);
+  cache.set('a', Buffer.alloc(10));
+  assert.equal(cache.bytes, 50, 'a replaced entry counts once');
+});
+
+test('the background gradient matches what librsvg drew from the SVG gradient, within one level', async () => {
+  for (const [width, height] of [
+    [1080, 1221],
+    [1080, 1726],
+    [333, 517],
+  ]) {
+    const d = differences(background(width, height).data, await librsvg(gradientSvg(width, height)));
+    assert.ok(d.max <= 1 && d.mean < 0.05, `${width}x${height}: mean ${d.mean.toFixed(3)}, max ${d.max}`);
+  }
+});
+
+const rgb = (width: number, height: number, fill: number[]): RawImage => {
+  const data = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = fill[i % 3];
+  return { data, width, height, channels: 3 };
+};
+const pixel = (image: RawImage, x: number, y: number) => [...image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3)];
+
+test('pieces laid on a canvas: pasted, through a mask, blended by alpha; cut where they leave the canvas', () => {
+  const canvas = rgb(4, 3, [0, 0, 0]);
+  paste(canvas, rgb(2, 2, [10, 20, 30]), 3, 2); // only its top-left pixel is on the canvas
+  assert.deepEqual(pixel(canvas, 3, 2), [10, 20, 30]);
+  assert.deepEqual(pixel(canvas, 2, 2), [0, 0, 0]);
+
+  const tile: RawImage = { data: Buffer.from([255, 0, 0, 255, 255, 0, 0, 128, 255, 0, 0, 0]), width: 3, height: 1, channels: 4 };
+  blend(canvas, tile, -1, 0); // its first pixel is off the canvas
+  assert.deepEqual(pixel(canvas, 0, 0), [128, 0, 0], 'half-covered: half red over black');
+  assert.deepEqual(pixel(canvas, 1, 0), [0, 0, 0], 'transparent: unchanged');
+
+  const mask: RawImage = { data: Buffer.from([0, 0, 0, 0, 9, 9, 9, 255, 9, 9, 9, 255, 9, 9, 9, 64]), width: 2, height: 2, channels: 4 };
+  pasteThrough(canvas, rgb(2, 2, [200, 100, 40]), mask, 1, 1);
+  assert.deepEqual(pixel(canvas, 1, 1), [0, 0, 0], 'mask transparent: the canvas shows');
+  assert.deepEqual(
+    [pixel(canvas, 2, 1), pixel(canvas, 1, 2)],
+    [
+      [200, 100, 40],
+      [200, 100, 40],
+    ],
+  );
+  assert.deepEqual(pixel(canvas, 2, 2), [50, 25, 10], 'mask a quarter opaque over black');
+});
+
+/** `sprites` laid on a gradient card the new way, against librsvg drawing their SVG over the gradient in one picture. */
+async function compareWithLibrsvg(width: number, height: number, sprites: Sprite[], svg: string) {
+  const card = background(width, height);
+  const tiles = await rasterize(sprites);
+  sprites.forEach((s, i) => blend(card, tiles[i], s.left, s.top));
+  return differences(card.data, await librsvg(gradientSvg(width, height, svg)));
+}
+
+test('text drawn as sprites looks as librsvg draws it on the whole card: no glyph cut at its rectangle, accents and descenders included', async () => {
+  const texts: DrawnText[] = [
+    { text: 'Your celebrity look-alike', x: 48, y: 88, size: 44, weight: 'bold', fill: COLOURS.text },
+    { text: 'Ấn Đức Þórður Jóhannsson, gjpqy', x: 48.37, y: 160.6, size: 54, weight: 'bold', fill: COLOURS.text },
+    { text: 'Владимир Ἀθηνᾶ', x: 300.5, y: 240.25, size: 38, anchor: 'middle', fill: COLOURS.accent },
+    { text: '12', x: 500, y: 300, size: 28, weight: 'bold', anchor: 'end', fill: '#111', opacity: 0.6 },
+  ];
+  const sprites = texts.map(textSprite);
+  for (const s of sprites) assert.ok(Number.isInteger(s.left) && Number.isInteger(s.top) && s.width > 0 && s.height > 0);
+  const d = await compareWithLibrsvg(640, 340, sprites, texts.map((t) => svgText(t)).join(''));
+  assert.ok(d.mean < 0.02 && d.max <= 2, `mean ${d.mean.toFixed(3)}, max ${d.max}`);
+});
+
+test('shapes drawn as sprites (a frame, a dashed box, a badge) look as librsvg draws them on the whole card', async () => {
+  const shapes = [
+    {
+      bounds: { x1: 20, y1: 20, x2: 140, y2: 140 },
+      svg: '<rect x="21" y="21" width="118" height="118" rx="18" fill="none" stroke="#fff" stroke-opacity="0.25" stroke-width="2"/>',
+    },
+    {
+      bounds: { x1: 158.5, y1: 30.2, x2: 281.5, y2: 140.7 },
+      svg: '<rect x="160.5" y="32.2" width="119" height="106.5" rx="4" fill="none" stroke="#adb5bd" stroke-width="4" stroke-dasharray="12 8"/>',
+    },
+    {
+      bounds: { x1: 310.5, y1: 50.5, x2: 370.5, y2: 110.5 },
+      svg: '<circle cx="340.5" cy="80.5" r="29" fill="#4dabf7" stroke="#000" stroke-opacity="0.6" stroke-width="2"/>',
+    },
+  ];
+  const d = await compareWithLibrsvg(
+    400,
+    180,
+    shapes.map((s) => shapeSprite(s.bounds, s.svg)),
+    shapes.map((s) => s.svg).join(''),
+  );
+  assert.ok(d.mean < 0.02 && d.max <= 2, `mean ${d.mean.toFixed(3)}, max ${d.max}`);
+});
+
+test('a text drawn once is reused wherever it lands at the same fraction of a pixel', async () => {
+  const t: DrawnText = { text: '51% similar', x: 48, y: 700, size: 38, fill: COLOURS.accent };
+  const [a, b, c] = [t, { ...t, x: 300, y: 1200 }, { ...t, x: 300.5 }].map(textSprite);
+  assert.equal(a.key, b.key);
+  assert.notEqual(a.key, c.key, 'half a pixel further: drawn anew');
+  assert.deepEqual([b.left - a.left, b.top - a.top], [252, 500]);
+  const [first] = await rasterize([a]);
+  const [again, moved] = await rasterize([a, b]);
+  assert.equal(again, first, 'from the cache');
+  assert.equal(moved, first, 'the same pixels at another place');
+});
