@@ -36,7 +36,7 @@ type Draw = (photo: Uint8Array, prediction: Prediction, sources: CardSources) =>
 
 /** A way of drawing cards: which renderer, and whether each card names other people or the photo's own answer every time. */
 interface Variant {
-  name: 'before' | 'after';
+  name: 'before' | 'after' | 'after, same answer';
   oneFace: Draw;
   group: Draw;
   newNames: boolean;
@@ -51,10 +51,11 @@ const after = {
   group: (p, pr, s) => groupCard(p, pr, numberFaces(pr), s),
 } satisfies Partial<Variant>;
 
-/** In turns, card by card. */
+/** In turns, card by card; the last shows what the caches save when a look-alike comes back. */
 const VARIANTS: readonly Variant[] = [
   { name: 'before', ...before, newNames: true },
   { name: 'after', ...after, newNames: true },
+  { name: 'after, same answer', ...after, newNames: false },
 ];
 type VariantName = Variant['name'];
 

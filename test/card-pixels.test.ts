@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { background } from '../src/bots/card/background.js';
 import { LruCache } from '../src/bots/card/lru.js';
 import { blend, paste, pasteThrough, type RawImage } from '../src/bots/card/pixels.js';
+import { referenceFace } from '../src/bots/card/render.js';
 import { rasterize, shapeSprite, textSprite, type Sprite } from '../src/bots/card/sprites.js';
 import { COLOURS } from '../src/bots/card/style.js';
 import { svgText, type DrawnText } from '../src/engine/report/text-paths.js';
@@ -141,4 +142,18 @@ test('a text drawn once is reused wherever it lands at the same fraction of a pi
   const [again, moved] = await rasterize([a, b]);
   assert.equal(again, first, 'from the cache');
   assert.equal(moved, first, 'the same pixels at another place');
+});
+
+test('a reference face scaled once is kept for the next card; a broken thumbnail is not', async () => {
+  const thumbnail = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
+  const big = await referenceFace(thumbnail, 472);
+  assert.ok(big && big.width === 472 && big.height === 472 && big.channels === 3);
+  assert.equal(await referenceFace(thumbnail, 472), big, 'the same pixels, not scaled again');
+  const small = await referenceFace(thumbnail, 150);
+  assert.ok(small && small.width === 150 && small !== big);
+  const broken = Buffer.from('not a picture');
+  assert.equal(await referenceFace(broken, 150), null);
+  assert.equal(await referenceFace(broken, 150), null);
 });

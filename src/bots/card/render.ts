@@ -10,6 +10,7 @@ import { background } from './background.js';
 import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';
 import { blend, paste, pasteThrough, type RawImage } from './pixels.js';
+import { LruCache } from './lru.js';
 import { rasterize, shapeSprite, textSprite, type Sprite } from './sprites.js';
 import { COLOURS } from './style.js';
 import { roundedMask, type Canvas } from './svg.js';
@@ -65,12 +66,29 @@ export function scaledPhoto(photo: DecodedPhoto, width: number, height: number):
   return rgb(rawOf(photo).resize(width, height, { fit: 'fill' }));
 }
 
+/** Reference faces already scaled, by thumbnail and size: a look-alike that comes back costs nothing to draw again. */
+const REFERENCE_CACHE_BYTES = 24 * 1024 * 1024;
+const references = new LruCache<RawImage>(REFERENCE_CACHE_BYTES, (image) => image.data.length);
+/** Thumbnails are read once and kept (Thumbnails), so the same person's bytes are the same object. */
+const thumbnailIds = new WeakMap<Uint8Array, number>();
+let thumbnailsSeen = 0;
+
 /**
  * A reference thumbnail (any size: 96 px in older models, 192 px in newer) as a `size` px
  * square, centre-cropped; enlarged with a soft kernel, since Lanczos rings when it enlarges
  * 2-5 times. Null when the bytes do not decode: a broken file costs the square, not the answer.
  */
 export async function referenceFace(bytes: Uint8Array, size: number): Promise<RawImage | null> {
+  if (!thumbnailIds.has(bytes)) thumbnailIds.set(bytes, ++thumbnailsSeen);
+  const key = `${thumbnailIds.get(bytes)} ${size}`;
+  const kept = references.get(key);
+  if (kept) return kept;
+  const face = await scaledReference(bytes, size);
+  if (face) references.set(key, face);
+  return face;
+}
+
+async function scaledReference(bytes: Uint8Array, size: number): Promise<RawImage | null> {
   try {
     const meta = await sharp(bytes).metadata();
     const enlarging = Math.min(meta.width ?? 0, meta.height ?? 0) < size;
