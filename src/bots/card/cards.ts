@@ -11,9 +11,9 @@ import { percent } from '../core/texts/recognition.js';
 import { numberBadge, numberedBoxes } from './boxes.js';
 import { groupCardLayout, type NumberedFace } from './group-layout.js';
 import { lookalikeCardLayout, type CardPerson, type FaceSlot } from './layout.js';
-import { composeCard, cutFace, decodePhoto, placeholder, referenceFace, scaledPhoto, type CardStage, type DecodedPhoto, type SlotFace } from './render.js';
+import { composeCard, cutFace, decodePhoto, referenceFace, scaledPhoto, type CardStage, type DecodedPhoto, type SlotFace } from './render.js';
 import type { Sprite } from './sprites.js';
-import { overlaySprites } from './svg.js';
+import { overlaySprites, placeholder } from './svg.js';
 
 export interface CardSources {
   model: ModelWithThumbnails;

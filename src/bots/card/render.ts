@@ -11,8 +11,7 @@ import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';
 import { blend, paste, pasteThrough, type RawImage } from './pixels.js';
 import { LruCache } from './lru.js';
-import { rasterize, shapeSprite, textSprite, type Sprite } from './sprites.js';
-import { COLOURS } from './style.js';
+import { rasterize, type Sprite } from './sprites.js';
 import { roundedMask, type Canvas } from './svg.js';
 
 /** Longest side the photo is decoded at: enough for a 984 px group photo and sharp face squares. */
@@ -76,7 +75,9 @@ let thumbnailsSeen = 0;
 /**
  * A reference thumbnail (any size: 96 px in older models, 192 px in newer) as a `size` px
  * square, centre-cropped; enlarged with a soft kernel, since Lanczos rings when it enlarges
- * 2-5 times. Null when the bytes do not decode: a broken file costs the square, not the answer.
+ * 2-5 times (sharp 0.35 enlarges with libvips's bicubic interpolator whatever kernel it is given,
+ * sharp issue 4061, but should that change this stays right). Null when the bytes do not
+ * decode: a broken file costs the square, not the answer.
  */
 export async function referenceFace(bytes: Uint8Array, size: number): Promise<RawImage | null> {
   if (!thumbnailIds.has(bytes)) thumbnailIds.set(bytes, ++thumbnailsSeen);
@@ -103,31 +104,6 @@ async function scaledReference(bytes: Uint8Array, size: number): Promise<RawImag
   } catch {
     return null;
   }
-}
-
-/** Where a face is missing (no reference thumbnail): a soft square with the person's initials. */
-export function placeholder(slot: FaceSlot, name: string): Sprite[] {
-  const initials = name
-    .split(/\s+/)
-    .filter((w) => /^\p{L}/u.test(w))
-    .slice(0, 2)
-    .map((w) => [...w][0].toUpperCase())
-    .join('');
-  return [
-    shapeSprite(
-      { x1: slot.x, y1: slot.y, x2: slot.x + slot.size, y2: slot.y + slot.size },
-      `<rect x="${slot.x}" y="${slot.y}" width="${slot.size}" height="${slot.size}" rx="${slot.radius}" fill="#ffffff" fill-opacity="0.12"/>`,
-    ),
-    textSprite({
-      text: initials || '?',
-      x: slot.x + slot.size / 2,
-      y: slot.y + slot.size * 0.62,
-      size: Math.round(slot.size * 0.36),
-      weight: 'bold',
-      anchor: 'middle',
-      fill: COLOURS.muted,
-    }),
-  ];
 }
 
 /** An RGB image and where its top-left corner goes on the card. */

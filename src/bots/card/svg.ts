@@ -1,7 +1,7 @@
 /**
  * A card's layout as sprites (sprites.ts): the text (glyph outlines: no font needed), the rules
- * between sections, the frames of the face squares and the rounded masks that cut the faces to
- * their squares' shape. Pure.
+ * between sections, the frames of the face squares, the rounded masks that cut the faces to
+ * their squares' shape and the placeholders of missing faces. Pure.
  */
 import type { DrawnText } from '../../engine/report/text-paths.js';
 import type { FaceSlot } from './layout.js';
@@ -36,4 +36,29 @@ export function overlaySprites(layout: { texts: readonly DrawnText[]; rules?: re
 /** An opaque rounded square exactly over the slot (whole px): the face shows where it is opaque. */
 export function roundedMask(s: FaceSlot): Sprite {
   return shapeSprite(square(s), `<rect x="${s.x}" y="${s.y}" width="${s.size}" height="${s.size}" rx="${s.radius}" fill="#fff"/>`, 0);
+}
+
+/** Where a face is missing (no reference thumbnail): a soft square with the person's initials. */
+export function placeholder(slot: FaceSlot, name: string): Sprite[] {
+  const initials = name
+    .split(/\s+/)
+    .filter((w) => /^\p{L}/u.test(w))
+    .slice(0, 2)
+    .map((w) => [...w][0].toUpperCase())
+    .join('');
+  return [
+    shapeSprite(
+      square(slot),
+      `<rect x="${slot.x}" y="${slot.y}" width="${slot.size}" height="${slot.size}" rx="${slot.radius}" fill="#ffffff" fill-opacity="0.12"/>`,
+    ),
+    textSprite({
+      text: initials || '?',
+      x: slot.x + slot.size / 2,
+      y: slot.y + slot.size * 0.62,
+      size: Math.round(slot.size * 0.36),
+      weight: 'bold',
+      anchor: 'middle',
+      fill: COLOURS.muted,
+    }),
+  ];
 }
