@@ -142,6 +142,13 @@ test('a text drawn once is reused wherever it lands at the same fraction of a pi
   const [again, moved] = await rasterize([a, b]);
   assert.equal(again, first, 'from the cache');
   assert.equal(moved, first, 'the same pixels at another place');
+  // A box around a face of one photo is drawn for its card and not kept.
+  const box = shapeSprite({ x1: 10, y1: 10, x2: 60, y2: 70 }, '<rect x="10" y="10" width="50" height="60" fill="none" stroke="#fff" stroke-width="3"/>', {
+    keep: false,
+  });
+  const [once] = await rasterize([box]);
+  const [twice] = await rasterize([box]);
+  assert.ok(once !== twice && once.data.equals(twice.data), 'drawn again, the same');
 });
 
 test('a reference face scaled once is kept for the next card; a broken thumbnail is not', async () => {

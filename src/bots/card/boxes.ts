@@ -45,6 +45,7 @@ export function numberedBoxes(faces: readonly NumberedFace[], at: Placement): Sp
       shapeSprite(
         { x1: left - half, y1: top - half, x2: left + width + half, y2: top + height + half },
         `<rect x="${left}" y="${top}" width="${width}" height="${height}" rx="4" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>`,
+        { keep: false }, // this photo's face: no other card has it
       ),
       ...numberBadge(face.number, cx, cy, r, colour),
     ];

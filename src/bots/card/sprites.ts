@@ -21,10 +21,12 @@ export interface Sprite {
   height: number;
   /** SVG elements drawing it, in its rectangle's coordinates (0, 0 at its top-left corner). */
   svg(): string;
+  /** False for what no other card will show (a box around a face of this photo): drawn, not cached. */
+  keep?: boolean;
 }
 
-/** Drawn sprites kept, by key: a card's new texts cost about 100 kB each. */
-const SPRITE_CACHE_BYTES = 24 * 1024 * 1024;
+/** Drawn sprites kept, by key: a name costs about 100 kB, a 472 px frame or mask 0.9 MB. */
+const SPRITE_CACHE_BYTES = 16 * 1024 * 1024;
 const cache = new LruCache<RawImage>(SPRITE_CACHE_BYTES, (image) => image.data.length);
 
 /** The whole px rectangle around `bounds`, with `margin` px to spare on every side for antialiasing. */
@@ -34,10 +36,18 @@ function around(bounds: Bounds, margin = 1): { left: number; top: number; width:
   return { left, top, width: Math.ceil(bounds.x2) + margin - left, height: Math.ceil(bounds.y2) + margin - top };
 }
 
-/** SVG elements in card coordinates that fit in `bounds` (strokes included); `margin` 0 for a sprite of exactly whole `bounds`. */
-export function shapeSprite(bounds: Bounds, svg: string, margin = 1): Sprite {
+/**
+ * SVG elements in card coordinates that fit in `bounds` (strokes included); `margin` 0 for a
+ * sprite of exactly whole `bounds`; `keep` false for a shape no other card will show.
+ */
+export function shapeSprite(bounds: Bounds, svg: string, { margin = 1, keep = true }: { margin?: number; keep?: boolean } = {}): Sprite {
   const at = around(bounds, margin);
-  return { key: `shape ${at.left},${at.top} ${at.width}x${at.height} ${svg}`, ...at, svg: () => `<g transform="translate(${-at.left} ${-at.top})">${svg}</g>` };
+  return {
+    key: `shape ${at.left},${at.top} ${at.width}x${at.height} ${svg}`,
+    ...at,
+    svg: () => `<g transform="translate(${-at.left} ${-at.top})">${svg}</g>`,
+    keep,
+  };
 }
 
 /**
@@ -109,7 +119,7 @@ export async function rasterize(sprites: readonly Sprite[]): Promise<RawImage[]>
   if (missing.size > 0) {
     const drawn = await draw([...missing.values()]);
     const byKey = new Map([...missing.keys()].map((k, i) => [k, drawn[i]]));
-    for (const [k, image] of byKey) cache.set(k, image);
+    for (const [k, image] of byKey) if (missing.get(k)!.keep !== false) cache.set(k, image);
     sprites.forEach((s, i) => (found[i] ??= byKey.get(keyOf(s))));
   }
   return found as RawImage[];

@@ -35,7 +35,7 @@ export function overlaySprites(layout: { texts: readonly DrawnText[]; rules?: re
 
 /** An opaque rounded square exactly over the slot (whole px): the face shows where it is opaque. */
 export function roundedMask(s: FaceSlot): Sprite {
-  return shapeSprite(square(s), `<rect x="${s.x}" y="${s.y}" width="${s.size}" height="${s.size}" rx="${s.radius}" fill="#fff"/>`, 0);
+  return shapeSprite(square(s), `<rect x="${s.x}" y="${s.y}" width="${s.size}" height="${s.size}" rx="${s.radius}" fill="#fff"/>`, { margin: 0 });
 }
 
 /** Where a face is missing (no reference thumbnail): a soft square with the person's initials. */
