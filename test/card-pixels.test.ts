@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { background } from '../src/bots/card/background.js';
+import { CanvasPool } from '../src/bots/card/canvases.js';
 import { LruCache } from '../src/bots/card/lru.js';
 import { blend, paste, pasteThrough, type RawImage } from '../src/bots/card/pixels.js';
 import { referenceFace } from '../src/bots/card/render.js';
@@ -163,4 +164,20 @@ test('a reference face scaled once is kept for the next card; a broken thumbnail
   const broken = Buffer.from('not a picture');
   assert.equal(await referenceFace(broken, 150), null);
   assert.equal(await referenceFace(broken, 150), null);
+});
+
+test('canvases are reused from card to card, zeroed when handed back, the largest kept', () => {
+  const pool = new CanvasPool(2);
+  const a = pool.take(100);
+  a.fill(7);
+  pool.give(a);
+  assert.ok(
+    a.every((v) => v === 0),
+    'no pixel of the last card stays in it',
+  );
+  assert.equal(pool.take(80), a, 'a big enough spare is reused');
+  const [b, c, d] = [pool.take(50), pool.take(300), pool.take(200)];
+  for (const x of [b, c, d]) pool.give(x);
+  assert.deepEqual([pool.take(250), pool.take(150)], [c, d], 'the two largest were kept');
+  assert.notEqual(pool.take(10), b);
 });

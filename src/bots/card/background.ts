@@ -14,11 +14,12 @@ const DIRECTION = { x: 0.35, y: 1 } as const;
 const rgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
 
 /**
- * `width` x `height` of the gradient, as RGB. Along a row the gradient's position grows by the
- * same step from pixel to pixel, so every row is a stretch of one strip of colours sampled at
- * that step, starting where the row's first pixel falls (within half a step of it).
+ * `width` x `height` of the gradient, as RGB, in `into` (at least width x height x 3 bytes) or
+ * a new buffer. Along a row the gradient's position grows by the same step from pixel to pixel,
+ * so every row is a stretch of one strip of colours sampled at that step, starting where the
+ * row's first pixel falls (within half a step of it).
  */
-export function background(width: number, height: number): RawImage {
+export function background(width: number, height: number, into?: Buffer): RawImage {
   const top = rgb(COLOURS.backgroundTop);
   const bottom = rgb(COLOURS.backgroundBottom);
   const norm = DIRECTION.x ** 2 + DIRECTION.y ** 2;
@@ -31,7 +32,8 @@ export function background(width: number, height: number): RawImage {
     const t = Math.min(1, k * step);
     for (let c = 0; c < 3; c++) strip[k * 3 + c] = Math.round(top[c] + (bottom[c] - top[c]) * t);
   }
-  const data = Buffer.allocUnsafe(width * height * 3);
+  if (into && into.length < width * height * 3) throw new Error(`background: ${into.length} bytes for ${width}x${height}`);
+  const data = into ? into.subarray(0, width * height * 3) : Buffer.allocUnsafe(width * height * 3);
   for (let y = 0; y < height; y++) strip.copy(data, y * width * 3, firstOfRow(y) * 3, (firstOfRow(y) + width) * 3);
   return { data, width, height, channels: 3 };
 }

@@ -7,6 +7,7 @@
 import sharp, { type Sharp } from 'sharp';
 import type { Box } from '../../engine/box.js';
 import { background } from './background.js';
+import { CanvasPool } from './canvases.js';
 import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';
 import { blend, paste, pasteThrough, type RawImage } from './pixels.js';
@@ -119,6 +120,9 @@ export interface SlotFace {
   pixels: RawImage | null;
 }
 
+/** Two cards drawn at once (a worker's usual most) reuse their canvases. */
+const canvases = new CanvasPool(2);
+
 /**
  * The steps of drawing a card, in order: the photo decoded, the faces (and a group's photo)
  * scaled to their places, the sprites drawn (or found drawn), the canvas laid, the JPEG encoded.
@@ -137,16 +141,21 @@ export async function composeCard(
   const masks = shown.map((f) => roundedMask(f.slot));
   const tiles = await rasterize([...masks, ...sprites]);
   onStage?.('sprites');
-  const card = background(canvas.width, canvas.height);
-  for (const l of layers) paste(card, l.image, l.left, l.top);
-  shown.forEach((f, i) => pasteThrough(card, f.pixels, tiles[i], masks[i].left, masks[i].top));
-  sprites.forEach((s, i) => blend(card, tiles[masks.length + i], s.left, s.top));
-  onStage?.('canvas');
-  // Full chroma keeps coloured text crisp. Optimised Huffman tables would make the card about 5%
-  // smaller for the same pixels, but cost libjpeg a second pass: about 6 times the encoding's CPU.
-  const jpeg = await sharp(card.data, { raw: { width: card.width, height: card.height, channels: 3 } })
-    .jpeg({ quality: CARD_JPEG_QUALITY, chromaSubsampling: '4:4:4', optimiseCoding: false })
-    .toBuffer();
-  onStage?.('encode');
-  return jpeg;
+  const buffer = canvases.take(canvas.width * canvas.height * 3);
+  try {
+    const card = background(canvas.width, canvas.height, buffer);
+    for (const l of layers) paste(card, l.image, l.left, l.top);
+    shown.forEach((f, i) => pasteThrough(card, f.pixels, tiles[i], masks[i].left, masks[i].top));
+    sprites.forEach((s, i) => blend(card, tiles[masks.length + i], s.left, s.top));
+    onStage?.('canvas');
+    // Full chroma keeps coloured text crisp. Optimised Huffman tables would make the card about 5%
+    // smaller for the same pixels, but cost libjpeg a second pass: about 6 times the encoding's CPU.
+    const jpeg = await sharp(card.data, { raw: { width: card.width, height: card.height, channels: 3 } })
+      .jpeg({ quality: CARD_JPEG_QUALITY, chromaSubsampling: '4:4:4', optimiseCoding: false })
+      .toBuffer();
+    onStage?.('encode');
+    return jpeg;
+  } finally {
+    canvases.give(buffer); // sharp has finished reading it (or failed)
+  }
 }
