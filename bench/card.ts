@@ -24,8 +24,8 @@ import type { Section, SectionContext } from './section.js';
 const WARMUP = 3;
 
 const STAGE_NAMES: Record<CardStage, string> = {
-  decode: 'photo decoded',
-  resize: 'faces (and group photo) scaled',
+  decode: 'group photo decoded (one face: none, its face is cut as it decodes)',
+  resize: 'faces (and group photo) scaled; the one-face photo decoded',
   sprites: 'text and shapes drawn (librsvg, cached)',
   canvas: 'background and layers laid (JS)',
   encode: 'JPEG encoded',

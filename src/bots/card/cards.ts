@@ -5,13 +5,13 @@
  */
 import type { FaceAnswer, Match, Prediction } from '../../engine/lookalike.js';
 import { readingOrder } from '../../engine/detect/reading-order.js';
-import type { Box } from '../../engine/box.js';
 import type { ModelWithThumbnails, Thumbnails } from '../core/thumbnails.js';
 import { percent } from '../core/texts/recognition.js';
 import { numberBadge, numberedBoxes } from './boxes.js';
 import { groupCardLayout, type NumberedFace } from './group-layout.js';
 import { lookalikeCardLayout, type CardPerson, type FaceSlot } from './layout.js';
-import { composeCard, cutFace, decodePhoto, referenceFace, scaledPhoto, type CardStage, type DecodedPhoto, type SlotFace } from './render.js';
+import { composeCard, cutFace, cutFaceFromPhoto, decodePhoto, referenceFace, scaledPhoto, type CardStage, type SlotFace } from './render.js';
+import type { RawImage } from './pixels.js';
 import type { Sprite } from './sprites.js';
 import { overlaySprites, placeholder } from './svg.js';
 
@@ -30,17 +30,16 @@ export function scoreLabel(match: Match): string {
 
 const personOf = (match: Match): CardPerson => ({ name: match.name, score: scoreLabel(match) });
 
-/** Pixels for each slot: the sender's face (`you`) or a reference face; placeholders where a reference is missing. */
+/** Pixels for each slot: the sender's face (`you`, from `cut`) or a reference face; placeholders where a reference is missing. */
 async function fillSlots(
   slots: readonly FaceSlot[],
-  photo: DecodedPhoto,
-  boxOf: (slot: FaceSlot) => Box,
+  cut: (slot: FaceSlot) => Promise<RawImage>,
   nameOf: (slot: FaceSlot) => string,
   sources: CardSources,
 ): Promise<{ faces: SlotFace[]; placeholders: Sprite[] }> {
   const faces = await Promise.all(
     slots.map(async (slot) => {
-      if (slot.kind === 'you') return { slot, pixels: await cutFace(photo, boxOf(slot), slot.size) };
+      if (slot.kind === 'you') return { slot, pixels: await cut(slot) };
       const bytes = await sources.thumbnails.find(sources.model, nameOf(slot));
       return { slot, pixels: bytes ? await referenceFace(bytes, slot.size) : null };
     }),
@@ -49,15 +48,16 @@ async function fillSlots(
   return { faces, placeholders };
 }
 
-/** One face: the sender's face beside the best match, names and scores under each, the runners-up below. */
+/**
+ * One face: the sender's face beside the best match, names and scores under each, the
+ * runners-up below. Only the face's square of the photo is needed: it is cut as the photo is
+ * decoded, with no copy of the whole photo in between.
+ */
 export async function lookalikeCard(photo: Uint8Array, prediction: Prediction, face: FaceAnswer, sources: CardSources): Promise<Buffer> {
   const layout = lookalikeCardLayout(face.matches.map(personOf));
-  const decoded = await decodePhoto(photo, prediction, sources.maxImagePixels);
-  sources.onStage?.('decode');
   const { faces, placeholders } = await fillSlots(
     layout.slots,
-    decoded,
-    () => face.box,
+    (slot) => cutFaceFromPhoto(photo, prediction, face.box, slot.size, sources.maxImagePixels),
     (slot) => face.matches[slot.index].name,
     sources,
   );
@@ -87,8 +87,7 @@ export async function groupCard(photo: Uint8Array, prediction: Prediction, numbe
   sources.onStage?.('decode');
   const { faces, placeholders } = await fillSlots(
     layout.slots,
-    decoded,
-    (slot) => rows[slot.index].box,
+    (slot) => cutFace(decoded, rows[slot.index].box, slot.size),
     (slot) => rows[slot.index].person!.name,
     sources,
   );

@@ -61,6 +61,35 @@ export function cutFace(photo: DecodedPhoto, box: Box, size: number): Promise<Ra
   );
 }
 
+/**
+ * The face at `box` (engine coordinates of the upright photo, `size`) as a `slot` px square, cut
+ * straight from the encoded photo: libvips decodes it on the way and keeps only the square.
+ */
+export async function cutFaceFromPhoto(
+  photo: Uint8Array,
+  size: { width: number; height: number },
+  box: Box,
+  slot: number,
+  maxPixels: number,
+): Promise<RawImage> {
+  const meta = await sharp(photo, { limitInputPixels: maxPixels }).metadata();
+  // The engine saw the same upright photo; should its size differ, its box is scaled to this one.
+  const width = meta.autoOrient?.width ?? meta.width ?? size.width;
+  const height = meta.autoOrient?.height ?? meta.height ?? size.height;
+  const [x, y, w, h] = box;
+  const [sx, sy] = [width / size.width, height / size.height];
+  const square = faceSquare([x * sx, y * sy, w * sx, h * sy], width, height);
+  return rgb(
+    sharp(photo, { limitInputPixels: maxPixels })
+      .rotate() // EXIF orientation, as the engine decoded it; the square is cut from the upright photo
+      .extract({ left: square.left, top: square.top, width: square.size, height: square.size })
+      .resize(slot, slot, { kernel: square.size < slot ? 'mitchell' : 'lanczos3' })
+      .flatten({ background: '#ffffff' })
+      .removeAlpha()
+      .toColourspace('srgb'),
+  );
+}
+
 /** The whole photo at `width` x `height`. */
 export function scaledPhoto(photo: DecodedPhoto, width: number, height: number): Promise<RawImage> {
   return rgb(rawOf(photo).resize(width, height, { fit: 'fill' }));
