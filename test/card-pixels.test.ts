@@ -12,6 +12,7 @@ import { referenceFace } from '../src/bots/card/render.js';
 import { rasterize, shapeSprite, textSprite, type Sprite } from '../src/bots/card/sprites.js';
 import { COLOURS } from '../src/bots/card/style.js';
 import { svgText, type DrawnText } from '../src/engine/report/text-paths.js';
+import { readFixture } from './helpers/fixtures.js';
 
 const gradientSvg = (width: number, height: number, body = '') => `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 <defs><linearGradient id="bg" x1="0" y1="0" x2="0.35" y2="1"><stop offset="0" stop-color="${COLOURS.backgroundTop}"/><stop offset="1" stop-color="${COLOURS.backgroundBottom}"/></linearGradient></defs>
@@ -180,4 +181,13 @@ test('canvases are reused from card to card, zeroed when handed back, the larges
   for (const x of [b, c, d]) pool.give(x);
   assert.deepEqual([pool.take(250), pool.take(150)], [c, d], 'the two largest were kept');
   assert.notEqual(pool.take(10), b);
+});
+
+test('sharp enlarges with one interpolator whatever kernel it is given, so a reference face need not know its thumbnail size to pick one', async () => {
+  // Lanczos rings when it enlarges a thumbnail 2-5 times: were sharp to honour the kernel when enlarging, referenceFace must pick Mitchell again.
+  const thumbnail = await sharp(readFixture('faces', 'cgi-model-2.jpg')).resize(96, 96, { fit: 'cover' }).jpeg().toBuffer();
+  const [mitchell, lanczos] = await Promise.all(
+    (['mitchell', 'lanczos3'] as const).map((kernel) => sharp(thumbnail).resize(472, 472, { kernel }).raw().toBuffer()),
+  );
+  assert.ok(mitchell.equals(lanczos));
 });

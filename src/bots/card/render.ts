@@ -104,10 +104,10 @@ let thumbnailsSeen = 0;
 
 /**
  * A reference thumbnail (any size: 96 px in older models, 192 px in newer) as a `size` px
- * square, centre-cropped; enlarged with a soft kernel, since Lanczos rings when it enlarges
- * 2-5 times (sharp 0.35 enlarges with libvips's bicubic interpolator whatever kernel it is given,
- * sharp issue 4061, but should that change this stays right). Null when the bytes do not
- * decode: a broken file costs the square, not the answer.
+ * square, centre-cropped: shrunk with Lanczos 3, enlarged with the bicubic interpolator that
+ * sharp enlarges with whatever kernel it is given (sharp issue 4061; card-pixels.test.ts checks
+ * it), so the thumbnail's size need not be read first. Null when the bytes do not decode: a
+ * broken file costs the square, not the answer.
  */
 export async function referenceFace(bytes: Uint8Array, size: number): Promise<RawImage | null> {
   if (!thumbnailIds.has(bytes)) thumbnailIds.set(bytes, ++thumbnailsSeen);
@@ -121,15 +121,8 @@ export async function referenceFace(bytes: Uint8Array, size: number): Promise<Ra
 
 async function scaledReference(bytes: Uint8Array, size: number): Promise<RawImage | null> {
   try {
-    const meta = await sharp(bytes).metadata();
-    const enlarging = Math.min(meta.width ?? 0, meta.height ?? 0) < size;
     return await rgb(
-      sharp(bytes)
-        .rotate()
-        .flatten({ background: '#ffffff' })
-        .resize(size, size, { fit: 'cover', kernel: enlarging ? 'mitchell' : 'lanczos3' })
-        .removeAlpha()
-        .toColourspace('srgb'),
+      sharp(bytes).rotate().flatten({ background: '#ffffff' }).resize(size, size, { fit: 'cover', kernel: 'lanczos3' }).removeAlpha().toColourspace('srgb'),
     );
   } catch {
     return null;
