@@ -4,7 +4,7 @@
  * box, still numbered and counted. Numbers are glyph outlines (no font needed). Pure.
  */
 import { boxColour, type NumberedFace } from './group-layout.js';
-import { shapeSprite, textSprite, type Sprite } from './sprites.js';
+import { shapeSprite, textSprites, type Sprite } from './sprites.js';
 
 /** Where the photo sits on the card: offset, and card px per photo px. */
 export interface Placement {
@@ -25,7 +25,7 @@ export function numberBadge(number: number, cx: number, cy: number, radius: numb
       { x1: x - reach, y1: y - reach, x2: x + reach, y2: y + reach },
       `<circle cx="${x}" cy="${y}" r="${r}" fill="${colour}" stroke="#000" stroke-opacity="0.6" stroke-width="2"/>`,
     ),
-    textSprite({ text: String(number), x: cx, y: cy + size * 0.36, size, weight: 'bold', anchor: 'middle', fill: '#111' }),
+    ...textSprites({ text: String(number), x: cx, y: cy + size * 0.36, size, weight: 'bold', anchor: 'middle', fill: '#111' }),
   ];
 }
 

@@ -1,13 +1,14 @@
 /**
  * Everything drawn over a card's photo and faces (text, lines, frames, boxes, badges, the masks
  * that round the faces' corners) as sprites: small pieces of SVG, each drawn by librsvg into
- * its own rectangle and kept, so the next card reuses them. Texts are kept whatever their
- * place; shapes where they are, since the layouts put them at the same places card after card.
- * A card's new sprites are drawn together, packed into one picture: librsvg costs about 1 ms
- * per call and per glyph-heavy text, and a full-card picture of them would cost its area too.
+ * its own rectangle and kept, so the next card reuses them. Text is drawn glyph by glyph, each
+ * glyph kept whatever its place, so a new name is mostly made of glyphs already drawn; shapes
+ * are kept where they are, since the layouts put them at the same places card after card. A
+ * card's new sprites are drawn together, packed into one picture: librsvg costs about 1 ms a
+ * call and about 1 ms a name, and a full-card picture would cost its area too.
  */
 import sharp from 'sharp';
-import { svgText, textBounds, textStart, type Bounds, type DrawnText } from '../../engine/report/text-paths.js';
+import { textGlyphs, type Bounds, type DrawnText } from '../../engine/report/text-paths.js';
 import { LruCache } from './lru.js';
 import type { RawImage } from './pixels.js';
 
@@ -25,7 +26,7 @@ export interface Sprite {
   keep?: boolean;
 }
 
-/** Drawn sprites kept, by key: a name costs about 100 kB, a 472 px frame or mask 0.9 MB. */
+/** Drawn sprites kept, by key: a glyph costs 2-8 kB (some 1,500 make up the cards' usual texts), a 472 px frame or mask 0.9 MB. */
 const SPRITE_CACHE_BYTES = 16 * 1024 * 1024;
 const cache = new LruCache<RawImage>(SPRITE_CACHE_BYTES, (image) => image.data.length);
 
@@ -50,27 +51,33 @@ export function shapeSprite(bounds: Bounds, svg: string, { margin = 1, keep = tr
   };
 }
 
+/** Glyphs are placed to a quarter of a pixel: four drawings of each glyph serve every place. */
+const GLYPH_STEP = 4;
+
 /**
- * `t` as a sprite that any place with the same fraction of a pixel reuses (the layouts place
- * most text at whole pixels): the text is drawn at its fraction of a pixel inside its
- * rectangle, whose corner is whole, so its pixels are those of the text drawn on the card.
+ * `t` as one sprite per glyph, so that any other text reuses the glyphs drawn for this one:
+ * each glyph is drawn once per size, colour and quarter-pixel position, inside a rectangle whose
+ * corner is a whole pixel (a glyph lands within an eighth of a pixel of where the text's path
+ * would put it). Glyphs without ink (spaces) make no sprite.
  */
-export function textSprite(t: DrawnText): Sprite {
-  const start = textStart(t);
-  const x0 = Math.floor(start);
-  const y0 = Math.floor(t.y);
-  const fx = start - x0;
-  const fy = t.y - y0;
-  const b = textBounds(t.text, t);
-  const at = around({ x1: fx + b.x1, y1: fy + b.y1, x2: fx + b.x2, y2: fy + b.y2 });
-  return {
-    key: `text ${t.weight ?? 'regular'} ${t.size} ${t.fill} ${t.opacity ?? 1} ${fx} ${fy} ${t.text}`,
-    left: x0 + at.left,
-    top: y0 + at.top,
-    width: at.width,
-    height: at.height,
-    svg: () => svgText({ ...t, anchor: 'start', x: fx - at.left, y: fy - at.top }),
-  };
+export function textSprites(t: DrawnText): Sprite[] {
+  const fill = `fill="${t.fill}"${t.opacity === undefined ? '' : ` fill-opacity="${t.opacity}"`}`;
+  return textGlyphs(t)
+    .filter((g) => g.box.x1 <= g.box.x2)
+    .map((g) => {
+      const [x, y] = [g.x, t.y].map((v) => Math.round(v * GLYPH_STEP) / GLYPH_STEP);
+      const [x0, y0] = [Math.floor(x), Math.floor(y)];
+      const [fx, fy] = [x - x0, y - y0];
+      const at = around({ x1: fx + g.box.x1, y1: fy + g.box.y1, x2: fx + g.box.x2, y2: fy + g.box.y2 });
+      return {
+        key: `glyph ${g.id} ${t.size} ${fill} ${fx} ${fy}`,
+        left: x0 + at.left,
+        top: y0 + at.top,
+        width: at.width,
+        height: at.height,
+        svg: () => `<path d="${g.pathData(fx - at.left, fy - at.top)}" ${fill}/>`,
+      };
+    });
 }
 
 const keyOf = (s: Sprite) => `${s.width}x${s.height} ${s.key}`;

@@ -5,7 +5,7 @@
  */
 import type { DrawnText } from '../../engine/report/text-paths.js';
 import type { FaceSlot } from './layout.js';
-import { shapeSprite, textSprite, type Sprite } from './sprites.js';
+import { shapeSprite, textSprites, type Sprite } from './sprites.js';
 import { COLOURS } from './style.js';
 
 /** The card's size. */
@@ -30,7 +30,7 @@ export function overlaySprites(layout: { texts: readonly DrawnText[]; rules?: re
       `<rect x="${s.x + 1}" y="${s.y + 1}" width="${s.size - 2}" height="${s.size - 2}" rx="${s.radius}" fill="none" stroke="${COLOURS.tileBorder}" stroke-opacity="0.25" stroke-width="2"/>`,
     ),
   );
-  return [...rules, ...frames, ...layout.texts.map(textSprite)];
+  return [...rules, ...frames, ...layout.texts.flatMap(textSprites)];
 }
 
 /** An opaque rounded square exactly over the slot (whole px): the face shows where it is opaque. */
@@ -51,7 +51,7 @@ export function placeholder(slot: FaceSlot, name: string): Sprite[] {
       square(slot),
       `<rect x="${slot.x}" y="${slot.y}" width="${slot.size}" height="${slot.size}" rx="${slot.radius}" fill="#ffffff" fill-opacity="0.12"/>`,
     ),
-    textSprite({
+    ...textSprites({
       text: initials || '?',
       x: slot.x + slot.size / 2,
       y: slot.y + slot.size * 0.62,

@@ -69,11 +69,6 @@ function startOf(t: Omit<DrawnText, 'fill'>, width: number): number {
   return t.anchor === 'middle' ? t.x - width / 2 : t.anchor === 'end' ? t.x - width : t.x;
 }
 
-/** Where `t`'s advance starts on the x axis (its left end at the baseline), px. */
-export function textStart(t: Omit<DrawnText, 'fill'>, face: Typeface = inter()): number {
-  return startOf(t, textWidth(t.text, t, face));
-}
-
 /** A rectangle, px: x1 left, y1 top, x2 right, y2 bottom (y grows downwards). */
 export interface Bounds {
   x1: number;
@@ -84,7 +79,7 @@ export interface Bounds {
 
 /**
  * Each glyph's outline box at one em = unitsPerEm px (y down), from its points and control
- * points: a little generous, never short.
+ * points: a little generous, never short. x1 > x2 for a glyph without an outline (a space).
  */
 const glyphBoxes = new WeakMap<Glyph, Bounds>();
 
@@ -107,22 +102,33 @@ function glyphBox(glyph: Glyph, font: Font): Bounds {
   return box;
 }
 
-/**
- * The box that `text`'s ink fits in, px, from the start of its advance at the baseline (y down,
- * so y1 is negative above the baseline). All zeros for text without ink (empty, spaces).
- */
-export function textBounds(text: string, style: TextStyle, face: Typeface = inter()): Bounds {
-  const out = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
-  for (const g of place(text, style, face).glyphs) {
+/** One glyph of a text as drawn: which one, where its advance starts, its ink and its outline. */
+export interface DrawnGlyph {
+  /** Weight, subset font and glyph index: equal ids at equal sizes have equal outlines. */
+  id: string;
+  /** Left end of its advance on the baseline, px. */
+  x: number;
+  /** The box its ink fits in, px from (x, baseline), y down; x1 > x2 when it has no ink (a space). */
+  box: Bounds;
+  /** SVG path data of its outline with its origin (advance start, baseline) at (x, y). */
+  pathData(x: number, y: number): string;
+}
+
+/** `t`'s glyphs, placed as textPathData places them (which draws their outlines together). */
+export function textGlyphs(t: Omit<DrawnText, 'fill'>, face: Typeface = inter()): DrawnGlyph[] {
+  const weight = t.weight ?? 'regular';
+  const { glyphs, width } = place(t.text, t, face);
+  const left = startOf(t, width);
+  return glyphs.map((g) => {
+    const scale = t.size / g.font.unitsPerEm;
     const box = glyphBox(g.glyph, g.font);
-    if (box.x1 > box.x2) continue; // no outline (a space)
-    const scale = style.size / g.font.unitsPerEm;
-    out.x1 = Math.min(out.x1, g.x + box.x1 * scale);
-    out.x2 = Math.max(out.x2, g.x + box.x2 * scale);
-    out.y1 = Math.min(out.y1, box.y1 * scale);
-    out.y2 = Math.max(out.y2, box.y2 * scale);
-  }
-  return out.x1 > out.x2 ? { x1: 0, y1: 0, x2: 0, y2: 0 } : out;
+    return {
+      id: `${weight}/${face[weight].indexOf(g.font)}/${g.glyph.index}`,
+      x: left + g.x,
+      box: { x1: box.x1 * scale, y1: box.y1 * scale, x2: box.x2 * scale, y2: box.y2 * scale },
+      pathData: (x, y) => g.glyph.getPath(x, y, t.size).commands.map(pathCommand).join(''),
+    };
+  });
 }
 
 /** SVG path data of `text` placed as `DrawnText` says. */
