@@ -28,7 +28,7 @@ const WARMUP = 3;
 const STAGE_NAMES: Record<CardStage, string> = {
   decode: 'group photo decoded (one face: none, its face is cut as it decodes)',
   resize: 'faces (and group photo) scaled; the one-face photo decoded',
-  sprites: 'text and shapes drawn (librsvg, cached)',
+  sprites: 'glyphs and shapes drawn (librsvg; most are kept from earlier cards)',
   canvas: 'background and layers laid (JS)',
   encode: 'JPEG encoded',
 };
