@@ -15,6 +15,7 @@ import { boxColour, groupCardLayout, type NumberedFace } from '../src/bots/card/
 import { lookalikeCardLayout, type FaceSlot } from '../src/bots/card/layout.js';
 import { decodePhoto, type DecodedPhoto } from '../src/bots/card/render.js';
 import { COLOURS } from '../src/bots/card/style.js';
+import { initials } from '../src/bots/card/svg.js';
 
 interface Canvas {
   width: number;
@@ -102,14 +103,8 @@ async function referenceFace(bytes: Uint8Array, size: number): Promise<Buffer | 
 }
 
 function placeholderSvg(slot: FaceSlot, name: string): string {
-  const initials = name
-    .split(/\s+/)
-    .filter((w) => /^\p{L}/u.test(w))
-    .slice(0, 2)
-    .map((w) => [...w][0].toUpperCase())
-    .join('');
   return `<rect x="${slot.x}" y="${slot.y}" width="${slot.size}" height="${slot.size}" rx="${slot.radius}" fill="#ffffff" fill-opacity="0.12"/>
-${svgText({ text: initials || '?', x: slot.x + slot.size / 2, y: slot.y + slot.size * 0.62, size: Math.round(slot.size * 0.36), weight: 'bold', anchor: 'middle', fill: COLOURS.muted })}`;
+${svgText({ text: initials(name) || '?', x: slot.x + slot.size / 2, y: slot.y + slot.size * 0.62, size: Math.round(slot.size * 0.36), weight: 'bold', anchor: 'middle', fill: COLOURS.muted })}`;
 }
 
 async function composeCard(

@@ -38,21 +38,25 @@ export function roundedMask(s: FaceSlot): Sprite {
   return shapeSprite(square(s), `<rect x="${s.x}" y="${s.y}" width="${s.size}" height="${s.size}" rx="${s.radius}" fill="#fff"/>`, { margin: 0 });
 }
 
-/** Where a face is missing (no reference thumbnail): a soft square with the person's initials. */
-export function placeholder(slot: FaceSlot, name: string): Sprite[] {
-  const initials = name
+/** "TH" for "Tom Hanks": the first letters of the first two words that start with a letter ("" for none). */
+export function initials(name: string): string {
+  return name
     .split(/\s+/)
     .filter((w) => /^\p{L}/u.test(w))
     .slice(0, 2)
     .map((w) => [...w][0].toUpperCase())
     .join('');
+}
+
+/** Where a face is missing (no reference thumbnail): a soft square with the person's initials. */
+export function placeholder(slot: FaceSlot, name: string): Sprite[] {
   return [
     shapeSprite(
       square(slot),
       `<rect x="${slot.x}" y="${slot.y}" width="${slot.size}" height="${slot.size}" rx="${slot.radius}" fill="#ffffff" fill-opacity="0.12"/>`,
     ),
     ...textSprites({
-      text: initials || '?',
+      text: initials(name) || '?',
       x: slot.x + slot.size / 2,
       y: slot.y + slot.size * 0.62,
       size: Math.round(slot.size * 0.36),
