@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { waitForQuiet, type QuietCheck } from './cpu.js';
 import { botsSection } from './bots.js';
+import { cardSection } from './card.js';
 import { deploySection } from './deploy.js';
 import { engineWasmSection } from './engine.js';
 import { engineSpeedSection } from './engine-speed.js';
@@ -34,6 +35,7 @@ const SECTIONS: readonly Section[] = [
   gallerySection,
   trainingSection,
   botsSection,
+  cardSection,
   scaleSection,
   shardsSection,
   deploySection,

@@ -115,6 +115,25 @@ test("a selfie's card: the sender's face beside the best match at equal size, na
   assert.ok(bestDiff < 15 && bestDiff < youDiff + wrongDiff, `reference face: ${bestDiff.toFixed(1)}`);
 });
 
+test("a photo stored sideways with an EXIF orientation: the card shows the sender's face upright, cut where the engine found it", async () => {
+  const upright = readFixture('faces', 'cgi-model-1.jpg');
+  // Stored turned a quarter left; orientation 6 tells viewers (and the engine) to turn it back.
+  const sideways = await sharp(upright).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+  const prediction = await engine.which(sideways, { top: 3, maxFaces: 8 });
+  assert.deepEqual([prediction.width, prediction.height, prediction.faces.length], [640, 360, 1]);
+  const reply = await photoReply(sideways, prediction, engine.model, options());
+  assert.ok(reply.picture, reply.pictureError);
+  const [you] = lookalikeCardLayout(prediction.faces[0].matches.map((m) => ({ name: m.name, score: '' }))).slots;
+  const square = faceSquare(prediction.faces[0].box, prediction.width, prediction.height);
+  const expected = await sharp(upright)
+    .extract({ left: square.left, top: square.top, width: square.size, height: square.size })
+    .resize(you.size, you.size)
+    .png()
+    .toBuffer();
+  const diff = meanAbsDiff(await middle(reply.picture.bytes, you), await middle(expected, { x: 0, y: 0, size: you.size }));
+  assert.ok(diff < 12, `the upright face crop: ${diff.toFixed(1)}`);
+});
+
 /** A one-face prediction naming `names`, with the face in the middle of a 640x480 photo. */
 function onePrediction(names: string[]): Prediction {
   return {

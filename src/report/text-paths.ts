@@ -30,6 +30,7 @@ export interface DrawnText extends TextStyle {
 
 interface PlacedGlyph {
   glyph: Glyph;
+  font: Font;
   /** Left edge of the glyph's advance, px from the text's start. */
   x: number;
 }
@@ -51,7 +52,7 @@ function place(text: string, style: TextStyle, face: Typeface): { glyphs: Placed
     const glyph = font.charToGlyph(char);
     const scale = style.size / font.unitsPerEm;
     if (previous?.font === font) x += font.getKerningValue(previous.glyph, glyph) * scale;
-    glyphs.push({ glyph, x });
+    glyphs.push({ glyph, font, x });
     x += (glyph.advanceWidth ?? 0) * scale;
     previous = { font, glyph };
   }
@@ -63,10 +64,77 @@ export function textWidth(text: string, style: TextStyle, face: Typeface = inter
   return place(text, style, face).width;
 }
 
+/** Where the text's advance starts, px: `x` moved left by all or half its width for `end` or `middle`. */
+function startOf(t: Omit<DrawnText, 'fill'>, width: number): number {
+  return t.anchor === 'middle' ? t.x - width / 2 : t.anchor === 'end' ? t.x - width : t.x;
+}
+
+/** A rectangle, px: x1 left, y1 top, x2 right, y2 bottom (y grows downwards). */
+export interface Bounds {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/**
+ * Each glyph's outline box at one em = unitsPerEm px (y down), from its points and control
+ * points: a little generous, never short. x1 > x2 for a glyph without an outline (a space).
+ */
+const glyphBoxes = new WeakMap<Glyph, Bounds>();
+
+function glyphBox(glyph: Glyph, font: Font): Bounds {
+  let box = glyphBoxes.get(glyph);
+  if (!box) {
+    box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    for (const c of glyph.getPath(0, 0, font.unitsPerEm).commands) {
+      if (c.type === 'Z') continue;
+      const points = c.type === 'C' ? [c.x1, c.y1, c.x2, c.y2, c.x, c.y] : c.type === 'Q' ? [c.x1, c.y1, c.x, c.y] : [c.x, c.y];
+      for (let i = 0; i < points.length; i += 2) {
+        box.x1 = Math.min(box.x1, points[i]);
+        box.x2 = Math.max(box.x2, points[i]);
+        box.y1 = Math.min(box.y1, points[i + 1]);
+        box.y2 = Math.max(box.y2, points[i + 1]);
+      }
+    }
+    glyphBoxes.set(glyph, box);
+  }
+  return box;
+}
+
+/** One glyph of a text as drawn: which one, where its advance starts, its ink and its outline. */
+export interface DrawnGlyph {
+  /** Weight, subset font and glyph index: equal ids at equal sizes have equal outlines. */
+  id: string;
+  /** Left end of its advance on the baseline, px. */
+  x: number;
+  /** The box its ink fits in, px from (x, baseline), y down; x1 > x2 when it has no ink (a space). */
+  box: Bounds;
+  /** SVG path data of its outline with its origin (advance start, baseline) at (x, y). */
+  pathData(x: number, y: number): string;
+}
+
+/** `t`'s glyphs, placed as textPathData places them (which draws their outlines together). */
+export function textGlyphs(t: Omit<DrawnText, 'fill'>, face: Typeface = inter()): DrawnGlyph[] {
+  const weight = t.weight ?? 'regular';
+  const { glyphs, width } = place(t.text, t, face);
+  const left = startOf(t, width);
+  return glyphs.map((g) => {
+    const scale = t.size / g.font.unitsPerEm;
+    const box = glyphBox(g.glyph, g.font);
+    return {
+      id: `${weight}/${face[weight].indexOf(g.font)}/${g.glyph.index}`,
+      x: left + g.x,
+      box: { x1: box.x1 * scale, y1: box.y1 * scale, x2: box.x2 * scale, y2: box.y2 * scale },
+      pathData: (x, y) => g.glyph.getPath(x, y, t.size).commands.map(pathCommand).join(''),
+    };
+  });
+}
+
 /** SVG path data of `text` placed as `DrawnText` says. */
 export function textPathData(t: Omit<DrawnText, 'fill'>, face: Typeface = inter()): string {
   const { glyphs, width } = place(t.text, t, face);
-  const left = t.anchor === 'middle' ? t.x - width / 2 : t.anchor === 'end' ? t.x - width : t.x;
+  const left = startOf(t, width);
   return glyphs
     .map((g) =>
       g.glyph

@@ -5,19 +5,22 @@
  */
 import type { FaceAnswer, Match, Prediction } from '../../engine/lookalike.js';
 import { readingOrder } from '../../engine/detect/reading-order.js';
-import type { Box } from '../../base/box.js';
 import type { ModelWithThumbnails, Thumbnails } from '../core/thumbnails.js';
 import { percent } from '../core/texts/recognition.js';
-import { numberBadgeSvg, numberedBoxesSvg } from './boxes.js';
+import { numberBadge, numberedBoxes } from './boxes.js';
 import { groupCardLayout, type NumberedFace } from './group-layout.js';
 import { lookalikeCardLayout, type CardPerson, type FaceSlot } from './layout.js';
-import { composeCard, cutFace, decodePhoto, placeholderSvg, referenceFace, scaledPhoto, type DecodedPhoto } from './render.js';
-import { overlaySvg } from './svg.js';
+import { composeCard, cutFace, cutFaceFromPhoto, decodePhoto, referenceFace, scaledPhoto, type CardStage, type SlotFace } from './render.js';
+import type { RawImage } from './pixels.js';
+import type { Sprite } from './sprites.js';
+import { overlaySprites, placeholder } from './svg.js';
 
 export interface CardSources {
   model: ModelWithThumbnails;
   thumbnails: Thumbnails;
   maxImagePixels: number;
+  /** Hears each step of drawing a card end, in order (the card benchmark times them). */
+  onStage?: (stage: CardStage) => void;
 }
 
 /** "51% similar" for galleries (a scale that reads the same for any size), "87% confidence" for softmax heads. */
@@ -27,40 +30,39 @@ export function scoreLabel(match: Match): string {
 
 const personOf = (match: Match): CardPerson => ({ name: match.name, score: scoreLabel(match) });
 
-/** Pixels for each slot: the sender's face (`you`) or a reference face; placeholders (SVG) where a reference is missing. */
+/** Pixels for each slot: the sender's face (`you`, from `cut`) or a reference face; placeholders where a reference is missing. */
 async function fillSlots(
   slots: readonly FaceSlot[],
-  photo: DecodedPhoto,
-  boxOf: (slot: FaceSlot) => Box,
+  cut: (slot: FaceSlot) => Promise<RawImage>,
   nameOf: (slot: FaceSlot) => string,
   sources: CardSources,
-): Promise<{ faces: { slot: FaceSlot; pixels: Buffer | null }[]; placeholders: string }> {
+): Promise<{ faces: SlotFace[]; placeholders: Sprite[] }> {
   const faces = await Promise.all(
     slots.map(async (slot) => {
-      if (slot.kind === 'you') return { slot, pixels: await cutFace(photo, boxOf(slot), slot.size) };
+      if (slot.kind === 'you') return { slot, pixels: await cut(slot) };
       const bytes = await sources.thumbnails.find(sources.model, nameOf(slot));
       return { slot, pixels: bytes ? await referenceFace(bytes, slot.size) : null };
     }),
   );
-  const placeholders = faces
-    .filter((f) => f.pixels === null)
-    .map((f) => placeholderSvg(f.slot, nameOf(f.slot)))
-    .join('\n');
+  const placeholders = faces.filter((f) => f.pixels === null).flatMap((f) => placeholder(f.slot, nameOf(f.slot)));
   return { faces, placeholders };
 }
 
-/** One face: the sender's face beside the best match, names and scores under each, the runners-up below. */
+/**
+ * One face: the sender's face beside the best match, names and scores under each, the
+ * runners-up below. Only the face's square of the photo is needed: it is cut as the photo is
+ * decoded, with no copy of the whole photo in between.
+ */
 export async function lookalikeCard(photo: Uint8Array, prediction: Prediction, face: FaceAnswer, sources: CardSources): Promise<Buffer> {
   const layout = lookalikeCardLayout(face.matches.map(personOf));
-  const decoded = await decodePhoto(photo, prediction, sources.maxImagePixels);
   const { faces, placeholders } = await fillSlots(
     layout.slots,
-    decoded,
-    () => face.box,
+    (slot) => cutFaceFromPhoto(photo, prediction, face.box, slot.size, sources.maxImagePixels),
     (slot) => face.matches[slot.index].name,
     sources,
   );
-  return composeCard(layout, faces, [], overlaySvg(layout, layout, placeholders));
+  sources.onStage?.('resize');
+  return composeCard(layout, faces, [], [...overlaySprites(layout), ...placeholders], sources.onStage);
 }
 
 /** A face of a group photo with its number; `answer` (and `person`) when it was answered. */
@@ -82,15 +84,16 @@ export async function groupCard(photo: Uint8Array, prediction: Prediction, numbe
   const layout = groupCardLayout(prediction, numbered);
   const rows = numbered.filter((f) => f.person);
   const decoded = await decodePhoto(photo, prediction, sources.maxImagePixels);
+  sources.onStage?.('decode');
   const { faces, placeholders } = await fillSlots(
     layout.slots,
-    decoded,
-    (slot) => rows[slot.index].box,
+    (slot) => cutFace(decoded, rows[slot.index].box, slot.size),
     (slot) => rows[slot.index].person!.name,
     sources,
   );
   const p = layout.photo;
-  const picture = { input: await scaledPhoto(decoded, p.width, p.height), left: p.x, top: p.y };
-  const badges = layout.badges.map((b) => numberBadgeSvg(b.number, b.x, b.y, b.radius, b.colour)).join('\n');
-  return composeCard(layout, faces, [picture], overlaySvg(layout, layout, [numberedBoxesSvg(numbered, p), badges, placeholders].join('\n')));
+  const picture = { image: await scaledPhoto(decoded, p.width, p.height), left: p.x, top: p.y };
+  sources.onStage?.('resize');
+  const badges = layout.badges.flatMap((b) => numberBadge(b.number, b.x, b.y, b.radius, b.colour));
+  return composeCard(layout, faces, [picture], [...overlaySprites(layout), ...numberedBoxes(numbered, p), ...badges, ...placeholders], sources.onStage);
 }

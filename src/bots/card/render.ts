@@ -1,16 +1,19 @@
 /**
- * The pixels of a card, with sharp: the sender's photo decoded once into memory, faces cut
- * from it, reference faces scaled to their squares, all laid on the background with the text
- * overlay, encoded as one JPEG. Nothing is written anywhere: the photo's pixels live only
- * while the card is made.
+ * The pixels of a card: the sender's photo decoded once into memory, faces cut from it and
+ * reference faces scaled to their squares with sharp, all as raw pixels; the background, the
+ * faces and the sprites over them laid on one raw canvas (pixels.ts), encoded once as JPEG.
+ * Nothing is written anywhere: the photo's pixels live only while the card is made.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Box } from '../../base/box.js';
-import { svgText } from '../../report/text-paths.js';
+import { background } from './background.js';
+import { CanvasPool } from './canvases.js';
 import { faceSquare } from './face-square.js';
 import type { FaceSlot } from './layout.js';
-import { COLOURS } from './style.js';
-import { backgroundSvg, roundedMaskSvg, type Canvas } from './svg.js';
+import { blend, paste, pasteThrough, type RawImage } from './pixels.js';
+import { LruCache } from './lru.js';
+import { rasterize, type Sprite } from './sprites.js';
+import { roundedMask, type Canvas } from './svg.js';
 
 /** Longest side the photo is decoded at: enough for a 984 px group photo and sharp face squares. */
 const DECODE_MAX_SIDE = 2048;
@@ -41,86 +44,140 @@ export async function decodePhoto(photo: Uint8Array, size: { width: number; heig
 
 const rawOf = (p: DecodedPhoto) => sharp(p.data, { raw: { width: p.width, height: p.height, channels: 3 } });
 
-/** The face at `box` (engine coordinates) as a `size` px square. */
-export async function cutFace(photo: DecodedPhoto, box: Box, size: number): Promise<Buffer> {
-  const square = faceSquare(box.map((v) => v * photo.scale) as Box, photo.width, photo.height);
-  return rawOf(photo)
-    .extract({ left: square.left, top: square.top, width: square.size, height: square.size })
-    .resize(size, size, { kernel: square.size < size ? 'mitchell' : 'lanczos3' })
-    .png()
-    .toBuffer();
+/** The RGB pixels of a sharp pipeline; it must end in 3 channels. */
+async function rgb(pipeline: Sharp): Promise<RawImage> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected RGB, got ${info.channels} channels`);
+  return { data, width: info.width, height: info.height, channels: 3 };
 }
 
-/** The whole photo at `width` x `height`. */
-export function scaledPhoto(photo: DecodedPhoto, width: number, height: number): Promise<Buffer> {
-  return rawOf(photo).resize(width, height, { fit: 'fill' }).png().toBuffer();
+/** The face at `box` (engine coordinates) as a `size` px square. */
+export function cutFace(photo: DecodedPhoto, box: Box, size: number): Promise<RawImage> {
+  const square = faceSquare(box.map((v) => v * photo.scale) as Box, photo.width, photo.height);
+  return rgb(
+    rawOf(photo)
+      .extract({ left: square.left, top: square.top, width: square.size, height: square.size })
+      .resize(size, size, { kernel: square.size < size ? 'mitchell' : 'lanczos3' }),
+  );
 }
 
 /**
- * A reference thumbnail (any size: 96 px in older models, 192 px in newer) as a `size` px
- * square, centre-cropped; enlarged with a soft kernel, since Lanczos rings when it enlarges
- * 2-5 times. Null when the bytes do not decode: a broken file costs the square, not the answer.
+ * The face at `box` (engine coordinates of the upright photo, `size`) as a `slot` px square, cut
+ * straight from the encoded photo: libvips decodes it on the way and keeps only the square.
  */
-export async function referenceFace(bytes: Uint8Array, size: number): Promise<Buffer | null> {
-  try {
-    const meta = await sharp(bytes).metadata();
-    const enlarging = Math.min(meta.width ?? 0, meta.height ?? 0) < size;
-    return await sharp(bytes)
-      .rotate()
+export async function cutFaceFromPhoto(
+  photo: Uint8Array,
+  size: { width: number; height: number },
+  box: Box,
+  slot: number,
+  maxPixels: number,
+): Promise<RawImage> {
+  const meta = await sharp(photo, { limitInputPixels: maxPixels }).metadata();
+  // The engine saw the same upright photo; should its size differ, its box is scaled to this one.
+  const width = meta.autoOrient?.width ?? meta.width ?? size.width;
+  const height = meta.autoOrient?.height ?? meta.height ?? size.height;
+  const [x, y, w, h] = box;
+  const [sx, sy] = [width / size.width, height / size.height];
+  const square = faceSquare([x * sx, y * sy, w * sx, h * sy], width, height);
+  return rgb(
+    sharp(photo, { limitInputPixels: maxPixels })
+      .rotate() // EXIF orientation, as the engine decoded it; the square is cut from the upright photo
+      .extract({ left: square.left, top: square.top, width: square.size, height: square.size })
+      .resize(slot, slot, { kernel: square.size < slot ? 'mitchell' : 'lanczos3' })
       .flatten({ background: '#ffffff' })
-      .resize(size, size, { fit: 'cover', kernel: enlarging ? 'mitchell' : 'lanczos3' })
-      .png()
-      .toBuffer();
+      .removeAlpha()
+      .toColourspace('srgb'),
+  );
+}
+
+/** The whole photo at `width` x `height`. */
+export function scaledPhoto(photo: DecodedPhoto, width: number, height: number): Promise<RawImage> {
+  return rgb(rawOf(photo).resize(width, height, { fit: 'fill' }));
+}
+
+/** Reference faces already scaled, by thumbnail and size (0.67 MB at 472 px, 66 kB at 150): a look-alike that comes back costs nothing to draw again. */
+const REFERENCE_CACHE_BYTES = 16 * 1024 * 1024;
+const references = new LruCache<RawImage>(REFERENCE_CACHE_BYTES, (image) => image.data.length);
+/** Thumbnails are read once and kept (Thumbnails), so the same person's bytes are the same object. */
+const thumbnailIds = new WeakMap<Uint8Array, number>();
+let thumbnailsSeen = 0;
+
+/**
+ * A reference thumbnail (any size: 96 px in older models, 192 px in newer) as a `size` px
+ * square, centre-cropped: shrunk with Lanczos 3, enlarged with the bicubic interpolator that
+ * sharp enlarges with whatever kernel it is given (sharp issue 4061; card-pixels.test.ts checks
+ * it), so the thumbnail's size need not be read first. Null when the bytes do not decode: a
+ * broken file costs the square, not the answer.
+ */
+export async function referenceFace(bytes: Uint8Array, size: number): Promise<RawImage | null> {
+  if (!thumbnailIds.has(bytes)) thumbnailIds.set(bytes, ++thumbnailsSeen);
+  const key = `${thumbnailIds.get(bytes)} ${size}`;
+  const kept = references.get(key);
+  if (kept) return kept;
+  const face = await scaledReference(bytes, size);
+  if (face) references.set(key, face);
+  return face;
+}
+
+async function scaledReference(bytes: Uint8Array, size: number): Promise<RawImage | null> {
+  try {
+    return await rgb(
+      sharp(bytes).rotate().flatten({ background: '#ffffff' }).resize(size, size, { fit: 'cover', kernel: 'lanczos3' }).removeAlpha().toColourspace('srgb'),
+    );
   } catch {
     return null;
   }
 }
 
-/** A face square cut to the slot's rounded shape. */
-async function rounded(face: Buffer, slot: FaceSlot): Promise<Buffer> {
-  return sharp(face)
-    .ensureAlpha()
-    .composite([{ input: Buffer.from(roundedMaskSvg(slot.size, slot.radius)), blend: 'dest-in' }])
-    .png()
-    .toBuffer();
-}
-
-/** Where a face is missing (no reference thumbnail): a soft square with the person's initials. */
-export function placeholderSvg(slot: FaceSlot, name: string): string {
-  const initials = name
-    .split(/\s+/)
-    .filter((w) => /^\p{L}/u.test(w))
-    .slice(0, 2)
-    .map((w) => [...w][0].toUpperCase())
-    .join('');
-  return `<rect x="${slot.x}" y="${slot.y}" width="${slot.size}" height="${slot.size}" rx="${slot.radius}" fill="#ffffff" fill-opacity="0.12"/>
-${svgText({ text: initials || '?', x: slot.x + slot.size / 2, y: slot.y + slot.size * 0.62, size: Math.round(slot.size * 0.36), weight: 'bold', anchor: 'middle', fill: COLOURS.muted })}`;
-}
-
+/** An RGB image and where its top-left corner goes on the card. */
 export interface Layer {
-  input: Buffer;
+  image: RawImage;
   left: number;
   top: number;
 }
 
-/** Background, then the faces in their slots (null: left empty), then extra layers, then the overlay SVG; one JPEG. */
+/** A slot and its face (`size` px square RGB), or null where it stays empty (a placeholder covers it). */
+export interface SlotFace {
+  slot: FaceSlot;
+  pixels: RawImage | null;
+}
+
+/** Two cards drawn at once (a worker's usual most) reuse their canvases. */
+const canvases = new CanvasPool(2);
+
+/**
+ * The steps of drawing a card, in order: the photo decoded, the faces (and a group's photo)
+ * scaled to their places, the sprites drawn (or found drawn), the canvas laid, the JPEG encoded.
+ */
+export type CardStage = 'decode' | 'resize' | 'sprites' | 'canvas' | 'encode';
+
+/** Background, then the layers, then the faces in their slots' rounded squares, then the sprites in order; one JPEG. */
 export async function composeCard(
   canvas: Canvas,
-  faces: readonly { slot: FaceSlot; pixels: Buffer | null }[],
+  faces: readonly SlotFace[],
   layers: readonly Layer[],
-  overlay: string,
+  sprites: readonly Sprite[],
+  onStage?: (stage: CardStage) => void,
 ): Promise<Buffer> {
-  const placed = await Promise.all(
-    faces
-      .filter((f) => f.pixels !== null)
-      .map(async (f) => ({ input: await rounded(f.pixels!, f.slot), left: Math.round(f.slot.x), top: Math.round(f.slot.y) })),
-  );
-  const background = await sharp(Buffer.from(backgroundSvg(canvas)))
-    .png()
-    .toBuffer();
-  return sharp(background)
-    .composite([...layers, ...placed, { input: Buffer.from(overlay), left: 0, top: 0 }])
-    .flatten({ background: COLOURS.backgroundTop })
-    .jpeg({ quality: CARD_JPEG_QUALITY, chromaSubsampling: '4:4:4' })
-    .toBuffer();
+  const shown = faces.filter((f): f is SlotFace & { pixels: RawImage } => f.pixels !== null);
+  const masks = shown.map((f) => roundedMask(f.slot));
+  const tiles = await rasterize([...masks, ...sprites]);
+  onStage?.('sprites');
+  const buffer = canvases.take(canvas.width * canvas.height * 3);
+  try {
+    const card = background(canvas.width, canvas.height, buffer);
+    for (const l of layers) paste(card, l.image, l.left, l.top);
+    shown.forEach((f, i) => pasteThrough(card, f.pixels, tiles[i], masks[i].left, masks[i].top));
+    sprites.forEach((s, i) => blend(card, tiles[masks.length + i], s.left, s.top));
+    onStage?.('canvas');
+    // Full chroma keeps coloured text crisp. Optimised Huffman tables would make the card about 5%
+    // smaller for the same pixels, but cost libjpeg a second pass: about 6 times the encoding's CPU.
+    const jpeg = await sharp(card.data, { raw: { width: card.width, height: card.height, channels: 3 } })
+      .jpeg({ quality: CARD_JPEG_QUALITY, chromaSubsampling: '4:4:4', optimiseCoding: false })
+      .toBuffer();
+    onStage?.('encode');
+    return jpeg;
+  } finally {
+    canvases.give(buffer); // sharp has finished reading it (or failed)
+  }
 }
