@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toPhotoBox } from '../src/engine/augment/face-crop.js';
+import { toPhotoBox } from '../src/engine/detect/face-crops.js';
 import { DETECTION_PASSES, equalise, greyWorld, pad, upscale, type PassImage } from '../src/engine/detect/passes.js';
 import type { DecodedImage } from '../src/engine/image/decode.js';
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../src/engine/backbones/backbone.js';
 import { concatenateEmbeddings } from '../src/engine/backbones/concat.js';
 import { CONCATENATED_BACKBONES, resolveBackbone, UnknownBackboneError } from '../src/engine/backbones/registry.js';
-import { detectFaceCrops } from '../src/engine/augment/face-crop.js';
+import { detectFaceCrops } from '../src/engine/detect/face-crops.js';
 import { cachedFeatures } from '../src/engine/extract/composed-cache.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS } from '../src/engine/image/decode.js';
 import { dot } from '../src/engine/math.js';

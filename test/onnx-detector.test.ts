@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { detectFaceCrops } from '../src/engine/augment/face-crop.js';
+import { detectFaceCrops } from '../src/engine/detect/face-crops.js';
 import { HumanDetector } from '../src/engine/detect/human-detector.js';
 import { OnnxFaceDetector } from '../src/engine/detect/onnx/onnx-detector.js';
 import { DETECTION_PASSES, fromDecoded } from '../src/engine/detect/passes.js';

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Backbone } from '../src/engine/backbones/backbone.js';
 import { BUILT_IN_BACKBONES, resolveBackbone } from '../src/engine/backbones/registry.js';
-import { detectFaceCrops } from '../src/engine/augment/face-crop.js';
+import { detectFaceCrops } from '../src/engine/detect/face-crops.js';
 import { FaceEmbedder } from '../src/engine/extract/face-embedder.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
 import { plannedRuntimeLabel, runtimeLabel } from '../src/engine/runtime/runtime.js';

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BackendChoice } from '../run-options.js';
 import { decodeImage, DEFAULT_IMAGE_LIMITS, type DecodedImage, type ImageLimits } from '../image/decode.js';
-import { detectFaceCrops, wholeImageCrop, type DetectedFaces, type FaceCrop } from '../augment/face-crop.js';
+import { detectFaceCrops, wholeImageCrop, type DetectedFaces, type FaceCrop } from '../detect/face-crops.js';
 import { mirrorImage, pairMirrorFaces, unmirrorBox } from '../detect/mirror.js';
 import { addVectors, l2normalise } from '../math.js';
 import type { Box } from '../../base/box.js';

@@ -5,12 +5,12 @@
  * before saying no_face.
  * Pre-cropped dataset images (64x64 crops are common) skip detection and are taken whole.
  */
-import type { FaceDetector } from '../detect/detector.js';
+import type { FaceDetector } from './detector.js';
 import type { DecodedImage } from '../image/decode.js';
 import { faceFromBytes, type FacePixels } from '../image/face-pixels.js';
-import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from '../detect/passes.js';
+import { DETECTION_PASSES, fromDecoded, type DetectionPass, type DetectionPassId, type PassImage } from './passes.js';
 import type { Box } from '../../base/box.js';
-import { cropPass, suppressDuplicates, tileGrid, worthTiling } from '../detect/tiles.js';
+import { cropPass, suppressDuplicates, tileGrid, worthTiling } from './tiles.js';
 
 // Re-exported for the modules that take boxes together with face crops.
 export type { Box };
