@@ -16,6 +16,8 @@ import { convertGraphModel, onnxOutputName, type GraphModelJson } from '../src/e
 import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.js';
 import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
 import { pixelsOf } from './helpers/face-pixels.js';
+import type { EngineEvent } from '../src/engine/events.js';
+import { EmbedderPool } from '../src/engine/extract/pool.js';
 
 before(async () => {
   await selectBackend('wasm');
@@ -130,6 +132,32 @@ test('cache: converted once, then read back; a corrupt cached .onnx is detected 
   assert.equal((await cachedOnnxModel(modelPath, ['dense'], cacheDir)).converted, false);
 });
 
+test('a worker thread reports its fallback to the pool, which hands it to the log the caller passed', async () => {
+  const odd = graphModel(
+    [placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
+    [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }],
+  );
+  const backbone = `custom:${saveGraphModel(odd, { inputSize: 4, output: 'mean', dim: 3, format: 'graph' })}`;
+  const events: EngineEvent[] = [];
+  const pool = await EmbedderPool.start({
+    workers: 1,
+    backend: 'auto',
+    backbone,
+    onnxCacheDir: mkdtempSync(path.join(os.tmpdir(), 'celeb-onnx-cache-')),
+    log: (e) => events.push(e),
+  });
+  try {
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['backbone.onnx_fallback'],
+    );
+    assert.match(String(events[0].reason), /Elu/);
+    assert.equal(pool.runtime.embedding, 'wasm');
+  } finally {
+    await pool.close();
+  }
+});
+
 test('custom graph backbones run on ONNX when convertible, and fall back to tfjs naming the unsupported op', async () => {
   const rt = { onnx: true, onnxThreads: 1, onnxCacheDir: mkdtempSync(path.join(os.tmpdir(), 'celeb-onnx-cache-')) };
   const crop = tf.tensor4d(
@@ -148,18 +176,18 @@ test('custom graph backbones run on ONNX when convertible, and fall back to tfjs
     [placeholder('input', 4), op('odd', 'Elu', ['input']), op('mean', 'Mean', ['odd', 'axes'], keepDims(false))],
     [{ name: 'axes', shape: [2], values: Int32Array.of(1, 2) }],
   );
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (line: string) => warnings.push(line);
-  try {
-    const fallback = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(odd, { inputSize: 4, output: 'mean', dim: 3, format: 'graph' })}`), rt);
-    assert.equal(fallback.runtime, 'tfjs');
-    assert.match(fallback.onnxFallback ?? '', /Elu/);
-    assert.match(warnings.join('\n'), /onnx_fallback.*Elu/);
-    assert.equal((await fallback.embed([pixelsOf(crop)]))[0].length, 3);
-  } finally {
-    console.warn = warn;
-  }
+  // The fallback is reported to the log the caller passes (the bots pass their logger), not printed.
+  const events: EngineEvent[] = [];
+  const fallback = await Backbone.load(resolveBackbone(`custom:${saveGraphModel(odd, { inputSize: 4, output: 'mean', dim: 3, format: 'graph' })}`), {
+    ...rt,
+    log: (e) => events.push(e),
+  });
+  assert.equal(fallback.runtime, 'tfjs');
+  assert.match(fallback.onnxFallback ?? '', /Elu/);
+  assert.equal(events.length, 1);
+  assert.equal(events[0].event, 'backbone.onnx_fallback');
+  assert.match(String(events[0].reason), /Elu/);
+  assert.equal((await fallback.embed([pixelsOf(crop)]))[0].length, 3);
   crop.dispose();
 });
 

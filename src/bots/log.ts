@@ -3,6 +3,7 @@
  * image bytes cannot be logged by accident (the type refuses a Buffer), and every string is
  * scrubbed of the configured secrets (bot tokens) and of anything shaped like one.
  */
+import type { EngineLog } from '../engine/events.js';
 import { TOKEN_SHAPES } from './platforms.js';
 
 /** What a log field may hold: no objects, no buffers. */
@@ -80,3 +81,8 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
 
 /** A logger that drops everything (unit tests that do not look at logs). */
 export const silentLogger: Logger = createLogger({ write: () => undefined });
+
+/** The engine's events (runtime fallbacks, workers not replaced) as warnings of a bot's logger. */
+export function engineLogOf(log: Logger): EngineLog {
+  return ({ event, ...fields }) => log.warn(event, fields);
+}

@@ -12,7 +12,7 @@ import { modelSwitcher } from './core/active-model.js';
 import { storeDesk } from './core/admin.js';
 import { LocalRecognizer } from './core/local-recognizer.js';
 import { Thumbnails } from './core/thumbnails.js';
-import type { Logger } from './log.js';
+import { engineLogOf, type Logger } from './log.js';
 import type { Services } from './services.js';
 
 /**
@@ -21,12 +21,12 @@ import type { Services } from './services.js';
  */
 export async function openEngineOrDefault(config: AppConfig, log: Logger, dir = chooseModelDir(engineOptions(config))): Promise<LookalikeEngine> {
   try {
-    return await openConfiguredEngine(config, { model: dir });
+    return await openConfiguredEngine(config, { model: dir, log: engineLogOf(log) });
   } catch (error) {
     const fallback = shippedModelDir(config.modelDir);
     if (path.resolve(dir) === path.resolve(fallback)) throw error;
     log.error('model.load_failed', error, { dir, fallback });
-    return openConfiguredEngine(config, { model: fallback });
+    return openConfiguredEngine(config, { model: fallback, log: engineLogOf(log) });
   }
 }
 

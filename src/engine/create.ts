@@ -23,6 +23,7 @@ import { LookalikeEngine } from './lookalike.js';
 import { readManifest } from './model/model-dir.js';
 import { PACKAGE_MODEL_DIR, shippedModelDir } from './package-paths.js';
 import { activeModelDir } from './train/promotion.js';
+import type { EngineLog } from './events.js';
 
 export interface EngineOptions {
   /** The model directory that answers. Default: the active model recorded in `database`, else `<modelDir>/default`. */
@@ -48,6 +49,8 @@ export interface EngineOptions {
    * start-up. Default true; a process that answers a few photos and exits is faster without.
    */
   nativeRanking?: boolean;
+  /** Where the engine reports runtime fallbacks and workers it could not replace. Default: JSON lines on stderr. */
+  log?: EngineLog;
 }
 
 export { PACKAGE_MODEL_DIR };
@@ -80,5 +83,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Lookali
     limits: { ...DEFAULT_IMAGE_LIMITS, ...options.limits },
     maxQueue: options.maxQueue,
     nativeRanking: options.nativeRanking ?? true,
+    ...(options.log ? { log: options.log } : {}),
   });
 }

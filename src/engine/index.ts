@@ -3,6 +3,7 @@
  * trains heads in a worker thread. Everything else in src/engine is internal and may change.
  */
 export { createEngine, chooseModelDir, PACKAGE_MODEL_DIR, type EngineOptions } from './create.js';
+export type { EngineEvent, EngineLog } from './events.js';
 export { LookalikeEngine, rankMatches, type FaceAnswer, type ImageInput, type Match, type Prediction, type RecognitionOptions } from './lookalike.js';
 export type { StageTimings } from './extract/face-embedder.js';
 export type { Box } from '../base/box.js';

@@ -10,6 +10,7 @@ import { cropCentre, mirrorFace, resizeFace, type FacePixels } from '../image/fa
 import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR, manifestFiles } from '../runtime/onnx/cache.js';
 import { onnxOutputName } from '../runtime/onnx/convert.js';
 import { selectBackend } from '../runtime/backend.js';
+import { stderrLog, type EngineLog } from '../events.js';
 import { concatenateEmbeddings } from './concat.js';
 import { faceApiGraph } from './faceapi-graph.js';
 import { OnnxSession, optimizedFileFor } from '../runtime/onnx/session.js';
@@ -30,6 +31,8 @@ export interface BackboneRuntime {
   onnxCacheDir: string;
   /** Makes the thread's tfjs backend ready; called before a network is loaded on tfjs, never when ONNX runs it. Default: the `auto` backend. */
   tfjs?: () => Promise<unknown>;
+  /** Where a fallback to tfjs is reported. Default: stderr. */
+  log?: EngineLog;
 }
 
 export const TFJS_ONLY: BackboneRuntime = { onnx: false, onnxThreads: 1, onnxCacheDir: DEFAULT_ONNX_CACHE_DIR };
@@ -113,7 +116,7 @@ export class Backbone {
       }
     }
     // A logged fallback, not a failure: the backbone still works, only slower.
-    console.warn(JSON.stringify({ event: 'backbone.onnx_fallback', backbone: spec.id, reason }));
+    (rt.log ?? stderrLog)({ event: 'backbone.onnx_fallback', backbone: spec.id, reason });
     return new Backbone(spec, await loadTfjsRunner(spec, rt), reason);
   }
 

@@ -22,6 +22,7 @@ import { DEFAULT_ONNX_CACHE_DIR } from '../runtime/onnx/cache.js';
 import type { ViewRecipe } from '../augment/recipe.js';
 import { faceToBytes, type FacePixels } from '../image/face-pixels.js';
 import { resolveBackbone } from '../backbones/registry.js';
+import { stderrLog, type EngineLog } from '../events.js';
 
 export interface EmbedderOptions {
   backbone: string;
@@ -31,6 +32,8 @@ export interface EmbedderOptions {
   onnxThreads: number;
   /** Converted-model cache. Default `model/.onnx-cache` in the package. */
   onnxCacheDir: string;
+  /** Where runtime fallbacks are reported. Default: stderr. In a worker thread, the pool's. */
+  log: EngineLog;
 }
 
 export interface EmbedRequest {
@@ -87,12 +90,12 @@ export interface EmbeddedImage {
 }
 
 /** The ONNX detector, or null (logged) when it cannot start and `auto` may fall back to Human; `onnx` insists. */
-async function onnxDetector(threads: number, cacheDir: string, insist: boolean): Promise<FaceDetector | null> {
+async function onnxDetector(threads: number, cacheDir: string, insist: boolean, log: EngineLog): Promise<FaceDetector | null> {
   try {
     return await OnnxFaceDetector.create({ ...DEFAULT_DETECTOR_OPTIONS, threads, cacheDir });
   } catch (error) {
     if (insist) throw error;
-    console.warn(JSON.stringify({ event: 'detector.onnx_fallback', reason: errorMessage(error) }));
+    log({ event: 'detector.onnx_fallback', reason: errorMessage(error) });
     return null;
   }
 }
@@ -121,15 +124,17 @@ export class FaceEmbedder {
     const plan = planRuntime(options.backend ?? 'auto');
     const onnxThreads = options.onnxThreads ?? 1;
     const onnxCacheDir = options.onnxCacheDir ?? DEFAULT_ONNX_CACHE_DIR;
+    const log = options.log ?? stderrLog;
     const backbone = await Backbone.load(resolveBackbone(options.backbone ?? 'faceres'), {
       onnx: plan.onnx,
       onnxThreads,
       onnxCacheDir,
+      log,
       tfjs: () => plan.tfjs(),
     });
     // Detection follows the backbone: when it runs on ONNX, so do BlazeFace and FaceMesh.
     const detector =
-      (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, plan.choice === 'onnx') : null) ?? (await humanDetector(plan));
+      (backbone.runtime === 'onnx' ? await onnxDetector(onnxThreads, onnxCacheDir, plan.choice === 'onnx', log) : null) ?? (await humanDetector(plan));
     return new FaceEmbedder(plan, backbone, detector, options.limits ?? DEFAULT_IMAGE_LIMITS);
   }
 

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { CelebError, deserializeError } from '../../base/errors.js';
+import { stderrLog, type EngineLog } from '../events.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -53,18 +54,21 @@ function spawnWorker(options: Partial<EmbedderOptions>): Worker {
   return new Worker(WORKER_URL, { workerData: { options } });
 }
 
-/** Resolves on the worker's `ready` message; rejects if it fails to load its models. */
-function waitReady(worker: Worker): Promise<Extract<FromWorker, { type: 'ready' }>> {
+/** Resolves on the worker's `ready` message; rejects if it fails to load its models. Events it sends first go to `log`. */
+function waitReady(worker: Worker, log: EngineLog): Promise<Extract<FromWorker, { type: 'ready' }>> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`extraction worker exited with code ${code} during start-up`));
     worker.once('error', reject);
     worker.once('exit', onExit);
-    worker.once('message', (m: FromWorker) => {
+    const onMessage = (m: FromWorker) => {
+      if (m.type === 'log') return log(m.event);
+      worker.off('message', onMessage);
       worker.off('error', reject);
       worker.off('exit', onExit);
       if (m.type === 'ready') resolve(m);
       else reject(deserializeError(m.type === 'init-failed' ? m.error : { name: 'Error', message: `unexpected first message ${m.type}` }));
-    });
+    };
+    worker.on('message', onMessage);
   });
 }
 
@@ -82,6 +86,7 @@ export class EmbedderPool {
     readonly runtime: RuntimeInfo,
     readonly dim: number,
     private readonly maxQueue: number,
+    private readonly log: EngineLog,
   ) {
     for (const slot of slots) this.listen(slot);
   }
@@ -97,9 +102,10 @@ export class EmbedderPool {
     const count = Math.max(1, options.workers ?? 2);
     const workers = Array.from({ length: count }, () => spawnWorker(embedder));
     try {
-      const ready = await Promise.all(workers.map(waitReady));
+      const log = options.log ?? stderrLog;
+      const ready = await Promise.all(workers.map((w) => waitReady(w, log)));
       const slots = workers.map((worker) => ({ worker, job: null, ready: true }));
-      return new EmbedderPool(slots, embedder, ready[0].runtime, ready[0].dim, options.maxQueue ?? 256);
+      return new EmbedderPool(slots, embedder, ready[0].runtime, ready[0].dim, options.maxQueue ?? 256, log);
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
@@ -174,6 +180,7 @@ export class EmbedderPool {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === 'log') return this.log(message.event);
     const job = slot.job;
     if (!job || !('id' in message) || message.id !== job.message.id) return;
     slot.job = null;
@@ -199,7 +206,7 @@ export class EmbedderPool {
    */
   private replace(slot: Slot, attempt: number): void {
     slot.worker = spawnWorker(this.options);
-    waitReady(slot.worker).then(
+    waitReady(slot.worker, this.log).then(
       () => {
         if (this.closed) return void slot.worker.terminate();
         this.listen(slot);
@@ -208,7 +215,7 @@ export class EmbedderPool {
       },
       (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
-        console.warn(JSON.stringify({ event: 'pool.replacement_failed', attempt, reason }));
+        this.log({ event: 'pool.replacement_failed', attempt, reason });
         if (this.closed) return;
         if (attempt < REPLACEMENT_ATTEMPTS) setTimeout(() => this.closed || this.replace(slot, attempt + 1), 500 * attempt).unref();
         else this.giveUp(slot, reason);

@@ -2,6 +2,7 @@
 import type { EmbedderOptions, EmbedRequest, EmbeddedImage } from './face-embedder.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
 import type { SerializedError } from '../../base/errors.js';
+import type { EngineEvent } from '../events.js';
 
 export interface WorkerInit {
   options: Partial<EmbedderOptions>;
@@ -14,4 +15,5 @@ export type FromWorker =
   | { type: 'init-failed'; error: SerializedError }
   | { type: 'result'; id: number; result: EmbeddedImage }
   | { type: 'pair-result'; id: number; embedding: Float32Array }
-  | { type: 'error'; id: number; error: SerializedError };
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'log'; event: EngineEvent };

@@ -10,7 +10,8 @@ const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMes
 
 const { options } = workerData as WorkerInit;
 try {
-  const embedder = await FaceEmbedder.create(options);
+  // Events go to the pool, which logs them where its caller asked.
+  const embedder = await FaceEmbedder.create({ ...options, log: (event) => send({ type: 'log', event }) });
   send({ type: 'ready', runtime: embedder.runtime, backbone: embedder.backbone.spec.id, dim: embedder.backbone.spec.dim });
   // The handler settles every job itself (an answer or an error message), so nothing is left to a rejected promise.
   port.on('message', (job: ToWorker) => void answer(embedder, job));
