@@ -272,6 +272,7 @@ async function searchCommand(query: string, values: Values, config: AppConfig): 
       console.log(
         `${r.exact ? 'yes' : 'maybe'}: ${r.name}${r.aliases?.length ? ` (also written ${r.aliases.join(', ')})` : ''}, ${r.photos} photos (${
           Object.entries(r.sources)
+            .sort(([a, x], [b, y]) => y - x || a.localeCompare(b)) // most photos first: the order they were kept in is by typicality
             .map(([s, n]) => `${s} ${n}`)
             .join(', ') || 'sources not recorded'
         })`,
