@@ -7,24 +7,11 @@
  */
 import type { Box } from '../../base/box.js';
 import type { DecodedImage } from '../image/decode.js';
+import { mirrorRgb } from '../image/face-pixels.js';
 import { overlap } from './tiles.js';
 
 /** The image flipped left-right (a copy). */
-export function mirrorImage(image: DecodedImage): DecodedImage {
-  const { data, width, height } = image;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width * 3;
-    for (let x = 0; x < width; x++) {
-      const from = row + x * 3;
-      const to = row + (width - 1 - x) * 3;
-      out[to] = data[from];
-      out[to + 1] = data[from + 1];
-      out[to + 2] = data[from + 2];
-    }
-  }
-  return { ...image, data: out };
-}
+export const mirrorImage = (image: DecodedImage): DecodedImage => ({ ...image, data: mirrorRgb(image.data, image.width, image.height) });
 
 /** A box of the mirrored photo in the photo's coordinates. */
 export function unmirrorBox(box: Box, photoWidth: number): Box {

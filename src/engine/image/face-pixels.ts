@@ -91,10 +91,9 @@ export function cropCentre(face: FacePixels, margin: number, size: number): Face
   return { data: out, width: size, height: size };
 }
 
-/** The face flipped left-right (a copy). */
-export function mirrorFace(face: FacePixels): FacePixels {
-  const { data, width, height } = face;
-  const out = new Float32Array(data.length);
+/** RGB rows (8-bit or float) flipped left-right: a copy of the same type. One loop for photos, crops and network inputs. */
+export function mirrorRgb<T extends Uint8Array | Float32Array>(data: T, width: number, height: number): T {
+  const out = data.slice() as T;
   for (let y = 0; y < height; y++) {
     const row = y * width * 3;
     for (let x = 0; x < width; x++) {
@@ -104,8 +103,11 @@ export function mirrorFace(face: FacePixels): FacePixels {
       out[to + 2] = data[from + 2];
     }
   }
-  return { data: out, width, height };
+  return out;
 }
+
+/** The face flipped left-right (a copy). */
+export const mirrorFace = (face: FacePixels): FacePixels => ({ ...face, data: mirrorRgb(face.data, face.width, face.height) });
 
 /** 8-bit RGB (a decoded photo) as a face, values 0..1. */
 export const faceFromBytes = (data: Uint8Array, width: number, height: number): FacePixels => ({

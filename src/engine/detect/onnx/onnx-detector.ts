@@ -13,7 +13,8 @@ import type { FaceDetector, RawFace } from '../detector.js';
 import type { PassImage } from '../passes.js';
 import { boxCenter, boxSize, decodeFaces, generateAnchors, mergeOutputs, type DetectBox } from './blazeface-decode.js';
 import { faceBox, faceRoll } from './face-geometry.js';
-import { alignedCrop, mirrorRows, resizeCentred } from './sampling.js';
+import { alignedCrop, resizeCentred } from './sampling.js';
+import { mirrorRgb } from '../../image/face-pixels.js';
 import { symmetricFaces, unmirrorFace } from './symmetric.js';
 
 /** Human's blazeface.json (the 256 px "back" model) and facemesh.json (192 px). */
@@ -108,7 +109,7 @@ export class OnnxFaceDetector implements FaceDetector {
       const names = [onnxOutputName(MESH.outputs[0])];
       const [[flag], [mirrorFlag]] = await Promise.all([
         this.mesh.runOutputs(crop, [1, size, size, 3], names),
-        this.mesh.runOutputs(mirrorRows(crop, size), [1, size, size, 3], names),
+        this.mesh.runOutputs(mirrorRgb(crop, size, size), [1, size, size, 3], names),
       ]);
       // Human rounds the mesh confidence to 2 decimals before comparing it with the threshold.
       score = Math.round(50 * (flag[0] + mirrorFlag[0])) / 100;

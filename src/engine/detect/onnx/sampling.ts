@@ -107,19 +107,3 @@ export function alignedCrop(image: Rgb, alignment: FaceAlignment, size: number):
   }
   return out;
 }
-
-/** A size x size RGB crop flipped left-right (a copy). */
-export function mirrorRows(data: Float32Array, size: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < size; y++) {
-    const row = y * size * 3;
-    for (let x = 0; x < size; x++) {
-      const from = row + x * 3;
-      const to = row + (size - 1 - x) * 3;
-      out[to] = data[from];
-      out[to + 1] = data[from + 1];
-      out[to + 2] = data[from + 2];
-    }
-  }
-  return out;
-}
