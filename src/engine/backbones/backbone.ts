@@ -6,7 +6,7 @@
  */
 import { addVectors, l2normalise } from '../math.js';
 import { errorMessage } from '../../base/errors.js';
-import { cropCentre, mirrorFace, resizeFace, type FacePixels } from '../image/face-pixels.js';
+import { cropCentre, resizeFace, type FacePixels } from '../image/face-pixels.js';
 import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR, manifestFiles } from '../runtime/onnx/cache.js';
 import { onnxOutputName } from '../runtime/onnx/convert.js';
 import { selectBackend } from '../runtime/backend.js';
@@ -60,16 +60,28 @@ async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runn
   };
 }
 
-/** Network input from faces (0..1): `x = (pixel255 - mean) / std` per channel, optionally BGR, written into `out` at `offset`. */
-export function preprocessInto(face: FacePixels, p: Preprocess, out: Float32Array, offset: number): void {
+/**
+ * Network input from faces (0..1): `x = (pixel255 - mean) / std` per channel, optionally BGR,
+ * written into `out` at `offset`; `mirrored` writes the face's mirror image instead (rows
+ * reversed), so a `+flip` batch needs no mirrored copy of each crop.
+ */
+export function preprocessInto(face: FacePixels, p: Preprocess, out: Float32Array, offset: number, mirrored = false): void {
   const mean = typeof p.mean === 'number' ? [p.mean, p.mean, p.mean] : p.mean;
   const std = typeof p.std === 'number' ? [p.std, p.std, p.std] : p.std;
-  const bgr = p.channelOrder === 'bgr';
-  const d = face.data;
-  for (let i = 0; i < d.length; i += 3) {
-    for (let c = 0; c < 3; c++) {
-      const channel = bgr ? 2 - c : c;
-      out[offset + i + c] = (d[i + channel] * 255 - mean[c]) / std[c];
+  const from = p.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  // out[c] = in[from[c]] * scale[c] + shift[c], the same value as (in * 255 - mean) / std up to float rounding.
+  const [s0, s1, s2] = [0, 1, 2].map((c) => 255 / std[c]);
+  const [b0, b1, b2] = [0, 1, 2].map((c) => -mean[c] / std[c]);
+  const [f0, f1, f2] = from;
+  const { data, width, height } = face;
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 3;
+    for (let x = 0; x < width; x++) {
+      const i = row + x * 3;
+      const o = offset + row + (mirrored ? width - 1 - x : x) * 3;
+      out[o] = data[i + f0] * s0 + b0;
+      out[o + 1] = data[i + f1] * s1 + b1;
+      out[o + 2] = data[i + f2] * s2 + b2;
     }
   }
 }
@@ -143,11 +155,14 @@ export class Backbone {
     const size = this.spec.inputSize;
     const mirror = this.spec.mirrorAverage === true;
     const fitted = crops.map((c) => fitCrop(c, this.spec));
-    const batch = mirror ? [...fitted, ...fitted.map(mirrorFace)] : fitted;
     const perFace = size * size * 3;
-    const input = new Float32Array(batch.length * perFace);
-    batch.forEach((face, i) => preprocessInto(face, this.spec.preprocess, input, i * perFace));
-    const flat = await runner.run(input, [batch.length, size, size, 3]);
+    const rows = mirror ? 2 * fitted.length : fitted.length;
+    const input = new Float32Array(rows * perFace);
+    fitted.forEach((face, i) => {
+      preprocessInto(face, this.spec.preprocess, input, i * perFace);
+      if (mirror) preprocessInto(face, this.spec.preprocess, input, (fitted.length + i) * perFace, true);
+    });
+    const flat = await runner.run(input, [rows, size, size, 3]);
     const n = crops.length;
     const dim = flat.length / (mirror ? 2 * n : n);
     if (dim !== this.spec.dim) throw new Error(`backbone ${this.spec.id} produced ${dim}-d features, expected ${this.spec.dim}`);

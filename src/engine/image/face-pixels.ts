@@ -19,12 +19,15 @@ interface Taps {
   frac: Float64Array;
 }
 
-/** One output pixel: the 4 source pixels (indices) mixed bilinearly, written at `o`. */
+/** One output pixel: the 4 source pixels (indices) mixed bilinearly, written at `o`. Hot: no allocation, no inner loop. */
 function blend(src: Float32Array, tl: number, tr: number, bl: number, br: number, fx: number, fy: number, out: Float32Array, o: number): void {
-  for (let c = 0; c < 3; c++) {
-    const t = src[tl * 3 + c] + (src[tr * 3 + c] - src[tl * 3 + c]) * fx;
-    const b = src[bl * 3 + c] + (src[br * 3 + c] - src[bl * 3 + c]) * fx;
-    out[o + c] = t + (b - t) * fy;
+  const a = tl * 3;
+  const b = tr * 3;
+  const c = bl * 3;
+  const d = br * 3;
+  for (let k = 0; k < 3; k++) {
+    const top = src[a + k] + (src[b + k] - src[a + k]) * fx;
+    out[o + k] = top + (src[c + k] + (src[d + k] - src[c + k]) * fx - top) * fy;
   }
 }
 
@@ -50,9 +53,7 @@ export function resizeFace(face: FacePixels, width: number, height: number, half
     const bottom = ys.hi[y] * face.width;
     const fy = ys.frac[y];
     for (let x = 0; x < width; x++) {
-      const [l, r, fx] = [xs.lo[x], xs.hi[x], xs.frac[x]];
-      const o = (y * width + x) * 3;
-      blend(src, top + l, top + r, bottom + l, bottom + r, fx, fy, out, o);
+      blend(src, top + xs.lo[x], top + xs.hi[x], bottom + xs.lo[x], bottom + xs.hi[x], xs.frac[x], fy, out, (y * width + x) * 3);
     }
   }
   return { data: out, width, height };
@@ -80,12 +81,10 @@ export function cropCentre(face: FacePixels, margin: number, size: number): Face
   const out = new Float32Array(size * size * 3);
   for (let y = 0; y < size; y++) {
     if (!ys.inside[y]) continue;
-    const [top, bottom, fy] = [ys.lo[y] * face.width, ys.hi[y] * face.width, ys.frac[y]];
+    const top = ys.lo[y] * face.width;
+    const bottom = ys.hi[y] * face.width;
     for (let x = 0; x < size; x++) {
-      if (!xs.inside[x]) continue;
-      const [l, r, fx] = [xs.lo[x], xs.hi[x], xs.frac[x]];
-      const o = (y * size + x) * 3;
-      blend(src, top + l, top + r, bottom + l, bottom + r, fx, fy, out, o);
+      if (xs.inside[x]) blend(src, top + xs.lo[x], top + xs.hi[x], bottom + xs.lo[x], bottom + xs.hi[x], xs.frac[x], ys.frac[y], out, (y * size + x) * 3);
     }
   }
   return { data: out, width: size, height: size };
@@ -105,9 +104,6 @@ export function mirrorRgb<T extends Uint8Array | Float32Array>(data: T, width: n
   }
   return out;
 }
-
-/** The face flipped left-right (a copy). */
-export const mirrorFace = (face: FacePixels): FacePixels => ({ ...face, data: mirrorRgb(face.data, face.width, face.height) });
 
 /** 8-bit RGB (a decoded photo) as a face, values 0..1. */
 export const faceFromBytes = (data: Uint8Array, width: number, height: number): FacePixels => ({

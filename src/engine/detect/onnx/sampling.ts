@@ -37,15 +37,19 @@ export function resizeCentred(image: Rgb, size: number, scale: number, shift: nu
     const bottom = Math.min(height - 1, top + 1);
     const ly = fy - top;
     for (let x = 0; x < size; x++) {
-      const [tl, tr, bl, br] = [(top * width + lefts[x]) * 3, (top * width + rights[x]) * 3, (bottom * width + lefts[x]) * 3, (bottom * width + rights[x]) * 3];
+      const tl = (top * width + lefts[x]) * 3;
+      const tr = (top * width + rights[x]) * 3;
+      const bl = (bottom * width + lefts[x]) * 3;
+      const br = (bottom * width + rights[x]) * 3;
       const lx = lxs[x];
       const o = (y * size + x) * 3;
       const m = (y * size + size - 1 - x) * 3;
       for (let c = 0; c < 3; c++) {
         const t = data[tl + c] + (data[tr + c] - data[tl + c]) * lx;
         const b = data[bl + c] + (data[br + c] - data[bl + c]) * lx;
-        out[o + c] = (t + (b - t) * ly) * scale + shift;
-        if (mirror) mirror[m + c] = out[o + c];
+        const value = (t + (b - t) * ly) * scale + shift;
+        out[o + c] = value;
+        if (mirror) mirror[m + c] = value;
       }
     }
   }
