@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from '../src/config.js';
 import { PACKAGE_MODEL_DIR } from '../src/engine/create.js';
 import { ROOT } from './helpers/fixtures.js';
 import { engineOptions } from '../src/wiring.js';
+import { defaultOnnxThreads } from '../src/engine/run-options.js';
 
 test('config defaults never depend on the working directory: the packaged model, the per-user data folder', () => {
   const config = loadConfig({}, 2, { platform: 'linux', home: '/home/ann' });
@@ -14,7 +15,7 @@ test('config defaults never depend on the working directory: the packaged model,
   assert.equal(config.modelDir, path.join(ROOT, 'model'), 'the package folder, not <cwd>/model');
   assert.equal(config.dbPath, '/home/ann/.local/share/celeb-lookalike/celeb.db');
   assert.equal(config.backend, 'auto');
-  assert.equal(config.onnxThreads, 1);
+  assert.equal(config.onnxThreads, undefined, 'unset: the pool shares the cores among its workers');
   assert.equal(config.workers, 2);
   assert.equal(config.maxImageBytes, 20 * 1024 * 1024);
   assert.equal(config.maxImagePixels, 40_000_000);
@@ -55,4 +56,11 @@ test('the CLI and the bots pass every runtime setting on to the engine and to tr
   assert.equal(options.onnxThreads, 2);
   assert.equal(options.workers, 3);
   assert.equal(engineOptions(config, { workers: 1 }).workers, 1, 'overrides win');
+});
+
+test('unset, ONNX threads are the cores shared among the workers, at least one each', () => {
+  assert.equal(defaultOnnxThreads(2, 1), 2);
+  assert.equal(defaultOnnxThreads(2, 2), 1);
+  assert.equal(defaultOnnxThreads(8, 3), 2);
+  assert.equal(defaultOnnxThreads(1, 4), 1);
 });

@@ -1,5 +1,6 @@
 /** `celeb info`: runtimes per stage, models and versions, to paste into a bug report. */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { BUILT_IN_BACKBONES, CONCATENATED_BACKBONES, resolveBackbone, UnknownBackboneError } from '../engine/backbones/registry.js';
@@ -7,6 +8,7 @@ import { readManifest } from '../engine/model/model-dir.js';
 import { NATIVE_PACKAGES, nativeAddonBuilt, selectBackend } from '../engine/runtime/backend.js';
 import { humanModelsDirectory } from '../engine/runtime/human-models.js';
 import { chooseModelDir } from '../engine/create.js';
+import { defaultOnnxThreads } from '../engine/run-options.js';
 import { percent, jsonText } from '../base/format.js';
 import { engineOptions, onnxCacheDir } from '../wiring.js';
 import { parse } from './args.js';
@@ -42,7 +44,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
     embedding: onnx ? 'onnx' : backend.name,
     tfjs: backend.name,
     onnxruntime: onnxRuntimeVersion(),
-    onnxThreads: config.onnxThreads,
+    onnxThreads: config.onnxThreads ?? defaultOnnxThreads(os.availableParallelism(), config.workers),
   };
   const model = await readManifest(defaultModelDir).then(
     (m) => ({ dir: defaultModelDir, manifest: m }),
@@ -99,7 +101,7 @@ export async function infoCommand(argv: string[], config: AppConfig): Promise<nu
   }
   console.log(
     `runtime: detection ${runtime.detection}, embedding ${runtime.embedding}, ${onnx ? 'tfjs fallback' : 'tfjs'} backend ${backend.name} (${backend.provider}, tfjs ${backend.tfjsVersion})` +
-      `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${config.onnxThreads} thread${config.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`,
+      `${onnx ? ` (onnxruntime ${runtime.onnxruntime}, ${runtime.onnxThreads} thread${runtime.onnxThreads > 1 ? 's' : ''} per worker)` : ''}`,
   );
   console.log(`node ${process.version}, ${config.workers} extraction workers, onnxruntime ${runtime.onnxruntime ?? 'not loadable'}`);
   if ('manifest' in model) {

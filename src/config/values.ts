@@ -15,7 +15,8 @@ export class ConfigError extends CelebError {
   }
 }
 
-export function positiveNumber(env: Env, key: string, fallback: number): number {
+/** The variable as a number above 0; `fallback` (a number, or undefined for "decided elsewhere") when unset. */
+export function positiveNumber<F extends number | undefined>(env: Env, key: string, fallback: F): number | F {
   const raw = env[key];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
@@ -23,9 +24,9 @@ export function positiveNumber(env: Env, key: string, fallback: number): number 
   return value;
 }
 
-export function positiveInteger(env: Env, key: string, fallback: number): number {
+export function positiveInteger<F extends number | undefined>(env: Env, key: string, fallback: F): number | F {
   const value = positiveNumber(env, key, fallback);
-  if (!Number.isInteger(value)) throw new ConfigError(`${key} must be a whole number, got "${env[key]}"`);
+  if (value !== undefined && !Number.isInteger(value)) throw new ConfigError(`${key} must be a whole number, got "${env[key]}"`);
   return value;
 }
 

@@ -36,7 +36,7 @@ export interface EngineOptions {
   backend?: BackendChoice;
   /** Worker threads, each with its own copy of the networks. Default: one per core, at most 4. */
   workers?: number;
-  /** Intra-op threads of each worker's ONNX sessions. Default 1 (measured fastest on 2 cores). */
+  /** Intra-op threads of each worker's embedding networks. Default: the cores shared among the workers (`defaultOnnxThreads`). */
   onnxThreads?: number;
   /** Where the networks' ONNX conversions are kept. Default: `model/.onnx-cache` in this package (used from memory when not writable). */
   onnxCacheDir?: string;
@@ -78,7 +78,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Lookali
   return LookalikeEngine.open(dir, {
     backend: options.backend ?? 'auto',
     workers: options.workers ?? defaultWorkerCount(os.availableParallelism()),
-    onnxThreads: options.onnxThreads ?? 1,
+    ...(options.onnxThreads ? { onnxThreads: options.onnxThreads } : {}),
     ...(options.onnxCacheDir ? { onnxCacheDir: options.onnxCacheDir } : {}),
     limits: { ...DEFAULT_IMAGE_LIMITS, ...options.limits },
     maxQueue: options.maxQueue,

@@ -3,7 +3,9 @@
  * so both cores work and a flood of photos is refused rather than buffered without end.
  */
 import { performance } from 'node:perf_hooks';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { defaultOnnxThreads } from '../run-options.js';
 import { CelebError, deserializeError } from '../../base/errors.js';
 import { stderrLog, type EngineLog } from '../events.js';
 import type { RuntimeInfo } from '../runtime/runtime.js';
@@ -92,14 +94,14 @@ export class EmbedderPool {
   }
 
   static async start(options: Partial<PoolOptions> = {}): Promise<EmbedderPool> {
+    const count = Math.max(1, options.workers ?? 2);
     const embedder: Partial<EmbedderOptions> = {
       backbone: options.backbone,
       backend: options.backend,
       limits: options.limits,
-      onnxThreads: options.onnxThreads,
+      onnxThreads: options.onnxThreads ?? defaultOnnxThreads(os.availableParallelism(), count),
       onnxCacheDir: options.onnxCacheDir,
     };
-    const count = Math.max(1, options.workers ?? 2);
     const workers = Array.from({ length: count }, () => spawnWorker(embedder));
     try {
       const log = options.log ?? stderrLog;

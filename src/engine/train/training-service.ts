@@ -24,7 +24,7 @@ export interface TrainingServiceOptions {
   /** Default dataset: `<dataDir>/face_data`. */
   dataDir: string;
   backend: BackendChoice;
-  /** Intra-op threads per ONNX session. Default 1. */
+  /** Intra-op threads of each extraction worker's embedding networks. Default: the pool's (the cores shared among its workers). */
   onnxThreads?: number;
   /** Where the networks' ONNX conversions are kept. Default: the engine's. */
   onnxCacheDir?: string;
@@ -115,7 +115,7 @@ export class TrainingService {
       modelDir: this.options.modelDir,
       runsDir: this.options.runsDir ?? path.join(this.options.modelDir, 'runs'),
       backend: this.options.backend,
-      onnxThreads: this.options.onnxThreads ?? 1,
+      onnxThreads: this.options.onnxThreads,
       onnxCacheDir: this.options.onnxCacheDir,
       workers: this.options.workers,
       cancelFlag: cancelFlag.buffer,

@@ -12,8 +12,8 @@ export interface TrainingWorkerData {
   /** Run models go to `<runsDir>/run-<id>`. */
   runsDir: string;
   backend: BackendChoice;
-  /** Intra-op threads of each extraction worker's ONNX session. */
-  onnxThreads: number;
+  /** Intra-op threads of each extraction worker's embedding networks; undefined: the pool's default. */
+  onnxThreads: number | undefined;
   /** Where the networks' ONNX conversions are kept; undefined: the engine's default. */
   onnxCacheDir?: string;
   /** Extraction workers the training worker starts for itself. */
