@@ -29,7 +29,7 @@ export interface ProbeTiming {
   rankMs: number;
 }
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, model: { type: 'string' }, peer: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { root: { type: 'string' }, model: { type: 'string' }, peer: { type: 'boolean' }, threads: { type: 'string' } } });
 
 type Handler = (file: string) => Promise<ProbeTiming>;
 
@@ -48,7 +48,7 @@ function instrument(session: { prototype: Record<string, unknown> }, sink: Recor
   }
 }
 
-async function ourPipeline(root: string, modelDir: string): Promise<Handler> {
+async function ourPipeline(root: string, modelDir: string, onnxThreads: number): Promise<Handler> {
   // Typed by this checkout's modules; the baseline's share these APIs.
   const load = async <T>(p: string) => (await import(pathToFileURL(path.join(root, 'dist', 'src', 'engine', p)).href)) as T;
   const { OnnxSession } = await load<typeof import('../src/engine/runtime/onnx/session.js')>('runtime/onnx/session.js');
@@ -56,7 +56,7 @@ async function ourPipeline(root: string, modelDir: string): Promise<Handler> {
   const { loadModel } = await load<typeof import('../src/engine/model/model-dir.js')>('model/model-dir.js');
   const sink: Record<number, number> = {};
   instrument(OnnxSession as unknown as { prototype: Record<string, unknown> }, sink);
-  const embedder = await FaceEmbedder.create({ backbone: 'faceres+faceapi+flip', backend: 'auto' });
+  const embedder = await FaceEmbedder.create({ backbone: 'faceres+faceapi+flip', backend: 'auto', onnxThreads });
   const model = await loadModel(modelDir);
   return async (file) => {
     for (const k of Object.keys(sink)) delete sink[Number(k)];
@@ -125,7 +125,7 @@ async function peerPipeline(): Promise<Handler> {
   };
 }
 
-const handle: Handler = values.peer ? await peerPipeline() : await ourPipeline(values.root!, values.model!);
+const handle: Handler = values.peer ? await peerPipeline() : await ourPipeline(values.root!, values.model!, Number(values.threads ?? 1));
 process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   if (!line.trim()) continue;

@@ -47,7 +47,12 @@ export function renderEngineSpeedMarkdown(r: EngineSpeedResult): string {
   const [after, ...others] = r.rows;
   const ratio = (row: PipelineRow) => (row.stages.total > 0 ? `${(row.stages.total / after.stages.total).toFixed(1)}x` : '–');
   const stageTable = table(
-    ['pipeline (one-face photos, in process, 1 thread; medians)', 'photos', ...COLUMNS.map(([, title]) => `${title} ms`), 'total / after'],
+    [
+      'pipeline (one-face photos, in process, networks on 1 thread unless said; medians)',
+      'photos',
+      ...COLUMNS.map(([, title]) => `${title} ms`),
+      'total / after',
+    ],
     r.rows.map((row) => [
       row.label,
       String(row.photos),
@@ -75,7 +80,7 @@ export function renderEngineSpeedMarkdown(r: EngineSpeedResult): string {
     '',
     `Relative to after (total): ${others.map((o) => `${o.label}: ${ratio(o)}`).join('; ')}.`,
     '',
-    `Photos per second through the worker pool (this checkout, all photos at once, median of rounds): 1 worker ${r.perSecond.one}, 2 workers ${r.perSecond.two}.`,
+    `Photos per second through the worker pool (this checkout, all photos at once, median of rounds; ONNX threads by default, the cores shared among the workers): 1 worker ${r.perSecond.one}, 2 workers ${r.perSecond.two}.`,
     '',
     processTable,
     '',

@@ -74,6 +74,7 @@ function summarise(label: string, timings: (ProbeTiming & { peerMs?: number })[]
 
 /** Photos per second through a pool of `workers` (all photos submitted at once), median of rounds. */
 async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number): Promise<number> {
+  // ONNX threads as the engine chooses them by default: the cores shared among the workers.
   const pool = await EmbedderPool.start({ workers, backend: 'auto', backbone: 'faceres+faceapi+flip' });
   try {
     for (const p of photos.slice(0, 4)) await pool.embed(p.bytes, { maxFaces: 1, symmetric: true });
@@ -125,6 +126,15 @@ export const engineSpeedSection: Section = {
       const baseline = options.baseline ? path.resolve(options.baseline) : null;
       const pipelines: [string, string[]][] = [
         ['after (this checkout)', ['--root', ctx.root, '--model', path.join(ctx.root, 'model', 'default')]],
+        // What one worker does by default when it has the machine (`defaultOnnxThreads`): the embedding networks on every core.
+        ...(os.availableParallelism() > 1
+          ? [
+              [
+                `after, embedding on ${os.availableParallelism()} threads (one worker's default here)`,
+                ['--root', ctx.root, '--model', path.join(ctx.root, 'model', 'default'), '--threads', String(os.availableParallelism())],
+              ] as [string, string[]],
+            ]
+          : []),
         ...(baseline
           ? [[`before (${path.basename(baseline)})`, ['--root', baseline, '--model', path.join(baseline, 'model', 'default')]] as [string, string[]]]
           : []),
