@@ -13,7 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import { INBOX_TTL_MS, parseInboxMessage, type InboxMessage } from './protocol.js';
+import { decodeInboxMessage, encodeInboxMessage, INBOX_TTL_MS, type InboxMessage } from './protocol.js';
 import type { Redis } from './redis.js';
 
 /** Seconds a blocking pop waits before it looks again (bounds how long close() waits). */
@@ -35,9 +35,9 @@ export class InboxReader {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      let popped: [string, string] | null;
+      let popped: [Buffer, Buffer] | null;
       try {
-        popped = await this.blocking.blpop(this.key, POP_SECONDS);
+        popped = await this.blocking.blpopBuffer(this.key, POP_SECONDS);
       } catch (error) {
         if (this.stopped) return;
         this.log.debug('inbox.read_failed', { error: error instanceof Error ? error.message : String(error) });
@@ -47,7 +47,7 @@ export class InboxReader {
       if (!popped) continue;
       let message: InboxMessage;
       try {
-        message = parseInboxMessage(popped[1]);
+        message = decodeInboxMessage(popped[1]);
       } catch (error) {
         this.log.error('inbox.bad_message', error);
         continue;
@@ -65,7 +65,7 @@ export class InboxReader {
 
 /** Pushes a message to a front end's inbox and renews the inbox's TTL, in one transaction (with `alsoDelete`: a photo's bytes). */
 export async function sendToInbox(client: Redis, inbox: string, message: InboxMessage, alsoDelete?: string): Promise<void> {
-  const transaction = client.multi().rpush(inbox, JSON.stringify(message)).pexpire(inbox, INBOX_TTL_MS);
+  const transaction = client.multi().rpush(inbox, encodeInboxMessage(message)).pexpire(inbox, INBOX_TTL_MS);
   if (alsoDelete) transaction.del(alsoDelete);
   await transaction.exec();
 }

@@ -16,7 +16,7 @@ import type { AnsweringModel, PhotoReply, PhotoRequest, Recognizer } from '../co
 import { NO_WORKER, QUEUED } from '../core/texts/recognition.js';
 import { QueueFullError } from '../core/work-queue.js';
 import { deadlines, Serial } from './deadline.js';
-import { fromWireReply, PHOTO_QUEUE, queueKeys, type InboxMessage, type PhotoJobData } from './protocol.js';
+import { PHOTO_QUEUE, queueKeys, type InboxMessage, type PhotoJobData } from './protocol.js';
 import type { Redis } from './redis.js';
 
 /** Code `busy`: no worker answered in time; the photo was withdrawn. */
@@ -146,7 +146,7 @@ export class QueueRecognizer implements Recognizer {
     this.pending.delete(message.request);
     Object.assign(pending.facts, message.facts);
     if (message.error) pending.settle({ error: deserializeError(message.error) });
-    else if (message.reply) pending.settle({ reply: fromWireReply(message.reply) });
+    else if (message.reply) pending.settle({ reply: message.reply });
     else pending.settle({ error: new Error('an answer without reply or error') });
   }
 

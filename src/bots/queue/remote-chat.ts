@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { RichText } from '../core/text.js';
 import type { Chat, Picture, SentMessage } from '../core/types.js';
 import { sendToInbox } from './inbox.js';
-import { fromWirePicture, toWirePicture, type ChatOp } from './protocol.js';
+import { toWirePicture, type ChatOp } from './protocol.js';
 import type { Redis } from './redis.js';
 
 export class RemoteChat implements Chat {
@@ -79,7 +79,7 @@ export class ChatReplayer {
         return;
       }
       case 'picture':
-        await this.chat.replyWithPicture(fromWirePicture(op.picture), op.caption);
+        await this.chat.replyWithPicture(op.picture, op.caption);
         return;
       case 'working':
         await this.chat.showWorking();
