@@ -80,6 +80,12 @@ test(
       done.every((n) => n > 0),
       `both workers took photos: ${done.join(' + ')}`,
     );
+    // The bytes and the job are sent together: a worker must never find a job whose bytes are not there yet.
+    assert.deepEqual(
+      workers.flatMap((w) => w.events('photo.missing')),
+      [],
+      'every job found its bytes',
+    );
     for (const update of updates) {
       const answers = answersTo(tg, update);
       assert.equal(answers.filter((c) => c.method === 'sendPhoto').length, 1, 'one answer per photo');

@@ -175,13 +175,17 @@ export class QueueRecognizer implements Recognizer {
   private async submit(key: string, bytes: Uint8Array): Promise<string> {
     const { config, client, inbox } = this.options;
     const bytesKey = this.keys.photoBytes(key);
-    await client.set(bytesKey, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'PX', config.timeoutMs + 60_000);
-    const job = await this.queue.add(
-      'photo',
-      { request: key, replyTo: inbox, bytesKey, maxFaces: this.options.maxFaces },
-      // An id that already exists adds nothing: the same message from two front ends is one job.
-      { jobId: key, removeOnComplete: true, removeOnFail: true, attempts: 1 },
-    );
+    // Sent together on the one connection the queue shares, the bytes first: Redis runs a connection's
+    // commands in order, so no worker can see the job before its bytes, and the photo waits for one round trip, not two.
+    const [, job] = await Promise.all([
+      client.set(bytesKey, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'PX', config.timeoutMs + 60_000),
+      this.queue.add(
+        'photo',
+        { request: key, replyTo: inbox, bytesKey, maxFaces: this.options.maxFaces },
+        // An id that already exists adds nothing: the same message from two front ends is one job.
+        { jobId: key, removeOnComplete: true, removeOnFail: true, attempts: 1 },
+      ),
+    ]);
     return job.data.replyTo;
   }
 
