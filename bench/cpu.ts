@@ -117,6 +117,31 @@ export interface QuietCheck {
   quiet: boolean;
 }
 
+/** Busy CPU seconds of the whole machine from /proc/stat (all but idle and iowait), or null. */
+function machineBusySeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Other processes' load over one second while this one sleeps, in cores: the larger of what
+ * /proc/<pid> accounts for and the machine-wide busy time. The second sees processes this one
+ * cannot list (another container's, on a shared VM: measured 1.5 cores busy that the process
+ * list did not show); the first counts where /proc/stat is coarse.
+ */
+async function otherLoadOverOneSecond(): Promise<number | null> {
+  const [a, m1] = [otherProcessesSeconds(), machineBusySeconds()];
+  await new Promise((r) => setTimeout(r, 1000));
+  const [b, m2] = [otherProcessesSeconds(), machineBusySeconds()];
+  if (a === null || b === null) return null;
+  return r2(Math.max(b - a, m1 === null || m2 === null ? 0 : m2 - m1));
+}
+
 /**
  * Waits (bounded by `maxSeconds`) until other processes use at most `threshold` cores over a
  * 1-second probe, so a test suite or a training run finishing elsewhere does not skew results.
@@ -127,11 +152,9 @@ export async function waitForQuiet(maxSeconds: number, threshold: number, log: (
   let otherCores: number | null = null;
   let announced = false;
   for (let probe = 0; probe < Math.max(1, maxSeconds) + 1; probe++) {
-    const a = otherProcessesSeconds();
-    await new Promise((r) => setTimeout(r, 1000));
-    const b = otherProcessesSeconds();
-    if (a === null || b === null) return { otherCores: null, waitedSeconds: 0, quiet: true };
-    otherCores = r2(b - a);
+    const load = await otherLoadOverOneSecond();
+    if (load === null) return { otherCores: null, waitedSeconds: 0, quiet: true };
+    otherCores = load;
     const waitedSeconds = r2((Date.now() - t0) / 1000);
     if (otherCores <= threshold) return { otherCores, waitedSeconds, quiet: true };
     if (waitedSeconds >= maxSeconds) break;

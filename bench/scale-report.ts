@@ -46,7 +46,7 @@ export function renderScaleMarkdown(r: ScaleResult): string {
   return [
     `## Scale benchmark, ${r.date.slice(0, 10)}`,
     '',
-    `${r.machine}; ${r.redis}; one front end; \`celeb worker\` processes of 1 engine thread each, default model.${load}`,
+    `${r.machine}; ${r.redis}; one front end; \`celeb worker\` processes of 1 engine thread each (ONNX on 1 thread), default model.${load}`,
     '',
     table(
       ['path, one photo at a time', 'photos', 'median ms', 'p95 ms'],

@@ -108,6 +108,9 @@ export const scaleSection: Section = {
       CELEB_DATA_DIR: tmp,
       CELEB_DB: path.join(tmp, 'celeb.db'),
       CELEB_WORKERS: '1',
+      // One ONNX thread everywhere: each worker process alone would take both cores (cores / workers), and
+      // two such processes on 2 cores only wait on each other; the in-process baseline runs alike.
+      CELEB_ONNX_THREADS: '1',
       CELEB_QUEUE_MAX_WAITING: '1000',
     };
     const config = loadConfig(env, 2);
