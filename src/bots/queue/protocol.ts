@@ -133,7 +133,7 @@ export function encodeInboxMessage(message: InboxMessage): Buffer {
 /** Decodes an inbox entry; throws on anything that is not one of ours. */
 export function decodeInboxMessage(entry: Buffer): InboxMessage {
   const end = entry.indexOf(NEWLINE);
-  if (end < 0) throw new Error('not an inbox message: no end of line');
+  if (end < 0) throw new Error('not an inbox message: no end of line (written by another version? front ends and workers must run the same one)');
   const value = JSON.parse(entry.toString('utf8', 0, end)) as Partial<InboxMessage> | null;
   if (!value || typeof value.request !== 'string' || !['photo', 'chat', 'done', 'end'].includes(value.type ?? '')) throw new Error('not an inbox message');
   const message = value as InboxMessage;
