@@ -67,14 +67,14 @@ export function renderEngineSpeedMarkdown(r: EngineSpeedResult): string {
     ]),
   );
   const processTable = table(
-    ['`celeb which`, whole process', 'what', 'wall ms (median)', 'peak RSS MiB'],
+    ['`celeb which`, whole process (after 30 s idle)', 'what', 'wall ms (median)', 'peak RSS MiB'],
     r.processes.map((p) => [p.label, p.what, String(p.wallMs), p.rssMiB === null ? '–' : String(p.rssMiB)]),
   );
   const m = r.machine;
   return [
     `## Engine benchmark, ${m.date.slice(0, 10)}`,
     '',
-    `Photos: ${r.photos}. Each pipeline runs in its own process; photos go to them in turn, one at a time. Default model, backbone faceres+faceapi+flip, the answer the same for a photo and its mirror image in both of ours.`,
+    `Photos: ${r.photos}. Each pipeline runs in its own process and takes the photos one at a time, in a row; the pipelines take turns, twice (medians over both). Default model, backbone faceres+faceapi+flip, the answer the same for a photo and its mirror image in both of ours.`,
     '',
     stageTable,
     '',
