@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { humanModelsDirectory } from '../src/engine/runtime/human-models.js';
 import { cachedOnnxModel } from '../src/engine/runtime/onnx/cache.js';
@@ -41,6 +41,7 @@ test('the optimised graph is written once with its weights beside it, then loade
     [],
     'no temporary folder left',
   );
+  assert.equal(existsSync(`${file}.lock`), false, 'the lock is released');
   const written = statSync(file).mtimeMs;
 
   const second = await blazeface(dir, file);
@@ -61,4 +62,20 @@ test('a damaged optimised graph is rebuilt, not fatal', async () => {
   assert.ok(existsSync(weightsFileFor(file)));
   const again = await blazeface(dir, file);
   assert.deepEqual(again.output, rebuilt.output);
+});
+
+test('one writer at a time: while another holds the lock the session is made in memory; a lock left by a crash is taken over', async () => {
+  const dir = tempDir('celeb-optcache-');
+  const { output, cachedPath } = await blazeface(dir, undefined);
+  const file = optimizedFileFor(cachedPath)!;
+  writeFileSync(`${file}.lock`, '');
+  const held = await blazeface(dir, file);
+  assert.deepEqual(held.output, output);
+  assert.equal(existsSync(file), false, 'not written while another writer holds the lock');
+
+  const crashed = new Date(Date.now() - 11 * 60_000);
+  utimesSync(`${file}.lock`, crashed, crashed);
+  await blazeface(dir, file);
+  assert.ok(existsSync(file) && existsSync(weightsFileFor(file)), 'written once the stale lock was taken over');
+  assert.equal(existsSync(`${file}.lock`), false, 'the lock is released');
 });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -100,11 +100,18 @@ async function createSession(ort: OrtModule, source: ModelBytes, options: Sessio
       // Unreadable or from an interrupted write: optimise again and replace it.
     }
   }
-  // Written in a folder of its own beside the cache (the graph names its weights file without a
-  // path), then moved in: the weights first, so a graph file that exists has its weights. Two
-  // processes writing at once write the same bytes.
+  // One writer at a time (a lock file), re-checking under the lock: a graph file read with another
+  // writer's weights would load without error and compute garbage, if two optimisations ever differed.
+  const release = await takeLock(`${file}.lock`);
+  if (!release) return ort.InferenceSession.create(await model(), { ...base, graphOptimizationLevel: 'all' }); // being written, or a read-only cache
   let tmpDir: string | undefined;
   try {
+    if (existsSync(file)) {
+      const written = await ort.InferenceSession.create(file, { ...base, graphOptimizationLevel: 'basic' }).catch(() => null);
+      if (written) return written; // by the writer that held the lock before
+    }
+    // Written in a folder of its own (the graph names its weights file without a path), then moved
+    // in: the weights first, so a graph file that exists has its weights.
     const dir = await mkdtemp(`${file}.tmp-`);
     tmpDir = dir;
     const inTmp = (f: string) => path.join(dir, path.basename(f));
@@ -122,14 +129,36 @@ async function createSession(ort: OrtModule, source: ModelBytes, options: Sessio
         },
       },
     });
-    await rename(inTmp(weightsFileFor(file)), weightsFileFor(file)).catch(() => undefined);
-    await rename(inTmp(file), file).catch(() => undefined);
+    await rename(inTmp(weightsFileFor(file)), weightsFileFor(file));
+    await rename(inTmp(file), file);
     return session;
   } catch {
-    return ort.InferenceSession.create(await model(), { ...base, graphOptimizationLevel: 'all' }); // a read-only cache
+    return ort.InferenceSession.create(await model(), { ...base, graphOptimizationLevel: 'all' });
   } finally {
     if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+    await release();
   }
+}
+
+/** A lock left by a writer that died is taken over after this long (writing takes seconds). */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/** Creates `lock` exclusively; returns its release, or null when another writer holds it or the folder is read-only. */
+async function takeLock(lock: string): Promise<(() => Promise<void>) | null> {
+  const release = async () => void (await rm(lock, { force: true }));
+  try {
+    await (await open(lock, 'wx')).close();
+    return release;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  const age = await stat(lock).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => 0,
+  );
+  if (age < STALE_LOCK_MS) return null;
+  await rm(lock, { force: true });
+  return takeLock(lock);
 }
 
 export class OnnxSession {
