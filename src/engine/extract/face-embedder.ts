@@ -28,7 +28,7 @@ export interface EmbedderOptions {
   backbone: string;
   backend: BackendChoice;
   limits: ImageLimits;
-  /** Intra-op threads of the ONNX session (one session per embedder, so per worker thread). Default 1. */
+  /** Intra-op threads of the embedding networks' ONNX sessions (the detector's run on one). Default 1; a pool shares the cores among its workers (`defaultOnnxThreads`). */
   onnxThreads: number;
   /** Converted-model cache. Default `model/.onnx-cache` in the package. */
   onnxCacheDir: string;
