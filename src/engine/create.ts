@@ -17,10 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultWorkerCount, type BackendChoice } from './run-options.js';
 import { openDatabase } from '../store/index.js';
-import { resolveBackbone } from './backbones/registry.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image/decode.js';
 import { LookalikeEngine } from './lookalike.js';
-import { readManifest } from './model/model-dir.js';
 import { PACKAGE_MODEL_DIR, shippedModelDir } from './package-paths.js';
 import { activeModelDir } from './train/promotion.js';
 import type { EngineLog } from './events.js';
@@ -74,7 +72,6 @@ export function chooseModelDir(options: Pick<EngineOptions, 'model' | 'modelDir'
  */
 export async function createEngine(options: EngineOptions = {}): Promise<LookalikeEngine> {
   const dir = chooseModelDir(options);
-  resolveBackbone((await readManifest(dir)).backbone);
   return LookalikeEngine.open(dir, {
     backend: options.backend ?? 'auto',
     workers: options.workers ?? defaultWorkerCount(os.availableParallelism()),

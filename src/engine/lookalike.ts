@@ -108,7 +108,9 @@ export class LookalikeEngine {
     options: { pool?: EmbedderPool; nativeRanking?: boolean } & Partial<Omit<PoolOptions, 'backbone'>> = {},
   ): Promise<LookalikeEngine> {
     const { pool: given, nativeRanking = true, ...poolOptions } = options;
-    const { backbone } = await readManifest(modelDir);
+    const manifest = await readManifest(modelDir);
+    const { backbone } = manifest;
+    resolveBackbone(backbone); // a wrong id is one clear error here, not a worker's crash
     if (given && (given.backbone ?? DEFAULT_BACKBONE) !== backbone) {
       throw new CelebError(
         'model',
@@ -116,7 +118,10 @@ export class LookalikeEngine {
       );
     }
     // The workers start while this thread loads the gallery (on another core): measured, `which` answers 130 ms sooner.
-    const [loaded, started] = await Promise.allSettled([loadModel(modelDir, { nativeRanking }), given ?? EmbedderPool.start({ ...poolOptions, backbone })]);
+    const [loaded, started] = await Promise.allSettled([
+      loadModel(modelDir, { nativeRanking, manifest }),
+      given ?? EmbedderPool.start({ ...poolOptions, backbone }),
+    ]);
     if (loaded.status === 'rejected' || started.status === 'rejected') {
       if (loaded.status === 'fulfilled') loaded.value.head.dispose();
       if (started.status === 'fulfilled' && !given) await started.value.close();

@@ -25,10 +25,10 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   return validateManifest(JSON.parse(await readFile(file, 'utf8')), file);
 }
 
-/** `nativeRanking`: rank a large gallery on onnxruntime (default true; see EngineOptions). */
-export async function loadModel(dir: string, options: { nativeRanking?: boolean } = {}): Promise<LoadedModel> {
+/** `nativeRanking`: rank a large gallery on onnxruntime (default true; see EngineOptions). `manifest`: already read by the caller. */
+export async function loadModel(dir: string, options: { nativeRanking?: boolean; manifest?: ModelManifest } = {}): Promise<LoadedModel> {
   const abs = path.resolve(dir);
-  const manifest = await readManifest(abs);
+  const manifest = options.manifest ?? (await readManifest(abs));
   // A trained layers head needs tfjs; a gallery's centroid head does not, so tfjs loads only for the former.
   const head: Head =
     manifest.head.kind === 'centroid' ? await loadCentroidHead(abs, manifest, options.nativeRanking ?? true) : await (await import('../heads/layers-head.js')).loadLayersHead(abs, manifest);
