@@ -93,23 +93,18 @@ async function createSession(ort: OrtModule, source: ModelBytes, options: Sessio
   const file = options.optimizedFile;
   if (!file || options.optimization === 'basic')
     return ort.InferenceSession.create(await model(), { ...base, graphOptimizationLevel: options.optimization ?? 'all' });
-  if (existsSync(file)) {
-    try {
-      return await ort.InferenceSession.create(file, { ...base, graphOptimizationLevel: 'basic' });
-    } catch {
-      // Unreadable or from an interrupted write: optimise again and replace it.
-    }
-  }
+  // The optimised graph kept earlier, or null when there is none or it does not load (then it is written again).
+  const written = async () => (existsSync(file) ? ort.InferenceSession.create(file, { ...base, graphOptimizationLevel: 'basic' }).catch(() => null) : null);
+  const kept = await written();
+  if (kept) return kept;
   // One writer at a time (a lock file), re-checking under the lock: a graph file read with another
   // writer's weights would load without error and compute garbage, if two optimisations ever differed.
   const release = await takeLock(`${file}.lock`);
   if (!release) return ort.InferenceSession.create(await model(), { ...base, graphOptimizationLevel: 'all' }); // being written, or a read-only cache
   let tmpDir: string | undefined;
   try {
-    if (existsSync(file)) {
-      const written = await ort.InferenceSession.create(file, { ...base, graphOptimizationLevel: 'basic' }).catch(() => null);
-      if (written) return written; // by the writer that held the lock before
-    }
+    const keptMeanwhile = await written(); // by the writer that held the lock before
+    if (keptMeanwhile) return keptMeanwhile;
     // Written in a folder of its own (the graph names its weights file without a path), then moved
     // in: the weights first, so a graph file that exists has its weights.
     const dir = await mkdtemp(`${file}.tmp-`);
