@@ -6,7 +6,7 @@ import { selectBackend } from '../src/engine/runtime/backend.js';
 import { DEFAULT_AUGMENT, recipesFor, recipeView, sampleErase, sampleRecipe } from '../src/engine/augment/recipe.js';
 import { applyRecipe, erase, horizontalFlip, pairAverage, resize, rotate } from '../src/engine/augment/transforms.js';
 import { seededRandom } from '../src/engine/math.js';
-import { preprocessInto } from '../src/engine/backbones/backbone.js';
+import { preprocessInto } from '../src/engine/backbones/network-input.js';
 import { face } from './helpers/fixtures.js';
 
 let photo: tf.Tensor4D; // a real face photo, 0..1

@@ -6,7 +6,9 @@
  */
 import { addVectors, l2normalise } from '../math.js';
 import { errorMessage } from '../../base/errors.js';
-import { cropCentre, resizeFace, type FacePixels } from '../image/face-pixels.js';
+import type { FacePixels } from '../image/face-pixels.js';
+import { fitInto } from './network-input.js';
+import { ScratchBuffer } from '../scratch.js';
 import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR, manifestFiles } from '../runtime/onnx/cache.js';
 import { onnxOutputName } from '../runtime/onnx/convert.js';
 import { selectBackend } from '../runtime/backend.js';
@@ -14,7 +16,7 @@ import { stderrLog, type EngineLog } from '../events.js';
 import { concatenateEmbeddings } from './concat.js';
 import { faceApiGraph } from './faceapi-graph.js';
 import { OnnxSession, optimizedFileFor } from '../runtime/onnx/session.js';
-import type { BackboneSpec, Preprocess } from './spec.js';
+import type { BackboneSpec } from './spec.js';
 
 /** The tfjs runner, imported only when a network falls back to tfjs (tfjs is large to load). */
 async function loadTfjsRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runner> {
@@ -60,46 +62,15 @@ async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runn
   };
 }
 
-/**
- * Network input from faces (0..1): `x = (pixel255 - mean) / std` per channel, optionally BGR,
- * written into `out` at `offset`; `mirrored` writes the face's mirror image instead (rows
- * reversed), so a `+flip` batch needs no mirrored copy of each crop.
- */
-export function preprocessInto(face: FacePixels, p: Preprocess, out: Float32Array, offset: number, mirrored = false): void {
-  const mean = typeof p.mean === 'number' ? [p.mean, p.mean, p.mean] : p.mean;
-  const std = typeof p.std === 'number' ? [p.std, p.std, p.std] : p.std;
-  const from = p.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  // out[c] = in[from[c]] * scale[c] + shift[c], the same value as (in * 255 - mean) / std up to float rounding.
-  const [s0, s1, s2] = [0, 1, 2].map((c) => 255 / std[c]);
-  const [b0, b1, b2] = [0, 1, 2].map((c) => -mean[c] / std[c]);
-  const [f0, f1, f2] = from;
-  const { data, width, height } = face;
-  for (let y = 0; y < height; y++) {
-    const row = y * width * 3;
-    for (let x = 0; x < width; x++) {
-      const i = row + x * 3;
-      const o = offset + row + (mirrored ? width - 1 - x : x) * 3;
-      out[o] = data[i + f0] * s0 + b0;
-      out[o + 1] = data[i + f1] * s1 + b1;
-      out[o + 2] = data[i + f2] * s2 + b2;
-    }
-  }
-}
-
-/** A crop fitted to the network's input: the centre cut to its margin, or the whole crop resized. */
-function fitCrop(crop: FacePixels, spec: BackboneSpec): FacePixels {
-  const size = spec.inputSize;
-  const m = spec.preprocess.cropMargin ?? 0;
-  // Half-pixel centres make resizing commute with mirroring, so a `+flip` embedding of a mirrored crop is the same.
-  return m > 0 ? cropCentre(crop, m, size) : resizeFace(crop, size, size, spec.mirrorAverage === true);
-}
-
 interface Part {
   backbone: Backbone;
   weight: number;
 }
 
 export class Backbone {
+  /** The network's input batch, reused from photo to photo. */
+  private readonly inputs = new ScratchBuffer();
+
   private constructor(
     readonly spec: BackboneSpec,
     /** The network; null for a concatenation, whose `parts` run instead. */
@@ -154,16 +125,17 @@ export class Backbone {
     if (!runner) return this.embedParts(crops);
     const size = this.spec.inputSize;
     const mirror = this.spec.mirrorAverage === true;
-    const fitted = crops.map((c) => fitCrop(c, this.spec));
-    const perFace = size * size * 3;
-    const rows = mirror ? 2 * fitted.length : fitted.length;
-    const input = new Float32Array(rows * perFace);
-    fitted.forEach((face, i) => {
-      preprocessInto(face, this.spec.preprocess, input, i * perFace);
-      if (mirror) preprocessInto(face, this.spec.preprocess, input, (fitted.length + i) * perFace, true);
-    });
-    const flat = await runner.run(input, [rows, size, size, 3]);
     const n = crops.length;
+    const perFace = size * size * 3;
+    const rows = mirror ? 2 * n : n;
+    const input = this.inputs.take(rows * perFace);
+    let flat: Float32Array;
+    try {
+      crops.forEach((crop, i) => fitInto(crop, this.spec, input, i * perFace, mirror ? (n + i) * perFace : null));
+      flat = await runner.run(input, [rows, size, size, 3]);
+    } finally {
+      this.inputs.give(input);
+    }
     const dim = flat.length / (mirror ? 2 * n : n);
     if (dim !== this.spec.dim) throw new Error(`backbone ${this.spec.id} produced ${dim}-d features, expected ${this.spec.dim}`);
     const row = (i: number) => l2normalise(flat.subarray(i * dim, (i + 1) * dim));

@@ -12,11 +12,15 @@ export interface FacePixels {
   height: number;
 }
 
-/** Per output index: the two source indices and the weight of the second, for one axis. */
-interface Taps {
+/**
+ * One axis of a bilinear resampling: per output index, the two source indices, the weight of the
+ * second, and whether the sample falls inside the source (outside reads as 0).
+ */
+export interface SampleAxis {
   lo: Int32Array;
   hi: Int32Array;
   frac: Float64Array;
+  inside: Uint8Array;
 }
 
 /** One output pixel: the 4 source pixels (indices) mixed bilinearly, written at `o`. Hot: no allocation, no inner loop. */
@@ -31,9 +35,10 @@ function blend(src: Float32Array, tl: number, tr: number, bl: number, br: number
   }
 }
 
-function taps(from: number, to: number, halfPixelCentres: boolean): Taps {
+/** The axis of tf.image.resizeBilinear from `from` to `to` samples (edges clamped, always inside). */
+export function resizeAxis(from: number, to: number, halfPixelCentres: boolean): SampleAxis {
   const ratio = from / to;
-  const t: Taps = { lo: new Int32Array(to), hi: new Int32Array(to), frac: new Float64Array(to) };
+  const t: SampleAxis = { lo: new Int32Array(to), hi: new Int32Array(to), frac: new Float64Array(to), inside: new Uint8Array(to).fill(1) };
   for (let i = 0; i < to; i++) {
     const f = halfPixelCentres ? (i + 0.5) * ratio - 0.5 : i * ratio;
     t.lo[i] = Math.max(0, Math.floor(f));
@@ -43,51 +48,45 @@ function taps(from: number, to: number, halfPixelCentres: boolean): Taps {
   return t;
 }
 
-/** tf.image.resizeBilinear(face, [height, width], false, halfPixelCentres). */
-export function resizeFace(face: FacePixels, width: number, height: number, halfPixelCentres = false): FacePixels {
-  const [xs, ys] = [taps(face.width, width, halfPixelCentres), taps(face.height, height, halfPixelCentres)];
+/** The axis of tf.image.cropAndResize over [margin, 1 - margin] of `extent` samples, to `size`. */
+export function cropAxis(extent: number, margin: number, size: number): SampleAxis {
+  const t: SampleAxis = { lo: new Int32Array(size), hi: new Int32Array(size), frac: new Float64Array(size), inside: new Uint8Array(size) };
+  const scale = size > 1 ? ((1 - 2 * margin) * (extent - 1)) / (size - 1) : 0;
+  for (let i = 0; i < size; i++) {
+    const f = size > 1 ? margin * (extent - 1) + i * scale : 0.5 * (extent - 1);
+    t.inside[i] = f >= 0 && f <= extent - 1 ? 1 : 0;
+    t.lo[i] = Math.floor(f);
+    t.hi[i] = Math.ceil(f);
+    t.frac[i] = f - t.lo[i];
+  }
+  return t;
+}
+
+/** The face resampled along two axes, bilinear, 0 where a sample falls outside. */
+function resample(face: FacePixels, xs: SampleAxis, ys: SampleAxis): FacePixels {
+  const [width, height] = [xs.lo.length, ys.lo.length];
   const src = face.data;
   const out = new Float32Array(width * height * 3);
   for (let y = 0; y < height; y++) {
+    if (!ys.inside[y]) continue;
     const top = ys.lo[y] * face.width;
     const bottom = ys.hi[y] * face.width;
     const fy = ys.frac[y];
     for (let x = 0; x < width; x++) {
-      blend(src, top + xs.lo[x], top + xs.hi[x], bottom + xs.lo[x], bottom + xs.hi[x], xs.frac[x], fy, out, (y * width + x) * 3);
+      if (xs.inside[x]) blend(src, top + xs.lo[x], top + xs.hi[x], bottom + xs.lo[x], bottom + xs.hi[x], xs.frac[x], fy, out, (y * width + x) * 3);
     }
   }
   return { data: out, width, height };
 }
 
+/** tf.image.resizeBilinear(face, [height, width], false, halfPixelCentres). */
+export function resizeFace(face: FacePixels, width: number, height: number, halfPixelCentres = false): FacePixels {
+  return resample(face, resizeAxis(face.width, width, halfPixelCentres), resizeAxis(face.height, height, halfPixelCentres));
+}
+
 /** tf.image.cropAndResize(face, [[margin, margin, 1 - margin, 1 - margin]], [0], [size, size]): the centre, bilinear, 0 outside. */
 export function cropCentre(face: FacePixels, margin: number, size: number): FacePixels {
-  const axis = (extent: number) => {
-    const lo = new Int32Array(size);
-    const hi = new Int32Array(size);
-    const frac = new Float64Array(size);
-    const inside = new Uint8Array(size);
-    const scale = size > 1 ? ((1 - 2 * margin) * (extent - 1)) / (size - 1) : 0;
-    for (let i = 0; i < size; i++) {
-      const f = size > 1 ? margin * (extent - 1) + i * scale : 0.5 * (extent - 1);
-      inside[i] = f >= 0 && f <= extent - 1 ? 1 : 0;
-      lo[i] = Math.floor(f);
-      hi[i] = Math.ceil(f);
-      frac[i] = f - lo[i];
-    }
-    return { lo, hi, frac, inside };
-  };
-  const [xs, ys] = [axis(face.width), axis(face.height)];
-  const src = face.data;
-  const out = new Float32Array(size * size * 3);
-  for (let y = 0; y < size; y++) {
-    if (!ys.inside[y]) continue;
-    const top = ys.lo[y] * face.width;
-    const bottom = ys.hi[y] * face.width;
-    for (let x = 0; x < size; x++) {
-      if (xs.inside[x]) blend(src, top + xs.lo[x], top + xs.hi[x], bottom + xs.lo[x], bottom + xs.hi[x], xs.frac[x], ys.frac[y], out, (y * size + x) * 3);
-    }
-  }
-  return { data: out, width: size, height: size };
+  return resample(face, cropAxis(face.width, margin, size), cropAxis(face.height, margin, size));
 }
 
 /** RGB rows (8-bit or float) flipped left-right: a copy of the same type. One loop for photos, crops and network inputs. */

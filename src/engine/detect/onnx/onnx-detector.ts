@@ -13,7 +13,8 @@ import type { FaceDetector, RawFace } from '../detector.js';
 import type { PassImage } from '../passes.js';
 import { boxCenter, boxSize, decodeFaces, generateAnchors, mergeOutputs, type DetectBox } from './blazeface-decode.js';
 import { faceBox, faceRoll } from './face-geometry.js';
-import { alignedCrop, resizeCentred } from './sampling.js';
+import { alignedCrop, resizeCentredInto } from './sampling.js';
+import { ScratchBuffer } from '../../scratch.js';
 import { mirrorRgb } from '../../image/face-pixels.js';
 import { symmetricFaces, unmirrorFace } from './symmetric.js';
 
@@ -42,6 +43,9 @@ async function session(spec: typeof DETECTOR, options: OnnxDetectorOptions): Pro
 export class OnnxFaceDetector implements FaceDetector {
   readonly runtime = 'onnx';
   private readonly anchors = generateAnchors(DETECTOR.size);
+  /** BlazeFace's input and its mirror image, reused from photo to photo. */
+  private readonly inputs = new ScratchBuffer();
+  private readonly flippedInputs = new ScratchBuffer();
 
   private constructor(
     private readonly detector: OnnxSession,
@@ -77,8 +81,19 @@ export class OnnxFaceDetector implements FaceDetector {
    */
   private async candidates(pixels: PassImage, minConfidence: number): Promise<DetectBox[]> {
     const size = DETECTOR.size;
-    const flipped = new Float32Array(size * size * 3);
-    const input = resizeCentred(pixels, size, 1 / 127.5, -1, flipped); // Human feeds -1..1
+    const [input, flipped] = [this.inputs.take(size * size * 3), this.flippedInputs.take(size * size * 3)];
+    try {
+      resizeCentredInto(pixels, size, 1 / 127.5, -1, input, flipped); // Human feeds -1..1
+      return await this.detectSymmetric(pixels, input, flipped, minConfidence);
+    } finally {
+      this.inputs.give(input);
+      this.flippedInputs.give(flipped);
+    }
+  }
+
+  /** BlazeFace on the input and on its mirror image, each face averaged with its mirror twin. */
+  private async detectSymmetric(pixels: PassImage, input: Float32Array, flipped: Float32Array, minConfidence: number): Promise<DetectBox[]> {
+    const size = DETECTOR.size;
     const names = DETECTOR.outputs.map(onnxOutputName);
     const decode = async (data: Float32Array) =>
       decodeFaces(mergeOutputs(await this.detector.runOutputs(data, [1, size, size, 3], names)), this.anchors, {
