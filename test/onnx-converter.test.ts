@@ -14,6 +14,8 @@ import { humanModelsDirectory } from '../src/engine/runtime/human.js';
 import { cachedOnnxModel } from '../src/engine/runtime/onnx/cache.js';
 import { convertGraphModel, onnxOutputName, type GraphModelJson } from '../src/engine/runtime/onnx/convert.js';
 import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.js';
+import { emptyGraph, encodeModel, floats, int64s, type OnnxGraph } from '../src/engine/runtime/onnx/graph.js';
+import { optimise } from '../src/engine/runtime/onnx/optimise.js';
 import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
 import { pixelsOf } from './helpers/face-pixels.js';
 import type { EngineEvent } from '../src/engine/events.js';
@@ -75,6 +77,46 @@ test('converter: a net with every supported op family matches tfjs, with Pad/Mul
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) < 1e-4, `${i}: ${actual[i]} vs ${expected[i]}`);
   await session.release();
+});
+
+/** BlazeFace's residual block that widens: x -> MaxPool -> channel Pad (4 -> 8), added to a conv of x. */
+function wideningBlock(): OnnxGraph {
+  const g = emptyGraph();
+  g.inputs.push({ name: 'x', shape: [1, 4, 6, 6] });
+  g.outputs.push({ name: 'y' });
+  g.initializers.set('w', floats([8, 4, 1, 1], seeded(32, 11)));
+  g.initializers.set('b', floats([8], seeded(8, 12)));
+  g.initializers.set('pads', int64s([0, 0, 0, 0, 0, 4, 0, 0]));
+  const node = (op: string, inputs: string[], output: string, attrs = {}) => g.nodes.push({ op, inputs, outputs: [output], attrs });
+  node('Conv', ['x', 'w', 'b'], 'conv', { kernel_shape: { ints: [1, 1] }, strides: { ints: [1, 1] }, pads: { ints: [0, 0, 0, 0] } });
+  node('MaxPool', ['x'], 'pool', { kernel_shape: { ints: [1, 1] }, strides: { ints: [1, 1] } });
+  node('Pad', ['pool', 'pads'], 'wide');
+  node('Add', ['conv', 'wide'], 'sum');
+  node('Relu', ['sum'], 'y');
+  return g;
+}
+
+test('optimiser: a channel Pad added to a conv becomes an identity 1x1 Conv, with the same output to float rounding', async () => {
+  const data = seeded(4 * 6 * 6, 13).map((v) => v * 4);
+  const run = async (g: OnnxGraph) => {
+    const session = await ort.InferenceSession.create(encodeModel(g, 'test'));
+    const out = (await session.run({ x: new ort.Tensor('float32', data, [1, 4, 6, 6]) })).y.data as Float32Array;
+    await session.release();
+    return out;
+  };
+  const expected = await run(wideningBlock());
+  const g = wideningBlock();
+  assert.equal(optimise(g), 1);
+  const ops = g.nodes.map((n) => n.op);
+  assert.deepEqual(ops, ['Conv', 'MaxPool', 'Conv', 'Add', 'Relu']);
+  assert.deepEqual(g.initializers.get(g.nodes[2].inputs[1])?.dims, [8, 4, 1, 1]);
+  // onnxruntime then fuses the Add into the conv, which rounds the sum in another order: float rounding, no more.
+  const actual = await run(g);
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])), `${i}: ${actual[i]} vs ${expected[i]}`);
+  // Padded by 4 channels of zeros: the sum's last 4 channels are the conv's alone, so the rewrite cannot be a no-op that passes.
+  assert.ok(expected.some((v) => v !== 0));
 });
 
 test('converter: an op outside the table is refused with a backbone error naming it', () => {

@@ -10,7 +10,7 @@ import { optimise } from './optimise.js';
 import { decodeWeights, type WeightEntry } from './weights.js';
 
 /** Bump when the converter's output changes, so cached conversions are rebuilt. */
-export const CONVERTER_VERSION = 1;
+export const CONVERTER_VERSION = 2;
 
 export interface GraphModelJson {
   format?: string;
