@@ -80,7 +80,7 @@ export function renderEngineSpeedMarkdown(r: EngineSpeedResult): string {
     '',
     `Relative to after (total): ${others.map((o) => `${o.label}: ${ratio(o)}`).join('; ')}.`,
     '',
-    `Photos per second through the worker pool (this checkout, all photos at once, median of rounds; ONNX threads by default, the cores shared among the workers): 1 worker ${r.perSecond.one}, 2 workers ${r.perSecond.two}.`,
+    `Photos per second through the worker pool (this checkout, all photos at once, median of 3 rounds after a warm-up round; ONNX threads by default, the cores shared among the workers): 1 worker ${r.perSecond.one}, 2 workers ${r.perSecond.two}.`,
     '',
     processTable,
     '',

@@ -79,14 +79,22 @@ function summarise(label: string, timings: (ProbeTiming & { peerMs?: number })[]
   return { label, photos: one.length, stages: medians, peerMs: one[0]?.peerMs === undefined ? undefined : round(median(one.map((t) => t.peerMs!)), 1) };
 }
 
-/** Photos per second through a pool of `workers` (all photos submitted at once), median of rounds. */
+/** Rounds of the throughput measurement, whatever `--rounds` says: with 2, the median would be the mean of the two. */
+const THROUGHPUT_ROUNDS = 3;
+
+/**
+ * Photos per second through a pool of `workers` (all photos submitted at once), median of rounds,
+ * after one whole round that warms every worker up. Measured: a worker's first photos took up to
+ * 10x longer (fresh memory, 440-690 page faults a photo against 60-100 later), so a round that
+ * included them measured start-up, not the rate a running bot serves.
+ */
 async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number): Promise<number> {
   // ONNX threads as the engine chooses them by default: the cores shared among the workers.
   const pool = await EmbedderPool.start({ workers, backend: 'auto', backbone: 'faceres+faceapi+flip' });
   try {
-    for (const p of photos.slice(0, 4)) await pool.embed(p.bytes, { maxFaces: 1, symmetric: true });
+    await Promise.all(photos.map((p) => pool.embed(p.bytes, { maxFaces: 1, symmetric: true })));
     const rates: number[] = [];
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < Math.max(rounds, THROUGHPUT_ROUNDS); r++) {
       const t0 = performance.now();
       await Promise.all(photos.map((p) => pool.embed(p.bytes, { maxFaces: 1, symmetric: true })));
       rates.push((photos.length * 1000) / (performance.now() - t0));
