@@ -16,6 +16,7 @@ import { convertGraphModel, onnxOutputName, type GraphModelJson } from '../src/e
 import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.js';
 import { emptyGraph, encodeModel, floats, int64s, type OnnxGraph } from '../src/engine/runtime/onnx/graph.js';
 import { optimise } from '../src/engine/runtime/onnx/optimise.js';
+import { widenChannels } from '../src/engine/runtime/onnx/widen.js';
 import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
 import { pixelsOf } from './helpers/face-pixels.js';
 import type { EngineEvent } from '../src/engine/events.js';
@@ -117,6 +118,68 @@ test('optimiser: a channel Pad added to a conv becomes an identity 1x1 Conv, wit
     assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])), `${i}: ${actual[i]} vs ${expected[i]}`);
   // Padded by 4 channels of zeros: the sum's last 4 channels are the conv's alone, so the rewrite cannot be a no-op that passes.
   assert.ok(expected.some((v) => v !== 0));
+});
+
+/** BlazeFace's 24-channel stage in small: conv, then a residual block (depthwise + pointwise, Add, Relu), a MaxPool, a conv reading it. */
+function stageOf24(outputOfStage = false): OnnxGraph {
+  const g = emptyGraph();
+  g.inputs.push({ name: 'x', shape: [1, 3, 8, 8] });
+  g.outputs.push({ name: outputOfStage ? 'pool' : 'y' });
+  const conv = (name: string, input: string, dims: number[], seed: number, group = 1) => {
+    g.initializers.set(
+      `${name}/w`,
+      floats(
+        dims,
+        seeded(
+          dims.reduce((a, b) => a * b),
+          seed,
+        ),
+      ),
+    );
+    g.initializers.set(`${name}/b`, floats([dims[0]], seeded(dims[0], seed + 1)));
+    const k = dims[2];
+    const attrs = {
+      kernel_shape: { ints: [k, k] },
+      strides: { ints: [1, 1] },
+      pads: { ints: Array(4).fill((k - 1) / 2) },
+      ...(group > 1 ? { group: { int: group } } : {}),
+    };
+    g.nodes.push({ op: 'Conv', inputs: [input, `${name}/w`, `${name}/b`], outputs: [name], attrs });
+  };
+  const node = (op: string, inputs: string[], output: string, attrs = {}) => g.nodes.push({ op, inputs, outputs: [output], attrs });
+  conv('c1', 'x', [24, 3, 3, 3], 21);
+  node('Relu', ['c1'], 'r1');
+  conv('dw', 'r1', [24, 1, 3, 3], 23, 24);
+  conv('pw', 'dw', [24, 24, 1, 1], 25);
+  node('Add', ['pw', 'r1'], 'sum');
+  node('Relu', ['sum'], 'r2');
+  node('MaxPool', ['r2'], 'pool', { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+  if (!outputOfStage) conv('y', 'pool', [8, 24, 1, 1], 27);
+  return g;
+}
+
+test('optimiser: a 24-channel residual stage is widened to 32 channels of which 8 stay zero, with the same output to float rounding', async () => {
+  const data = seeded(3 * 8 * 8, 29).map((v) => v * 2);
+  const run = async (g: OnnxGraph) => {
+    const session = await ort.InferenceSession.create(encodeModel(g, 'test'));
+    const out = await session.run({ x: new ort.Tensor('float32', data, [1, 3, 8, 8]) });
+    await session.release();
+    return out[g.outputs[0].name].data as Float32Array;
+  };
+  const expected = await run(stageOf24());
+  const g = stageOf24();
+  assert.equal(widenChannels(g), 1);
+  const dims = (name: string) => g.initializers.get(g.nodes.find((n) => n.outputs[0] === name)!.inputs[1])?.dims;
+  assert.deepEqual(dims('c1'), [32, 3, 3, 3]);
+  assert.deepEqual(dims('dw'), [32, 1, 3, 3]);
+  assert.deepEqual(dims('pw'), [32, 32, 1, 1]);
+  assert.deepEqual(dims('y'), [8, 32, 1, 1], 'the reader takes the zero channels with zero weights');
+  const actual = await run(g);
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-5 * Math.max(1, Math.abs(expected[i])), `${i}: ${actual[i]} vs ${expected[i]}`);
+  // A stage that is a graph output keeps its shape.
+  assert.equal(widenChannels(stageOf24(true)), 0);
 });
 
 test('converter: an op outside the table is refused with a backbone error naming it', () => {

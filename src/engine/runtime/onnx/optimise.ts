@@ -2,9 +2,11 @@
  * Peephole rewrites on the translated graph, the ones that matter for these networks:
  * a zero Pad folded into the following convolution, per-channel Mul/Add/Sub by a constant
  * folded into the preceding convolution's weights and bias (batch norm left unfused by the
- * export), and Relu/Clip chains merged into one Clip (which onnxruntime fuses into the conv).
+ * export), Relu/Clip chains merged into one Clip (which onnxruntime fuses into the conv), and
+ * residual paths kept in onnxruntime's blocked layout (a channel Pad as a conv; widen.ts).
  */
 import type { Initializer, OnnxGraph, OnnxNode } from './graph.js';
+import { widenChannels } from './widen.js';
 
 const floatsOf = (g: OnnxGraph, name: string): Float32Array | null => {
   const t = g.initializers.get(name);
@@ -170,6 +172,7 @@ export function optimise(g: OnnxGraph): number {
       }
     }
   }
+  rewrites += widenChannels(g);
   dropUnusedInitializers(g);
   return rewrites;
 }
