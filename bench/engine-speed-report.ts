@@ -22,10 +22,16 @@ export interface ProcessRow {
   rssMiB: number | null;
 }
 
+/** Photos per second through the pool: the median round, and every round. */
+export interface PoolRate {
+  median: number;
+  rounds: number[];
+}
+
 export interface EngineSpeedResult {
   photos: string;
   rows: PipelineRow[];
-  perSecond: { one: number; two: number };
+  perSecond: { one: PoolRate; two: PoolRate };
   processes: ProcessRow[];
   machine: MachineInfo;
   quiet: QuietCheck;
@@ -80,10 +86,12 @@ export function renderEngineSpeedMarkdown(r: EngineSpeedResult): string {
     '',
     `Relative to after (total): ${others.map((o) => `${o.label}: ${ratio(o)}`).join('; ')}.`,
     '',
-    `Photos per second through the worker pool (this checkout, all photos at once, median of 3 rounds after a warm-up round; ONNX threads by default, the cores shared among the workers): 1 worker ${r.perSecond.one}, 2 workers ${r.perSecond.two}.`,
+    `Photos per second through the worker pool (this checkout, all photos at once, median of 3 rounds after a warm-up round; ONNX threads by default, the cores shared among the workers): 1 worker ${rate(r.perSecond.one)}, 2 workers ${rate(r.perSecond.two)}.`,
     '',
     processTable,
     '',
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. Load average at start ${m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')}; other processes used ${r.quiet.otherCores ?? '?'} cores just before the section (${r.quiet.quiet ? 'quiet' : 'not quiet'}).`,
   ].join('\n');
 }
+
+const rate = (r: PoolRate) => `${r.median} (rounds ${r.rounds.join(', ')})`;

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
 import { loadPhotos, type BenchPhoto } from './photos.js';
-import { renderEngineSpeedMarkdown, type EngineSpeedResult, type PipelineRow, type ProcessRow, type StageName } from './engine-speed-report.js';
+import { renderEngineSpeedMarkdown, type PoolRate, type EngineSpeedResult, type PipelineRow, type ProcessRow, type StageName } from './engine-speed-report.js';
 import type { ProbeTiming } from './engine-probe.js';
 import { median, round } from './stats.js';
 import type { Section, SectionContext } from './section.js';
@@ -88,7 +88,7 @@ const THROUGHPUT_ROUNDS = 3;
  * 10x longer (fresh memory, 440-690 page faults a photo against 60-100 later), so a round that
  * included them measured start-up, not the rate a running bot serves.
  */
-async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number): Promise<number> {
+async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number): Promise<PoolRate> {
   // ONNX threads as the engine chooses them by default: the cores shared among the workers.
   const pool = await EmbedderPool.start({ workers, backend: 'auto', backbone: 'faceres+faceapi+flip' });
   try {
@@ -99,7 +99,7 @@ async function throughput(photos: readonly BenchPhoto[], workers: number, rounds
       await Promise.all(photos.map((p) => pool.embed(p.bytes, { maxFaces: 1, symmetric: true })));
       rates.push((photos.length * 1000) / (performance.now() - t0));
     }
-    return round(median(rates), 1);
+    return { median: round(median(rates), 1), rounds: rates.map((r) => round(r, 1)) };
   } finally {
     await pool.close();
   }

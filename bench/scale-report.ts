@@ -1,7 +1,7 @@
 /** The scale section's result and its markdown table. */
 import type { CpuReport, QuietCheck } from './cpu.js';
 import { ms, table } from './report.js';
-import type { Summary } from './stats.js';
+import { median, round, type Summary } from './stats.js';
 
 export interface Throughput {
   workers: number;
@@ -10,6 +10,34 @@ export interface Throughput {
   rounds: number[];
   /** CPU ms per photo (median of rounds) of all worker processes, of redis-server and of the front end. */
   cpuMsPerPhoto: { workers: number; redis: number; frontEnd: number };
+}
+
+/** Where one photo's milliseconds went, from the facts its answer carries (queueMs only through the queue). */
+export interface StageTimes {
+  totalMs: number;
+  /** Added to the queue until a worker took it. */
+  queueMs: number;
+  decodeMs: number;
+  detectMs: number;
+  embedMs: number;
+  rankMs: number;
+  /** The reply's picture. */
+  drawMs: number;
+  /** The rest: submitting, waking up, moving bytes and answers, the engine's own hand-offs. */
+  otherMs: number;
+}
+
+const STAGE_KEYS = ['queueMs', 'decodeMs', 'detectMs', 'embedMs', 'rankMs', 'drawMs'] as const;
+
+export function stageTimes(facts: Record<string, unknown>, totalMs: number): StageTimes {
+  const part = Object.fromEntries(STAGE_KEYS.map((k) => [k, typeof facts[k] === 'number' ? facts[k] : 0])) as Record<(typeof STAGE_KEYS)[number], number>;
+  return { totalMs, ...part, otherMs: totalMs - STAGE_KEYS.reduce((sum, k) => sum + part[k], 0) };
+}
+
+/** Medians per stage. */
+export function summariseStages(times: readonly StageTimes[]): StageTimes {
+  const keys = ['totalMs', ...STAGE_KEYS, 'otherMs'] as const;
+  return Object.fromEntries(keys.map((k) => [k, round(median(times.map((t) => t[k])), 1)])) as unknown as StageTimes;
 }
 
 export interface ScaleResult {
@@ -26,6 +54,8 @@ export interface ScaleResult {
   overheadMedianMs: number;
   /** Median of the per-photo differences (the two ran one right after the other). */
   pairedOverheadMedianMs: number;
+  /** Medians per stage on each path. */
+  stages: { inProcess: StageTimes; queued: StageTimes };
   throughput: Throughput[];
   /** photos/s with 2 workers over photos/s with 1. */
   speedup: number;
@@ -57,6 +87,26 @@ export function renderScaleMarkdown(r: ScaleResult): string {
     ),
     '',
     `Queue overhead per photo: ${ms(r.overheadMedianMs)} ms (difference of medians), ${ms(r.pairedOverheadMedianMs)} ms (median of paired differences).`,
+    '',
+    table(
+      ['path (medians, ms)', 'total', 'in queue', 'decode', 'detect', 'embed', 'rank', 'picture', 'other'],
+      (['inProcess', 'queued'] as const).map((path) => {
+        const t = r.stages[path];
+        return [
+          path === 'queued' ? 'queue to 1 worker process' : 'in-process',
+          t.totalMs,
+          t.queueMs,
+          t.decodeMs,
+          t.detectMs,
+          t.embedMs,
+          t.rankMs,
+          t.drawMs,
+          t.otherMs,
+        ].map(String);
+      }),
+    ),
+    '',
+    '"Other" is what the stages leave: submitting, hand-offs between threads and processes, moving the photo and the answer.',
     '',
     table(
       ['worker processes', 'photos/s (median of rounds)', 'rounds', 'CPU ms per photo: workers / Redis / front end'],

@@ -20,7 +20,7 @@ import { tempDir } from '../test/helpers/temp.js';
 import { WorkerProcess } from '../test/helpers/worker-process.js';
 import { CpuMeter, processCpuSeconds, processRssMiB } from './cpu.js';
 import { shortMachineLine } from './machine.js';
-import { renderScaleMarkdown, type ScaleResult, type Throughput } from './scale-report.js';
+import { renderScaleMarkdown, stageTimes, summariseStages, type ScaleResult, type StageTimes, type Throughput } from './scale-report.js';
 import { median, round, roundSummary, summarize } from './stats.js';
 import type { Section, SectionContext } from './section.js';
 
@@ -46,11 +46,14 @@ function photoRequest(bytes: Buffer): PhotoRequest {
 }
 
 /** One photo through `recognizer`, in ms; a photo without an answer fails the run. */
-async function timed(recognizer: Recognizer, bytes: Buffer): Promise<number> {
+async function timed(recognizer: Recognizer, bytes: Buffer, stages?: StageTimes[]): Promise<number> {
+  const request = photoRequest(bytes);
   const t0 = performance.now();
-  const reply = await recognizer.recognize(photoRequest(bytes));
+  const reply = await recognizer.recognize(request);
   if (!reply) throw new Error('no reply');
-  return performance.now() - t0;
+  const total = performance.now() - t0;
+  stages?.push(stageTimes(request.facts, total));
+  return total;
 }
 
 /** CPU milliseconds per photo spent by each party, measured with /proc (independent of how busy the machine is). */
@@ -156,6 +159,7 @@ export const scaleSection: Section = {
         log(`scale: overhead, ${n} photos one at a time, in-process and through the queue in alternating blocks of ${BLOCK}`);
         const inProcess: number[] = [];
         const queued: number[] = [];
+        const stages = { inProcess: [] as StageTimes[], queued: [] as StageTimes[] };
         // Blocks, not photo by photo: on this VM a process that sat idle while the other path answered
         // starts slow (the engine bench measured 42 ms a photo in a row, 49-66 after idling), and photo
         // by photo that fell on the worker process every time. Each block starts with one photo not
@@ -163,16 +167,16 @@ export const scaleSection: Section = {
         // and 11.5 ms in two runs of one build photo by photo, 5.9 and 7.8 ms in blocks.
         for (let start = 0; start < n; start += BLOCK) {
           const photos = Array.from({ length: BLOCK }, (_, k) => FACES[(start + k) % FACES.length]);
-          const block = async (recognizer: Recognizer, into: number[]) => {
+          const block = async (recognizer: Recognizer, into: number[], times: StageTimes[]) => {
             await timed(recognizer, photos[0]);
-            for (const photo of photos) into.push(await timed(recognizer, photo));
+            for (const photo of photos) into.push(await timed(recognizer, photo, times));
           };
           if ((start / BLOCK) % 2 === 0) {
-            await block(local, inProcess);
-            await block(remote, queued);
+            await block(local, inProcess, stages.inProcess);
+            await block(remote, queued, stages.queued);
           } else {
-            await block(remote, queued);
-            await block(local, inProcess);
+            await block(remote, queued, stages.queued);
+            await block(local, inProcess, stages.inProcess);
           }
         }
         await engine.close();
@@ -219,6 +223,7 @@ export const scaleSection: Section = {
           queueMs: roundSummary(summarize(queued)),
           overheadMedianMs: round(median(queued) - median(inProcess)),
           pairedOverheadMedianMs: round(median(queued.map((q, i) => q - inProcess[i]))),
+          stages: { inProcess: summariseStages(stages.inProcess), queued: summariseStages(stages.queued) },
           throughput: runs,
           speedup: round(runs[1].photosPerSecond / runs[0].photosPerSecond),
           workerRssMiB,
