@@ -110,7 +110,7 @@ export function widenChannels(g: OnnxGraph): number {
 /** Gives `conv` fresh weights (and bias) of `out` filters over `inPerGroup` channels; a depthwise conv's group follows. */
 function widenConv(g: OnnxGraph, conv: OnnxNode, out: number, inPerGroup: number, depthwise: boolean): void {
   const w = g.initializers.get(conv.inputs[1])!;
-  const wName = `${conv.inputs[1]}/wide`;
+  const wName = `${conv.outputs[0]}/wide-weights`; // per conv: two convs sharing weights may widen differently
   g.initializers.set(wName, { dims: [out, inPerGroup, w.dims[2], w.dims[3]], data: padWeights(w.data as Float32Array, w.dims, out, inPerGroup) });
   const inputs = [conv.inputs[0], wName];
   const bias = conv.inputs[2] ? (g.initializers.get(conv.inputs[2])?.data as Float32Array | undefined) : undefined;
