@@ -14,9 +14,9 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'onnx', 'tenso
 
 /**
  * Intra-op threads of each worker's embedding networks when none are asked for: the cores shared
- * among the workers. Measured on 2 cores: one worker answers a photo in 35 ms on 2 threads, 41 ms
- * on 1; two workers on 2 threads each only wait on each other (their threads do not spin, and a
- * layer's threads meet at its end), so they take one each.
+ * among the workers. Measured on 2 cores: one worker answers a photo in 27.7 ms on 2 threads,
+ * 35.0 ms on 1 (engine bench, 2026-12-06); two workers on 2 threads each only wait on each other
+ * (their threads do not spin, and a layer's threads meet at its end), so they take one each.
  */
 export function defaultOnnxThreads(cores: number, workers: number): number {
   return Math.max(1, Math.floor(cores / Math.max(1, workers)));
