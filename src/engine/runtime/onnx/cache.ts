@@ -11,6 +11,17 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKAGE_MODEL_DIR } from '../../package-paths.js';
 import { CONVERTER_VERSION, convertGraphModel, type GraphModelJson, type GraphSource } from './convert.js';
+import { QUANTIZER_VERSION, type ActivationRanges } from './quantize.js';
+
+/** An int8 conversion's calibration: its file (a source of the conversion), text (part of the key) and ranges. */
+export interface Int8Source {
+  file: string;
+  text: string;
+  ranges: ActivationRanges;
+}
+
+/** What an int8 conversion adds to the cache key: the quantiser's version and the calibration. */
+const int8Identity = (int8?: Int8Source): string[] => (int8 ? [`quantizer ${QUANTIZER_VERSION} ${int8.text}`] : []);
 
 /**
  * `<package root>/model/.onnx-cache`: beside the shipped models, independent of the working
@@ -128,29 +139,46 @@ async function writeAtomic(file: string, data: Uint8Array | string): Promise<voi
   await rename(tmp, file);
 }
 
-/** The ONNX conversion of a tfjs graph model, from the cache or converted now (refused ops throw). */
-export async function cachedOnnxModel(modelJsonPath: string, outputs: string[], cacheDir = DEFAULT_ONNX_CACHE_DIR): Promise<CachedModel> {
-  const name = path.basename(modelJsonPath, '.json');
-  const slow = async () => {
-    const { json, jsonBytes, shards, files } = await readSource(modelJsonPath);
-    return cachedConversion(name, { json, weightData: Buffer.concat(shards) }, [jsonBytes, ...shards], outputs, cacheDir, files);
-  };
-  return (await fastPath(name, await manifestFiles(modelJsonPath), outputs, cacheDir, slow)) ?? slow();
+/** A tfjs graph model's content, read from its model.json and weight shards. */
+export async function readGraphSource(modelJsonPath: string): Promise<GraphSource> {
+  const { json, shards } = await readSource(modelJsonPath);
+  return { json, weightData: Buffer.concat(shards) };
 }
 
-/** The same for a graph model built in memory (face-api's network) from `sources`, cached under `name`. */
+/**
+ * The ONNX conversion of a tfjs graph model, from the cache or converted now (refused ops throw);
+ * with `int8`, quantised over its calibration (which joins the sources and the key).
+ */
+export async function cachedOnnxModel(modelJsonPath: string, outputs: string[], cacheDir = DEFAULT_ONNX_CACHE_DIR, int8?: Int8Source): Promise<CachedModel> {
+  const name = path.basename(modelJsonPath, '.json') + (int8 ? '-int8' : '');
+  const sources = [...(await manifestFiles(modelJsonPath)), ...(int8 ? [int8.file] : [])];
+  const slow = async () => {
+    const { json, jsonBytes, shards } = await readSource(modelJsonPath);
+    const model = { json, weightData: Buffer.concat(shards) };
+    return cachedConversion(name, model, [jsonBytes, ...shards, ...int8Identity(int8)], outputs, cacheDir, sources, int8?.ranges);
+  };
+  return (await fastPath(name, sources, outputs, cacheDir, slow)) ?? slow();
+}
+
+/**
+ * The same for a graph model built in memory (face-api's network) from `sources`, cached under
+ * `name`; with `int8`, quantised over its calibration (which joins the sources and the key).
+ */
 export async function cachedOnnxGraph(
   name: string,
   load: () => Promise<GraphSource>,
   sources: readonly string[],
   outputs: string[],
   cacheDir = DEFAULT_ONNX_CACHE_DIR,
+  int8?: Int8Source,
 ): Promise<CachedModel> {
+  const allSources = int8 ? [...sources, int8.file] : sources;
   const slow = async () => {
     const model = await load();
-    return cachedConversion(name, model, [JSON.stringify(model.json), model.weightData], outputs, cacheDir, sources);
+    const identity = [JSON.stringify(model.json), model.weightData, ...int8Identity(int8)];
+    return cachedConversion(name, model, identity, outputs, cacheDir, allSources, int8?.ranges);
   };
-  return (await fastPath(name, sources, outputs, cacheDir, slow)) ?? slow();
+  return (await fastPath(name, allSources, outputs, cacheDir, slow)) ?? slow();
 }
 
 async function cachedConversion(
@@ -160,6 +188,7 @@ async function cachedConversion(
   outputs: string[],
   cacheDir: string,
   sources: readonly string[],
+  int8?: ActivationRanges,
 ): Promise<CachedModel> {
   const source = sha256(...identity, JSON.stringify(outputs), `converter ${CONVERTER_VERSION}`);
   const base = `${name}-${source.slice(0, 16)}`;
@@ -172,7 +201,7 @@ async function cachedConversion(
   }
 
   const w = model.weightData;
-  const converted = convertGraphModel(model.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, outputs);
+  const converted = convertGraphModel(model.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, outputs, int8);
   const sidecar: Sidecar = { source, sha256: sha256(converted.onnx), input: converted.input, outputs, converter: CONVERTER_VERSION };
   try {
     await mkdir(cacheDir, { recursive: true });

@@ -4,9 +4,10 @@
  * so unused heads (faceres's age and gender) cost nothing and need no support.
  */
 import { Context, refuse, type TfNode, type Value } from './context.js';
-import { encodeModel } from './graph.js';
+import { encodeModel, type OnnxGraph } from './graph.js';
 import { OPS } from './ops.js';
 import { optimise } from './optimise.js';
+import { quantizeGraph, type ActivationRanges } from './quantize.js';
 import { decodeWeights, type WeightEntry } from './weights.js';
 
 /** Bump when the converter's output changes, so cached conversions are rebuilt. */
@@ -22,6 +23,15 @@ export interface GraphModelJson {
 export interface GraphSource {
   json: GraphModelJson;
   weightData: Uint8Array;
+}
+
+/** The converted graph before encoding (what calibration runs and the quantiser rewrites). */
+export interface ConvertedGraph {
+  graph: OnnxGraph;
+  /** The ONNX graph input (NHWC, same name as the tfjs Placeholder). */
+  input: string;
+  /** Rewrites made by the optimiser (for tests and logs). */
+  rewrites: number;
 }
 
 export interface Converted {
@@ -61,7 +71,8 @@ function placeholder(ctx: Context, n: TfNode): Value {
   return v.rank === 4 ? ctx.nchw(v) : v;
 }
 
-export function convertGraphModel(model: GraphModelJson, weightData: ArrayBuffer, outputs: string[]): Converted {
+/** The optimised float ONNX graph of a tfjs graph model's `outputs`. */
+export function convertToGraph(model: GraphModelJson, weightData: ArrayBuffer, outputs: string[]): ConvertedGraph {
   const nodes = model.modelTopology.node;
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const needed = neededInOrder(byName, outputs);
@@ -87,7 +98,16 @@ export function convertGraphModel(model: GraphModelJson, weightData: ArrayBuffer
     ctx.graph.outputs.push({ name: out });
   }
   const rewrites = optimise(ctx.graph);
-  return { onnx: encodeModel(ctx.graph, `celeb-lookalike tfjs-to-onnx ${CONVERTER_VERSION}`), input: inputs[0].name, rewrites };
+  return { graph: ctx.graph, input: inputs[0].name, rewrites };
+}
+
+/**
+ * The ONNX model bytes of a tfjs graph model's `outputs`; with `int8`, in QDQ form over those
+ * calibrated activation ranges (quantize.ts), which onnxruntime runs on its integer kernels.
+ */
+export function convertGraphModel(model: GraphModelJson, weightData: ArrayBuffer, outputs: string[], int8?: ActivationRanges): Converted {
+  const { graph, input, rewrites } = convertToGraph(model, weightData, outputs);
+  return { onnx: encodeModel(int8 ? quantizeGraph(graph, int8) : graph, `celeb-lookalike tfjs-to-onnx ${CONVERTER_VERSION}`), input, rewrites };
 }
 
 /** The ONNX output name under which `convertGraphModel` exposes tfjs node `name`. */

@@ -6,10 +6,13 @@ import { Message } from './protobuf.js';
 
 export const OPSET = 13;
 
-/** Tensors we store: float weights and int64 shapes/axes/pads (ONNX wants int64 there). */
+/**
+ * Tensors we store: float weights, int64 shapes/axes/pads (ONNX wants int64 there), and a
+ * quantised graph's int8 weights, uint8 zero points and int32 biases (quantize.ts).
+ */
 export interface Initializer {
   dims: number[];
-  data: Float32Array | BigInt64Array;
+  data: Float32Array | BigInt64Array | Int8Array | Uint8Array | Int32Array;
 }
 
 export type Attr = { int: number } | { ints: number[] } | { float: number } | { string: string };
@@ -44,13 +47,18 @@ export const floats = (dims: number[], data: Float32Array): Initializer => ({ di
 
 const FLOAT = 1;
 const INT64 = 7;
+/** TensorProto.DataType of each kind of initializer data. */
+function dataType(data: Initializer['data']): number {
+  if (data instanceof Float32Array) return FLOAT;
+  if (data instanceof BigInt64Array) return INT64;
+  if (data instanceof Int8Array) return 3;
+  if (data instanceof Uint8Array) return 2;
+  return 6; // Int32Array
+}
 const ATTR_TYPE = { float: 1, int: 2, string: 3, ints: 7 } as const;
 
 function tensorProto(name: string, t: Initializer): Message {
-  const m = new Message()
-    .ints(1, t.dims)
-    .int(2, t.data instanceof Float32Array ? FLOAT : INT64)
-    .string(8, name);
+  const m = new Message().ints(1, t.dims).int(2, dataType(t.data)).string(8, name);
   return m.raw(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 }
 
