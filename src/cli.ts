@@ -29,6 +29,7 @@ Commands:
   gallery split <dir...>    the gallery's train/val/test split laid out for training (--out <data dir>/face_data, --force)
   gallery info | search <name>   who the answering gallery holds (--model DIR)
   gallery names [dir...]    display names against VGGFace2's and LFW's name lists: spellings the reviewed table has not decided (--model, --references, --all)
+  backbone calibrate <dir...>  an int8 backbone's activation ranges from real faces (--faces N, --out FILE)
   eval robustness <dir>     top-1 under dim, grey, small, blurred, rotated, mirrored photos (--strangers DIR, --per-person N, --no-fallbacks)
   worker                    answer the bots' photos from the queue (CELEB_QUEUE_URL) with this machine's engine (--concurrency N; --help)
 
@@ -54,6 +55,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./cli/db.js')).dbCommand,
   eval: async () => (await import('./cli/eval.js')).evalCommand,
   gallery: async () => (await import('./cli/gallery.js')).galleryCommand,
+  backbone: async () => (await import('./cli/backbone.js')).backboneCommand,
   worker: async () => {
     const [{ workerCommand }, { loadQueueConfig, queueSecrets }] = await Promise.all([import('./cli/worker.js'), import('./config.js')]);
     return (argv, config) => workerCommand(argv, config, loadQueueConfig(process.env), queueSecrets(process.env));

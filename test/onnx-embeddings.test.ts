@@ -35,7 +35,9 @@ after(() => {
 });
 
 for (const id of BUILT_IN_BACKBONES) {
-  test(`${id}: ONNX and tfjs embeddings agree to cosine > 0.9999 on every fixture face`, async () => {
+  // An int8 network runs in float on tfjs: the two agree as int8 and float do (int8-backbones.test.ts).
+  const bound = resolveBackbone(id).int8 ? 0.98 : 0.9999;
+  test(`${id}: ONNX and tfjs embeddings agree to cosine > ${bound} on every fixture face`, async () => {
     assert.ok(crops.length >= 10, `only ${crops.length} faces in the fixtures`);
     const spec = resolveBackbone(id);
     const [onnx, tfjs] = [await Backbone.load(spec, ONNX), await Backbone.load(spec)];
@@ -48,7 +50,7 @@ for (const id of BUILT_IN_BACKBONES) {
         const [a, b] = [await onnx.embed(batch), await tfjs.embed(batch)];
         a.forEach((e, k) => {
           const cosine = dot(e, b[k]);
-          assert.ok(cosine > 0.9999, `${id} face ${i + k}: cosine ${cosine}`);
+          assert.ok(cosine > bound, `${id} face ${i + k}: cosine ${cosine}`);
         });
       }
     } finally {

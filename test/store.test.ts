@@ -23,6 +23,7 @@ import {
   getFeatures,
   putFeatures,
   countFeatures,
+  forgetFeatures,
   createRun,
   markRunning,
   recordEpoch,
@@ -395,4 +396,19 @@ test("features: getFeatures on 5,000 hashes (and on more than SQLite's 32,766 pa
   const sparse = getFeatures(db, 'facenet', 'clean', many);
   assert.deepEqual([...sparse.keys()].sort(), [hashes[42], hashes[4242]].sort());
   assert.equal(getFeatures(db, 'facenet', 'clean', []).size, 0);
+});
+
+test("forgetFeatures drops a built-in's entries, its +flip ones and its concatenations', but no other backbone's", (t) => {
+  const db = open(t, freshFile('forget.db'));
+  const ids = ['faceapi8', 'faceapi8+flip', 'faceres+faceapi8+flip', 'faceres+faceapi8@0.5', 'faceapi', 'faceres+faceapi+flip', 'faceres'];
+  putFeatures(
+    db,
+    ids.flatMap((backbone) => ['h1', 'h2'].map((contentHash) => ({ contentHash, backbone, view: 'clean', vector: new Float32Array([1]), box: null }))),
+  );
+  assert.equal(forgetFeatures(db, 'faceapi8'), 8);
+  assert.deepEqual(
+    ids.map((b) => countFeatures(db, b)),
+    [0, 0, 0, 0, 2, 2, 2],
+  );
+  assert.equal(forgetFeatures(db, 'faceapi8'), 0);
 });

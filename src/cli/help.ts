@@ -203,12 +203,24 @@ over-compressed, blurred, rotated, far-away, huge and mirrored versions.
   --no-fallbacks    no detection fallbacks (tiles, upscaling)
   --model DIR       another model directory
   --json            as JSON`,
+
+  'backbone calibrate': `celeb backbone calibrate <dir...> [--backbone faceapi8] [--faces 64] [--out FILE] [--json]
+
+Measures an int8 backbone's activation ranges on the faces of folder-per-person photo trees
+(one-face photos spread over the trees and their people, each with its mirror image) and
+writes them where the backbone reads them (model/calibration/faceapi8.json). Needed only
+when the converter's version changes; the shipped file came from the gallery's sources.
+
+  --backbone ID     the int8 backbone (default faceapi8)
+  --faces N         how many faces to measure (default 64)
+  --out FILE        where to write (default: the backbone's own calibration file)
+  --json            as JSON`,
 } as const;
 
 export type CommandPath = keyof typeof COMMAND_HELP;
 
 /** Commands that are groups of subcommands: their help lists the subcommands' synopses. */
-const GROUPS = ['data', 'gallery', 'eval', 'db'] as const;
+const GROUPS = ['data', 'gallery', 'eval', 'db', 'backbone'] as const;
 
 export function isCommandPath(key: string): key is CommandPath {
   return Object.hasOwn(COMMAND_HELP, key);

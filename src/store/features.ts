@@ -153,6 +153,26 @@ export function putFeatures(db: Database, records: readonly FeatureRecord[]): nu
   return records.length;
 }
 
+/**
+ * Drops every cached entry made with the built-in `part`: its own, its `+flip` ones and those of
+ * concatenations holding it (`faceres+faceapi8@0.5+flip`). For when the network behind an id
+ * changed (an int8 backbone's new calibration). Returns how many went.
+ */
+export function forgetFeatures(db: Database, part: string): number {
+  const holds = (backbone: string) => backbone.split('+').some((p) => p.split('@')[0] === part);
+  const backbones = db
+    .prepare<[], { backbone: string }>('SELECT DISTINCT backbone FROM features')
+    .all()
+    .map((r) => r.backbone)
+    .filter(holds);
+  const remove = db.prepare<[string]>('DELETE FROM features WHERE backbone = ?');
+  let removed = 0;
+  db.transaction(() => {
+    for (const b of backbones) removed += remove.run(b).changes;
+  }).immediate();
+  return removed;
+}
+
 /** Cached entries for a backbone (all views, "no face" entries included), or for one view of it. */
 export function countFeatures(db: Database, backbone: string, view?: string): number {
   const row =

@@ -3,7 +3,7 @@ export { openDatabase, BUSY_TIMEOUT_MS, type Database, type OpenOptions } from '
 export { backupDatabase, type BackupReport } from './backup.js';
 export { migrate, readSchemaVersion, MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
 export { StoreError, StoreValidationError, SchemaVersionError, RunNotFoundError, RunStateError } from './shared.js';
-export { getFeature, getFeatures, putFeatures, countFeatures, type FeatureKey, type FeatureRecord } from './features.js';
+export { getFeature, getFeatures, putFeatures, countFeatures, forgetFeatures, type FeatureKey, type FeatureRecord } from './features.js';
 export {
   createRun,
   markRunning,

@@ -2,14 +2,16 @@
  * Runs a frozen backbone over a batch of aligned face crops. Resizing and normalisation are
  * plain loops (image/face-pixels.ts); the network runs on onnxruntime when wanted and
  * convertible (about 10x faster than tfjs-wasm), else on tfjs (tfjs-runner.ts, loaded then). Both give the same embeddings (cosine > 0.9999),
- * so the feature cache is keyed by backbone, not runtime.
+ * so the feature cache is keyed by backbone, not runtime. An int8 backbone (`faceapi8`) is int8
+ * only on onnxruntime; its tfjs fallback runs float (cosine about 0.9998 to int8 for faceapi).
  */
 import { addVectors, l2normalise } from '../math.js';
 import { errorMessage } from '../../base/errors.js';
 import type { FacePixels } from '../image/face-pixels.js';
 import { fitInto } from './network-input.js';
 import { ScratchBuffer } from '../scratch.js';
-import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR, manifestFiles } from '../runtime/onnx/cache.js';
+import { cachedOnnxGraph, cachedOnnxModel, DEFAULT_ONNX_CACHE_DIR, manifestFiles, type CachedModel } from '../runtime/onnx/cache.js';
+import { readCalibration } from '../runtime/onnx/calibrate.js';
 import { onnxOutputName } from '../runtime/onnx/convert.js';
 import { selectBackend } from '../runtime/backend.js';
 import { stderrLog, type EngineLog } from '../events.js';
@@ -46,11 +48,16 @@ export interface Runner {
   dispose(): void;
 }
 
+/** The converted network, from the cache or converted now (int8 when the spec is calibrated for it). */
+async function convertedModel(spec: BackboneSpec, rt: BackboneRuntime): Promise<CachedModel> {
+  const int8 = spec.int8 ? { file: spec.int8.calibration, ...(await readCalibration(spec.int8.calibration)) } : undefined;
+  if (spec.format !== 'faceapi') return cachedOnnxModel(spec.modelPath, [spec.output], rt.onnxCacheDir, int8);
+  const name = int8 ? 'faceapi-recognition-int8' : 'faceapi-recognition';
+  return cachedOnnxGraph(name, () => faceApiGraph(spec.modelPath), await manifestFiles(spec.modelPath), [spec.output], rt.onnxCacheDir, int8);
+}
+
 async function onnxRunner(spec: BackboneSpec, rt: BackboneRuntime): Promise<Runner> {
-  const cached =
-    spec.format === 'faceapi'
-      ? await cachedOnnxGraph('faceapi-recognition', () => faceApiGraph(spec.modelPath), await manifestFiles(spec.modelPath), [spec.output], rt.onnxCacheDir)
-      : await cachedOnnxModel(spec.modelPath, [spec.output], rt.onnxCacheDir);
+  const cached = await convertedModel(spec, rt);
   const session = await OnnxSession.create(cached.bytes, cached.input, onnxOutputName(spec.output), {
     threads: rt.onnxThreads,
     optimizedFile: optimizedFileFor(cached.path),

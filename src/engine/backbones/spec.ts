@@ -18,7 +18,7 @@ export interface Preprocess {
 
 export interface BackboneSpec {
   /**
-   * Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface`, `faceapi` or `custom:<path>`,
+   * Registry id: `faceres`, `faceres-deep`, `mobilefacenet`, `mobileface`, `faceapi`, their int8 versions `faceres8` and `faceapi8`, or `custom:<path>`,
    * or built-ins joined by `+` (a concatenation), each optionally with `+flip`.
    */
   id: string;
@@ -39,6 +39,8 @@ export interface BackboneSpec {
   dim: number;
   /** One line for `celeb info`. */
   description: string;
+  /** Int8 on onnxruntime (the tfjs fallback runs the same network in float). */
+  int8?: Int8Plan;
   /**
    * Embed the face and its mirror image and average them (the `+flip` id suffix): the same
    * person gets the same answer whether or not the phone mirrored the selfie.
@@ -50,6 +52,17 @@ export interface BackboneSpec {
    * weighted mean of the parts' cosines (weights squared), so the weight sets each part's say.
    */
   parts?: { spec: BackboneSpec; weight: number }[];
+}
+
+/**
+ * How a backbone runs in int8: weights per output channel, activations over the ranges of its
+ * calibration file (runtime/onnx/calibrate.ts), except the first `floatConvs` convolutions,
+ * which stay float where int8 measurably hurt.
+ */
+export interface Int8Plan {
+  /** Absolute path of the calibration file. */
+  calibration: string;
+  floatConvs: number;
 }
 
 /** The JSON file beside a custom model.json (`backbone.json`) that describes how to run it. */
