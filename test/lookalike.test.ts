@@ -78,7 +78,7 @@ test('workers of another backbone are refused when the engine opens', async () =
   try {
     await assert.rejects(
       LookalikeEngine.open(DEFAULT_MODEL, { pool: other }),
-      (e: Error & { code?: string }) => e.code === 'model' && /faceres\+faceapi\+flip/.test(e.message),
+      (e: Error & { code?: string }) => e.code === 'model' && e.message.includes(GALLERY_BACKBONE),
     );
   } finally {
     await other.close();
