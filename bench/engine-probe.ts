@@ -56,8 +56,9 @@ async function ourPipeline(root: string, modelDir: string, onnxThreads: number):
   const { loadModel } = await load<typeof import('../src/engine/model/model-dir.js')>('model/model-dir.js');
   const sink: Record<number, number> = {};
   instrument(OnnxSession as unknown as { prototype: Record<string, unknown> }, sink);
-  const embedder = await FaceEmbedder.create({ backbone: 'faceres+faceapi+flip', backend: 'auto', onnxThreads });
+  // The backbone the model was built with: each checkout's own default.
   const model = await loadModel(modelDir);
+  const embedder = await FaceEmbedder.create({ backbone: model.manifest.backbone, backend: 'auto', onnxThreads });
   return async (file) => {
     for (const k of Object.keys(sink)) delete sink[Number(k)];
     const bytes = readFileSync(file);

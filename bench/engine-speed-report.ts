@@ -30,6 +30,8 @@ export interface PoolRate {
 
 export interface EngineSpeedResult {
   photos: string;
+  /** The default model's backbone in this checkout and in the baseline's. */
+  backbones: { after: string; before?: string };
   rows: PipelineRow[];
   perSecond: { one: PoolRate; two: PoolRate };
   processes: ProcessRow[];
@@ -80,7 +82,7 @@ export function renderEngineSpeedMarkdown(r: EngineSpeedResult): string {
   return [
     `## Engine benchmark, ${m.date.slice(0, 10)}`,
     '',
-    `Photos: ${r.photos}. Each pipeline runs in its own process and takes the photos one at a time, in a row; the pipelines take turns, twice (medians over both). Default model, backbone faceres+faceapi+flip, the answer the same for a photo and its mirror image in both of ours.`,
+    `Photos: ${r.photos}. Each pipeline runs in its own process and takes the photos one at a time, in a row; the pipelines take turns, twice (medians over both). Default model, backbone ${r.backbones.after}${r.backbones.before && r.backbones.before !== r.backbones.after ? ` (before: ${r.backbones.before})` : ''}, the answer the same for a photo and its mirror image in both of ours.`,
     '',
     stageTable,
     '',

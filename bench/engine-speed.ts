@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
+import { readManifest } from '../src/engine/model/model-dir.js';
 import { loadPhotos, type BenchPhoto } from './photos.js';
 import { renderEngineSpeedMarkdown, type PoolRate, type EngineSpeedResult, type PipelineRow, type ProcessRow, type StageName } from './engine-speed-report.js';
 import type { ProbeTiming } from './engine-probe.js';
@@ -88,9 +89,9 @@ const THROUGHPUT_ROUNDS = 3;
  * 10x longer (fresh memory, 440-690 page faults a photo against 60-100 later), so a round that
  * included them measured start-up, not the rate a running bot serves.
  */
-async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number): Promise<PoolRate> {
+async function throughput(photos: readonly BenchPhoto[], workers: number, rounds: number, backbone: string): Promise<PoolRate> {
   // ONNX threads as the engine chooses them by default: the cores shared among the workers.
-  const pool = await EmbedderPool.start({ workers, backend: 'auto', backbone: 'faceres+faceapi+flip' });
+  const pool = await EmbedderPool.start({ workers, backend: 'auto', backbone });
   try {
     await Promise.all(photos.map((p) => pool.embed(p.bytes, { maxFaces: 1, symmetric: true })));
     const rates: number[] = [];
@@ -170,7 +171,14 @@ export const engineSpeedSection: Section = {
       const rows = pipelines.map(([label], k) => summarise(label, timings[k]));
 
       log('engine: photos/s through the pool');
-      const perSecond = { one: await throughput(set.photos, 1, options.rounds), two: await throughput(set.photos, 2, options.rounds) };
+      const backbones = {
+        after: (await readManifest(path.join(ctx.root, 'model', 'default'))).backbone,
+        ...(baseline ? { before: (await readManifest(path.join(baseline, 'model', 'default'))).backbone } : {}),
+      };
+      const perSecond = {
+        one: await throughput(set.photos, 1, options.rounds, backbones.after),
+        two: await throughput(set.photos, 2, options.rounds, backbones.after),
+      };
 
       // A rest first: right after the pool's minute on both cores, this VM ran `which` about 20% slower
       // (1.1-1.3 s against 0.91-0.93 s after 20 s idle, same build); a user's `which` starts on an idle machine.
@@ -186,6 +194,7 @@ export const engineSpeedSection: Section = {
       }
       const result: EngineSpeedResult = {
         photos: set.description,
+        backbones,
         rows,
         perSecond,
         processes,
