@@ -1,7 +1,7 @@
 /**
  * `celeb backbone calibrate <dir...>`: the activation ranges of an int8 backbone (faceapi8),
  * measured on the faces of folder-per-person photo trees, written where the backbone reads them
- * (model/calibration/faceapi8.json is the shipped one).
+ * (model/calibration/faceapi8.json is the committed one).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -68,7 +68,7 @@ export async function backboneCommand(argv: string[], config: AppConfig): Promis
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(calibration, null, 1)}\n`);
   // The backbone's id now names another network: embeddings cached with the old ranges must go.
-  const forgotten = out === spec.int8.calibration ? forgetCached(config, spec.id) : 0;
+  const forgotten = path.resolve(out) === spec.int8.calibration ? forgetCached(config, spec.id) : 0;
   const summary = { backbone: spec.id, faces: crops.length, tensors: Object.keys(calibration.ranges).length, out, forgottenFeatures: forgotten };
   console.log(
     values.json
