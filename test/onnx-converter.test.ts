@@ -17,7 +17,7 @@ import { decodeWeights, halfToFloat } from '../src/engine/runtime/onnx/weights.j
 import { emptyGraph, encodeModel, floats, int64s, type OnnxGraph } from '../src/engine/runtime/onnx/graph.js';
 import { optimise } from '../src/engine/runtime/onnx/optimise.js';
 import { widenChannels } from '../src/engine/runtime/onnx/widen.js';
-import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, windowAttrs } from './helpers/tiny-graph.js';
+import { conv, graphModel, keepDims, op, placeholder, runOnTfjs, saveGraphModel, seeded, seededConv, windowAttrs } from './helpers/tiny-graph.js';
 import { pixelsOf } from './helpers/face-pixels.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import { EmbedderPool } from '../src/engine/extract/pool.js';
@@ -125,27 +125,7 @@ function stageOf24(outputOfStage = false): OnnxGraph {
   const g = emptyGraph();
   g.inputs.push({ name: 'x', shape: [1, 3, 8, 8] });
   g.outputs.push({ name: outputOfStage ? 'pool' : 'y' });
-  const conv = (name: string, input: string, dims: number[], seed: number, group = 1) => {
-    g.initializers.set(
-      `${name}/w`,
-      floats(
-        dims,
-        seeded(
-          dims.reduce((a, b) => a * b),
-          seed,
-        ),
-      ),
-    );
-    g.initializers.set(`${name}/b`, floats([dims[0]], seeded(dims[0], seed + 1)));
-    const k = dims[2];
-    const attrs = {
-      kernel_shape: { ints: [k, k] },
-      strides: { ints: [1, 1] },
-      pads: { ints: Array(4).fill((k - 1) / 2) },
-      ...(group > 1 ? { group: { int: group } } : {}),
-    };
-    g.nodes.push({ op: 'Conv', inputs: [input, `${name}/w`, `${name}/b`], outputs: [name], attrs });
-  };
+  const conv = (name: string, input: string, dims: number[], seed: number, group = 1) => seededConv(g, name, input, dims, seed, { group });
   const node = (op: string, inputs: string[], output: string, attrs = {}) => g.nodes.push({ op, inputs, outputs: [output], attrs });
   conv('c1', 'x', [24, 3, 3, 3], 21);
   node('Relu', ['c1'], 'r1');

@@ -4,41 +4,16 @@ import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import { emptyGraph, encodeModel, floats, type OnnxGraph } from '../src/engine/runtime/onnx/graph.js';
+import { emptyGraph, encodeModel, type OnnxGraph } from '../src/engine/runtime/onnx/graph.js';
 import { activationRanges, quantisedActivations, quantizeGraph, quantizeWeights } from '../src/engine/runtime/onnx/quantize.js';
-import { seeded } from './helpers/tiny-graph.js';
+import { seeded, seededConv } from './helpers/tiny-graph.js';
 
 /** A small residual net: conv + relu, a block (conv, relu, conv, add, relu), a pool, a last conv. */
 function residualNet(): OnnxGraph {
   const g = emptyGraph();
   g.inputs.push({ name: 'x', shape: [2, 3, 16, 16] });
   g.outputs.push({ name: 'y' });
-  const conv = (name: string, input: string, dims: number[], seed: number) => {
-    g.initializers.set(
-      `${name}/w`,
-      floats(
-        dims,
-        seeded(
-          dims.reduce((a, b) => a * b),
-          seed,
-        ).map((v) => v * 0.5),
-      ),
-    );
-    g.initializers.set(
-      `${name}/b`,
-      floats(
-        [dims[0]],
-        seeded(dims[0], seed + 1).map((v) => v * 0.1),
-      ),
-    );
-    const k = dims[2];
-    g.nodes.push({
-      op: 'Conv',
-      inputs: [input, `${name}/w`, `${name}/b`],
-      outputs: [name],
-      attrs: { kernel_shape: { ints: [k, k] }, pads: { ints: new Array<number>(4).fill((k - 1) / 2) } },
-    });
-  };
+  const conv = (name: string, input: string, dims: number[], seed: number) => seededConv(g, name, input, dims, seed, { scale: 0.5, biasScale: 0.1 });
   const node = (op: string, inputs: string[], output: string, attrs = {}) => g.nodes.push({ op, inputs, outputs: [output], attrs });
   conv('c1', 'x', [16, 3, 3, 3], 31);
   node('Relu', ['c1'], 'r1');

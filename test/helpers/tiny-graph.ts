@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { GraphModelJson } from '../../src/engine/runtime/onnx/convert.js';
+import { floats, type OnnxGraph } from '../../src/engine/runtime/onnx/graph.js';
 import type { TfNode } from '../../src/engine/runtime/onnx/context.js';
 import type { WeightEntry } from '../../src/engine/runtime/onnx/weights.js';
 
@@ -95,4 +96,44 @@ export function saveGraphModel(model: { json: GraphModelJson; weightData: ArrayB
   writeFileSync(path.join(dir, 'weights.bin'), new Uint8Array(model.weightData));
   if (backbone) writeFileSync(path.join(dir, 'backbone.json'), JSON.stringify(backbone));
   return path.join(dir, 'model.json');
+}
+
+/**
+ * Appends an ONNX Conv to `g` ('same' padding, stride 1) whose weights [out, in, k, k] and biases
+ * are seeded values times `scale` and `biasScale`: for tests of the ONNX graph rewrites.
+ */
+export function seededConv(
+  g: OnnxGraph,
+  name: string,
+  input: string,
+  dims: number[],
+  seed: number,
+  options: { group?: number; scale?: number; biasScale?: number } = {},
+): void {
+  const { group = 1, scale = 1, biasScale = 1 } = options;
+  g.initializers.set(
+    `${name}/w`,
+    floats(
+      dims,
+      seeded(
+        dims.reduce((a, b) => a * b),
+        seed,
+      ).map((v) => v * scale),
+    ),
+  );
+  g.initializers.set(
+    `${name}/b`,
+    floats(
+      [dims[0]],
+      seeded(dims[0], seed + 1).map((v) => v * biasScale),
+    ),
+  );
+  const k = dims[2];
+  const attrs = {
+    kernel_shape: { ints: [k, k] },
+    strides: { ints: [1, 1] },
+    pads: { ints: new Array<number>(4).fill((k - 1) / 2) },
+    ...(group > 1 ? { group: { int: group } } : {}),
+  };
+  g.nodes.push({ op: 'Conv', inputs: [input, `${name}/w`, `${name}/b`], outputs: [name], attrs });
 }
