@@ -14,7 +14,7 @@ import { dot } from '../src/engine/math.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../src/engine/runtime/human-models.js';
 import { type Int8Calibration } from '../src/engine/runtime/onnx/calibrate.js';
 import { readGraphSource } from '../src/engine/runtime/onnx/cache.js';
-import { CONVERTER_VERSION, convertToGraph } from '../src/engine/runtime/onnx/convert.js';
+import { CONVERTER_VERSION, convertSourceToGraph } from '../src/engine/runtime/onnx/convert.js';
 import { quantisedActivations } from '../src/engine/runtime/onnx/quantize.js';
 import { celeb } from './helpers/cli.js';
 import { face, fixture } from './helpers/fixtures.js';
@@ -87,8 +87,7 @@ test("the shipped calibrations are this converter's, and cover every activation 
     const calibration = JSON.parse(readFileSync(spec.int8.calibration, 'utf8')) as Int8Calibration;
     assert.equal(calibration.converter, CONVERTER_VERSION, 'calibrated for this converter version (run `celeb backbone calibrate` after bumping it)');
     const source = spec.format === 'faceapi' ? await faceApiGraph(spec.modelPath) : await readGraphSource(spec.modelPath);
-    const w = source.weightData;
-    const { graph } = convertToGraph(source.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, [spec.output]);
+    const { graph } = convertSourceToGraph(source, [spec.output]);
     const convInputs = graph.nodes.filter((n) => n.op === 'Conv').map((n) => n.inputs[0]);
     assert.deepEqual(calibration.float, convInputs.slice(0, floatConvs));
     const wanted = quantisedActivations(graph);

@@ -6,7 +6,7 @@
 import { CelebError } from '../../base/errors.js';
 import type { FacePixels } from '../image/face-pixels.js';
 import { calibrateGraph, type Int8Calibration } from '../runtime/onnx/calibrate.js';
-import { CONVERTER_VERSION, convertToGraph } from '../runtime/onnx/convert.js';
+import { CONVERTER_VERSION, convertSourceToGraph } from '../runtime/onnx/convert.js';
 import { readGraphSource } from '../runtime/onnx/cache.js';
 import { INT8_BACKBONES } from './registry.js';
 import { faceApiGraph } from './faceapi-graph.js';
@@ -22,8 +22,7 @@ export async function calibrateBackbone(spec: BackboneSpec, crops: readonly Face
   if (!spec.int8 || (spec.format !== 'faceapi' && spec.format !== 'graph')) throw new CelebError('backbone', notInt8(spec.id));
   if (crops.length === 0) throw new CelebError('dataset', 'calibration needs at least one face');
   const source = spec.format === 'faceapi' ? await faceApiGraph(spec.modelPath) : await readGraphSource(spec.modelPath);
-  const w = source.weightData;
-  const { graph, input } = convertToGraph(source.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, [spec.output]);
+  const { graph, input } = convertSourceToGraph(source, [spec.output]);
   const per = spec.inputSize * spec.inputSize * 3;
   const batches = crops.map((crop) => {
     const data = new Float32Array(2 * per);

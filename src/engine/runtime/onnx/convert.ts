@@ -101,6 +101,12 @@ export function convertToGraph(model: GraphModelJson, weightData: ArrayBuffer, o
   return { graph: ctx.graph, input: inputs[0].name, rewrites };
 }
 
+/** `convertToGraph` of a graph model held in memory (its weights as bytes, possibly a view into a larger buffer). */
+export function convertSourceToGraph(source: GraphSource, outputs: string[]): ConvertedGraph {
+  const w = source.weightData;
+  return convertToGraph(source.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, outputs);
+}
+
 /**
  * The ONNX model bytes of a tfjs graph model's `outputs`; with `int8`, in QDQ form over those
  * calibrated activation ranges (quantize.ts), which onnxruntime runs on its integer kernels.

@@ -26,6 +26,9 @@ export type ActivationRanges = ReadonlyMap<string, readonly [number, number]>;
 /** Ops whose activation inputs are quantised (first input; both of an Add). */
 const QUANTISED = new Set(['Conv', 'Add', 'MaxPool', 'AveragePool', 'Relu']);
 
+/** How many of a node's leading inputs are activations to quantise: none unless its op is quantised. */
+const quantisedInputCount = (n: OnnxNode): number => (!QUANTISED.has(n.op) ? 0 : n.op === 'Add' ? 2 : 1);
+
 /**
  * The [min, max] of each tensor's values at `percentile` (and its mirror at the low end),
  * widened to hold 0 so that 0 is exact (zero padding, ReLU). `samples`: per tensor, its values
@@ -70,7 +73,7 @@ export function quantizeWeights(w: Float32Array, outChannels: number): { values:
 /** The activations `quantizeGraph` quantises (those read by a quantised op), in graph order: what calibration measures. */
 export function quantisedActivations(g: OnnxGraph): string[] {
   const produced = new Set(g.nodes.flatMap((n) => n.outputs));
-  const read = g.nodes.filter((n) => QUANTISED.has(n.op)).flatMap((n) => (n.op === 'Add' ? n.inputs.slice(0, 2) : n.inputs.slice(0, 1)));
+  const read = g.nodes.flatMap((n) => n.inputs.slice(0, quantisedInputCount(n)));
   return [...new Set(read.filter((x) => produced.has(x)))];
 }
 
@@ -101,7 +104,7 @@ export function quantizeGraph(g: OnnxGraph, ranges: ActivationRanges): OnnxGraph
       q.nodes.push({ ...n, inputs: [...n.inputs] });
       continue;
     }
-    const inputs = n.inputs.map((x, k) => (k === 0 || (n.op === 'Add' && k === 1) ? throughUint8(x) : x));
+    const inputs = n.inputs.map((x, k) => (k < quantisedInputCount(n) ? throughUint8(x) : x));
     if (n.op === 'Conv' && inputs[0] !== n.inputs[0]) {
       const w = q.initializers.get(n.inputs[1]);
       if (w?.data instanceof Float32Array) {
