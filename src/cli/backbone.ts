@@ -20,11 +20,11 @@ import { onnxCacheDir } from '../wiring.js';
 import { intOption, parse, usageError } from './args.js';
 
 /** `count` items spread evenly over `items` (the first, then every step-th), in order. */
-export const spreadEvenly = <T>(items: readonly T[], count: number): T[] =>
+const spreadEvenly = <T>(items: readonly T[], count: number): T[] =>
   items.length <= count ? [...items] : Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]);
 
 /** The lists' items taken in turn (first of each, then second of each...): every tree gets its share. */
-export const interleave = <T>(lists: readonly (readonly T[])[]): T[] =>
+const interleave = <T>(lists: readonly (readonly T[])[]): T[] =>
   Array.from({ length: Math.max(0, ...lists.map((l) => l.length)) }, (_, i) => lists.flatMap((l) => (i < l.length ? [l[i]] : []))).flat();
 
 function forgetCached(config: AppConfig, id: string): number {
