@@ -13,6 +13,8 @@ export interface CpuPhase {
   otherCpuSeconds: number | null;
   /** otherCpuSeconds / wallSeconds, in cores (near 0 on a quiet machine). */
   otherCores: number | null;
+  /** Cores the whole machine kept busy on average (everything but idle and iowait, /proc/stat), or null. */
+  machineBusyCores: number | null;
 }
 
 export interface CpuReport extends CpuPhase {
@@ -69,11 +71,12 @@ interface Snapshot {
   wall: number;
   own: number;
   others: number | null;
+  machine: number | null;
 }
 
 function snapshot(): Snapshot {
   const u = process.cpuUsage();
-  return { wall: Number(process.hrtime.bigint()) / 1e9, own: (u.user + u.system) / 1e6, others: otherProcessesSeconds() };
+  return { wall: Number(process.hrtime.bigint()) / 1e9, own: (u.user + u.system) / 1e6, others: otherProcessesSeconds(), machine: machineBusySeconds() };
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -82,11 +85,13 @@ function between(a: Snapshot, b: Snapshot): CpuPhase {
   const wallSeconds = b.wall - a.wall;
   const ownCpuSeconds = b.own - a.own;
   const other = a.others === null || b.others === null ? null : Math.max(0, b.others - a.others);
+  const machine = a.machine === null || b.machine === null || wallSeconds <= 0 ? null : r2((b.machine - a.machine) / wallSeconds);
   return {
     wallSeconds: r2(wallSeconds),
     ownCpuSeconds: r2(ownCpuSeconds),
     otherCpuSeconds: other === null ? null : r2(other),
     otherCores: other === null || wallSeconds <= 0 ? null : r2(other / wallSeconds),
+    machineBusyCores: machine,
   };
 }
 

@@ -67,6 +67,14 @@ export interface ScaleResult {
   quietBeforeStart: QuietCheck;
 }
 
+/** How busy the machine's cores were in each throughput phase (what is left idle bounds the 2-worker rate). */
+function busy(r: ScaleResult): string {
+  const cores = (phase: string) => r.cpu.byPhase[phase]?.machineBusyCores;
+  const [one, two] = [cores('1 worker'), cores('2 workers')];
+  if (one == null || two == null) return '';
+  return ` The machine's cores were busy ${one.toFixed(2)} on average with 1 worker, ${two.toFixed(2)} with 2 (all processes, the kernel's time included).`;
+}
+
 export function renderScaleMarkdown(r: ScaleResult): string {
   const [one, two] = r.throughput;
   const load =
@@ -118,6 +126,6 @@ export function renderScaleMarkdown(r: ScaleResult): string {
       ]),
     ),
     '',
-    `${r.photos} photos per round, ${r.inFlight} in flight. 2 workers / 1 worker: ${r.speedup.toFixed(2)}x (${two.photosPerSecond.toFixed(2)} / ${one.photosPerSecond.toFixed(2)} photos/s). Worker RSS at the end: ${r.workerRssMiB.map((m) => `${m ?? '–'} MiB`).join(', ')}.`,
+    `${r.photos} photos per round, ${r.inFlight} in flight. 2 workers / 1 worker: ${r.speedup.toFixed(2)}x (${two.photosPerSecond.toFixed(2)} / ${one.photosPerSecond.toFixed(2)} photos/s). Worker RSS at the end: ${r.workerRssMiB.map((m) => `${m ?? '–'} MiB`).join(', ')}.${busy(r)}`,
   ].join('\n');
 }

@@ -18,7 +18,7 @@ import { readFixture } from '../test/helpers/fixtures.js';
 import { RedisServer } from '../test/helpers/redis.js';
 import { tempDir } from '../test/helpers/temp.js';
 import { WorkerProcess } from '../test/helpers/worker-process.js';
-import { CpuMeter, processCpuSeconds, processRssMiB } from './cpu.js';
+import { CpuMeter, processCpuSeconds, processRssMiB, type CpuReport } from './cpu.js';
 import { shortMachineLine } from './machine.js';
 import { renderScaleMarkdown, stageTimes, summariseStages, type ScaleResult, type StageTimes, type Throughput } from './scale-report.js';
 import { median, round, roundSummary, summarize } from './stats.js';
@@ -99,6 +99,18 @@ async function throughput(
       frontEnd: perPhoto(ownCpu(), before.frontEnd),
     },
   };
+}
+
+/**
+ * Other processes' CPU minus our own workers' and Redis's, in cores: the load from elsewhere.
+ * Over the same window as `ours` (from the `overhead` mark): the `start` phase holds worker 1's
+ * start-up (loading its networks, about 3 s of CPU), which this once counted as load from elsewhere.
+ */
+function unrelatedCores(report: CpuReport, ours: number): number | null {
+  const start = report.byPhase.start;
+  if (report.otherCpuSeconds === null || start?.otherCpuSeconds == null) return null;
+  const other = report.otherCpuSeconds - start.otherCpuSeconds;
+  return round(Math.max(0, other - ours) / (report.wallSeconds - start.wallSeconds));
 }
 
 export const scaleSection: Section = {
@@ -183,6 +195,7 @@ export const scaleSection: Section = {
         const runs: Throughput[] = [];
         for (const count of [1, 2]) {
           if (count === 2) {
+            cpu.mark('worker 2 starting'); // its start-up (loading the networks) is no part of either rate's phase
             log('scale: starting worker 2');
             workers.push(await WorkerProcess.start(env));
             for (let i = 0; i < options.warmup; i++) await Promise.all([timed(remote, FACES[i % FACES.length]), timed(remote, FACES[(i + 1) % FACES.length])]);
@@ -228,8 +241,7 @@ export const scaleSection: Section = {
           speedup: round(runs[1].photosPerSecond / runs[0].photosPerSecond),
           workerRssMiB,
           cpu: report,
-          // Other processes' CPU minus our own workers' and Redis's: the load from elsewhere.
-          unrelatedCores: report.otherCpuSeconds === null ? null : round(Math.max(0, report.otherCpuSeconds - ours) / report.wallSeconds),
+          unrelatedCores: unrelatedCores(report, ours),
           quietBeforeStart: ctx.quiet,
         };
         return { name: 'scale', json: result, markdown: renderScaleMarkdown(result) };
