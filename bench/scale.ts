@@ -30,7 +30,7 @@ const FACES = ['ai-face', 'cgi-model-1', 'cgi-model-2', 'cgi-model-3', 'cgi-mode
 /** Photos per block of the overhead comparison (see there). */
 const BLOCK = 5;
 
-/** Rounds of each throughput measurement, whatever `--rounds` says: with 2, the median would be their mean (one 60-photo round took 2.9 s, another of the same run 3.3). */
+/** Rounds of each throughput measurement, whatever `--rounds` says: with 2, the median would be their mean (one 60-photo round took 2.8 s, another of the same run 3.3). */
 const THROUGHPUT_ROUNDS = 3;
 
 /** Photos in flight during the throughput runs: enough to keep two workers busy while answers travel. */
