@@ -3,6 +3,7 @@
  * own CPU time (all its threads). A large figure means that phase's numbers are contaminated
  * (e.g. a test suite running alongside). Linux only (null elsewhere).
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface CpuPhase {
@@ -168,4 +169,18 @@ export async function waitForQuiet(maxSeconds: number, threshold: number, log: (
   }
   log(`machine still busy (${otherCores} cores used by other processes); measuring anyway`);
   return { otherCores, waitedSeconds: r2((Date.now() - t0) / 1000), quiet: false };
+}
+
+/**
+ * Sets the cores a running process and all its threads may use (`cores` as taskset takes it:
+ * "0", "0-1"), with util-linux's taskset; threads it starts later inherit them. False where
+ * that cannot be done (not Linux, no taskset).
+ */
+export function pinToCores(pid: number, cores: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

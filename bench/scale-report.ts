@@ -5,6 +5,8 @@ import { median, round, type Summary } from './stats.js';
 
 export interface Throughput {
   workers: number;
+  /** Each worker process held to a core of its own (taskset), or free to use any. */
+  pinned: boolean;
   /** Median over rounds. */
   photosPerSecond: number;
   rounds: number[];
@@ -57,8 +59,10 @@ export interface ScaleResult {
   /** Medians per stage on each path. */
   stages: { inProcess: StageTimes; queued: StageTimes };
   throughput: Throughput[];
-  /** photos/s with 2 workers over photos/s with 1. */
+  /** photos/s with 2 workers over photos/s with 1, the workers free to use any core. */
   speedup: number;
+  /** The same with each worker process held to a core of its own; null where pinning cannot be done. */
+  speedupPinned: number | null;
   /** VmRSS of each worker process at the end, MiB. */
   workerRssMiB: (number | null)[];
   cpu: CpuReport;
@@ -67,16 +71,25 @@ export interface ScaleResult {
   quietBeforeStart: QuietCheck;
 }
 
+function pinnedRatio(r: ScaleResult): string {
+  const [one, two] = [1, 2].map((n) => r.throughput.find((t) => t.workers === n && t.pinned));
+  if (r.speedupPinned === null || !one || !two) return '';
+  return `; each on a core of its own: ${r.speedupPinned.toFixed(2)}x (${two.photosPerSecond.toFixed(2)} / ${one.photosPerSecond.toFixed(2)})`;
+}
+
 /** How busy the machine's cores were in each throughput phase (what is left idle bounds the 2-worker rate). */
 function busy(r: ScaleResult): string {
   const cores = (phase: string) => r.cpu.byPhase[phase]?.machineBusyCores;
-  const [one, two] = [cores('1 worker'), cores('2 workers')];
+  const pair = (layout: string) => [cores(`1 worker, ${layout}`), cores(`2 workers, ${layout}`)];
+  const [one, two] = pair('free');
   if (one == null || two == null) return '';
-  return ` The machine's cores were busy ${one.toFixed(2)} on average with 1 worker, ${two.toFixed(2)} with 2 (all processes, the kernel's time included).`;
+  const [pinnedOne, pinnedTwo] = pair('pinned');
+  const pinned = pinnedOne == null || pinnedTwo == null ? '' : `; each on a core of its own, ${pinnedOne.toFixed(2)} and ${pinnedTwo.toFixed(2)}`;
+  return ` The machine's cores were busy ${one.toFixed(2)} on average with 1 worker, ${two.toFixed(2)} with 2${pinned} (all processes, the kernel's time included).`;
 }
 
 export function renderScaleMarkdown(r: ScaleResult): string {
-  const [one, two] = r.throughput;
+  const [one, two] = [1, 2].map((n) => r.throughput.find((t) => t.workers === n && !t.pinned)!);
   const load =
     r.unrelatedCores === null
       ? ''
@@ -119,13 +132,13 @@ export function renderScaleMarkdown(r: ScaleResult): string {
     table(
       ['worker processes', 'photos/s (median of rounds)', 'rounds', 'CPU ms per photo: workers / Redis / front end'],
       r.throughput.map((t) => [
-        String(t.workers),
+        `${t.workers}${t.pinned ? ', each on a core of its own' : ''}`,
         t.photosPerSecond.toFixed(2),
         t.rounds.map((x) => x.toFixed(2)).join(', '),
         `${t.cpuMsPerPhoto.workers} / ${t.cpuMsPerPhoto.redis} / ${t.cpuMsPerPhoto.frontEnd}`,
       ]),
     ),
     '',
-    `${r.photos} photos per round, ${r.inFlight} in flight. 2 workers / 1 worker: ${r.speedup.toFixed(2)}x (${two.photosPerSecond.toFixed(2)} / ${one.photosPerSecond.toFixed(2)} photos/s). Worker RSS at the end: ${r.workerRssMiB.map((m) => `${m ?? '–'} MiB`).join(', ')}.${busy(r)}`,
+    `${r.photos} photos per round, ${r.inFlight} in flight. 2 workers / 1 worker: ${r.speedup.toFixed(2)}x (${two.photosPerSecond.toFixed(2)} / ${one.photosPerSecond.toFixed(2)} photos/s)${pinnedRatio(r)}. Worker RSS at the end: ${r.workerRssMiB.map((m) => `${m ?? '–'} MiB`).join(', ')}.${busy(r)}`,
   ].join('\n');
 }

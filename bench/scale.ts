@@ -1,10 +1,12 @@
 /**
  * Scale section: recognition through the BullMQ queue on a local redis-server, one front end
  * (a QueueRecognizer in this process) and `celeb worker` child processes of one engine thread
- * each. Measures photos/s with 1 and with 2 worker processes, and the queue's overhead per
+ * each. Measures photos/s with 1 and with 2 worker processes (free to use any core, then each
+ * held to a core of its own), and the queue's overhead per
  * photo against the same recognizer contract answered in this process (LocalRecognizer, one
  * engine thread), in alternating blocks of photos so both see the same machine load.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FACES, loadConfig, loadQueueConfig } from '../src/config.js';
@@ -18,7 +20,7 @@ import { readFixture } from '../test/helpers/fixtures.js';
 import { RedisServer } from '../test/helpers/redis.js';
 import { tempDir } from '../test/helpers/temp.js';
 import { WorkerProcess } from '../test/helpers/worker-process.js';
-import { CpuMeter, processCpuSeconds, processRssMiB, type CpuReport } from './cpu.js';
+import { CpuMeter, pinToCores, processCpuSeconds, processRssMiB, type CpuReport } from './cpu.js';
 import { shortMachineLine } from './machine.js';
 import { renderScaleMarkdown, stageTimes, summariseStages, type ScaleResult, type StageTimes, type Throughput } from './scale-report.js';
 import { median, round, roundSummary, summarize } from './stats.js';
@@ -196,18 +198,15 @@ export const scaleSection: Section = {
         }
         await engine.close();
         const runs: Throughput[] = [];
-        for (const count of [1, 2]) {
-          if (count === 2) {
-            cpu.mark('worker 2 starting'); // its start-up (loading the networks) is no part of either rate's phase
-            log('scale: starting worker 2');
-            workers.push(await WorkerProcess.start(env));
-            for (let i = 0; i < options.warmup; i++) await Promise.all([timed(remote, FACES[i % FACES.length]), timed(remote, FACES[(i + 1) % FACES.length])]);
-          }
-          cpu.mark(`${count} worker${count > 1 ? 's' : ''}`);
+        // Each rate with the workers free to use any core, then with each held to a core of its own (as
+        // several workers on one machine can be run: taskset, a container's cpuset, systemd's CPUAffinity).
+        const measure = async (count: number, pinned: boolean) => {
+          const label = `${count} worker${count > 1 ? 's' : ''}, ${pinned ? 'pinned' : 'free'}`;
+          cpu.mark(label);
           const rounds: Awaited<ReturnType<typeof throughput>>[] = [];
           const roundCount = Math.max(options.rounds, THROUGHPUT_ROUNDS);
           for (let r = 0; r < roundCount; r++) {
-            log(`scale: ${count} worker process(es), round ${r + 1}/${roundCount}: ${options.photos} photos, ${IN_FLIGHT} in flight`);
+            log(`scale: ${label}, round ${r + 1}/${roundCount}: ${options.photos} photos, ${IN_FLIGHT} in flight`);
             rounds.push(
               await throughput(
                 remote,
@@ -222,11 +221,26 @@ export const scaleSection: Section = {
           const cpuMedian = (pick: (c: CpuPerPhoto) => number) => round(median(rounds.map((r) => pick(r.cpu))), 1);
           runs.push({
             workers: count,
+            pinned,
             photosPerSecond: round(median(rates)),
             rounds: rates.map((r) => round(r)),
             cpuMsPerPhoto: { workers: cpuMedian((c) => c.workers), redis: cpuMedian((c) => c.redis), frontEnd: cpuMedian((c) => c.frontEnd) },
           });
-        }
+        };
+        /** Workers to their own cores (worker i on core i), or all free again; false where it cannot be done. */
+        const pin = (on: boolean) =>
+          workers.every((w, i) => pinToCores(w.pid, on ? String(i % os.availableParallelism()) : `0-${os.availableParallelism() - 1}`));
+        await measure(1, false);
+        const pinnable = pin(true);
+        if (pinnable) await measure(1, true);
+        cpu.mark('worker 2 starting'); // its start-up (loading the networks) is no part of any rate's phase
+        log('scale: starting worker 2');
+        pin(false);
+        workers.push(await WorkerProcess.start(env));
+        for (let i = 0; i < options.warmup; i++) await Promise.all([timed(remote, FACES[i % FACES.length]), timed(remote, FACES[(i + 1) % FACES.length])]);
+        await measure(2, false);
+        if (pinnable && pin(true)) await measure(2, true);
+        const rate = (count: number, pinned: boolean) => runs.find((t) => t.workers === count && t.pinned === pinned)?.photosPerSecond;
         const workerRssMiB = workers.map((w) => processRssMiB(w.pid));
         const report = cpu.stop();
         const ours = cpuOf(childPids()) - children;
@@ -242,7 +256,8 @@ export const scaleSection: Section = {
           pairedOverheadMedianMs: round(median(queued.map((q, i) => q - inProcess[i]))),
           stages: { inProcess: summariseStages(stages.inProcess), queued: summariseStages(stages.queued) },
           throughput: runs,
-          speedup: round(runs[1].photosPerSecond / runs[0].photosPerSecond),
+          speedup: round(rate(2, false)! / rate(1, false)!),
+          speedupPinned: rate(1, true) && rate(2, true) ? round(rate(2, true)! / rate(1, true)!) : null,
           workerRssMiB,
           cpu: report,
           unrelatedCores: unrelatedCores(report, ours),

@@ -174,3 +174,15 @@ test('compose.yaml runs Redis without persistence, the front end on the queue an
   assert.match(unit, /^Environment=CELEB_DATA_DIR=\/var\/lib\/celeb-lookalike$/m);
   assert.match(unit, /^StateDirectory=celeb-lookalike$/m);
 });
+
+test("the worker unit template runs the README's `celeb worker` command, one thread, held to the core its instance names", () => {
+  const unit = read('deploy/celeb-worker@.service');
+  const exec = unit.match(/^ExecStart=(.*)$/m)?.[1].replace(/^\/usr\/bin\//, '');
+  assert.equal(exec, 'node dist/src/cli.js worker');
+  assert.ok(readmeCommands().has(exec), 'the README shows the command');
+  assert.match(unit, /^CPUAffinity=%i$/m);
+  assert.match(unit, /^Environment=CELEB_WORKERS=1$/m);
+  assert.match(unit, /^Environment=CELEB_ONNX_THREADS=1$/m);
+  assert.match(unit, /^User=(?!root)\w+$/m);
+  assert.ok(read('README.md').includes('deploy/celeb-worker@.service'), 'the README points to it');
+});
