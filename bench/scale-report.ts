@@ -71,8 +71,12 @@ export interface ScaleResult {
   quietBeforeStart: QuietCheck;
 }
 
+/** The rate measured with `workers` worker processes, free or each on a core of its own. */
+export const throughputOf = (runs: readonly Throughput[], workers: number, pinned: boolean): Throughput | undefined =>
+  runs.find((t) => t.workers === workers && t.pinned === pinned);
+
 function pinnedRatio(r: ScaleResult): string {
-  const [one, two] = [1, 2].map((n) => r.throughput.find((t) => t.workers === n && t.pinned));
+  const [one, two] = [1, 2].map((n) => throughputOf(r.throughput, n, true));
   if (r.speedupPinned === null || !one || !two) return '';
   return `; each on a core of its own: ${r.speedupPinned.toFixed(2)}x (${two.photosPerSecond.toFixed(2)} / ${one.photosPerSecond.toFixed(2)})`;
 }
@@ -89,7 +93,7 @@ function busy(r: ScaleResult): string {
 }
 
 export function renderScaleMarkdown(r: ScaleResult): string {
-  const [one, two] = [1, 2].map((n) => r.throughput.find((t) => t.workers === n && !t.pinned)!);
+  const [one, two] = [1, 2].map((n) => throughputOf(r.throughput, n, false)!);
   const load =
     r.unrelatedCores === null
       ? ''

@@ -22,7 +22,7 @@ import { tempDir } from '../test/helpers/temp.js';
 import { WorkerProcess } from '../test/helpers/worker-process.js';
 import { CpuMeter, pinToCores, processCpuSeconds, processRssMiB, type CpuReport } from './cpu.js';
 import { shortMachineLine } from './machine.js';
-import { renderScaleMarkdown, stageTimes, summariseStages, type ScaleResult, type StageTimes, type Throughput } from './scale-report.js';
+import { renderScaleMarkdown, stageTimes, summariseStages, throughputOf, type ScaleResult, type StageTimes, type Throughput } from './scale-report.js';
 import { median, round, roundSummary, summarize } from './stats.js';
 import type { Section, SectionContext } from './section.js';
 
@@ -240,7 +240,7 @@ export const scaleSection: Section = {
         for (let i = 0; i < options.warmup; i++) await Promise.all([timed(remote, FACES[i % FACES.length]), timed(remote, FACES[(i + 1) % FACES.length])]);
         await measure(2, false);
         if (pinnable && pin(true)) await measure(2, true);
-        const rate = (count: number, pinned: boolean) => runs.find((t) => t.workers === count && t.pinned === pinned)?.photosPerSecond;
+        const rate = (count: number, pinned: boolean) => throughputOf(runs, count, pinned)?.photosPerSecond;
         const workerRssMiB = workers.map((w) => processRssMiB(w.pid));
         const report = cpu.stop();
         const ours = cpuOf(childPids()) - children;

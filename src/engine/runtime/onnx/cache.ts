@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKAGE_MODEL_DIR } from '../../package-paths.js';
-import { CONVERTER_VERSION, convertGraphModel, type GraphModelJson, type GraphSource } from './convert.js';
+import { CONVERTER_VERSION, convertGraphSource, type GraphModelJson, type GraphSource } from './convert.js';
 import { QUANTIZER_VERSION, type ActivationRanges } from './quantize.js';
 
 /** An int8 conversion's calibration: its file (a source of the conversion), text (part of the key) and ranges. */
@@ -200,8 +200,7 @@ async function cachedConversion(
     return { bytes: () => Promise.resolve(hit.bytes), input: hit.input, path: file, converted: false };
   }
 
-  const w = model.weightData;
-  const converted = convertGraphModel(model.json, w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, outputs, int8);
+  const converted = convertGraphSource(model, outputs, int8);
   const sidecar: Sidecar = { source, sha256: sha256(converted.onnx), input: converted.input, outputs, converter: CONVERTER_VERSION };
   try {
     await mkdir(cacheDir, { recursive: true });

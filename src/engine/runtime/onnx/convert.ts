@@ -112,7 +112,15 @@ export function convertSourceToGraph(source: GraphSource, outputs: string[]): Co
  * calibrated activation ranges (quantize.ts), which onnxruntime runs on its integer kernels.
  */
 export function convertGraphModel(model: GraphModelJson, weightData: ArrayBuffer, outputs: string[], int8?: ActivationRanges): Converted {
-  const { graph, input, rewrites } = convertToGraph(model, weightData, outputs);
+  return encodeConverted(convertToGraph(model, weightData, outputs), int8);
+}
+
+/** `convertGraphModel` of a graph model held in memory. */
+export function convertGraphSource(source: GraphSource, outputs: string[], int8?: ActivationRanges): Converted {
+  return encodeConverted(convertSourceToGraph(source, outputs), int8);
+}
+
+function encodeConverted({ graph, input, rewrites }: ConvertedGraph, int8?: ActivationRanges): Converted {
   return { onnx: encodeModel(int8 ? quantizeGraph(graph, int8) : graph, `celeb-lookalike tfjs-to-onnx ${CONVERTER_VERSION}`), input, rewrites };
 }
 
